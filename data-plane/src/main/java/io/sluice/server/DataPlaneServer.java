@@ -1,0 +1,98 @@
+package io.sluice.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.sluice.protocol.rpc.ApiKey;
+import io.sluice.protocol.wire.FrameDecoder;
+import io.sluice.protocol.wire.Transport;
+import io.sluice.server.codec.RequestDispatcher;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's data-plane listener: one acceptor thread and a few I/O event loops (no thread per
+ * connection or partition). Each connection's pipeline is
+ * {@code flushConsolidation -> frameDecoder -> dispatcher}; handlers run on the event loop.
+ *
+ * <p>Start once, close once; the bound address is fixed after {@link #start}.
+ */
+public final class DataPlaneServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DataPlaneServer.class);
+    private final InetSocketAddress listen;
+    private final int ioThreads;
+    private final int maxFrameBytes;
+    private final RequestDispatcher dispatcher;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private Channel serverChannel;
+
+    public DataPlaneServer(InetSocketAddress listen, int ioThreads, int maxFrameBytes,
+                           Map<ApiKey, RequestHandler> handlers) {
+        this.listen = listen;
+        this.ioThreads = ioThreads;
+        this.maxFrameBytes = maxFrameBytes;
+        this.dispatcher = new RequestDispatcher(handlers);
+        this.boss = Transport.newGroup(1, "sluice-accept");
+        this.workers = Transport.newGroup(ioThreads, "sluice-io");
+    }
+
+    /** Binds the port; a port in use fails with a message that names it. */
+    public void start() throws IOException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(Transport.serverSocketChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("flushConsolidation", new FlushConsolidationHandler(256, true))
+                                .addLast("frameDecoder", new FrameDecoder(maxFrameBytes))
+                                .addLast("dispatcher", dispatcher);
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(listen).sync().channel();
+        } catch (Exception e) {
+            close();
+            if (e instanceof BindException || e.getCause() instanceof BindException) {
+                throw new IOException("cannot listen on " + listen.getHostString() + ":" + listen.getPort()
+                        + ": the port is in use (is another node running? stop it or choose another --listen port)", e);
+            }
+            throw new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
+        }
+        log.info("Data plane listening on {} ({} I/O threads, {})", boundAddress(), ioThreads,
+                Transport.isEpoll() ? "epoll" : "nio");
+    }
+
+    public InetSocketAddress boundAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The event loops, shared with the node's outgoing connections so no extra threads are needed. */
+    public EventLoopGroup workers() {
+        return workers;
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
