@@ -1,0 +1,77 @@
+package io.sluice.client;
+
+import io.sluice.client.ConfigDef.Type;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The keys every client shares (connection, timeouts, backoff) and a typed view of parsed values.
+ * Instances are immutable and thread-safe.
+ */
+public class CommonConfig {
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String CLIENT_ID = "client.id";
+    public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    public static final String RECONNECT_BACKOFF_MS = "reconnect.backoff.ms";
+    public static final String RECONNECT_BACKOFF_MAX_MS = "reconnect.backoff.max.ms";
+    public static final String METADATA_MAX_AGE_MS = "metadata.max.age.ms";
+    public static final String CONNECTION_SETUP_TIMEOUT_MS = "socket.connection.setup.timeout.ms";
+    public static final String DEFAULT_API_TIMEOUT_MS = "default.api.timeout.ms";
+    public static final String MAX_RESPONSE_BYTES = "sluice.max.response.bytes";
+
+    private final Map<String, Object> values;
+
+    protected CommonConfig(ConfigDef def, Map<?, ?> props, String clientKind) {
+        this.values = def.parse(props, clientKind);
+        if (bootstrapServers().isEmpty()) {
+            throw new ConfigException("config 'bootstrap.servers' is empty; give at least one host:port, e.g. localhost:9092");
+        }
+    }
+
+    /** The definition every client starts from. */
+    public static ConfigDef commonDef() {
+        return new ConfigDef()
+                .define(BOOTSTRAP_SERVERS, Type.LIST, List.of("localhost:9092"), "host:port pairs to find the cluster from")
+                .define(CLIENT_ID, Type.STRING, "", "a name sent with every request, for server logs")
+                .defineAtLeast(REQUEST_TIMEOUT_MS, Type.INT, 30_000, 1, "how long to wait for any response")
+                .defineAtLeast(RETRY_BACKOFF_MS, Type.LONG, 100L, 0, "pause before retrying a failed request")
+                .defineAtLeast(RECONNECT_BACKOFF_MS, Type.LONG, 50L, 0, "first pause before reconnecting to a node")
+                .defineAtLeast(RECONNECT_BACKOFF_MAX_MS, Type.LONG, 1000L, 0, "longest pause between reconnects")
+                .defineAtLeast(METADATA_MAX_AGE_MS, Type.LONG, 300_000L, 0, "refresh metadata at least this often")
+                .defineAtLeast(CONNECTION_SETUP_TIMEOUT_MS, Type.INT, 10_000, 1, "how long one TCP connect may take")
+                .defineAtLeast(DEFAULT_API_TIMEOUT_MS, Type.INT, 60_000, 1, "bound of blocking calls without a timeout")
+                .defineAtLeast(MAX_RESPONSE_BYTES, Type.INT, 100 * 1024 * 1024, 1024, "largest response frame accepted");
+    }
+
+    public String getString(String key) {
+        return (String) values.get(key);
+    }
+
+    public int getInt(String key) {
+        return (Integer) values.get(key);
+    }
+
+    public long getLong(String key) {
+        return (Long) values.get(key);
+    }
+
+    public boolean getBoolean(String key) {
+        return (Boolean) values.get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> getList(String key) {
+        return (List<String>) values.get(key);
+    }
+
+    public List<String> bootstrapServers() {
+        return getList(BOOTSTRAP_SERVERS);
+    }
+
+    /** The client id, or {@code fallback} when none was configured. */
+    public String clientId(String fallback) {
+        String id = getString(CLIENT_ID);
+        return id.isEmpty() ? fallback : id;
+    }
+}
