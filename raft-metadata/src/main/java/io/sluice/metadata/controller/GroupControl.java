@@ -1,0 +1,98 @@
+package io.sluice.metadata.controller;
+
+import io.sluice.metadata.image.MetadataImage;
+import io.sluice.metadata.image.TopicImage;
+import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.metadata.AllocateProducerIdsCommand;
+import io.sluice.protocol.metadata.CommitOffsetsCommand;
+import io.sluice.protocol.metadata.DeleteGroupOffsetsCommand;
+import io.sluice.protocol.metadata.GroupOffsetRecord;
+import io.sluice.protocol.metadata.MetadataCommandResult;
+import io.sluice.protocol.metadata.MetadataRecord;
+import io.sluice.protocol.metadata.OffsetCommit;
+import io.sluice.protocol.metadata.PartitionOutcome;
+import io.sluice.protocol.metadata.ProducerIdsRecord;
+import io.sluice.protocol.metadata.TopicPartitionRef;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Consumer group offsets and producer id blocks. Stateless. */
+final class GroupControl {
+
+    /** Block size when the command asks for none, and the most one command may take. */
+    static final int DEFAULT_PRODUCER_ID_BLOCK = 1000;
+    static final int MAX_PRODUCER_ID_BLOCK = 100_000;
+
+    private GroupControl() {
+    }
+
+    /** Commits each offset on its own: an unknown partition fails that entry only. */
+    static ControllerResult commitOffsets(MetadataImage image, CommitOffsetsCommand cmd, long timestampMs) {
+        List<MetadataRecord> records = new ArrayList<>();
+        MetadataCommandResult.Builder result = MetadataCommandResult.newBuilder();
+        for (OffsetCommit commit : cmd.getOffsetsList()) {
+            PartitionOutcome.Builder outcome = PartitionOutcome.newBuilder().setGroup(commit.getGroup())
+                    .setTopic(commit.getTopic()).setPartition(commit.getPartition());
+            TopicImage topic = image.topics().topic(commit.getTopic());
+            if (commit.getGroup().isEmpty()) {
+                outcome.setError(ErrorCode.INVALID_GROUP_ID).setErrorMessage("The group id is empty: set group.id.");
+            } else if (topic == null || topic.partition(commit.getPartition()) == null) {
+                outcome.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).setErrorMessage("Partition "
+                        + commit.getTopic() + "-" + commit.getPartition() + " does not exist; its offset was not committed.");
+            } else if (commit.getOffset() < 0) {
+                outcome.setError(ErrorCode.INVALID_COMMIT_OFFSET_SIZE).setErrorMessage("Offset "
+                        + commit.getOffset() + " for " + commit.getTopic() + "-" + commit.getPartition() + " is negative.");
+            } else {
+                records.add(MetadataRecord.newBuilder().setGroupOffset(GroupOffsetRecord.newBuilder()
+                        .setGroup(commit.getGroup()).setTopic(commit.getTopic()).setPartition(commit.getPartition())
+                        .setOffset(commit.getOffset()).setMetadata(commit.getMetadata())
+                        .setCommitTimestampMs(timestampMs)).build());
+            }
+            result.addPartitions(outcome);
+        }
+        return ControllerResult.of(records, result.build());
+    }
+
+    static ControllerResult deleteOffsets(MetadataImage image, DeleteGroupOffsetsCommand cmd) {
+        var offsets = image.groupOffsets().offsets(cmd.getGroup());
+        if (offsets.isEmpty()) {
+            return ControllerResult.error(ErrorCode.GROUP_ID_NOT_FOUND,
+                    "Group '" + cmd.getGroup() + "' has no committed offsets.");
+        }
+        List<TopicPartition> targets = new ArrayList<>();
+        if (cmd.getPartitionsCount() == 0) {
+            targets.addAll(offsets.keySet());
+        } else {
+            for (TopicPartitionRef ref : cmd.getPartitionsList()) {
+                TopicPartition tp = new TopicPartition(ref.getTopic(), ref.getPartition());
+                if (offsets.containsKey(tp) && !targets.contains(tp)) {
+                    targets.add(tp);
+                }
+            }
+        }
+        List<MetadataRecord> records = new ArrayList<>();
+        for (TopicPartition tp : targets) {
+            records.add(MetadataRecord.newBuilder().setGroupOffset(GroupOffsetRecord.newBuilder()
+                    .setGroup(cmd.getGroup()).setTopic(tp.topic()).setPartition(tp.partition()).setRemove(true)).build());
+        }
+        return ControllerResult.ok(records);
+    }
+
+    static ControllerResult allocateProducerIds(MetadataImage image, AllocateProducerIdsCommand cmd) {
+        int size = cmd.getBlockSize() == 0 ? DEFAULT_PRODUCER_ID_BLOCK : cmd.getBlockSize();
+        if (size < 0 || size > MAX_PRODUCER_ID_BLOCK) {
+            return ControllerResult.error(ErrorCode.INVALID_REQUEST, "Producer id block size " + size
+                    + " is out of range: ask for 1 to " + MAX_PRODUCER_ID_BLOCK + " ids.");
+        }
+        long start = image.nextProducerId();
+        if (start > Long.MAX_VALUE - size) {
+            return ControllerResult.error(ErrorCode.UNKNOWN_SERVER_ERROR, "Producer ids are exhausted.");
+        }
+        MetadataRecord record = MetadataRecord.newBuilder().setProducerIds(ProducerIdsRecord.newBuilder()
+                .setBrokerId(cmd.getBrokerId()).setNextProducerId(start + size)).build();
+        return ControllerResult.of(List.of(record), MetadataCommandResult.newBuilder()
+                .setProducerIdStart(start).setProducerIdCount(size).build());
+    }
+}

@@ -1,0 +1,103 @@
+package io.sluice.metadata.controller;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The topic config keys Sluice supports (Kafka's names) and their validation. Only keys listed here
+ * may be set; anything else is refused so a typo never silently does nothing. Stateless.
+ */
+public final class TopicConfigs {
+
+    public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String RETENTION_MS = "retention.ms";
+    public static final String RETENTION_BYTES = "retention.bytes";
+    public static final String SEGMENT_BYTES = "segment.bytes";
+    public static final String SEGMENT_MS = "segment.ms";
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
+    public static final String FLUSH_MS = "flush.ms";
+    public static final String LOG_FLUSH_POLICY = "log.flush.policy";
+    public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
+    public static final String COMPRESSION_TYPE = "compression.type";
+
+    /** Each key's validator: empty when the value is fine, else what is wrong with it. */
+    private static final Map<String, Function<String, Optional<String>>> VALIDATORS = new TreeMap<>(Map.ofEntries(
+            Map.entry(CLEANUP_POLICY, oneOf(Set.of("delete"),
+                    "Sluice supports only cleanup.policy=delete (no log compaction)")),
+            Map.entry(RETENTION_MS, longAtLeast(-1, "-1 (keep forever) or a number of milliseconds")),
+            Map.entry(RETENTION_BYTES, longAtLeast(-1, "-1 (no size limit) or a number of bytes")),
+            Map.entry(SEGMENT_BYTES, intAtLeast(14, "a number of bytes of at least 14")),
+            Map.entry(SEGMENT_MS, longAtLeast(1, "a positive number of milliseconds")),
+            Map.entry(MAX_MESSAGE_BYTES, intAtLeast(0, "a non-negative number of bytes")),
+            Map.entry(MIN_INSYNC_REPLICAS, intAtLeast(1, "a number of replicas of at least 1")),
+            Map.entry(UNCLEAN_LEADER_ELECTION_ENABLE, oneOf(Set.of("true", "false"), "true or false")),
+            Map.entry(FLUSH_MS, longAtLeast(0, "a non-negative number of milliseconds")),
+            Map.entry(LOG_FLUSH_POLICY, oneOf(Set.of("fsync", "interval"),
+                    "fsync (acknowledge after fsync, the default) or interval (Kafka's page-cache behaviour)")),
+            Map.entry(MESSAGE_TIMESTAMP_TYPE, oneOf(Set.of("CreateTime", "LogAppendTime"),
+                    "CreateTime or LogAppendTime")),
+            Map.entry(COMPRESSION_TYPE, oneOf(Set.of("producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"),
+                    "one of producer, uncompressed, gzip, snappy, lz4, zstd"))));
+
+    private TopicConfigs() {
+    }
+
+    public static Set<String> supportedKeys() {
+        return VALIDATORS.keySet();
+    }
+
+    /** Why the key is not accepted, or empty if it is a supported key. */
+    public static Optional<String> checkKey(String key) {
+        if (VALIDATORS.containsKey(key)) {
+            return Optional.empty();
+        }
+        return Optional.of("Unknown topic config '" + key + "'. Supported keys: " + String.join(", ", supportedKeys()));
+    }
+
+    /** Why the key or value is not accepted, or empty if both are fine. */
+    public static Optional<String> check(String key, String value) {
+        Optional<String> keyProblem = checkKey(key);
+        if (keyProblem.isPresent()) {
+            return keyProblem;
+        }
+        return VALIDATORS.get(key).apply(value)
+                .map(expected -> "Invalid value '" + value + "' for topic config " + key + ": expected " + expected);
+    }
+
+    /** The first problem among the entries, in key order (deterministic), or empty. */
+    public static Optional<String> checkAll(Map<String, String> configs) {
+        return new TreeMap<>(configs).entrySet().stream()
+                .map(e -> check(e.getKey(), e.getValue()))
+                .flatMap(Optional::stream)
+                .findFirst();
+    }
+
+    private static Function<String, Optional<String>> oneOf(Set<String> allowed, String expected) {
+        return value -> allowed.contains(value) ? Optional.empty() : Optional.of(expected);
+    }
+
+    private static Function<String, Optional<String>> longAtLeast(long min, String expected) {
+        return value -> {
+            try {
+                return Long.parseLong(value.trim()) >= min ? Optional.empty() : Optional.of(expected);
+            } catch (NumberFormatException e) {
+                return Optional.of(expected);
+            }
+        };
+    }
+
+    private static Function<String, Optional<String>> intAtLeast(int min, String expected) {
+        return value -> {
+            try {
+                return Integer.parseInt(value.trim()) >= min ? Optional.empty() : Optional.of(expected);
+            } catch (NumberFormatException e) {
+                return Optional.of(expected);
+            }
+        };
+    }
+}

@@ -1,0 +1,224 @@
+package io.sluice.metadata.raft;
+
+import io.sluice.metadata.MetadataNodeConfig;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.rpc.DescribeQuorumResponse;
+import io.sluice.protocol.rpc.ReplicaState;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One member of the metadata Raft group: a Ratis server (gRPC transport) running the
+ * {@link MetadataStateMachine}, and a Ratis client that sends this node's proposals to whichever
+ * member leads (Ratis follows NotLeader redirects and retries across elections). This is the only
+ * place, with the state machine, that sees Ratis types: everything crosses as bytes or Sluice types.
+ *
+ * <p>Thread-safe.
+ */
+public final class RaftMetadataServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RaftMetadataServer.class);
+    private static final long RETRY_SLEEP_MS = 200;
+
+    private final MetadataNodeConfig config;
+    private final RaftPeerId selfId;
+    private final RaftGroup group;
+    private final RaftServer server;
+    private final RaftServer.Division division;
+    private final RaftClient client;
+    private final MetadataStateMachine stateMachine;
+
+    private RaftMetadataServer(MetadataNodeConfig config, RaftGroup group, RaftServer server,
+                               RaftClient client, MetadataStateMachine stateMachine) throws IOException {
+        this.config = config;
+        this.selfId = peerId(config.nodeId());
+        this.group = group;
+        this.server = server;
+        this.division = server.getDivision(group.getGroupId());
+        this.client = client;
+        this.stateMachine = stateMachine;
+    }
+
+    /**
+     * Starts the Raft server on {@code raftDir}: formats it when empty, otherwise recovers from the
+     * latest snapshot plus the log. The group id is derived from the cluster id, so nodes of two
+     * clusters never join the same group.
+     */
+    public static RaftMetadataServer start(MetadataNodeConfig config, Path raftDir, MetadataStateMachine stateMachine)
+            throws IOException {
+        RaftGroupId groupId = RaftGroupId.valueOf(
+                UUID.nameUUIDFromBytes(("sluice-metadata:" + config.clusterId()).getBytes(StandardCharsets.UTF_8)));
+        List<RaftPeer> peers = config.voters().entrySet().stream()
+                .map(v -> RaftPeer.newBuilder().setId(peerId(v.getKey())).setAddress(v.getValue()).build())
+                .toList();
+        RaftGroup group = RaftGroup.valueOf(groupId, peers);
+        boolean existing = Files.isDirectory(raftDir.resolve(groupId.getUuid().toString()));
+        RaftServer server = RaftServer.newBuilder()
+                .setServerId(peerId(config.nodeId()))
+                .setGroup(group)
+                .setStateMachine(stateMachine)
+                .setProperties(RaftSettings.server(config, raftDir))
+                .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+                .build();
+        RaftClient client = null;
+        try {
+            server.start();
+            long attempts = Math.max(1, config.requestTimeout().toMillis() / RETRY_SLEEP_MS);
+            client = RaftClient.newBuilder()
+                    .setRaftGroup(group)
+                    .setProperties(RaftSettings.client(config))
+                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                            (int) attempts, RaftSettings.millis(RETRY_SLEEP_MS)))
+                    .build();
+            LOG.info("Metadata node {} started on {} ({} the Raft log), voters {}", config.nodeId(),
+                    config.raftAddress(), existing ? "recovered" : "formatted", config.voters());
+            return new RaftMetadataServer(config, group, server, client, stateMachine);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(client);
+            closeQuietly(server);
+            throw e;
+        }
+    }
+
+    /** Appends a command (serialized) through the leader; completes with the serialized result. */
+    public CompletableFuture<byte[]> submit(byte[] command) {
+        return client.async().send(Message.valueOf(ByteString.copyFrom(command)))
+                .thenApply(RaftMetadataServer::content)
+                .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The leader's applied index at a ReadIndex point after this call: once this node has applied up
+     * to it, its image reflects every write acknowledged before the call.
+     */
+    public CompletableFuture<Long> readIndex() {
+        return client.async().sendReadOnly(Message.valueOf(ByteString.EMPTY))
+                .thenApply(reply -> MetadataStateMachine.decodeIndex(Message.valueOf(ByteString.copyFrom(content(reply)))))
+                .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static byte[] content(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            throw new CompletionException(reply.getException());
+        }
+        return reply.getMessage().getContent().toByteArray();
+    }
+
+    public boolean isLeader() {
+        DivisionInfo info = division.getInfo();
+        return info.isLeader() && info.isLeaderReady();
+    }
+
+    public OptionalInt leaderId() {
+        RaftPeerId leader = division.getInfo().getLeaderId();
+        return leader == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(leader.toString()));
+    }
+
+    public long currentTerm() {
+        return division.getInfo().getCurrentTerm();
+    }
+
+    public long commitIndex() {
+        return division.getRaftLog().getLastCommittedIndex();
+    }
+
+    /** The first index still in the local log (above it: purged into a snapshot). */
+    public long logStartIndex() {
+        return division.getRaftLog().getStartIndex();
+    }
+
+    /** Takes a snapshot now, at the last applied index (forced even if few entries were applied). */
+    public long takeSnapshot() throws IOException {
+        RaftClientReply reply = client.getSnapshotManagementApi(selfId)
+                .create(true, config.requestTimeout().toMillis());
+        if (!reply.isSuccess()) {
+            throw new IOException("Snapshot of metadata node " + config.nodeId() + " failed", reply.getException());
+        }
+        return reply.getLogIndex();
+    }
+
+    /**
+     * Kafka's DescribeQuorum answer. On the leader: each voter's match index and last contact, the
+     * commit index as high watermark, the term as leader epoch. Elsewhere: NOT_CONTROLLER with the
+     * leader id (or -1) so the caller can ask the right node.
+     */
+    public DescribeQuorumResponse describeQuorum(String clusterId) {
+        DivisionInfo info = division.getInfo();
+        DescribeQuorumResponse.Builder response = DescribeQuorumResponse.newBuilder()
+                .setClusterId(clusterId).setLeaderId(leaderId().orElse(-1)).setLeaderEpoch(info.getCurrentTerm());
+        if (!info.isLeader()) {
+            return response.setError(ErrorCode.NOT_CONTROLLER).setErrorMessage("Node " + config.nodeId()
+                    + " is not the metadata quorum leader; ask node " + leaderId().orElse(-1) + ".").build();
+        }
+        long now = System.currentTimeMillis();
+        RaftLog log = division.getRaftLog();
+        long commit = log.getLastCommittedIndex();
+        response.setHighWatermark(commit);
+        response.addCurrentVoters(ReplicaState.newBuilder().setReplicaId(config.nodeId())
+                .setLogEndOffset(log.getNextIndex() - 1).setLastFetchTimestamp(now).setLastCaughtUpTimestamp(now));
+        // Ratis lists the follower infos and the match indices in the same (log appender) order.
+        List<ServerRpcProto> followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+        long[] matchIndices = info.getFollowerMatchIndices();
+        for (int i = 0; i < followers.size() && i < matchIndices.length; i++) {
+            ServerRpcProto follower = followers.get(i);
+            long lastContact = now - follower.getLastRpcElapsedTimeMs();
+            response.addCurrentVoters(ReplicaState.newBuilder()
+                    .setReplicaId(Integer.parseInt(follower.getId().getId().toStringUtf8()))
+                    .setLogEndOffset(matchIndices[i])
+                    .setLastFetchTimestamp(lastContact)
+                    .setLastCaughtUpTimestamp(matchIndices[i] >= commit ? lastContact : -1));
+        }
+        return response.build();
+    }
+
+    public MetadataStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(client);
+        closeQuietly(server);
+        LOG.info("Metadata node {} stopped", config.nodeId());
+    }
+
+    private static RaftPeerId peerId(int nodeId) {
+        return RaftPeerId.valueOf(String.valueOf(nodeId));
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("Error while closing {}", closeable, e);
+        }
+    }
+}
