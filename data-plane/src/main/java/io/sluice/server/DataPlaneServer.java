@@ -36,14 +36,18 @@ public final class DataPlaneServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private Channel serverChannel;
 
-    public DataPlaneServer(InetSocketAddress listen, int ioThreads, int maxFrameBytes,
+    /**
+     * @param workers the node's I/O event loops, shared with its outgoing connections; the caller owns
+     *                and shuts them down after {@link #close}
+     */
+    public DataPlaneServer(InetSocketAddress listen, EventLoopGroup workers, int ioThreads, int maxFrameBytes,
                            Map<ApiKey, RequestHandler> handlers) {
         this.listen = listen;
         this.ioThreads = ioThreads;
         this.maxFrameBytes = maxFrameBytes;
         this.dispatcher = new RequestDispatcher(handlers);
         this.boss = Transport.newGroup(1, "sluice-accept");
-        this.workers = Transport.newGroup(ioThreads, "sluice-io");
+        this.workers = workers;
     }
 
     /** Binds the port; a port in use fails with a message that names it. */
@@ -82,17 +86,11 @@ public final class DataPlaneServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** The event loops, shared with the node's outgoing connections so no extra threads are needed. */
-    public EventLoopGroup workers() {
-        return workers;
-    }
-
     @Override
     public void close() {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
-        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

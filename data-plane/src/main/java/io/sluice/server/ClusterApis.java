@@ -1,0 +1,133 @@
+package io.sluice.server;
+
+import io.sluice.metadata.MetadataNode;
+import io.sluice.metadata.image.BrokerRegistration;
+import io.sluice.metadata.image.MetadataImage;
+import io.sluice.metadata.image.PartitionRegistration;
+import io.sluice.metadata.image.TopicImage;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.rpc.ApiKey;
+import io.sluice.protocol.rpc.BrokerDescription;
+import io.sluice.protocol.rpc.DescribeClusterResponse;
+import io.sluice.protocol.rpc.DescribeQuorumRequest;
+import io.sluice.protocol.rpc.DescribeQuorumResponse;
+import io.sluice.protocol.rpc.MetadataRequest;
+import io.sluice.protocol.rpc.MetadataResponse;
+import io.sluice.protocol.rpc.PartitionMetadata;
+import io.sluice.protocol.rpc.TopicMetadata;
+import io.sluice.protocol.wire.Frames;
+import io.sluice.protocol.wire.RequestFrame;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Describes the cluster from this node's metadata image: Metadata (brokers, topics, leaders) and
+ * DescribeCluster are served locally; DescribeQuorum needs the Raft leader's view of its followers,
+ * so a follower forwards it to the leader. Stateless; thread-safe.
+ */
+final class ClusterApis {
+    private static final int FORWARD_TIMEOUT_MS = 5_000;
+    private final MetadataNode metadata;
+    private final NodeClient client;
+
+    ClusterApis(MetadataNode metadata, NodeClient client) {
+        this.metadata = metadata;
+        this.client = client;
+    }
+
+    void register(Map<ApiKey, RequestHandler> handlers) {
+        handlers.put(ApiKey.METADATA, this::metadata);
+        handlers.put(ApiKey.DESCRIBE_CLUSTER, this::describeCluster);
+        handlers.put(ApiKey.DESCRIBE_QUORUM, this::describeQuorum);
+    }
+
+    private CompletableFuture<Response> describeCluster(RequestContext ctx, RequestFrame frame) {
+        frame.release();
+        MetadataImage image = metadata.image();
+        DescribeClusterResponse.Builder response = DescribeClusterResponse.newBuilder()
+                .setClusterId(image.clusterId())
+                .setControllerId(metadata.leaderId().orElse(-1));
+        for (BrokerRegistration b : image.cluster().brokers().values()) {
+            response.addBrokers(describe(b));
+        }
+        return CompletableFuture.completedFuture(Response.of(response.build()));
+    }
+
+    private CompletableFuture<Response> describeQuorum(RequestContext ctx, RequestFrame frame) {
+        frame.release();
+        if (metadata.isLeader()) {
+            return CompletableFuture.completedFuture(Response.of(metadata.describeQuorum()));
+        }
+        OptionalInt leader = metadata.leaderId();
+        BrokerRegistration leaderBroker = leader.isPresent() ? metadata.image().cluster().broker(leader.getAsInt()) : null;
+        if (leaderBroker == null) {
+            return CompletableFuture.failedFuture(new SluiceException(ErrorCode.NOT_CONTROLLER,
+                    "no metadata leader is known yet (an election may be under way); retry in a moment"));
+        }
+        InetSocketAddress address = new InetSocketAddress(leaderBroker.host(), leaderBroker.port());
+        return client.call(address, ApiKey.DESCRIBE_QUORUM, DescribeQuorumRequest.getDefaultInstance(),
+                DescribeQuorumResponse.parser(), FORWARD_TIMEOUT_MS).thenApply(Response::of);
+    }
+
+    private CompletableFuture<Response> metadata(RequestContext ctx, RequestFrame frame) throws Exception {
+        MetadataRequest request;
+        try {
+            request = Frames.parse(frame.body(), MetadataRequest.parser());
+        } finally {
+            frame.release();
+        }
+        MetadataImage image = metadata.image();
+        MetadataResponse.Builder response = MetadataResponse.newBuilder()
+                .setClusterId(image.clusterId())
+                .setControllerId(metadata.leaderId().orElse(-1));
+        for (BrokerRegistration b : image.cluster().brokers().values()) {
+            if (!b.fenced()) {
+                response.addBrokers(describe(b));
+            }
+        }
+        Collection<String> names = request.getAllTopics() ? image.topics().byName().keySet() : request.getTopicsList();
+        for (String name : names) {
+            response.addTopics(describe(image, name));
+        }
+        return CompletableFuture.completedFuture(Response.of(response.build()));
+    }
+
+    static TopicMetadata describe(MetadataImage image, String name) {
+        TopicImage topic = image.topics().topic(name);
+        if (topic == null) {
+            return TopicMetadata.newBuilder().setName(name).setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+                    .setErrorMessage("topic '" + name + "' does not exist").build();
+        }
+        TopicMetadata.Builder t = TopicMetadata.newBuilder().setName(name).setTopicId(topic.id());
+        for (Map.Entry<Integer, PartitionRegistration> e : topic.partitions().entrySet()) {
+            PartitionRegistration p = e.getValue();
+            PartitionMetadata.Builder pm = PartitionMetadata.newBuilder()
+                    .setPartition(e.getKey())
+                    .setLeaderId(p.leader())
+                    .setLeaderEpoch(p.leaderEpoch())
+                    .addAllReplicas(p.replicas())
+                    .addAllIsr(p.isr())
+                    .setError(p.hasLeader() ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE);
+            for (int replica : p.replicas()) {
+                if (!image.cluster().isUnfenced(replica)) {
+                    pm.addOfflineReplicas(replica);
+                }
+            }
+            t.addPartitions(pm);
+        }
+        return t.build();
+    }
+
+    private static BrokerDescription describe(BrokerRegistration b) {
+        return BrokerDescription.newBuilder()
+                .setBrokerId(b.id())
+                .setEndpoint(b.endpoint())
+                .setFenced(b.fenced())
+                .setRack(b.rack())
+                .build();
+    }
+}

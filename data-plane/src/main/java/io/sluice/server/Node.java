@@ -1,0 +1,153 @@
+package io.sluice.server;
+
+import io.sluice.metadata.MetadataNode;
+import io.sluice.metadata.MetadataNodeConfig;
+import io.netty.channel.EventLoopGroup;
+import io.sluice.protocol.rpc.ApiKey;
+import io.sluice.protocol.wire.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Sluice process in the combined role: a voter of the metadata quorum and a broker. Wires the
+ * metadata node, the data-plane server and the broker lifecycle, and stops them in the reverse order
+ * with a controlled shutdown first. Start once, close once; {@link #close} is thread-safe (it is
+ * called from a shutdown hook).
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+    private final NodeConfig config;
+    private final MetadataNode metadata;
+    private final EventLoopGroup workers;
+    private final DataPlaneServer server;
+    private final NodeClient client;
+    private final BrokerLifecycle lifecycle;
+    private boolean closed;
+
+    private Node(NodeConfig config, MetadataNode metadata, EventLoopGroup workers, DataPlaneServer server,
+                 NodeClient client, BrokerLifecycle lifecycle) {
+        this.config = config;
+        this.metadata = metadata;
+        this.workers = workers;
+        this.server = server;
+        this.client = client;
+        this.lifecycle = lifecycle;
+    }
+
+    /**
+     * Starts the node. Refuses, with a message that says what to do and without touching data, a data
+     * directory of another cluster or node and a port in use.
+     */
+    public static Node start(NodeConfig config) throws IOException {
+        log.info("Starting node {} (cluster {}, data plane {}, raft {}, voters {})", config.nodeId(),
+                config.clusterId(), config.listen(), config.raftAddress(), config.voters());
+        ensureFree("--listen", config.listen());
+        ensureFree("--raft-address", NodeConfig.parseHostPort("raft.address", config.raftAddress()));
+        MetadataNode metadata = MetadataNode.start(MetadataNodeConfig.builder()
+                .nodeId(config.nodeId())
+                .raftAddress(config.raftAddress())
+                .voters(config.voters())
+                .dataDir(config.metadataDir())
+                .clusterId(config.clusterId())
+                .snapshotThreshold(config.snapshotThreshold())
+                .brokerSessionTimeoutMs(config.sessionTimeoutMs())
+                .build());
+        EventLoopGroup workers = Transport.newGroup(config.ioThreads(), "sluice-io-" + config.nodeId());
+        DataPlaneServer server = null;
+        try {
+            NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes());
+            Map<ApiKey, RequestHandler> handlers = new EnumMap<>(ApiKey.class);
+            new ControllerApis(metadata).register(handlers);
+            new ClusterApis(metadata, client).register(handlers);
+            new AdminApis(metadata, config.defaults(), config.nodeId()).register(handlers);
+            server = new DataPlaneServer(config.listen(), workers, config.ioThreads(), config.maxFrameBytes(), handlers);
+            server.start();
+            InetSocketAddress advertised = new InetSocketAddress(config.listen().getHostString(),
+                    server.boundAddress().getPort());
+            BrokerLifecycle lifecycle = new BrokerLifecycle(config, metadata, client, advertised,
+                    new SecureRandom().nextLong() & Long.MAX_VALUE);
+            lifecycle.start();
+            return new Node(config, metadata, workers, server, client, lifecycle);
+        } catch (IOException | RuntimeException e) {
+            if (server != null) {
+                server.close();
+            }
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            metadata.close();
+            throw e;
+        }
+    }
+
+    /** Fails before anything is written when a port is taken (the real bind later can still race). */
+    private static void ensureFree(String flag, InetSocketAddress address) throws IOException {
+        if (address.getPort() == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(address);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + " (" + flag
+                    + "): the port is in use; stop whatever uses it (another node?) or choose another port");
+        }
+    }
+
+    public int nodeId() {
+        return config.nodeId();
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public MetadataNode metadata() {
+        return metadata;
+    }
+
+    public BrokerLifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    /** The data-plane address, with the real port when the configured one was 0. */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(config.listen().getHostString(), server.boundAddress().getPort());
+    }
+
+    /** Controlled shutdown: leadership moves away first, then everything stops. */
+    @Override
+    public void close() {
+        stop(true);
+    }
+
+    /**
+     * Stops without a controlled shutdown, as abruptly as a crash looks to the other nodes (tests use it
+     * for in-process kills; data already written stays as it is on disk).
+     */
+    public void halt() {
+        stop(false);
+    }
+
+    private synchronized void stop(boolean controlled) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("Stopping node {}{}", config.nodeId(), controlled ? "" : " abruptly");
+        if (controlled) {
+            lifecycle.controlledShutdown(Duration.ofSeconds(10));
+        }
+        lifecycle.close();
+        client.close();
+        server.close();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        metadata.close();
+        log.info("Node {} stopped", config.nodeId());
+    }
+}

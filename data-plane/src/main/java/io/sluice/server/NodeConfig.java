@@ -1,0 +1,233 @@
+package io.sluice.server;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * A node's configuration: the keys of {@code config/server.properties}, which the {@code broker}
+ * command's flags mirror. Every key, its default and its meaning is listed in {@link #KEYS}; an
+ * unknown key or a bad value is refused with a message naming it. Immutable.
+ */
+public final class NodeConfig {
+    /** Key -> description (with the default), the one place where node settings are documented. */
+    public static final Map<String, String> KEYS;
+
+    static {
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("node.id", "This node's id, one of the ids in voters (required)");
+        k.put("listen", "host:port of the data plane, where clients and other nodes connect (default localhost:9092)");
+        k.put("raft.address", "host:port of this node's Raft endpoint; must match its entry in voters (required)");
+        k.put("voters", "The metadata quorum: id@host:port,... of every voter (required)");
+        k.put("data.dir", "Directory of this node's metadata and partition logs (required)");
+        k.put("cluster.id", "Cluster id; by default derived from voters, so nodes started with the same voters agree");
+        k.put("io.threads", "Data-plane event loops (default: number of cores)");
+        k.put("broker.session.timeout.ms", "A broker without heartbeats this long is fenced (default 6000)");
+        k.put("broker.heartbeat.interval.ms", "How often a broker heartbeats to the controller (default 1000)");
+        k.put("metadata.snapshot.threshold", "Metadata log entries between automatic snapshots (default 10000)");
+        k.put("max.frame.bytes", "Largest request frame accepted (default 104857600)");
+        k.put("num.partitions", "Partitions of a topic created without a count (default 1)");
+        k.put("default.replication.factor", "Replication factor of a topic created without one (default 1)");
+        k.put("min.insync.replicas", "Default of the topic setting min.insync.replicas (default 1)");
+        k.put("log.flush.policy", "Default of the topic setting log.flush.policy: always (fsync before"
+                + " acknowledging, the default) or interval (page cache, fsync every flush.ms)");
+        k.put("log.flush.interval.ms", "Default of the topic setting flush.ms (default 1000)");
+        k.put("log.retention.ms", "Default of the topic setting retention.ms (default 604800000, 7 days)");
+        k.put("log.retention.bytes", "Default of the topic setting retention.bytes (default -1, no limit)");
+        k.put("log.segment.bytes", "Default of the topic setting segment.bytes (default 1073741824)");
+        k.put("message.max.bytes", "Default of the topic setting max.message.bytes (default 1048588)");
+        KEYS = Collections.unmodifiableMap(k);
+    }
+
+    private final int nodeId;
+    private final InetSocketAddress listen;
+    private final String raftAddress;
+    private final Map<Integer, String> voters;
+    private final Path dataDir;
+    private final String clusterId;
+    private final int ioThreads;
+    private final int sessionTimeoutMs;
+    private final int heartbeatIntervalMs;
+    private final long snapshotThreshold;
+    private final int maxFrameBytes;
+    private final BrokerDefaults defaults;
+
+    private NodeConfig(Map<String, String> p) {
+        for (String key : p.keySet()) {
+            if (!KEYS.containsKey(key)) {
+                throw new IllegalArgumentException("unknown setting '" + key + "'; known settings: "
+                        + String.join(", ", KEYS.keySet()));
+            }
+        }
+        this.nodeId = intValue(p, "node.id", null, 0, Integer.MAX_VALUE);
+        this.voters = parseVoters(required(p, "voters"));
+        if (!voters.containsKey(nodeId)) {
+            throw new IllegalArgumentException("node id " + nodeId + " is not in voters (" + required(p, "voters")
+                    + "); use one of the ids " + voters.keySet());
+        }
+        this.raftAddress = required(p, "raft.address");
+        parseHostPort("raft.address", raftAddress);
+        if (!sameEndpoint(raftAddress, voters.get(nodeId))) {
+            throw new IllegalArgumentException("raft.address " + raftAddress + " differs from node " + nodeId
+                    + "'s entry in voters (" + voters.get(nodeId) + "); make them the same");
+        }
+        this.listen = parseHostPort("listen", p.getOrDefault("listen", "localhost:9092"));
+        this.dataDir = Path.of(required(p, "data.dir"));
+        this.clusterId = p.containsKey("cluster.id") ? p.get("cluster.id") : defaultClusterId(voters);
+        this.ioThreads = intValue(p, "io.threads", Runtime.getRuntime().availableProcessors(), 1, 64);
+        this.sessionTimeoutMs = intValue(p, "broker.session.timeout.ms", 6000, 100, 3_600_000);
+        this.heartbeatIntervalMs = intValue(p, "broker.heartbeat.interval.ms", 1000, 10, 600_000);
+        if (heartbeatIntervalMs >= sessionTimeoutMs) {
+            throw new IllegalArgumentException("broker.heartbeat.interval.ms (" + heartbeatIntervalMs
+                    + ") must be below broker.session.timeout.ms (" + sessionTimeoutMs + ")");
+        }
+        this.snapshotThreshold = intValue(p, "metadata.snapshot.threshold", 10_000, 10, Integer.MAX_VALUE);
+        this.maxFrameBytes = intValue(p, "max.frame.bytes", 100 * 1024 * 1024, 1024, Integer.MAX_VALUE);
+        this.defaults = BrokerDefaults.from(p);
+    }
+
+    /** Builds a configuration from settings; throws {@link IllegalArgumentException} saying what is wrong. */
+    public static NodeConfig from(Map<String, String> settings) {
+        return new NodeConfig(new TreeMap<>(settings));
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    public InetSocketAddress listen() {
+        return listen;
+    }
+
+    public String raftAddress() {
+        return raftAddress;
+    }
+
+    public Map<Integer, String> voters() {
+        return voters;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path metadataDir() {
+        return dataDir.resolve("metadata");
+    }
+
+    public Path logsDir() {
+        return dataDir.resolve("logs");
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    public int sessionTimeoutMs() {
+        return sessionTimeoutMs;
+    }
+
+    public int heartbeatIntervalMs() {
+        return heartbeatIntervalMs;
+    }
+
+    public long snapshotThreshold() {
+        return snapshotThreshold;
+    }
+
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    /** Topic defaults and creation defaults. */
+    public BrokerDefaults defaults() {
+        return defaults;
+    }
+
+    /** A cluster id every node started with the same voters computes alike. */
+    static String defaultClusterId(Map<Integer, String> voters) {
+        return UUID.nameUUIDFromBytes(("sluice-voters:" + new TreeMap<>(voters)).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    static Map<Integer, String> parseVoters(String text) {
+        Map<Integer, String> result = new TreeMap<>();
+        for (String entry : text.split(",")) {
+            String e = entry.trim();
+            int at = e.indexOf('@');
+            if (at <= 0) {
+                throw new IllegalArgumentException("voter '" + e + "' is not id@host:port, e.g. 1@localhost:19092");
+            }
+            int id;
+            try {
+                id = Integer.parseInt(e.substring(0, at));
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("voter '" + e + "' has no numeric id; write id@host:port");
+            }
+            String address = e.substring(at + 1);
+            parseHostPort("voters", address);
+            if (result.put(id, address) != null) {
+                throw new IllegalArgumentException("voter id " + id + " appears twice in voters");
+            }
+        }
+        return Collections.unmodifiableMap(result);
+    }
+
+    static InetSocketAddress parseHostPort(String key, String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException(key + " '" + value + "' is not host:port");
+        }
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return new InetSocketAddress(value.substring(0, colon), port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " '" + value + "' has no valid port (0-65535)");
+        }
+    }
+
+    private static boolean sameEndpoint(String a, String b) {
+        InetSocketAddress x = parseHostPort("raft.address", a);
+        InetSocketAddress y = parseHostPort("voters", b);
+        return x.getPort() == y.getPort() && (x.getHostString().equals(y.getHostString())
+                || (x.getAddress() != null && x.getAddress().equals(y.getAddress())));
+    }
+
+    private static String required(Map<String, String> p, String key) {
+        String v = p.get(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("missing required setting '" + key + "': " + KEYS.get(key));
+        }
+        return v.trim();
+    }
+
+    static int intValue(Map<String, String> p, String key, Integer def, int min, int max) {
+        String v = def == null ? required(p, key) : p.get(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max
+                    + ", not '" + v + "'");
+        }
+    }
+
+}

@@ -1,0 +1,85 @@
+package io.sluice.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(5)
+class NodeConfigTest {
+    private static Map<String, String> valid() {
+        Map<String, String> s = new HashMap<>();
+        s.put("node.id", "2");
+        s.put("raft.address", "localhost:19093");
+        s.put("voters", "1@localhost:19092,2@localhost:19093,3@localhost:19094");
+        s.put("data.dir", "/tmp/x");
+        return s;
+    }
+
+    private static String refusal(Map<String, String> settings) {
+        return assertThrows(IllegalArgumentException.class, () -> NodeConfig.from(settings)).getMessage();
+    }
+
+    @Test
+    void readsSettingsWithDefaults() {
+        NodeConfig c = NodeConfig.from(valid());
+        assertEquals(2, c.nodeId());
+        assertEquals(3, c.voters().size());
+        assertEquals("localhost:19094", c.voters().get(3));
+        assertEquals(9092, c.listen().getPort());
+        assertEquals(6000, c.sessionTimeoutMs());
+        assertTrue(c.metadataDir().endsWith("metadata"));
+    }
+
+    @Test
+    void nodesWithTheSameVotersDeriveTheSameClusterId() {
+        Map<String, String> other = valid();
+        other.put("node.id", "1");
+        other.put("raft.address", "localhost:19092");
+        other.put("voters", "3@localhost:19094,1@localhost:19092,2@localhost:19093");
+        assertEquals(NodeConfig.from(valid()).clusterId(), NodeConfig.from(other).clusterId());
+
+        Map<String, String> explicit = valid();
+        explicit.put("cluster.id", "abc");
+        assertEquals("abc", NodeConfig.from(explicit).clusterId());
+    }
+
+    @Test
+    void refusesEachMistakeWithAMessageNamingIt() {
+        Map<String, String> s = valid();
+        s.put("node.id", "7");
+        assertTrue(refusal(s).contains("node id 7 is not in voters"));
+
+        s = valid();
+        s.put("raft.address", "localhost:20000");
+        assertTrue(refusal(s).contains("differs from node 2's entry"));
+
+        s = valid();
+        s.put("voters", "1@localhost:19092,x@localhost:1");
+        assertTrue(refusal(s).contains("no numeric id"));
+
+        s = valid();
+        s.put("voters", "2@localhost:19093,2@localhost:19094");
+        assertTrue(refusal(s).contains("appears twice"));
+
+        s = valid();
+        s.put("listn", "localhost:9092");
+        assertTrue(refusal(s).contains("unknown setting 'listn'"));
+
+        s = valid();
+        s.put("listen", "localhost:http");
+        assertTrue(refusal(s).contains("no valid port"));
+
+        s = valid();
+        s.remove("data.dir");
+        assertTrue(refusal(s).contains("missing required setting 'data.dir'"));
+
+        s = valid();
+        s.put("broker.heartbeat.interval.ms", "7000");
+        assertTrue(refusal(s).contains("must be below broker.session.timeout.ms"));
+    }
+}

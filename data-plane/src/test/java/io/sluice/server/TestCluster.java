@@ -1,0 +1,212 @@
+package io.sluice.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * An in-process cluster of combined nodes on loopback with ephemeral ports and a temporary directory,
+ * for integration tests of the metadata quorum, replication and groups. Nodes can be stopped
+ * (controlled), killed (no controlled shutdown, as a crash as far as the others can tell) and started
+ * again with their data. Not thread-safe: drive it from the test thread.
+ */
+public final class TestCluster implements AutoCloseable {
+    private final Path dir;
+    private final Map<Integer, Integer> raftPorts = new HashMap<>();
+    private final Map<Integer, Integer> clientPorts = new HashMap<>();
+    private final Map<Integer, Node> nodes = new HashMap<>();
+    private final Map<String, String> overrides;
+    private final int size;
+
+    private TestCluster(int size, Map<String, String> overrides) throws IOException {
+        this.size = size;
+        this.overrides = Map.copyOf(overrides);
+        this.dir = Files.createTempDirectory("sluice-test-cluster");
+        for (int id = 1; id <= size; id++) {
+            raftPorts.put(id, freePort());
+            clientPorts.put(id, freePort());
+        }
+    }
+
+    /** Starts {@code size} nodes with test-friendly timings (fast heartbeats, 2 s broker sessions). */
+    public static TestCluster start(int size) throws IOException {
+        return start(size, Map.of());
+    }
+
+    /** As {@link #start(int)}, with node settings (keys of server.properties) overriding the test defaults. */
+    public static TestCluster start(int size, Map<String, String> overrides) throws IOException {
+        TestCluster cluster = new TestCluster(size, overrides);
+        try {
+            List<Thread> starters = new ArrayList<>();
+            List<IOException> failures = new ArrayList<>();
+            for (int id = 1; id <= size; id++) {
+                int nodeId = id;
+                Thread t = new Thread(() -> {
+                    try {
+                        cluster.startNode(nodeId);
+                    } catch (IOException e) {
+                        synchronized (failures) {
+                            failures.add(e);
+                        }
+                    }
+                });
+                t.start();
+                starters.add(t);
+            }
+            for (Thread t : starters) {
+                t.join();
+            }
+            if (!failures.isEmpty()) {
+                throw failures.get(0);
+            }
+            cluster.awaitReady(Duration.ofSeconds(60));
+        } catch (IOException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        } catch (InterruptedException e) {
+            cluster.close();
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return cluster;
+    }
+
+    public NodeConfig config(int id) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("node.id", Integer.toString(id));
+        settings.put("listen", "127.0.0.1:" + clientPorts.get(id));
+        settings.put("raft.address", "127.0.0.1:" + raftPorts.get(id));
+        settings.put("voters", raftPorts.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "@127.0.0.1:" + e.getValue()).collect(Collectors.joining(",")));
+        settings.put("data.dir", dir.resolve("node-" + id).toString());
+        settings.put("io.threads", "2");
+        settings.put("broker.session.timeout.ms", "2000");
+        settings.put("broker.heartbeat.interval.ms", "200");
+        settings.putAll(overrides);
+        return NodeConfig.from(settings);
+    }
+
+    /** Starts (or restarts, with its data) node {@code id}. */
+    public Node startNode(int id) throws IOException {
+        Node node = Node.start(config(id));
+        synchronized (nodes) {
+            nodes.put(id, node);
+        }
+        return node;
+    }
+
+    /** Stops node {@code id} with a controlled shutdown. */
+    public void stopNode(int id) {
+        Node node = nodes.remove(id);
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    /** Stops node {@code id} without a controlled shutdown: to the others it has crashed. */
+    public void killNode(int id) {
+        Node node = nodes.remove(id);
+        if (node != null) {
+            node.halt();
+        }
+    }
+
+    public Node node(int id) {
+        Node node = nodes.get(id);
+        if (node == null) {
+            throw new IllegalStateException("node " + id + " is not running");
+        }
+        return node;
+    }
+
+    public List<Node> runningNodes() {
+        return nodes.values().stream().sorted(Comparator.comparingInt(Node::nodeId)).toList();
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The metadata leader as the running nodes agree on it, if they do. */
+    public OptionalInt leaderId() {
+        for (Node n : nodes.values()) {
+            if (n.metadata().isLeader()) {
+                return OptionalInt.of(n.nodeId());
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    public Node leader(Duration timeout) {
+        await(timeout, "a metadata leader", () -> leaderId().isPresent());
+        return node(leaderId().getAsInt());
+    }
+
+    /** Waits until a leader is elected and every running node's broker is registered and unfenced. */
+    public void awaitReady(Duration timeout) {
+        await(timeout, "every running broker registered and unfenced", () -> {
+            OptionalInt leader = leaderId();
+            if (leader.isEmpty()) {
+                return false;
+            }
+            var image = nodes.get(leader.getAsInt()).metadata().image();
+            return nodes.keySet().stream().allMatch(image.cluster()::isUnfenced);
+        });
+    }
+
+    public String bootstrapServers() {
+        return runningNodes().stream().map(n -> "127.0.0.1:" + n.address().getPort()).collect(Collectors.joining(","));
+    }
+
+    public InetSocketAddress address(int id) {
+        return new InetSocketAddress("127.0.0.1", clientPorts.get(id));
+    }
+
+    /** Polls {@code condition} until it holds or fails the test with what was awaited. */
+    public static void await(Duration timeout, String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Integer id : new ArrayList<>(nodes.keySet())) {
+            killNode(id);
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.sluice.tools.quorum;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import io.sluice.protocol.rpc.DescribeQuorumResponse;
+import io.sluice.protocol.rpc.ReplicaState;
+import io.sluice.tools.Addresses;
+import io.sluice.tools.Command;
+import io.sluice.tools.UsageException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * {@code ./sluice metadata-quorum --bootstrap-server HOST:PORT describe --status|--replication}: the
+ * state of the Raft metadata quorum in the format of Kafka's {@code kafka-metadata-quorum.sh}.
+ */
+public final class MetadataQuorumCommand implements Command {
+    @Parameters(commandDescription = "Describe the metadata quorum")
+    static final class Describe {
+        @Parameter(names = "--status", description = "Leader, epoch, high watermark, lag and voters")
+        boolean status;
+        @Parameter(names = "--replication", description = "One row per voter and observer")
+        boolean replication;
+        @Parameter(names = "--human-readable", description = "Show times as 'N ms ago' (with --replication)")
+        boolean humanReadable;
+    }
+
+    static final class Options {
+        @Parameter(names = "--bootstrap-server", description = "A node's client address, host:port")
+        String bootstrapServer = "localhost:9092";
+        @Parameter(names = "--command-config", description = "Not used by Sluice; accepted for Kafka compatibility")
+        String commandConfig;
+        @Parameter(names = {"--help", "-h"}, help = true)
+        boolean help;
+    }
+
+    @Override
+    public String name() {
+        return "metadata-quorum";
+    }
+
+    @Override
+    public String summary() {
+        return "Describe the Raft metadata quorum (describe --status | --replication)";
+    }
+
+    @Override
+    public int run(String[] args) throws Exception {
+        Options options = new Options();
+        Describe describe = new Describe();
+        JCommander jc = JCommander.newBuilder().programName("./sluice metadata-quorum").addObject(options)
+                .addCommand("describe", describe).build();
+        jc.parse(args);
+        if (options.help || jc.getParsedCommand() == null) {
+            jc.usage();
+            if (options.help) {
+                return 0;
+            }
+            throw new UsageException("missing subcommand: use 'describe --status' or 'describe --replication'");
+        }
+        if (describe.status == describe.replication) {
+            throw new UsageException("describe needs exactly one of --status or --replication");
+        }
+        try (QuorumProbe probe = new QuorumProbe(10_000)) {
+            DescribeQuorumResponse quorum = probe.describeQuorum(Addresses.parseList(options.bootstrapServer));
+            long now = System.currentTimeMillis();
+            if (describe.status) {
+                printStatus(quorum, now, System.out);
+            } else {
+                printReplication(quorum, now, describe.humanReadable, System.out);
+            }
+        }
+        return 0;
+    }
+
+    static void printStatus(DescribeQuorumResponse q, long now, PrintStream out) {
+        long maxLag = 0;
+        long maxLagTime = 0;
+        for (ReplicaState r : q.getCurrentVotersList()) {
+            maxLag = Math.max(maxLag, Math.max(0, q.getHighWatermark() - r.getLogEndOffset()));
+            if (r.getReplicaId() != q.getLeaderId() && r.getLastCaughtUpTimestamp() > 0) {
+                maxLagTime = Math.max(maxLagTime, now - r.getLastCaughtUpTimestamp());
+            }
+        }
+        out.println("ClusterId:              " + q.getClusterId());
+        out.println("LeaderId:               " + q.getLeaderId());
+        out.println("LeaderEpoch:            " + q.getLeaderEpoch());
+        out.println("HighWatermark:          " + q.getHighWatermark());
+        out.println("MaxFollowerLag:         " + maxLag);
+        out.println("MaxFollowerLagTimeMs:   " + maxLagTime);
+        out.println("CurrentVoters:          " + ids(q.getCurrentVotersList()));
+        out.println("CurrentObservers:       " + ids(q.getObserversList()));
+    }
+
+    static void printReplication(DescribeQuorumResponse q, long now, boolean human, PrintStream out) {
+        String format = "%-10s %-14s %-10s %-20s %-22s %s%n";
+        out.printf(format, "NodeId", "LogEndOffset", "Lag", "LastFetchTimestamp", "LastCaughtUpTimestamp", "Status");
+        for (ReplicaState r : q.getCurrentVotersList()) {
+            String status = r.getReplicaId() == q.getLeaderId() ? "Leader" : "Follower";
+            printRow(out, format, q, r, status, now, human);
+        }
+        for (ReplicaState r : q.getObserversList()) {
+            printRow(out, format, q, r, "Observer", now, human);
+        }
+    }
+
+    private static void printRow(PrintStream out, String format, DescribeQuorumResponse q, ReplicaState r,
+                                 String status, long now, boolean human) {
+        long lag = Math.max(0, q.getHighWatermark() - r.getLogEndOffset());
+        out.printf(format, r.getReplicaId(), r.getLogEndOffset(), lag, time(r.getLastFetchTimestamp(), now, human),
+                time(r.getLastCaughtUpTimestamp(), now, human), status);
+    }
+
+    private static String time(long timestamp, long now, boolean human) {
+        if (timestamp <= 0) {
+            return "-1";
+        }
+        return human ? (now - timestamp) + " ms ago" : Long.toString(timestamp);
+    }
+
+    private static String ids(List<ReplicaState> replicas) {
+        return replicas.stream().map(r -> Integer.toString(r.getReplicaId()))
+                .collect(Collectors.joining(",", "[", "]"));
+    }
+}
