@@ -1,0 +1,91 @@
+package io.sluice.metadata.controller;
+
+import io.sluice.metadata.image.CommittedOffset;
+import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.metadata.AllocateProducerIdsCommand;
+import io.sluice.protocol.metadata.CommitOffsetsCommand;
+import io.sluice.protocol.metadata.DeleteGroupOffsetsCommand;
+import io.sluice.protocol.metadata.MetadataCommand;
+import io.sluice.protocol.metadata.OffsetCommit;
+import io.sluice.protocol.metadata.TopicPartitionRef;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static io.sluice.metadata.controller.ControllerHarness.createTopic;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+@Timeout(10)
+class GroupControlTest {
+
+    private final ControllerHarness h = ControllerHarness.withBrokers(1);
+
+    @Test
+    void commitsOffsetsOfManyGroupsInOneEntryWithTheProposersTimestamp() {
+        h.ok(createTopic("t", 2, 1));
+        ControllerResult result = h.ok(MetadataCommand.newBuilder().setTimestampMs(1234).setCommitOffsets(
+                CommitOffsetsCommand.newBuilder().addOffsets(commit("g1", "t", 0, 10)).addOffsets(commit("g1", "t", 1, 11))
+                        .addOffsets(commit("g2", "t", 0, 20))).build());
+        assertEquals(3, result.records().size());
+        assertEquals(new CommittedOffset(10, "meta", 1234), h.image.groupOffsets().offset("g1", new TopicPartition("t", 0)));
+        assertEquals(20, h.image.groupOffsets().offset("g2", new TopicPartition("t", 0)).offset());
+    }
+
+    @Test
+    void refusesOnlyTheBadEntriesOfABatch() {
+        h.ok(createTopic("t", 1, 1));
+        ControllerResult result = h.ok(MetadataCommand.newBuilder().setCommitOffsets(CommitOffsetsCommand.newBuilder()
+                .addOffsets(commit("g", "t", 0, 5)).addOffsets(commit("g", "t", 3, 5))
+                .addOffsets(commit("g", "missing", 0, 5)).addOffsets(commit("", "t", 0, 5))
+                .addOffsets(commit("g", "t", 0, -2))).build());
+        assertEquals(ErrorCode.NONE, result.result().getPartitions(0).getError());
+        assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, result.result().getPartitions(1).getError());
+        assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, result.result().getPartitions(2).getError());
+        assertEquals(ErrorCode.INVALID_GROUP_ID, result.result().getPartitions(3).getError());
+        assertEquals(ErrorCode.INVALID_COMMIT_OFFSET_SIZE, result.result().getPartitions(4).getError());
+        assertEquals(1, result.records().size());
+        assertEquals(5, h.image.groupOffsets().offset("g", new TopicPartition("t", 0)).offset());
+    }
+
+    @Test
+    void deletesSomeOrAllOffsetsOfAGroup() {
+        h.ok(createTopic("t", 3, 1));
+        h.ok(MetadataCommand.newBuilder().setCommitOffsets(CommitOffsetsCommand.newBuilder()
+                .addOffsets(commit("g", "t", 0, 1)).addOffsets(commit("g", "t", 1, 1))
+                .addOffsets(commit("g", "t", 2, 1))).build());
+        h.ok(MetadataCommand.newBuilder().setDeleteGroupOffsets(DeleteGroupOffsetsCommand.newBuilder().setGroup("g")
+                .addPartitions(TopicPartitionRef.newBuilder().setTopic("t").setPartition(1))).build());
+        assertEquals(2, h.image.groupOffsets().offsets("g").size());
+        assertNull(h.image.groupOffsets().offset("g", new TopicPartition("t", 1)));
+
+        h.ok(MetadataCommand.newBuilder().setDeleteGroupOffsets(DeleteGroupOffsetsCommand.newBuilder().setGroup("g")).build());
+        assertEquals(0, h.image.groupOffsets().groups().size());
+        ControllerResult missing = h.run(MetadataCommand.newBuilder().setDeleteGroupOffsets(
+                DeleteGroupOffsetsCommand.newBuilder().setGroup("g")).build());
+        assertEquals(ErrorCode.GROUP_ID_NOT_FOUND, missing.result().getError());
+    }
+
+    @Test
+    void allocatesConsecutiveProducerIdBlocks() {
+        ControllerResult first = h.ok(allocate(0));
+        ControllerResult second = h.ok(allocate(10));
+        assertEquals(0, first.result().getProducerIdStart());
+        assertEquals(GroupControl.DEFAULT_PRODUCER_ID_BLOCK, first.result().getProducerIdCount());
+        assertEquals(GroupControl.DEFAULT_PRODUCER_ID_BLOCK, second.result().getProducerIdStart());
+        assertEquals(10, second.result().getProducerIdCount());
+        assertEquals(GroupControl.DEFAULT_PRODUCER_ID_BLOCK + 10, h.image.nextProducerId());
+        assertEquals(ErrorCode.INVALID_REQUEST, h.run(allocate(-1)).result().getError());
+        assertEquals(ErrorCode.INVALID_REQUEST, h.run(allocate(GroupControl.MAX_PRODUCER_ID_BLOCK + 1)).result().getError());
+    }
+
+    private static MetadataCommand allocate(int size) {
+        return MetadataCommand.newBuilder().setAllocateProducerIds(
+                AllocateProducerIdsCommand.newBuilder().setBrokerId(1).setBlockSize(size)).build();
+    }
+
+    private static OffsetCommit commit(String group, String topic, int partition, long offset) {
+        return OffsetCommit.newBuilder().setGroup(group).setTopic(topic).setPartition(partition).setOffset(offset)
+                .setMetadata("meta").build();
+    }
+}
