@@ -1,0 +1,139 @@
+package io.sluice.storage;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class LogManagerTest {
+    @TempDir
+    Path tmp;
+    private final MutableClock clock = new MutableClock(1_000_000);
+
+    private LogManager start() throws IOException {
+        return LogManager.start(tmp, LogConfig.defaultConfig(), clock, 3_600_000, 3_600_000);
+    }
+
+    @Test
+    void groupCommitMakesConcurrentAppendsDurable() throws Exception {
+        Map<TopicPartition, Long> durable = new ConcurrentHashMap<>();
+        AtomicInteger notifications = new AtomicInteger();
+        try (LogManager manager = start()) {
+            manager.addDurabilityListener((tp, offset) -> {
+                notifications.incrementAndGet();
+                durable.merge(tp, offset, Math::max);
+            });
+            TopicPartition shared = new TopicPartition("shared", 0);
+            PartitionLog sharedLog = manager.getOrCreateLog(shared, LogConfig.defaultConfig());
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> futures = new ArrayList<>();
+            int perThread = 200;
+            for (int t = 0; t < 8; t++) {
+                TopicPartition own = new TopicPartition("own", t);
+                PartitionLog ownLog = manager.getOrCreateLog(own, LogConfig.defaultConfig());
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        assertTrue(sharedLog.appendAsLeader(Batches.values(1, "s"), 0).succeeded());
+                        assertTrue(ownLog.appendAsLeader(Batches.values(1, "o"), 0).succeeded());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> durable.getOrDefault(shared, 0L) == 8L * perThread);
+            for (int t = 0; t < 8; t++) {
+                TopicPartition own = new TopicPartition("own", t);
+                await().atMost(Duration.ofSeconds(20)).until(() -> durable.getOrDefault(own, 0L) == perThread);
+            }
+            assertEquals(8L * perThread, sharedLog.durableEndOffset());
+            // 3200 appends; an fsync per append would mean one notification each.
+            assertTrue(notifications.get() < 3200, "notifications: " + notifications.get());
+        }
+    }
+
+    @Test
+    void intervalPolicyIsDurableAtAppendAndFsyncsLater() throws Exception {
+        LogConfig interval = LogConfig.fromMap(Map.of(LogConfig.FLUSH_POLICY, "interval", LogConfig.FLUSH_MS, "10"));
+        List<Long> seen = new ArrayList<>();
+        try (LogManager manager = LogManager.start(tmp, interval, clock, 3_600_000, 3_600_000)) {
+            manager.addDurabilityListener((tp, offset) -> {
+                synchronized (seen) {
+                    seen.add(offset);
+                }
+            });
+            PartitionLog log = manager.getOrCreateLog(new TopicPartition("i", 0), interval);
+            log.appendAsLeader(Batches.values(1, "a", "b"), 0);
+            assertEquals(2, log.durableEndOffset());
+            synchronized (seen) {
+                assertTrue(seen.contains(2L));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.recoveryPoint() == 2);
+        }
+    }
+
+    @Test
+    void checkpointsSurviveRestart() throws Exception {
+        TopicPartition tp = new TopicPartition("cp", 2);
+        try (LogManager manager = start()) {
+            PartitionLog log = manager.getOrCreateLog(tp, LogConfig.defaultConfig());
+            log.appendAsLeader(Batches.values(1, "a", "b", "c"), 4);
+            log.updateHighWatermark(2);
+        }
+        assertTrue(Files.readString(tmp.resolve(LogManager.RECOVERY_POINT_FILE)).contains("cp 2 3"));
+        assertTrue(Files.readString(tmp.resolve(LogManager.HIGH_WATERMARK_FILE)).contains("cp 2 2"));
+        try (LogManager manager = start()) {
+            PartitionLog log = manager.getLog(tp).orElseThrow();
+            assertEquals(3, log.logEndOffset());
+            assertEquals(2, log.highWatermark());
+            assertEquals(4, log.latestEpoch());
+        }
+    }
+
+    @Test
+    void retentionRunsOnEveryLog() throws Exception {
+        LogConfig small = LogConfig.fromMap(Map.of(LogConfig.SEGMENT_BYTES, "400", LogConfig.RETENTION_BYTES, "0"));
+        try (LogManager manager = start()) {
+            PartitionLog log = manager.getOrCreateLog(new TopicPartition("r", 0), small);
+            for (int i = 0; i < 6; i++) {
+                log.appendAsLeader(Batches.ofSize(1, 100), 0);
+            }
+            log.updateHighWatermark(6);
+            assertEquals(2, manager.runRetention());
+            assertEquals(4, log.logStartOffset());
+        }
+    }
+
+    @Test
+    void deleteLogRemovesIt() throws Exception {
+        TopicPartition tp = new TopicPartition("gone", 0);
+        try (LogManager manager = start()) {
+            manager.getOrCreateLog(tp, LogConfig.defaultConfig()).appendAsLeader(Batches.values(1, "x"), 0);
+            manager.deleteLog(tp);
+            assertFalse(manager.getLog(tp).isPresent());
+            assertFalse(Files.exists(tmp.resolve("gone-0")));
+        }
+        try (LogManager manager = start()) {
+            assertTrue(manager.allLogs().isEmpty());
+        }
+    }
+}
