@@ -35,6 +35,13 @@ public final class FakeNetwork implements Network {
 
     private final ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
     private volatile MessageLite metadataAnswer;
+    private final java.util.Map<ApiKey, java.util.function.Function<Sent, ResponseFrame>> autoAnswers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Answers every request of {@code api} with what {@code answer} returns for it. */
+    public void autoAnswer(ApiKey api, java.util.function.Function<Sent, ResponseFrame> answer) {
+        autoAnswers.put(api, answer);
+    }
 
     /** Answers every METADATA request with this response from now on. */
     public void answerMetadataWith(MessageLite response) {
@@ -53,7 +60,13 @@ public final class FakeNetwork implements Network {
             future.complete(frame(metadataAnswer, new byte[0]));
             return future;
         }
-        sent.add(new Sent(node, api, body, copy, future));
+        Sent request = new Sent(node, api, body, copy, future);
+        java.util.function.Function<Sent, ResponseFrame> auto = autoAnswers.get(api);
+        if (auto != null) {
+            future.complete(auto.apply(request));
+            return future;
+        }
+        sent.add(request);
         return future;
     }
 
