@@ -52,6 +52,9 @@ public final class Producer<K, V> implements AutoCloseable {
     private final BuiltInPartitioner partitioner;
     private final Sender sender;
     private final Thread senderThread;
+    private final ProducerMetrics metrics = new ProducerMetrics();
+    private final BufferPool pool;
+    private final String clientId;
     private final long maxBlockMs;
     private final int maxRequestSize;
     private final boolean ignoreKeys;
@@ -72,16 +75,17 @@ public final class Producer<K, V> implements AutoCloseable {
         this.keySerializer = keySerializer;
         this.valueSerializer = valueSerializer;
         this.time = time;
-        String clientId = config.clientId("producer-" + IDS.incrementAndGet());
+        this.clientId = config.clientId("producer-" + IDS.incrementAndGet());
         this.network = network != null ? network : new NetworkClient(config, clientId, time);
         this.metadata = new Metadata(config, this.network, time);
-        this.accumulator = new RecordAccumulator(config, new BufferPool(config.getLong(ProducerConfig.BUFFER_MEMORY), time), time);
+        this.pool = new BufferPool(config.getLong(ProducerConfig.BUFFER_MEMORY), time);
+        this.accumulator = new RecordAccumulator(config, pool, time);
         this.partitioner = new BuiltInPartitioner(config.getInt(ProducerConfig.BATCH_SIZE),
                 bound -> ThreadLocalRandom.current().nextInt(bound));
         this.maxBlockMs = config.getLong(ProducerConfig.MAX_BLOCK_MS);
         this.maxRequestSize = config.getInt(ProducerConfig.MAX_REQUEST_SIZE);
         this.ignoreKeys = config.getBoolean(ProducerConfig.PARTITIONER_IGNORE_KEYS);
-        this.sender = new Sender(config, accumulator, metadata, this.network, time);
+        this.sender = new Sender(config, accumulator, metadata, this.network, time, metrics);
         this.senderThread = new Thread(sender, "sluice-producer-sender-" + clientId);
         this.senderThread.setDaemon(true);
         this.senderThread.start();
@@ -219,6 +223,14 @@ public final class Producer<K, V> implements AutoCloseable {
         } finally {
             network.close();
         }
+    }
+
+    /**
+     * The producer's counters by Kafka's metric names ({@code producer-metrics:record-send-total:{client-id=..}}
+     * and so on): totals and averages since the producer started.
+     */
+    public Map<String, Double> metrics() {
+        return metrics.snapshot(clientId, pool.available());
     }
 
     /** The configuration in effect, defaults included. */

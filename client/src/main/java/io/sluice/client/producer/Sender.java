@@ -57,12 +57,19 @@ final class Sender implements Runnable {
     private final int retries;
     private final long retryBackoffMs;
     private final IdempotenceState idempotence;
+    private final ProducerMetrics metrics;
     private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
     private final Map<Integer, Integer> inFlight = new HashMap<>();
     private volatile boolean running = true;
     private volatile boolean forceClose;
 
     Sender(ProducerConfig config, RecordAccumulator accumulator, Metadata metadata, Network network, Time time) {
+        this(config, accumulator, metadata, network, time, new ProducerMetrics());
+    }
+
+    Sender(ProducerConfig config, RecordAccumulator accumulator, Metadata metadata, Network network, Time time,
+           ProducerMetrics metrics) {
+        this.metrics = metrics;
         this.accumulator = accumulator;
         this.metadata = metadata;
         this.network = network;
@@ -172,8 +179,19 @@ final class Sender implements Runnable {
             accumulator.mute(batch.tp);
         }
         inFlight.merge(node.id(), 1, Integer::sum);
+        metrics.requests.increment();
+        metrics.requestBytes.add(raw.readableBytes());
+        metrics.batches.add(batches.size());
+        metrics.batchBytes.add(raw.readableBytes());
+        long sentAt = time.monotonicMs();
         network.send(node, ApiKey.PRODUCE, request.build(), raw, requestTimeoutMs)
-                .whenComplete((frame, error) -> completions.add(() -> onResponse(node, batches, frame, error)));
+                .whenComplete((frame, error) -> completions.add(() -> {
+                    long latency = time.monotonicMs() - sentAt;
+                    metrics.responses.increment();
+                    metrics.requestLatencyMs.add(latency);
+                    metrics.requestLatencyMaxMs.accumulate(latency);
+                    onResponse(node, batches, frame, error);
+                }));
         if (acks == 0) { // nobody waits for the broker: the records count as sent once written
             for (ProducerBatch batch : batches) {
                 accumulator.unmute(batch.tp);
@@ -241,6 +259,7 @@ final class Sender implements Runnable {
                 metadata.requestUpdate();
             }
             log.debug("retrying {} after {}: {}", batch, code, message);
+            metrics.recordRetries.add(batch.recordCount());
             accumulator.reenqueue(batch, now);
             return;
         }
@@ -250,6 +269,7 @@ final class Sender implements Runnable {
     }
 
     private void succeed(ProducerBatch batch, long baseOffset, long logAppendTime) {
+        metrics.recordsSent.add(batch.recordCount());
         batch.complete(baseOffset, logAppendTime, null);
         accumulator.deallocate(batch);
     }
@@ -258,6 +278,7 @@ final class Sender implements Runnable {
         if (batch.isSealed()) {
             idempotence.reset();
         }
+        metrics.recordErrors.add(batch.recordCount());
         batch.complete(-1, -1, error);
         accumulator.deallocate(batch);
     }

@@ -1,0 +1,185 @@
+package io.sluice.tools.console;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.Parameter;
+import io.sluice.client.PartitionInfo;
+import io.sluice.client.TopicPartition;
+import io.sluice.client.consumer.Consumer;
+import io.sluice.client.consumer.ConsumerRecord;
+import io.sluice.client.consumer.ConsumerRecords;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.tools.Command;
+import io.sluice.tools.UsageException;
+import io.sluice.tools.configs.ClientOptions;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ./sluice console-consumer}: prints records of a topic, with the flags and output of Kafka's
+ * {@code kafka-console-consumer.sh}. Without consumer groups (not available yet) it reads every
+ * partition of the topic, or the one named by {@code --partition}; {@code --group} is refused.
+ */
+public final class ConsoleConsumerCommand implements Command {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /** The options, named as kafka-console-consumer.sh names them. */
+    static final class Options {
+        @Parameter(names = "--bootstrap-server", description = "A broker to connect to, host:port")
+        String bootstrapServer = "localhost:9092";
+        @Parameter(names = "--topic", description = "The topic to consume", required = true)
+        String topic;
+        @Parameter(names = "--from-beginning", description = "Start with the earliest record rather than the latest")
+        boolean fromBeginning;
+        @Parameter(names = "--partition", description = "Consume only this partition")
+        Integer partition;
+        @Parameter(names = "--offset", description = "With --partition: earliest, latest or an offset")
+        String offset;
+        @Parameter(names = "--max-messages", description = "Exit after this many records")
+        Long maxMessages;
+        @Parameter(names = "--timeout-ms", description = "Exit when no record arrives for this long")
+        Long timeoutMs;
+        @Parameter(names = "--property", description = "Formatter property, e.g. print.key=true; repeatable")
+        List<String> properties = new ArrayList<>();
+        @Parameter(names = "--consumer-property", description = "A consumer config key=value; repeatable")
+        List<String> consumerProperties = new ArrayList<>();
+        @Parameter(names = "--consumer.config", description = "Consumer properties file")
+        String consumerConfig;
+        @Parameter(names = "--group", description = "Not available yet: Sluice has no consumer groups")
+        String group;
+        @Parameter(names = {"--help", "-h"}, help = true)
+        boolean help;
+    }
+
+    public ConsoleConsumerCommand() {
+        this(System.out, System.err);
+    }
+
+    ConsoleConsumerCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public String name() {
+        return "console-consumer";
+    }
+
+    @Override
+    public String summary() {
+        return "Print the records of a topic (like kafka-console-consumer.sh)";
+    }
+
+    @Override
+    public int run(String[] args) throws Exception {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            JCommander.newBuilder().programName("./sluice console-consumer").addObject(new Options()).build().usage();
+            return 0;
+        }
+        Options o = parse(args);
+        RecordFormatter formatter = new RecordFormatter(ClientOptions.parsePairs(o.properties, "--property"));
+        long count = 0;
+        try (Consumer<byte[], byte[]> consumer = Consumer.ofBytes(consumerProps(o))) {
+            List<TopicPartition> partitions = partitions(consumer, o);
+            consumer.assign(partitions);
+            position(consumer, partitions, o);
+            long lastRecordMs = System.currentTimeMillis();
+            while (o.maxMessages == null || count < o.maxMessages) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                long now = System.currentTimeMillis();
+                if (!records.isEmpty()) {
+                    lastRecordMs = now;
+                }
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    if (o.maxMessages != null && count >= o.maxMessages) {
+                        break;
+                    }
+                    formatter.write(r, out);
+                    count++;
+                }
+                out.flush();
+                if (o.timeoutMs != null && now - lastRecordMs >= o.timeoutMs) {
+                    break;
+                }
+            }
+        } finally {
+            err.println("Processed a total of " + count + " messages");
+        }
+        return 0;
+    }
+
+    /** Parses and checks the flags before anything is sent. */
+    static Options parse(String... args) {
+        Options o = new Options();
+        JCommander.newBuilder().addObject(o).build().parse(args);
+        if (o.group != null) {
+            throw new UsageException("consumer groups are not available in Sluice yet; leave out --group "
+                    + "(the console consumer then reads every partition, or the one given with --partition)");
+        }
+        ClientOptions.validateTopicName(o.topic);
+        if (o.offset != null && o.partition == null) {
+            throw new UsageException("The partition is required when offset is specified.");
+        }
+        if (o.offset != null && o.fromBeginning) {
+            throw new UsageException("Options --from-beginning and --offset cannot be specified together.");
+        }
+        if (o.offset != null && !o.offset.equals("earliest") && !o.offset.equals("latest")) {
+            try {
+                if (Long.parseLong(o.offset) < 0) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw new UsageException("--offset must be earliest, latest or a non-negative number, not '" + o.offset + "'");
+            }
+        }
+        if (o.partition != null && o.partition < 0) {
+            throw new UsageException("--partition must be at least 0, not " + o.partition);
+        }
+        if (o.maxMessages != null && o.maxMessages <= 0) {
+            throw new UsageException("--max-messages must be greater than 0");
+        }
+        return o;
+    }
+
+    static Map<String, Object> consumerProps(Options o) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("bootstrap.servers", o.bootstrapServer);
+        props.put("client.id", "console-consumer");
+        props.put("default.api.timeout.ms", ClientOptions.TOOL_TIMEOUT_MS);
+        props.put("auto.offset.reset", o.fromBeginning ? "earliest" : "latest");
+        props.putAll(ClientOptions.loadFile(o.consumerConfig, "--consumer.config"));
+        props.putAll(ClientOptions.parsePairs(o.consumerProperties, "--consumer-property"));
+        return props;
+    }
+
+    private static List<TopicPartition> partitions(Consumer<byte[], byte[]> consumer, Options o) {
+        List<PartitionInfo> infos = consumer.partitionsFor(o.topic);
+        if (infos.isEmpty()) {
+            throw new SluiceException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + o.topic + "' does not exist");
+        }
+        if (o.partition != null) {
+            if (o.partition >= infos.size()) {
+                throw new SluiceException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + o.topic + "' has "
+                        + infos.size() + " partition(s); partition " + o.partition + " does not exist");
+            }
+            return List.of(new TopicPartition(o.topic, o.partition));
+        }
+        return infos.stream().map(PartitionInfo::topicPartition).toList();
+    }
+
+    private static void position(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Options o) {
+        if (o.offset == null) {
+            return;
+        }
+        switch (o.offset) {
+            case "earliest" -> consumer.seekToBeginning(partitions);
+            case "latest" -> consumer.seekToEnd(partitions);
+            default -> consumer.seek(partitions.get(0), Long.parseLong(o.offset));
+        }
+    }
+}
