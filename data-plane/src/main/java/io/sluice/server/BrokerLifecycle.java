@@ -46,9 +46,11 @@ public final class BrokerLifecycle implements AutoCloseable {
     private volatile boolean fenced = true;
     private volatile boolean shuttingDown;
     private final CompletableFuture<Void> shutdownAllowed = new CompletableFuture<>();
+    private final java.util.function.LongConsumer onRegistered;
 
     public BrokerLifecycle(NodeConfig config, MetadataNode metadata, NodeClient client, InetSocketAddress advertised,
-                           long incarnationId) {
+                           long incarnationId, java.util.function.LongConsumer onRegistered) {
+        this.onRegistered = onRegistered;
         this.config = config;
         this.metadata = metadata;
         this.client = client;
@@ -73,8 +75,8 @@ public final class BrokerLifecycle implements AutoCloseable {
      * or the timeout passes. Heartbeats keep going meanwhile, flagged as wanting to shut down.
      */
     public boolean controlledShutdown(Duration timeout) {
-        if (brokerEpoch < 0) {
-            return true;
+        if (brokerEpoch < 0 || metadata.leaderId().isEmpty()) {
+            return true; // nothing to hand over, or no quorum to agree to it
         }
         shuttingDown = true;
         scheduler.execute(this::tick);
@@ -112,6 +114,7 @@ public final class BrokerLifecycle implements AutoCloseable {
                 .thenAccept(r -> {
                     if (r.getError() == ErrorCode.NONE) {
                         brokerEpoch = r.getBrokerEpoch();
+                        onRegistered.accept(brokerEpoch);
                         log.info("Registered broker {} with controller {} (broker epoch {})", config.nodeId(),
                                 r.getControllerId(), r.getBrokerEpoch());
                     } else if (r.getError() != ErrorCode.NOT_CONTROLLER) {

@@ -5,6 +5,10 @@ import io.sluice.metadata.MetadataNodeConfig;
 import io.netty.channel.EventLoopGroup;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.Transport;
+import io.sluice.replication.ReplicaManager;
+import io.sluice.replication.ReplicationConfig;
+import io.sluice.storage.LogManager;
+import java.time.Clock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -29,10 +33,14 @@ public final class Node implements AutoCloseable {
     private final DataPlaneServer server;
     private final NodeClient client;
     private final BrokerLifecycle lifecycle;
+    private final LogManager logs;
+    private final ReplicaManager replicas;
     private boolean closed;
 
     private Node(NodeConfig config, MetadataNode metadata, EventLoopGroup workers, DataPlaneServer server,
-                 NodeClient client, BrokerLifecycle lifecycle) {
+                 NodeClient client, BrokerLifecycle lifecycle, LogManager logs, ReplicaManager replicas) {
+        this.logs = logs;
+        this.replicas = replicas;
         this.config = config;
         this.metadata = metadata;
         this.workers = workers;
@@ -61,25 +69,41 @@ public final class Node implements AutoCloseable {
                 .build());
         EventLoopGroup workers = Transport.newGroup(config.ioThreads(), "sluice-io-" + config.nodeId());
         DataPlaneServer server = null;
+        LogManager logs = null;
+        ReplicaManager replicas = null;
         try {
+            logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()));
             NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes());
             Map<ApiKey, RequestHandler> handlers = new EnumMap<>(ApiKey.class);
             new ControllerApis(metadata).register(handlers);
             new ClusterApis(metadata, client).register(handlers);
             new AdminApis(metadata, config.defaults(), config.nodeId()).register(handlers);
+            ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
+                    ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
+                    ReplicationConfig.defaults().fetchBackoffMs());
+            replicas = new ReplicaManager(config.nodeId(), logs, metadata, config.defaults(), client, replication,
+                    Clock.systemUTC());
+            handlers.put(ApiKey.PRODUCE, new ProduceHandler(replicas));
+            handlers.put(ApiKey.FETCH, new FetchHandler(replicas));
+            handlers.put(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(replicas));
             server = new DataPlaneServer(config.listen(), workers, config.ioThreads(), config.maxFrameBytes(), handlers);
             server.start();
             InetSocketAddress advertised = new InetSocketAddress(config.listen().getHostString(),
                     server.boundAddress().getPort());
+            replicas.start();
             BrokerLifecycle lifecycle = new BrokerLifecycle(config, metadata, client, advertised,
-                    new SecureRandom().nextLong() & Long.MAX_VALUE);
+                    new SecureRandom().nextLong() & Long.MAX_VALUE, replicas::setBrokerEpoch);
             lifecycle.start();
-            return new Node(config, metadata, workers, server, client, lifecycle);
+            return new Node(config, metadata, workers, server, client, lifecycle, logs, replicas);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close();
             }
+            if (replicas != null) {
+                replicas.close();
+            }
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            closeQuietly(logs);
             metadata.close();
             throw e;
         }
@@ -109,6 +133,21 @@ public final class Node implements AutoCloseable {
 
     public MetadataNode metadata() {
         return metadata;
+    }
+
+    public ReplicaManager replicas() {
+        return replicas;
+    }
+
+    private static void closeQuietly(LogManager logs) {
+        if (logs == null) {
+            return;
+        }
+        try {
+            logs.close();
+        } catch (IOException e) {
+            log.warn("Closing the partition logs failed", e);
+        }
     }
 
     public BrokerLifecycle lifecycle() {
@@ -144,9 +183,11 @@ public final class Node implements AutoCloseable {
             lifecycle.controlledShutdown(Duration.ofSeconds(10));
         }
         lifecycle.close();
+        replicas.close();
         client.close();
         server.close();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        closeQuietly(logs);
         metadata.close();
         log.info("Node {} stopped", config.nodeId());
     }

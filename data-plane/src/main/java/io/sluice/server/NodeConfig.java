@@ -31,6 +31,7 @@ public final class NodeConfig {
         k.put("broker.heartbeat.interval.ms", "How often a broker heartbeats to the controller (default 1000)");
         k.put("metadata.snapshot.threshold", "Metadata log entries between automatic snapshots (default 10000)");
         k.put("max.frame.bytes", "Largest request frame accepted (default 104857600)");
+        k.put("replica.lag.time.max.ms", "A follower not caught up for this long leaves the ISR (default 30000)");
         k.put("num.partitions", "Partitions of a topic created without a count (default 1)");
         k.put("default.replication.factor", "Replication factor of a topic created without one (default 1)");
         k.put("min.insync.replicas", "Default of the topic setting min.insync.replicas (default 1)");
@@ -56,6 +57,7 @@ public final class NodeConfig {
     private final long snapshotThreshold;
     private final int maxFrameBytes;
     private final BrokerDefaults defaults;
+    private final int replicaLagTimeMaxMs;
 
     private NodeConfig(Map<String, String> p) {
         for (String key : p.keySet()) {
@@ -89,6 +91,11 @@ public final class NodeConfig {
         this.snapshotThreshold = intValue(p, "metadata.snapshot.threshold", 10_000, 10, Integer.MAX_VALUE);
         this.maxFrameBytes = intValue(p, "max.frame.bytes", 100 * 1024 * 1024, 1024, Integer.MAX_VALUE);
         this.defaults = BrokerDefaults.from(p);
+        this.replicaLagTimeMaxMs = intValue(p, "replica.lag.time.max.ms", 30_000, 10, Integer.MAX_VALUE);
+    }
+
+    public int replicaLagTimeMaxMs() {
+        return replicaLagTimeMaxMs;
     }
 
     /** Builds a configuration from settings; throws {@link IllegalArgumentException} saying what is wrong. */

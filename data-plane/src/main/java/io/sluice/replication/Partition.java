@@ -1,0 +1,295 @@
+package io.sluice.replication;
+
+import io.sluice.metadata.image.PartitionRegistration;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.storage.EpochEndOffset;
+import io.sluice.storage.LogAppendResult;
+import io.sluice.storage.PartitionLog;
+import io.sluice.storage.TopicPartition;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One partition replica on this broker, as leader or follower of the current leader epoch.
+ *
+ * <p>As leader it appends producers' batches, tracks each follower's fetch offset, and keeps the high
+ * watermark at the smallest offset that every ISR member holds durably (its own durable end offset
+ * and the followers' fetch offsets). It asks for ISR changes, but the ISR only changes when the
+ * metadata quorum applies them ({@link #applyRegistration}); until then the old, larger ISR holds the
+ * high watermark back, which is the safe direction.
+ *
+ * <p>Thread-safety: leadership changes take the write lock; appends and fetch-state updates the read
+ * lock plus the monitor for the follower map and high watermark, so appends to different partitions
+ * never contend and an append never races a leadership change.
+ */
+public final class Partition {
+    private final TopicPartition tp;
+    private final int localBrokerId;
+    private final PartitionLog log;
+    private final Clock clock;
+    private final PartitionListener listener;
+    private final ReentrantReadWriteLock leaderIsrLock = new ReentrantReadWriteLock();
+
+    private volatile PartitionRegistration registration;
+    private volatile boolean leader;
+    private long leaderEpochStartOffset;
+    private final Map<Integer, FollowerState> followers = new HashMap<>();
+    private List<Integer> requestedIsr;
+
+    Partition(TopicPartition tp, int localBrokerId, PartitionLog log, Clock clock, PartitionListener listener) {
+        this.tp = tp;
+        this.localBrokerId = localBrokerId;
+        this.log = log;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    public TopicPartition topicPartition() {
+        return tp;
+    }
+
+    public PartitionLog log() {
+        return log;
+    }
+
+    public boolean isLeader() {
+        return leader;
+    }
+
+    public int leaderId() {
+        PartitionRegistration r = registration;
+        return r == null ? -1 : r.leader();
+    }
+
+    public int leaderEpoch() {
+        PartitionRegistration r = registration;
+        return r == null ? -1 : r.leaderEpoch();
+    }
+
+    public List<Integer> isr() {
+        PartitionRegistration r = registration;
+        return r == null ? List.of() : r.isr();
+    }
+
+    public long highWatermark() {
+        return log.highWatermark();
+    }
+
+    /** What changed for this replica when a new registration was applied. */
+    enum Transition { NONE, BECAME_LEADER, BECAME_FOLLOWER, FOLLOWER_OF_NEW_EPOCH, ISR_CHANGED }
+
+    /** Adopts the quorum's view of this partition: leader, epoch, ISR. */
+    Transition applyRegistration(PartitionRegistration next) {
+        leaderIsrLock.writeLock().lock();
+        try {
+            PartitionRegistration prev = registration;
+            registration = next;
+            synchronized (this) {
+                requestedIsr = null;
+            }
+            boolean nowLeader = next.leader() == localBrokerId;
+            boolean newEpoch = prev == null || prev.leaderEpoch() != next.leaderEpoch();
+            if (nowLeader && (!leader || newEpoch)) {
+                becomeLeader(next);
+                return Transition.BECAME_LEADER;
+            }
+            if (!nowLeader) {
+                boolean wasLeader = leader;
+                leader = false;
+                synchronized (this) {
+                    followers.clear();
+                }
+                if (wasLeader) {
+                    return Transition.BECAME_FOLLOWER;
+                }
+                return newEpoch ? Transition.FOLLOWER_OF_NEW_EPOCH : Transition.NONE;
+            }
+            // Still the leader of the same epoch: the ISR may have changed, which can move the HW.
+            maybeIncrementHighWatermark();
+            return prev.isr().equals(next.isr()) ? Transition.NONE : Transition.ISR_CHANGED;
+        } finally {
+            leaderIsrLock.writeLock().unlock();
+        }
+    }
+
+    private void becomeLeader(PartitionRegistration r) {
+        long now = clock.millis();
+        synchronized (this) {
+            followers.clear();
+            for (int replica : r.replicas()) {
+                if (replica != localBrokerId) {
+                    followers.put(replica, FollowerState.unknown(now));
+                }
+            }
+            leaderEpochStartOffset = log.logEndOffset();
+        }
+        leader = true;
+        maybeIncrementHighWatermark();
+    }
+
+    /**
+     * Appends a producer's batches if this replica leads and, for acks=all, the ISR is at least
+     * {@code minInsyncReplicas}; otherwise answers with the error and writes nothing.
+     */
+    public LogAppendResult appendAsLeader(ByteBuffer batches, int requiredAcks, int minInsyncReplicas)
+            throws IOException {
+        leaderIsrLock.readLock().lock();
+        try {
+            PartitionRegistration r = registration;
+            if (!leader || r == null) {
+                return failure(ErrorCode.NOT_LEADER_OR_FOLLOWER, "broker " + localBrokerId + " does not lead " + tp
+                        + (r != null && r.leader() >= 0 ? "; broker " + r.leader() + " does" : ""));
+            }
+            if (requiredAcks == -1 && r.isr().size() < minInsyncReplicas) {
+                return failure(ErrorCode.NOT_ENOUGH_REPLICAS, tp + " has " + r.isr().size()
+                        + " in-sync replicas " + r.isr() + ", fewer than min.insync.replicas=" + minInsyncReplicas
+                        + "; the write is refused so it is never acknowledged on too few copies");
+            }
+            return log.appendAsLeader(batches, r.leaderEpoch());
+        } finally {
+            leaderIsrLock.readLock().unlock();
+        }
+    }
+
+    private LogAppendResult failure(ErrorCode code, String message) {
+        return new LogAppendResult(code, message, -1, -1, -1, -1, log.logStartOffset(), false);
+    }
+
+    /** The leader's answer to a follower that fetched at {@code fetchOffset} after {@code lastFetchedEpoch}. */
+    public EpochEndOffset divergence(long fetchOffset, int lastFetchedEpoch) {
+        if (lastFetchedEpoch < 0) {
+            return null;
+        }
+        EpochEndOffset end = log.endOffsetForEpoch(lastFetchedEpoch);
+        if (end.epoch() < lastFetchedEpoch || end.endOffset() < fetchOffset) {
+            return end;
+        }
+        return null;
+    }
+
+    /**
+     * Records a follower's fetch: everything below {@code fetchOffset} is durable on it. May move the
+     * high watermark and ask to add the follower to the ISR.
+     */
+    public void updateFollowerFetch(int replicaId, long fetchOffset) {
+        leaderIsrLock.readLock().lock();
+        try {
+            if (!leader) {
+                return;
+            }
+            PartitionRegistration r = registration;
+            long now = clock.millis();
+            synchronized (this) {
+                FollowerState state = followers.get(replicaId);
+                if (state == null) {
+                    return;
+                }
+                followers.put(replicaId, state.onFetch(fetchOffset, log.logEndOffset(), now));
+                if (!r.isr().contains(replicaId) && fetchOffset >= log.highWatermark()
+                        && fetchOffset >= leaderEpochStartOffset) {
+                    List<Integer> wanted = new ArrayList<>(r.isr());
+                    wanted.add(replicaId);
+                    requestIsr(r, wanted);
+                }
+            }
+            maybeIncrementHighWatermark();
+        } finally {
+            leaderIsrLock.readLock().unlock();
+        }
+    }
+
+    /** Leader only: asks to drop ISR members not caught up within {@code lagTimeMaxMs}. */
+    void maybeShrinkIsr(long lagTimeMaxMs) {
+        leaderIsrLock.readLock().lock();
+        try {
+            if (!leader) {
+                return;
+            }
+            PartitionRegistration r = registration;
+            long now = clock.millis();
+            synchronized (this) {
+                Set<Integer> keep = new LinkedHashSet<>(r.isr());
+                for (int replica : r.isr()) {
+                    FollowerState s = followers.get(replica);
+                    if (s != null && now - s.lastCaughtUpTimeMs() > lagTimeMaxMs) {
+                        keep.remove(replica);
+                    }
+                }
+                if (keep.size() < r.isr().size()) {
+                    requestIsr(r, new ArrayList<>(keep));
+                }
+            }
+        } finally {
+            leaderIsrLock.readLock().unlock();
+        }
+    }
+
+    private void requestIsr(PartitionRegistration r, List<Integer> wanted) {
+        if (wanted.equals(requestedIsr)) {
+            return; // already asked; the answer arrives as a new registration
+        }
+        requestedIsr = wanted;
+        listener.onIsrChangeWanted(tp, localBrokerId, wanted, r.partitionEpoch());
+    }
+
+    /** The ISR change this leader asked for was refused or failed: ask again on the next occasion. */
+    synchronized void clearRequestedIsr() {
+        requestedIsr = null;
+    }
+
+    /** Called when the local log's durable end offset advanced. */
+    public void onLocalDurable() {
+        if (leader) {
+            maybeIncrementHighWatermark();
+        }
+    }
+
+    private void maybeIncrementHighWatermark() {
+        PartitionRegistration r = registration;
+        if (!leader || r == null) {
+            return;
+        }
+        boolean moved = false;
+        synchronized (this) {
+            long candidate = log.durableEndOffset();
+            for (int replica : r.isr()) {
+                if (replica == localBrokerId) {
+                    continue;
+                }
+                FollowerState s = followers.get(replica);
+                candidate = Math.min(candidate, s == null ? -1 : s.fetchOffset());
+            }
+            if (candidate > log.highWatermark()) {
+                log.updateHighWatermark(candidate);
+                moved = true;
+            }
+        }
+        if (moved) {
+            listener.onHighWatermarkChanged(tp);
+        }
+    }
+
+    /** Follower only: the leader's high watermark, capped at what this replica holds. */
+    void updateFollowerHighWatermark(long leaderHighWatermark) {
+        long hw = Math.min(leaderHighWatermark, log.logEndOffset());
+        if (hw > log.highWatermark()) {
+            log.updateHighWatermark(hw);
+            listener.onHighWatermarkChanged(tp);
+        }
+    }
+
+    /** For DescribeQuorum-like reporting and tests: each follower's fetch offset as the leader sees it. */
+    public synchronized Map<Integer, Long> followerOffsets() {
+        Map<Integer, Long> result = new HashMap<>();
+        followers.forEach((id, s) -> result.put(id, s.fetchOffset()));
+        return result;
+    }
+}

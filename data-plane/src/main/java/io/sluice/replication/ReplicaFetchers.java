@@ -1,0 +1,73 @@
+package io.sluice.replication;
+
+import io.sluice.server.NodeClient;
+import io.sluice.storage.TopicPartition;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+
+/**
+ * One {@link ReplicaFetcher} per leader this broker follows partitions of; created when the first
+ * partition is added and dropped with the last. Thread-safe (a monitor around the map).
+ */
+final class ReplicaFetchers implements AutoCloseable {
+    private final int brokerId;
+    private final NodeClient client;
+    private final ReplicationConfig config;
+    private final Function<TopicPartition, Optional<Partition>> partitions;
+    private final IntFunction<Optional<InetSocketAddress>> leaderAddress;
+    private final Map<Integer, ReplicaFetcher> byLeader = new HashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sluice-replica-fetcher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    ReplicaFetchers(int brokerId, NodeClient client, ReplicationConfig config,
+                    Function<TopicPartition, Optional<Partition>> partitions,
+                    IntFunction<Optional<InetSocketAddress>> leaderAddress) {
+        this.brokerId = brokerId;
+        this.client = client;
+        this.config = config;
+        this.partitions = partitions;
+        this.leaderAddress = leaderAddress;
+    }
+
+    synchronized void addPartition(TopicPartition tp, int leaderId, int leaderEpoch) {
+        byLeader.computeIfAbsent(leaderId, id -> new ReplicaFetcher(brokerId, id, client, config, partitions,
+                leaderAddress, scheduler)).add(tp, leaderEpoch);
+    }
+
+    synchronized void removePartition(TopicPartition tp) {
+        byLeader.values().removeIf(f -> {
+            f.remove(tp);
+            if (f.isEmpty()) {
+                f.close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    void onDurable(TopicPartition tp, long durableEndOffset) {
+        ReplicaFetcher[] fetchers;
+        synchronized (this) {
+            fetchers = byLeader.values().toArray(new ReplicaFetcher[0]);
+        }
+        for (ReplicaFetcher f : fetchers) {
+            f.onDurable(tp, durableEndOffset);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        byLeader.values().forEach(ReplicaFetcher::close);
+        byLeader.clear();
+        scheduler.shutdownNow();
+    }
+}
