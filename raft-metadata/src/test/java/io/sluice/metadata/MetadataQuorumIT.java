@@ -1,10 +1,13 @@
 package io.sluice.metadata;
 
 import io.sluice.metadata.image.MetadataImage;
-import io.sluice.metadata.image.TopicImage;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.metadata.AllocateProducerIdsCommand;
+import io.sluice.protocol.metadata.BrokerRef;
 import io.sluice.protocol.metadata.CreateTopicCommand;
 import io.sluice.protocol.metadata.MetadataCommand;
+import io.sluice.protocol.metadata.RegisterBrokerCommand;
+import io.sluice.protocol.metadata.UnfenceBrokerCommand;
 import io.sluice.protocol.rpc.BrokerRegistrationRequest;
 import io.sluice.protocol.rpc.BrokerRegistrationResponse;
 import io.sluice.protocol.rpc.DescribeQuorumResponse;
@@ -21,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,8 +62,6 @@ class MetadataQuorumIT {
         assertEquals(ErrorCode.INVALID_REPLICATION_FACTOR, refused.error());
 
         // Submitting on a follower reaches the leader; the read afterwards sees the write.
-        MetadataImage before = follower.image();
-        assertTrue(before.topics().byName().isEmpty());
         DescribeQuorumResponse quorum = leader.describeQuorum();
         assertEquals(ErrorCode.NONE, quorum.getError());
         assertEquals(3, quorum.getCurrentVotersCount());
@@ -69,6 +71,72 @@ class MetadataQuorumIT {
         assertEquals(leader.nodeId(), fromFollower.getLeaderId());
         assertFalse(follower.isLeader());
         assertNotNull(follower.readLinearizable().get(20, TimeUnit.SECONDS));
+        MetadataImage followerImage = follower.image();
+        assertEquals(3, followerImage.cluster().brokers().size());
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void leaderKillElectsANewLeaderWithAHigherTermAndLosesNothing() throws Exception {
+        cluster = MetadataTestCluster.start(dir, 3);
+        MetadataNode leader = cluster.awaitLeader();
+        long term = leader.leaderTerm();
+        registerAndUnfence(leader, 1);
+        CommandResult created = leader.submit(createTopic("before", 2, 1)).get(20, TimeUnit.SECONDS);
+        assertEquals(ErrorCode.NONE, created.error(), created.message());
+
+        cluster.kill(leader.nodeId());
+        MetadataNode newLeader = cluster.awaitLeader();
+
+        assertNotEquals(leader.nodeId(), newLeader.nodeId());
+        assertTrue(newLeader.leaderTerm() > term, "term " + newLeader.leaderTerm() + " after " + term);
+        assertEquals(newLeader.leaderTerm(), newLeader.describeQuorum().getLeaderEpoch());
+        assertNotNull(newLeader.image().topics().topic("before"), "an acknowledged write survives the leader");
+        MetadataNode other = cluster.runningNodes().stream().filter(n -> n != newLeader).findFirst().orElseThrow();
+        assertEquals(ErrorCode.NONE, other.submit(createTopic("after", 1, 1)).get(20, TimeUnit.SECONDS).error());
+
+        // The old leader comes back as a follower and catches up.
+        MetadataNode back = cluster.restart(leader.nodeId());
+        await().atMost(Duration.ofSeconds(30)).until(() -> back.image().topics().topic("after") != null);
+        assertFalse(back.isLeader() && back.leaderTerm() == term);
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void linearizableReadOnAFollowerSeesEveryAcknowledgedWrite() throws Exception {
+        cluster = MetadataTestCluster.start(dir, 3);
+        MetadataNode leader = cluster.awaitLeader();
+        registerAndUnfence(leader, 1);
+        MetadataNode follower = cluster.runningNodes().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        for (int i = 0; i < 20; i++) {
+            assertEquals(ErrorCode.NONE, leader.submit(createTopic("t" + i, 1, 1)).get(20, TimeUnit.SECONDS).error());
+            MetadataImage read = follower.readLinearizable().get(20, TimeUnit.SECONDS);
+            assertNotNull(read.topics().topic("t" + i), "read after acknowledged create of t" + i);
+        }
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void retriedCommandWithTheSameRequestIdIsAppliedOnce() throws Exception {
+        cluster = MetadataTestCluster.start(dir, 3);
+        MetadataNode leader = cluster.awaitLeader();
+        MetadataCommand allocate = MetadataCommand.newBuilder().setRequestId("pid-1").setAllocateProducerIds(
+                AllocateProducerIdsCommand.newBuilder().setBrokerId(1).setBlockSize(100)).build();
+        CommandResult first = leader.submit(allocate).get(20, TimeUnit.SECONDS);
+        CommandResult retry = leader.submit(allocate).get(20, TimeUnit.SECONDS);
+        assertEquals(first.producerIdStart(), retry.producerIdStart());
+        assertTrue(retry.duplicate());
+        assertEquals(100, leader.readLinearizable().get(20, TimeUnit.SECONDS).nextProducerId());
+    }
+
+    private static void registerAndUnfence(MetadataNode leader, int brokerId) throws Exception {
+        CommandResult registered = leader.submit(MetadataCommand.newBuilder().setRegisterBroker(RegisterBrokerCommand
+                .newBuilder().setBrokerId(brokerId).setClusterId(MetadataTestCluster.CLUSTER_ID).setIncarnationId(1))
+                .build()).get(20, TimeUnit.SECONDS);
+        CommandResult unfenced = leader.submit(MetadataCommand.newBuilder().setUnfenceBroker(UnfenceBrokerCommand
+                .newBuilder().setBroker(BrokerRef.newBuilder().setBrokerId(brokerId).setBrokerEpoch(registered.brokerEpoch())))
+                .build()).get(20, TimeUnit.SECONDS);
+        assertEquals(ErrorCode.NONE, unfenced.error(), unfenced.message());
     }
 
     private static MetadataCommand createTopic(String name, int partitions, int rf) {
@@ -76,8 +144,4 @@ class MetadataQuorumIT {
                 .setName(name).setPartitions(partitions).setReplicationFactor(rf)).build();
     }
 
-    @SuppressWarnings("unused")
-    private static TopicImage topic(MetadataImage image, String name) {
-        return image.topics().topic(name);
-    }
 }
