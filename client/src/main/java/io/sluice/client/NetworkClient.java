@@ -61,7 +61,7 @@ public final class NetworkClient implements Network {
             release(raw);
             return CompletableFuture.failedFuture(e);
         }
-        WireConnection ready = connection.getNow(null);
+        WireConnection ready = established(connection);
         if (ready != null) { // the common case: no extra stage, no extra allocation
             return ready.send(api, body, raw, timeoutMs);
         }
@@ -81,7 +81,7 @@ public final class NetworkClient implements Network {
             return false;
         }
         synchronized (c) {
-            WireConnection wc = c.future.getNow(null);
+            WireConnection wc = established(c.future);
             return wc != null && wc.isActive();
         }
     }
@@ -104,7 +104,7 @@ public final class NetworkClient implements Network {
                 if (!c.future.isDone()) {
                     return c.future;
                 }
-                WireConnection wc = c.future.getNow(null);
+                WireConnection wc = established(c.future);
                 if (wc != null && wc.isActive()) {
                     return c.future;
                 }
@@ -137,6 +137,11 @@ public final class NetworkClient implements Network {
                         }
                     }
                 });
+    }
+
+    /** The connection if the attempt succeeded, null if it failed or is still running (never throws). */
+    private static WireConnection established(CompletableFuture<WireConnection> attempt) {
+        return attempt != null && attempt.isDone() && !attempt.isCompletedExceptionally() ? attempt.join() : null;
     }
 
     @Override
