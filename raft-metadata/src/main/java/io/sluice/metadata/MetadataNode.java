@@ -174,6 +174,14 @@ public final class MetadataNode implements AutoCloseable {
         return raft.logStartIndex();
     }
 
+    /**
+     * How many times this node fell behind the leader's purged log and caught up from a snapshot the
+     * leader sent (since it started).
+     */
+    public long snapshotsInstalledFromLeader() {
+        return stateMachine.snapshotsInstalled();
+    }
+
     public DescribeQuorumResponse describeQuorum() {
         return raft.describeQuorum(config.clusterId());
     }

@@ -33,6 +33,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -56,6 +57,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
     private final AppliedIndexWaiters waiters = new AppliedIndexWaiters();
     private final Object lock = new Object();
     private volatile MetadataImage image = MetadataImage.EMPTY;
+    private final AtomicLong snapshotsInstalled = new AtomicLong();
 
     /**
      * @param onApply called on the apply thread after every change of the image, with the delta and
@@ -72,6 +74,11 @@ public final class MetadataStateMachine extends BaseStateMachine {
     public long appliedIndex() {
         TermIndex applied = getLastAppliedTermIndex();
         return applied == null ? 0 : applied.getIndex();
+    }
+
+    /** How many times this node, lagging behind the leader's purged log, had a snapshot installed. */
+    public long snapshotsInstalled() {
+        return snapshotsInstalled.get();
     }
 
     /** Completes once this node has applied the log up to {@code index}. */
@@ -104,6 +111,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
         SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
         LOG.info("{}: installed a metadata snapshot from the leader: {}", getId(), snapshot);
         load(snapshot);
+        snapshotsInstalled.incrementAndGet();
         if (getLifeCycleState() == LifeCycle.State.PAUSED) {
             getLifeCycle().transition(LifeCycle.State.STARTING);
             getLifeCycle().transition(LifeCycle.State.RUNNING);
