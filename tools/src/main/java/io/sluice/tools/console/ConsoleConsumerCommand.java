@@ -12,6 +12,7 @@ import io.sluice.protocol.SluiceException;
 import io.sluice.tools.Command;
 import io.sluice.tools.UsageException;
 import io.sluice.tools.configs.ClientOptions;
+import io.sluice.tools.configs.NoSplitter;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,9 +45,9 @@ public final class ConsoleConsumerCommand implements Command {
         Long maxMessages;
         @Parameter(names = "--timeout-ms", description = "Exit when no record arrives for this long")
         Long timeoutMs;
-        @Parameter(names = "--property", description = "Formatter property, e.g. print.key=true; repeatable")
+        @Parameter(names = "--property", splitter = NoSplitter.class, description = "Formatter property, e.g. print.key=true; repeatable")
         List<String> properties = new ArrayList<>();
-        @Parameter(names = "--consumer-property", description = "A consumer config key=value; repeatable")
+        @Parameter(names = "--consumer-property", splitter = NoSplitter.class, description = "A consumer config key=value; repeatable")
         List<String> consumerProperties = new ArrayList<>();
         @Parameter(names = "--consumer.config", description = "Consumer properties file")
         String consumerConfig;

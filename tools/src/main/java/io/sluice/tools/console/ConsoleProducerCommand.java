@@ -9,6 +9,7 @@ import io.sluice.protocol.SluiceException;
 import io.sluice.tools.Command;
 import io.sluice.tools.UsageException;
 import io.sluice.tools.configs.ClientOptions;
+import io.sluice.tools.configs.NoSplitter;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -35,9 +36,9 @@ public final class ConsoleProducerCommand implements Command {
         String bootstrapServer = "localhost:9092";
         @Parameter(names = "--topic", description = "The topic to produce to", required = true)
         String topic;
-        @Parameter(names = "--property", description = "Line reader property: parse.key, key.separator, ignore.error")
+        @Parameter(names = "--property", splitter = NoSplitter.class, description = "Line reader property: parse.key, key.separator, ignore.error")
         List<String> properties = new ArrayList<>();
-        @Parameter(names = "--producer-property", description = "A producer config key=value; repeatable")
+        @Parameter(names = "--producer-property", splitter = NoSplitter.class, description = "A producer config key=value; repeatable")
         List<String> producerProperties = new ArrayList<>();
         @Parameter(names = "--producer.config", description = "Producer properties file")
         String producerConfig;

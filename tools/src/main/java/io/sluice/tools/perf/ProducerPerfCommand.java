@@ -7,6 +7,7 @@ import io.sluice.client.producer.ProducerRecord;
 import io.sluice.tools.Command;
 import io.sluice.tools.UsageException;
 import io.sluice.tools.configs.ClientOptions;
+import io.sluice.tools.configs.NoSplitter;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ public final class ProducerPerfCommand implements Command {
         int recordSize;
         @Parameter(names = "--throughput", description = "Records/sec to aim for; -1 for no limit", required = true)
         double throughput;
-        @Parameter(names = "--producer-props", variableArity = true, description = "Producer configs key=value ...")
+        @Parameter(names = "--producer-props", variableArity = true, splitter = NoSplitter.class, description = "Producer configs key=value ...")
         List<String> producerProps;
         @Parameter(names = "--producer.config", description = "Producer properties file")
         String producerConfig;

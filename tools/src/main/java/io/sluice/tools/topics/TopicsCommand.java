@@ -13,6 +13,7 @@ import io.sluice.protocol.SluiceException;
 import io.sluice.tools.Command;
 import io.sluice.tools.UsageException;
 import io.sluice.tools.configs.ClientOptions;
+import io.sluice.tools.configs.NoSplitter;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +52,9 @@ public final class TopicsCommand implements Command {
         Integer partitions;
         @Parameter(names = "--replication-factor", description = "Replicas per partition (create)")
         Integer replicationFactor;
-        @Parameter(names = "--config", description = "A topic config override key=value; repeatable")
+        @Parameter(names = "--config", splitter = NoSplitter.class, description = "A topic config override key=value; repeatable")
         List<String> configs = new ArrayList<>();
-        @Parameter(names = "--delete-config", description = "A topic config override to remove (alter); repeatable")
+        @Parameter(names = "--delete-config", splitter = NoSplitter.class, description = "A topic config override to remove (alter); repeatable")
         List<String> deleteConfigs = new ArrayList<>();
         @Parameter(names = "--if-not-exists", description = "With --create: do nothing if the topic exists")
         boolean ifNotExists;

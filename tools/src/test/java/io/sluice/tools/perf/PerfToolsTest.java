@@ -95,9 +95,9 @@ class PerfToolsTest {
     void producerPerfOptionsFollowKafka() {
         ProducerPerfCommand.Options o = new ProducerPerfCommand.Options();
         JCommander.newBuilder().addObject(o).build().parse("--topic", "t", "--num-records", "10", "--record-size", "100",
-                "--throughput", "-1", "--producer-props", "bootstrap.servers=h:1", "acks=1");
+                "--throughput", "-1", "--producer-props", "bootstrap.servers=h:1,h:2", "acks=1");
         Map<String, Object> props = ProducerPerfCommand.props(o);
-        assertEquals("h:1", props.get("bootstrap.servers"));
+        assertEquals("h:1,h:2", props.get("bootstrap.servers"), "list values are not cut at commas");
         assertEquals("1", props.get("acks"));
         assertEquals("perf-producer-client", props.get("client.id"));
         ProducerPerfCommand.Options none = new ProducerPerfCommand.Options();
