@@ -39,6 +39,10 @@ final class LogSegment implements AutoCloseable {
     private volatile long nextOffset;
     private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
     private int bytesSinceLastIndexEntry;
+    /** Where the last read ended: consumers and followers usually fetch from there next. */
+    private volatile ReadHint readHint = ReadHint.NONE;
+    /** Bumped by truncation, so that a hint computed before it is never used after it. */
+    private volatile int generation;
     private volatile boolean indexesFlushed;
     private boolean needsRecovery;
 
@@ -182,7 +186,9 @@ final class LogSegment implements AutoCloseable {
      * null if there is none.
      */
     BatchHeader findBatch(long offset, int limit, ByteBuffer scratch) throws IOException {
-        int pos = offsetIndex.lookup(offset);
+        ReadHint hint = readHint;
+        boolean useHint = hint.offset() == offset && hint.generation() == generation && hint.position() <= limit;
+        int pos = useHint ? hint.position() : offsetIndex.lookup(offset);
         while (pos < limit) {
             BatchHeader h = BatchHeader.read(channel, scratch, pos, limit);
             if (h == null) {
@@ -202,6 +208,7 @@ final class LogSegment implements AutoCloseable {
      * {@code maxOffsetExclusive}; only bytes below {@code limit}. Null if nothing qualifies.
      */
     LogReadResult.FileRange read(long offset, int maxBytes, long maxOffsetExclusive, int limit) throws IOException {
+        int readGeneration = generation;
         ByteBuffer scratch = BatchHeader.scratch();
         BatchHeader first = findBatch(offset, limit, scratch);
         if (first == null || first.lastOffset() >= maxOffsetExclusive) {
@@ -209,7 +216,8 @@ final class LogSegment implements AutoCloseable {
         }
         BatchHeader last = first;
         int end = first.end();
-        while (end < limit) {
+        // Stop without reading a header that could not fit anyway.
+        while (end < limit && end - first.position() + RecordBatch.HEADER_SIZE <= maxBytes) {
             BatchHeader next = BatchHeader.read(channel, scratch, end, limit);
             if (next == null || next.lastOffset() >= maxOffsetExclusive || next.end() - first.position() > maxBytes) {
                 break;
@@ -217,6 +225,7 @@ final class LogSegment implements AutoCloseable {
             last = next;
             end = next.end();
         }
+        readHint = new ReadHint(last.lastOffset() + 1, end, readGeneration);
         return new LogReadResult.FileRange(channel, first.position(), end - first.position(),
                 first.baseOffset(), last.lastOffset());
     }
@@ -280,6 +289,7 @@ final class LogSegment implements AutoCloseable {
             return 0;
         }
         int removed = size - h.position();
+        generation++;
         offsetIndex.truncateTo(h.baseOffset());
         timeIndex.truncateTo(h.baseOffset());
         size = h.position();
@@ -351,6 +361,11 @@ final class LogSegment implements AutoCloseable {
         Files.deleteIfExists(logFile);
         offsetIndex.delete();
         timeIndex.delete();
+    }
+
+    /** A batch boundary: no batch before {@code position} holds {@code offset} or later ones. */
+    private record ReadHint(long offset, int position, int generation) {
+        static final ReadHint NONE = new ReadHint(-1, 0, -1);
     }
 
     @Override

@@ -85,6 +85,12 @@ public final class PartitionLog implements AutoCloseable {
         return open(dir, tp, config, Clock.systemUTC(), 0, null, null);
     }
 
+    /** Opens a standalone log (no flusher) trusting segments wholly below {@code recoveryPoint}. */
+    public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, long recoveryPoint)
+            throws IOException {
+        return open(dir, tp, config, clock, recoveryPoint, null, null);
+    }
+
     /**
      * Opens (creating if needed) the log in {@code dir}, recovering segments that reach past
      * {@code recoveryPoint}; everything recovered is fsynced before this returns, so afterwards
