@@ -35,6 +35,7 @@ final class ProducerBatch {
     private final RecordBatchBuilder builder;
     private final List<Thunk> thunks = new ArrayList<>();
     private ByteBuffer sealed;
+    private long sealOrder = Long.MAX_VALUE;
     private int attempts;
     private long lastAttemptMs;
     private boolean retry;
@@ -87,8 +88,12 @@ final class ProducerBatch {
         return sealed != null;
     }
 
-    /** Writes the header; with a producer id, the batch carries it and its base sequence from now on. */
-    void seal(long producerId, short producerEpoch, int baseSequence) {
+    /**
+     * Writes the header; with a producer id, the batch carries it and its base sequence from now on.
+     * {@code order} ranks the batch among the sealed batches of its partition.
+     */
+    void seal(long producerId, short producerEpoch, int baseSequence, long order) {
+        sealOrder = order;
         if (producerId != RecordBatch.NO_PRODUCER_ID) {
             builder.idempotent(producerId, producerEpoch, baseSequence);
         }
@@ -98,6 +103,15 @@ final class ProducerBatch {
     /** The sealed batch's bytes, a fresh view each call so every send reads them from the start. */
     ByteBuffer buffer() {
         return sealed.duplicate();
+    }
+
+    /** The rank given when sealed; unsealed batches rank last. */
+    long sealOrder() {
+        return sealOrder;
+    }
+
+    int baseSequence() {
+        return sealed == null ? RecordBatch.NO_SEQUENCE : RecordBatch.wrap(sealed, 0).baseSequence();
     }
 
     int attempts() {

@@ -43,6 +43,10 @@ public final class ProducerConfig extends CommonConfig {
 
     public ProducerConfig(Map<?, ?> props) {
         super(DEF, props, "producer");
+        if (getBoolean(ENABLE_IDEMPOTENCE) && getInt(MAX_IN_FLIGHT) > 5) {
+            throw new ConfigException("max.in.flight.requests.per.connection must be at most 5 to use the idempotent "
+                    + "producer (enable.idempotence=true), not " + getInt(MAX_IN_FLIGHT));
+        }
         long lingerPlusRequest = getLong(LINGER_MS) + getInt(REQUEST_TIMEOUT_MS);
         if (getInt(DELIVERY_TIMEOUT_MS) < lingerPlusRequest) {
             throw new ConfigException("delivery.timeout.ms (" + getInt(DELIVERY_TIMEOUT_MS)

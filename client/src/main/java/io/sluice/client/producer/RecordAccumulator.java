@@ -31,9 +31,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lingered long enough, or wanted now by flush/close/memory pressure); {@link #drain} takes at most one
  * batch per partition for each ready leader.
  *
- * <p>A partition is <em>muted</em> while one of its batches is in flight, so batches of a partition
- * are written in order even across retries. Thread-safe: each deque is guarded by its own monitor;
- * mute state and the drain cursor belong to the sender thread.
+ * <p>The sender caps the batches of a partition in flight ({@code perPartitionLimit}): one without a
+ * producer id, so a retry can never overtake a later batch; up to
+ * {@code max.in.flight.requests.per.connection} with one, because the broker's sequence check then
+ * refuses a batch that would land out of order. A retried batch goes back to the head of its deque in
+ * sequence order and is sent alone, once nothing else of its partition is in flight.
+ *
+ * <p>Thread-safe: each deque is guarded by its own monitor; in-flight counts and the drain cursor
+ * belong to the sender thread.
  */
 final class RecordAccumulator {
     private final int batchSize;
@@ -46,7 +51,7 @@ final class RecordAccumulator {
     private final ConcurrentMap<TopicPartition, Deque<ProducerBatch>> batches = new ConcurrentHashMap<>();
     private final Set<ProducerBatch> incomplete = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private final AtomicInteger flushesInProgress = new AtomicInteger();
-    private final Set<TopicPartition> muted = new HashSet<>();
+    private final Map<TopicPartition, Integer> inFlight = new HashMap<>();
     private volatile boolean closed;
     private int drainIndex;
 
@@ -130,6 +135,11 @@ final class RecordAccumulator {
 
     /** Finds the leaders that have something to send now, and when to look again otherwise. */
     ReadyResult ready(Cluster cluster, long nowMs) {
+        return ready(cluster, nowMs, 1);
+    }
+
+    /** As {@link #ready(Cluster, long)}, allowing {@code perPartitionLimit} batches of a partition in flight. */
+    ReadyResult ready(Cluster cluster, long nowMs, int perPartitionLimit) {
         Set<Node> ready = new HashSet<>();
         Set<String> unknownLeaders = new HashSet<>();
         long nextDelay = Long.MAX_VALUE;
@@ -146,7 +156,7 @@ final class RecordAccumulator {
                     unknownLeaders.add(e.getKey().topic());
                     continue;
                 }
-                if (ready.contains(leader) || muted.contains(e.getKey())) {
+                if (ready.contains(leader) || !mayDrain(e.getKey(), first, perPartitionLimit)) {
                     continue;
                 }
                 boolean backingOff = first.inRetry() && nowMs - first.lastAttemptMs() < retryBackoffMs;
@@ -168,6 +178,11 @@ final class RecordAccumulator {
      * per node. Starts at a rotating partition so no partition starves when requests fill up.
      */
     Map<Integer, List<ProducerBatch>> drain(Cluster cluster, Set<Node> nodes, int maxSize, long nowMs) {
+        return drain(cluster, nodes, maxSize, nowMs, 1);
+    }
+
+    /** As {@link #drain(Cluster, Set, int, long)}, allowing {@code perPartitionLimit} batches of a partition in flight. */
+    Map<Integer, List<ProducerBatch>> drain(Cluster cluster, Set<Node> nodes, int maxSize, long nowMs, int perPartitionLimit) {
         Map<Integer, List<ProducerBatch>> out = new HashMap<>();
         List<TopicPartition> partitions = new ArrayList<>(batches.keySet());
         if (partitions.isEmpty()) {
@@ -178,13 +193,14 @@ final class RecordAccumulator {
         for (int i = 0; i < partitions.size(); i++) {
             TopicPartition tp = partitions.get((start + i) % partitions.size());
             Node leader = cluster.leaderFor(tp);
-            if (leader == null || !nodes.contains(leader) || muted.contains(tp)) {
+            if (leader == null || !nodes.contains(leader)) {
                 continue;
             }
             Deque<ProducerBatch> deque = batches.get(tp);
             synchronized (deque) {
                 ProducerBatch first = deque.peekFirst();
-                if (first == null || (first.inRetry() && nowMs - first.lastAttemptMs() < retryBackoffMs)) {
+                if (first == null || !mayDrain(tp, first, perPartitionLimit)
+                        || (first.inRetry() && nowMs - first.lastAttemptMs() < retryBackoffMs)) {
                     continue;
                 }
                 int used = sizes.getOrDefault(leader.id(), 0);
@@ -199,12 +215,28 @@ final class RecordAccumulator {
         return out;
     }
 
-    /** Puts a batch that failed retriably back at the head of its partition, to go after the backoff. */
+    private boolean mayDrain(TopicPartition tp, ProducerBatch first, int perPartitionLimit) {
+        int sending = inFlight.getOrDefault(tp, 0);
+        return first.inRetry() ? sending == 0 : sending < perPartitionLimit;
+    }
+
+    /**
+     * Puts a batch that failed retriably back at the head of its partition, to go after the backoff,
+     * behind retried batches that were sealed before it: responses to pipelined batches may fail in
+     * any order, the batches must be resent in the order they were sealed.
+     */
     void reenqueue(ProducerBatch batch, long nowMs) {
         batch.onRetry(nowMs);
         Deque<ProducerBatch> deque = batches.computeIfAbsent(batch.tp, k -> new ArrayDeque<>());
         synchronized (deque) {
+            Deque<ProducerBatch> earlier = new ArrayDeque<>();
+            while (!deque.isEmpty() && deque.peekFirst().inRetry() && deque.peekFirst().sealOrder() < batch.sealOrder()) {
+                earlier.addLast(deque.pollFirst());
+            }
             deque.addFirst(batch);
+            while (!earlier.isEmpty()) {
+                deque.addFirst(earlier.pollLast());
+            }
         }
     }
 
@@ -212,8 +244,8 @@ final class RecordAccumulator {
     List<ProducerBatch> expiredBatches(long nowMs) {
         List<ProducerBatch> expired = new ArrayList<>();
         for (Map.Entry<TopicPartition, Deque<ProducerBatch>> e : batches.entrySet()) {
-            if (muted.contains(e.getKey())) {
-                continue; // its head is in flight: the request timeout decides first
+            if (inFlight.getOrDefault(e.getKey(), 0) > 0) {
+                continue; // batches of it are in flight: their outcome decides first
             }
             Deque<ProducerBatch> deque = e.getValue();
             synchronized (deque) {
@@ -235,12 +267,14 @@ final class RecordAccumulator {
         pool.release(batch.reservedBytes);
     }
 
-    void mute(TopicPartition tp) {
-        muted.add(tp);
+    /** Counts a batch of the partition as in flight. */
+    void sending(TopicPartition tp) {
+        inFlight.merge(tp, 1, Integer::sum);
     }
 
-    void unmute(TopicPartition tp) {
-        muted.remove(tp);
+    /** Counts a batch of the partition as answered (or failed). */
+    void sent(TopicPartition tp) {
+        inFlight.computeIfPresent(tp, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     void beginFlush() {

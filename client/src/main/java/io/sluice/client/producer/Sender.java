@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * refreshes metadata when due, asks the accumulator which leaders have batches ready, drains them into
  * one produce request per leader (at most {@code max.in.flight.requests.per.connection} per leader) and
  * fails batches past {@code delivery.timeout.ms}. Responses are queued by the I/O thread and handled
- * here, so batches, sequence numbers and mute state have a single owner; tests call {@link #runOnce()}
+ * here, so batches, sequence numbers and in-flight counts have a single owner; tests call {@link #runOnce()}
  * with a fake {@link Network} to step it deterministically.
  *
  * <p>Retriable errors put a batch back at the head of its partition after {@code retry.backoff.ms}
@@ -60,6 +61,9 @@ final class Sender implements Runnable {
     private final ProducerMetrics metrics;
     private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
     private final Map<Integer, Integer> inFlight = new HashMap<>();
+    /** Per partition, the seal order of batches sealed but not finally completed. */
+    private final Map<TopicPartition, TreeSet<Long>> unresolved = new HashMap<>();
+    private long sealCounter;
     private volatile boolean running = true;
     private volatile boolean forceClose;
 
@@ -107,7 +111,8 @@ final class Sender implements Runnable {
         metadata.maybeUpdate();
         maybeRequestProducerId(now);
         Cluster cluster = metadata.cluster();
-        RecordAccumulator.ReadyResult ready = accumulator.ready(cluster, now);
+        int perPartition = perPartitionLimit();
+        RecordAccumulator.ReadyResult ready = accumulator.ready(cluster, now, perPartition);
         if (!ready.unknownLeaderTopics().isEmpty()) {
             metadata.requestUpdate();
         }
@@ -116,7 +121,7 @@ final class Sender implements Runnable {
             Set<Node> sendable = ready.readyNodes().stream()
                     .filter(n -> inFlight.getOrDefault(n.id(), 0) < maxInFlight)
                     .collect(Collectors.toSet());
-            Map<Integer, List<ProducerBatch>> drained = accumulator.drain(cluster, sendable, maxRequestSize, now);
+            Map<Integer, List<ProducerBatch>> drained = accumulator.drain(cluster, sendable, maxRequestSize, now, perPartition);
             for (Map.Entry<Integer, List<ProducerBatch>> e : drained.entrySet()) {
                 sendProduce(cluster.node(e.getKey()), e.getValue(), now);
             }
@@ -159,6 +164,15 @@ final class Sender implements Runnable {
         initiateClose();
     }
 
+    /**
+     * Batches of one partition allowed in flight: with a producer id the broker's sequence check refuses
+     * a batch that would overtake an earlier one, so they can be pipelined; without one, only a single
+     * batch at a time keeps retries from reordering records.
+     */
+    private int perPartitionLimit() {
+        return idempotence.phase() == IdempotenceState.Phase.READY ? maxInFlight : 1;
+    }
+
     private int inFlightTotal() {
         return inFlight.values().stream().mapToInt(Integer::intValue).sum();
     }
@@ -169,14 +183,15 @@ final class Sender implements Runnable {
         for (ProducerBatch batch : batches) {
             if (!batch.isSealed()) {
                 int sequence = idempotence.takeSequence(batch.tp, batch.recordCount());
-                batch.seal(idempotence.producerId(), idempotence.producerEpoch(), sequence);
+                batch.seal(idempotence.producerId(), idempotence.producerEpoch(), sequence, ++sealCounter);
+                unresolved.computeIfAbsent(batch.tp, k -> new TreeSet<>()).add(batch.sealOrder());
             }
             ByteBuf bytes = Unpooled.wrappedBuffer(batch.buffer());
             request.addPartitions(ProducePartition.newBuilder().setTopic(batch.tp.topic())
                     .setPartition(batch.tp.partition()).setRecordsSize(bytes.readableBytes()));
             raw.addComponent(true, bytes);
             batch.onSend(now);
-            accumulator.mute(batch.tp);
+            accumulator.sending(batch.tp);
         }
         inFlight.merge(node.id(), 1, Integer::sum);
         metrics.requests.increment();
@@ -194,7 +209,7 @@ final class Sender implements Runnable {
                 }));
         if (acks == 0) { // nobody waits for the broker: the records count as sent once written
             for (ProducerBatch batch : batches) {
-                accumulator.unmute(batch.tp);
+                accumulator.sent(batch.tp);
                 succeed(batch, -1, -1);
             }
         }
@@ -239,7 +254,7 @@ final class Sender implements Runnable {
             if (p == null) {
                 onPartitionError(batch, ErrorCode.UNKNOWN_SERVER_ERROR, node + " did not answer for " + batch.tp, now);
             } else if (p.getError() == ErrorCode.NONE) {
-                accumulator.unmute(batch.tp);
+                accumulator.sent(batch.tp);
                 succeed(batch, p.getBaseOffset(), p.getLogAppendTimeMs());
             } else {
                 onPartitionError(batch, p.getError(), Errors.describe(p.getError(), p.getErrorMessage()), now);
@@ -248,12 +263,13 @@ final class Sender implements Runnable {
     }
 
     private void onPartitionError(ProducerBatch batch, ErrorCode code, String message, long now) {
-        accumulator.unmute(batch.tp);
+        accumulator.sent(batch.tp);
         if (code == ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
             succeed(batch, -1, -1); // an earlier attempt was written; the broker dropped this copy
             return;
         }
-        boolean retriable = Errors.isRetriable(code) || code == ErrorCode.NETWORK_EXCEPTION;
+        boolean retriable = Errors.isRetriable(code) || code == ErrorCode.NETWORK_EXCEPTION
+                || (code == ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && earlierUnresolved(batch));
         if (retriable && batch.attempts() <= retries && !accumulator.isExpired(batch, now) && !forceClose) {
             if (Errors.needsMetadataRefresh(code)) {
                 metadata.requestUpdate();
@@ -268,13 +284,31 @@ final class Sender implements Runnable {
         fail(batch, new SluiceException(code, "producing to " + batch.tp + " failed: " + message + why));
     }
 
+    /**
+     * Whether a batch sealed before this one still awaits its outcome: then an out-of-order answer only
+     * means that batch failed first and this one must follow it again.
+     */
+    private boolean earlierUnresolved(ProducerBatch batch) {
+        TreeSet<Long> orders = unresolved.get(batch.tp);
+        return orders != null && orders.lower(batch.sealOrder()) != null;
+    }
+
+    private void resolved(ProducerBatch batch) {
+        TreeSet<Long> orders = unresolved.get(batch.tp);
+        if (orders != null && orders.remove(batch.sealOrder()) && orders.isEmpty()) {
+            unresolved.remove(batch.tp);
+        }
+    }
+
     private void succeed(ProducerBatch batch, long baseOffset, long logAppendTime) {
+        resolved(batch);
         metrics.recordsSent.add(batch.recordCount());
         batch.complete(baseOffset, logAppendTime, null);
         accumulator.deallocate(batch);
     }
 
     private void fail(ProducerBatch batch, RuntimeException error) {
+        resolved(batch);
         if (batch.isSealed()) {
             idempotence.reset();
         }

@@ -62,7 +62,7 @@ class RecordAccumulatorTest {
     }
 
     @Test
-    void drainTakesOneBatchPerPartitionAndRespectsMute() {
+    void drainTakesOneBatchPerPartitionAndRespectsTheInFlightLimit() {
         RecordAccumulator acc = accumulator(100, 0, 1 << 20);
         for (int i = 0; i < 6; i++) {
             append(acc, p0, 60); // each record fills its own batch: three batches behind each other
@@ -73,9 +73,10 @@ class RecordAccumulatorTest {
         Map<Integer, List<ProducerBatch>> drained = acc.drain(cluster, ready, 1 << 20, time.monotonicMs());
         assertEquals(1, drained.get(1).size());
         assertEquals(1, drained.get(2).size());
-        acc.mute(p0);
-        assertTrue(acc.drain(cluster, Set.of(cluster.node(1)), 1 << 20, time.monotonicMs()).isEmpty());
-        acc.unmute(p0);
+        acc.sending(p0);
+        assertTrue(acc.drain(cluster, Set.of(cluster.node(1)), 1 << 20, time.monotonicMs()).isEmpty(),
+                "one batch of a partition in flight at a time by default");
+        acc.sent(p0);
         assertEquals(1, acc.drain(cluster, Set.of(cluster.node(1)), 1 << 20, time.monotonicMs()).get(1).size());
     }
 
@@ -95,13 +96,44 @@ class RecordAccumulatorTest {
         RecordAccumulator acc = accumulator(16_384, 0, 1 << 20);
         append(acc, p0, 10);
         ProducerBatch batch = acc.drain(cluster, Set.of(cluster.node(1)), 1 << 20, time.monotonicMs()).get(1).get(0);
-        batch.seal(RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE);
+        batch.seal(RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, 1);
         acc.reenqueue(batch, time.monotonicMs());
         append(acc, p0, 10); // goes to a new batch behind the sealed one
         assertTrue(acc.ready(cluster, time.monotonicMs()).readyNodes().isEmpty());
         time.sleep(100);
         List<ProducerBatch> again = acc.drain(cluster, Set.of(cluster.node(1)), 1 << 20, time.monotonicMs()).get(1);
         assertEquals(List.of(batch), again);
+    }
+
+    @Test
+    void pipelinedPartitionSendsRetriesAloneAndInSealOrder() {
+        RecordAccumulator acc = accumulator(100, 0, 1 << 20);
+        for (int i = 0; i < 4; i++) {
+            append(acc, p0, 60);
+        }
+        Set<Node> leader = Set.of(cluster.node(1));
+        ProducerBatch[] sent = new ProducerBatch[3];
+        for (int i = 0; i < 3; i++) {
+            sent[i] = acc.drain(cluster, leader, 1 << 20, time.monotonicMs(), 3).get(1).get(0);
+            sent[i].seal(RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, i + 1);
+            acc.sending(p0);
+        }
+        assertTrue(acc.drain(cluster, leader, 1 << 20, time.monotonicMs(), 3).isEmpty(), "three in flight is the limit");
+        // The answers fail in the order 2, 1, 3; the batches must still go back as 1, 2, 3.
+        for (int i : new int[] {1, 0, 2}) {
+            acc.sent(p0);
+            acc.reenqueue(sent[i], time.monotonicMs());
+        }
+        time.sleep(100);
+        acc.sending(p0); // something else of the partition is still in flight
+        assertTrue(acc.drain(cluster, leader, 1 << 20, time.monotonicMs(), 3).isEmpty(), "a retry goes alone");
+        acc.sent(p0);
+        for (int i = 0; i < 3; i++) {
+            ProducerBatch next = acc.drain(cluster, leader, 1 << 20, time.monotonicMs(), 3).get(1).get(0);
+            assertEquals(sent[i], next);
+            acc.sending(p0);
+            acc.sent(p0);
+        }
     }
 
     @Test

@@ -193,6 +193,62 @@ class SenderTest {
         assertEquals(2, second.lastSequence());
     }
 
+    private void grantProducerId() {
+        sender.runOnce();
+        network.take(ApiKey.INIT_PRODUCER_ID).get(0).respond(InitProducerIdResponse.newBuilder()
+                .setProducerId(7).setProducerEpoch(0).build());
+    }
+
+    @Test
+    void idempotentBatchesArePipelinedAndResentInOrderAfterAFailure() throws Exception {
+        // batch.size 1: every record is a batch of its own
+        setUp(Map.of("enable.idempotence", true, "max.in.flight.requests.per.connection", 3, "batch.size", 1));
+        grantProducerId();
+        List<CompletableFuture<RecordMetadata>> futures = List.of(append("a"), append("b"), append("c"));
+        List<FakeNetwork.Sent> requests = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            sender.runOnce();
+            requests.addAll(network.take(ApiKey.PRODUCE));
+        }
+        assertEquals(3, requests.size(), "three batches of one partition are in flight at once");
+        RecordBatch first = RecordBatch.wrap(ByteBuffer.wrap(requests.get(0).raw()));
+        requests.get(0).respond(answer(ErrorCode.NOT_LEADER_OR_FOLLOWER, -1));
+        for (FakeNetwork.Sent later : requests.subList(1, requests.size())) {
+            later.respond(answer(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, -1));
+        }
+        sender.runOnce();
+        time.sleep(100);
+        sender.runOnce();
+        List<FakeNetwork.Sent> retries = network.take(ApiKey.PRODUCE);
+        assertEquals(1, retries.size(), "the first retry goes alone");
+        assertEquals(first.baseSequence(), RecordBatch.wrap(ByteBuffer.wrap(retries.get(0).raw())).baseSequence());
+        retries.get(0).respond(answer(ErrorCode.NONE, 0));
+        sender.runOnce();
+        assertEquals(0, futures.get(0).get().offset());
+        int expectedSequence = first.lastSequence() + 1;
+        for (int round = 0; round < 10 && !futures.get(2).isDone(); round++) {
+            sender.runOnce();
+            for (FakeNetwork.Sent r : network.take(ApiKey.PRODUCE)) {
+                RecordBatch b = RecordBatch.wrap(ByteBuffer.wrap(r.raw()));
+                assertEquals(expectedSequence, b.baseSequence(), "resent in sequence order");
+                expectedSequence = b.lastSequence() + 1;
+                r.respond(answer(ErrorCode.NONE, 100 + round));
+            }
+        }
+        assertTrue(futures.get(2).get().offset() > 0);
+    }
+
+    @Test
+    void outOfOrderWithoutAnEarlierBatchInFlightIsFatal() {
+        setUp(Map.of("enable.idempotence", true));
+        grantProducerId();
+        CompletableFuture<RecordMetadata> f = append("x");
+        sender.runOnce();
+        network.take(ApiKey.PRODUCE).get(0).respond(answer(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, -1));
+        sender.runOnce();
+        assertEquals(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, assertInstanceOf(SluiceException.class, failure(f)).code());
+    }
+
     @Test
     void producerIdRefusedFallsBackToPlainBatches() {
         setUp(Map.of("enable.idempotence", true));
