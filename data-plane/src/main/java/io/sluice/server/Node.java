@@ -35,10 +35,13 @@ public final class Node implements AutoCloseable {
     private final BrokerLifecycle lifecycle;
     private final LogManager logs;
     private final ReplicaManager replicas;
+    private final PreferredLeaderBalancer balancer;
     private boolean closed;
 
     private Node(NodeConfig config, MetadataNode metadata, EventLoopGroup workers, DataPlaneServer server,
-                 NodeClient client, BrokerLifecycle lifecycle, LogManager logs, ReplicaManager replicas) {
+                 NodeClient client, BrokerLifecycle lifecycle, LogManager logs, ReplicaManager replicas,
+                 PreferredLeaderBalancer balancer) {
+        this.balancer = balancer;
         this.logs = logs;
         this.replicas = replicas;
         this.config = config;
@@ -94,7 +97,9 @@ public final class Node implements AutoCloseable {
             BrokerLifecycle lifecycle = new BrokerLifecycle(config, metadata, client, advertised,
                     new SecureRandom().nextLong() & Long.MAX_VALUE, replicas::setBrokerEpoch);
             lifecycle.start();
-            return new Node(config, metadata, workers, server, client, lifecycle, logs, replicas);
+            PreferredLeaderBalancer balancer = config.autoLeaderRebalance()
+                    ? new PreferredLeaderBalancer(metadata, config.leaderImbalanceCheckIntervalMs()) : null;
+            return new Node(config, metadata, workers, server, client, lifecycle, logs, replicas, balancer);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close();
@@ -179,6 +184,9 @@ public final class Node implements AutoCloseable {
         }
         closed = true;
         log.info("Stopping node {}{}", config.nodeId(), controlled ? "" : " abruptly");
+        if (balancer != null) {
+            balancer.close();
+        }
         if (controlled) {
             lifecycle.controlledShutdown(Duration.ofSeconds(10));
         }

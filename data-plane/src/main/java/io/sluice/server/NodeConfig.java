@@ -32,6 +32,8 @@ public final class NodeConfig {
         k.put("metadata.snapshot.threshold", "Metadata log entries between automatic snapshots (default 10000)");
         k.put("max.frame.bytes", "Largest request frame accepted (default 104857600)");
         k.put("replica.lag.time.max.ms", "A follower not caught up for this long leaves the ISR (default 30000)");
+        k.put("auto.leader.rebalance.enable", "Move leadership back to preferred replicas once in sync (default true)");
+        k.put("leader.imbalance.check.interval.ms", "How often the controller checks for that (default 30000)");
         k.put("num.partitions", "Partitions of a topic created without a count (default 1)");
         k.put("default.replication.factor", "Replication factor of a topic created without one (default 1)");
         k.put("min.insync.replicas", "Default of the topic setting min.insync.replicas (default 1)");
@@ -58,6 +60,8 @@ public final class NodeConfig {
     private final int maxFrameBytes;
     private final BrokerDefaults defaults;
     private final int replicaLagTimeMaxMs;
+    private final boolean autoLeaderRebalance;
+    private final int leaderImbalanceCheckIntervalMs;
 
     private NodeConfig(Map<String, String> p) {
         for (String key : p.keySet()) {
@@ -92,6 +96,28 @@ public final class NodeConfig {
         this.maxFrameBytes = intValue(p, "max.frame.bytes", 100 * 1024 * 1024, 1024, Integer.MAX_VALUE);
         this.defaults = BrokerDefaults.from(p);
         this.replicaLagTimeMaxMs = intValue(p, "replica.lag.time.max.ms", 30_000, 10, Integer.MAX_VALUE);
+        this.autoLeaderRebalance = booleanValue(p, "auto.leader.rebalance.enable", true);
+        this.leaderImbalanceCheckIntervalMs = intValue(p, "leader.imbalance.check.interval.ms", 30_000, 100,
+                Integer.MAX_VALUE);
+    }
+
+    public boolean autoLeaderRebalance() {
+        return autoLeaderRebalance;
+    }
+
+    public int leaderImbalanceCheckIntervalMs() {
+        return leaderImbalanceCheckIntervalMs;
+    }
+
+    private static boolean booleanValue(Map<String, String> p, String key, boolean def) {
+        String v = p.get(key);
+        if (v == null) {
+            return def;
+        }
+        if (!v.trim().equals("true") && !v.trim().equals("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, not '" + v + "'");
+        }
+        return Boolean.parseBoolean(v.trim());
     }
 
     public int replicaLagTimeMaxMs() {

@@ -97,6 +97,27 @@ class ReplicationIT {
             TestCluster.await(Duration.ofSeconds(60), "node " + leader + " back in the ISR",
                     () -> registration(cluster, topic).isr().contains(leader));
             awaitReplicasEqual(cluster, topic, Duration.ofSeconds(30));
+
+            // Once in sync, leadership returns to the preferred (first) replica.
+            TestCluster.await(Duration.ofSeconds(30), "leadership back on preferred replica " + leader,
+                    () -> registration(cluster, topic).leader() == leader);
+        }
+    }
+
+    @Test
+    void controlledShutdownMovesLeadershipBeforeTheNodeStops() throws Exception {
+        try (TestCluster cluster = TestCluster.start(3); TestWire wire = new TestWire()) {
+            String topic = "handover";
+            wire.createTopic(cluster.address(1), topic, 1, 3, Map.of("min.insync.replicas", "2"));
+            TestCluster.await(Duration.ofSeconds(30), "a leader with a full ISR", () -> {
+                PartitionRegistration r = registration(cluster, topic);
+                return r != null && r.hasLeader() && r.isr().size() == 3;
+            });
+            int leader = registration(cluster, topic).leader();
+            cluster.stopNode(leader);
+            // The handover happened before stopNode returned, not later through fencing.
+            PartitionRegistration after = registration(cluster, topic);
+            assertTrue(after.hasLeader() && after.leader() != leader, "leader after shutdown: " + after.leader());
         }
     }
 

@@ -95,6 +95,7 @@ public final class TestCluster implements AutoCloseable {
         settings.put("io.threads", "2");
         settings.put("broker.session.timeout.ms", "2000");
         settings.put("broker.heartbeat.interval.ms", "200");
+        settings.put("leader.imbalance.check.interval.ms", "1000");
         settings.putAll(overrides);
         return NodeConfig.from(settings);
     }
