@@ -1,0 +1,112 @@
+package io.sluice.jepsen;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.ParameterException;
+import io.sluice.jepsen.checker.CheckResult;
+import io.sluice.jepsen.workload.MetadataWorkload;
+import io.sluice.jepsen.workload.QueueWorkload;
+import io.sluice.jepsen.workload.Workload;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code sluice-jepsen}: runs {@code --test-count} tests and prints each verdict and where its report
+ * is. Exit status 0 when every test was valid, 1 when one was not, 2 when the suite could not run.
+ */
+public final class Main {
+    private static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        SuiteOptions options = new SuiteOptions();
+        JCommander commander = JCommander.newBuilder().addObject(options).programName("sluice-jepsen").build();
+        try {
+            commander.parse(args);
+            options.validate();
+        } catch (ParameterException | IllegalArgumentException e) {
+            System.err.println("Error: " + e.getMessage() + " (see --help)");
+            return 2;
+        }
+        if (options.help) {
+            commander.usage();
+            return 0;
+        }
+        if (options.workload.equals("offsets")) {
+            System.err.println("Error: the offsets workload needs consumer groups (Consumer.subscribe and commitSync),"
+                    + " which this client does not have yet; the checker for it (committed offsets never go back, a new"
+                    + " owner starts at the committed offset) is ready in CommitChecker");
+            return 2;
+        }
+        try {
+            Path distribution = distribution(options);
+            long seed = options.seed != null ? options.seed : System.currentTimeMillis();
+            List<String> invalid = new ArrayList<>();
+            for (int i = 0; i < options.testCount; i++) {
+                long testSeed = seed + i;
+                Path runDir = runDir(options);
+                System.out.printf("test %d/%d: %s, nemesis %s, %d s, seed %d -> %s%n", i + 1, options.testCount,
+                        options.workload, options.nemesis, options.timeLimit, testSeed, runDir);
+                CheckResult result = new TestRun(options, distribution, runDir, testSeed, workload(options)).run();
+                System.out.printf("test %d/%d: %s %s%s%n", i + 1, options.testCount, result.valid() ? "VALID" : "INVALID",
+                        result.counts().isEmpty() ? "" : result.counts() + " ", runDir.resolve("index.html"));
+                if (!result.valid()) {
+                    invalid.add(runDir.toString());
+                }
+            }
+            System.out.println(invalid.isEmpty() ? "all " + options.testCount + " valid"
+                    : invalid.size() + " of " + options.testCount + " invalid: " + invalid);
+            return invalid.isEmpty() ? 0 : 1;
+        } catch (Exception e) {
+            System.err.println("Error: " + e.getMessage());
+            e.printStackTrace(System.err);
+            return 2;
+        }
+    }
+
+    private static Workload workload(SuiteOptions options) {
+        return options.workload.equals("metadata") ? new MetadataWorkload() : new QueueWorkload();
+    }
+
+    private static Path runDir(SuiteOptions options) throws IOException {
+        String test = options.workload + "-" + options.nemesis.replace(',', '+') + (options.unsafe ? "-unsafe" : "");
+        Path parent = Path.of(options.store, test);
+        Path dir = parent.resolve(ZonedDateTime.now(ZoneOffset.UTC).format(RUN_NAME));
+        for (int n = 2; Files.exists(dir); n++) {
+            dir = parent.resolve(ZonedDateTime.now(ZoneOffset.UTC).format(RUN_NAME) + "-" + n);
+        }
+        return Files.createDirectories(dir);
+    }
+
+    private static Path distribution(SuiteOptions options) throws IOException {
+        if (options.distribution != null) {
+            Path d = Path.of(options.distribution);
+            if (!Files.isExecutable(d.resolve("bin/sluice"))) {
+                throw new IllegalArgumentException(d + " has no bin/sluice; build it with ./mvnw package -pl deploy -am");
+            }
+            return d.toAbsolutePath();
+        }
+        Path target = Path.of("deploy/target");
+        if (Files.isDirectory(target)) {
+            try (Stream<Path> found = Files.find(target, 2, (p, a) -> Files.isExecutable(p.resolve("bin/sluice")))) {
+                var first = found.findFirst();
+                if (first.isPresent()) {
+                    return first.get().toAbsolutePath();
+                }
+            }
+        }
+        throw new IllegalArgumentException("no distribution found under deploy/target; give --distribution or run ./sluice once");
+    }
+}

@@ -1,0 +1,95 @@
+package io.sluice.jepsen;
+
+import com.beust.jcommander.Parameter;
+import io.sluice.jepsen.nemesis.Fault;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The command line of {@code sluice-jepsen}. Mutable (filled by JCommander), read by one thread.
+ */
+public final class SuiteOptions {
+    @Parameter(names = "--workload", description = "queue or metadata (offsets needs consumer groups in the client)")
+    String workload = "queue";
+
+    @Parameter(names = "--nemesis", description = "Comma-separated fault families: kill, pause, partition, loss, or none")
+    String nemesis = "kill,pause,partition";
+
+    @Parameter(names = "--time-limit", description = "Seconds of workload under faults (then heal and final reads)")
+    int timeLimit = 60;
+
+    @Parameter(names = "--nodes", description = "Number of nodes (3 or 5)")
+    int nodes = 3;
+
+    @Parameter(names = "--test-count", description = "How many tests to run, one after the other")
+    int testCount = 1;
+
+    @Parameter(names = "--rate", description = "Target writes per second, over all writers")
+    double rate = 100;
+
+    @Parameter(names = "--seed", description = "Seed of the fault schedule and client choices (default: the time)")
+    Long seed;
+
+    @Parameter(names = "--interval", description = "Typical seconds of a fault window and of a quiet period")
+    int interval = 10;
+
+    @Parameter(names = "--keys", description = "Partitions of the queue topic")
+    int keys = 4;
+
+    @Parameter(names = "--clients", description = "Writers, and as many readers")
+    int clients = 2;
+
+    @Parameter(names = "--unsafe", description = "acks=1, min.insync.replicas=1, unclean leader election: loss expected")
+    boolean unsafe;
+
+    @Parameter(names = "--loopback", description = "Do not make network namespaces: process faults only")
+    boolean loopback;
+
+    @Parameter(names = "--final-read-timeout", description = "Seconds the final reads may take")
+    int finalReadTimeout = 60;
+
+    @Parameter(names = "--distribution", description = "The built distribution (bin/, lib/); default: the one under deploy/target")
+    String distribution;
+
+    @Parameter(names = "--store", description = "Where runs are written")
+    String store = "jepsen-tests/store";
+
+    @Parameter(names = "--override", description = "key=value for every node's server.properties (repeatable)")
+    List<String> overrides = new ArrayList<>();
+
+    @Parameter(names = {"--help", "-h"}, help = true)
+    boolean help;
+
+    /** The fault families asked for; throws {@link IllegalArgumentException} naming an unknown one. */
+    Set<Fault.Kind> kinds() {
+        Set<Fault.Kind> kinds = EnumSet.noneOf(Fault.Kind.class);
+        for (String part : nemesis.split(",")) {
+            String name = part.trim().toLowerCase();
+            if (name.isEmpty() || name.equals("none")) {
+                continue;
+            }
+            try {
+                kinds.add(Fault.Kind.valueOf(name.toUpperCase()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown nemesis '" + name + "'; use kill, pause, partition, loss or none");
+            }
+        }
+        return kinds;
+    }
+
+    /** Checks ranges; throws {@link IllegalArgumentException} saying what to change. */
+    void validate() {
+        if (nodes < 1 || nodes > 9) {
+            throw new IllegalArgumentException("--nodes must be between 1 and 9 (3 or 5 make sense)");
+        }
+        if (timeLimit < 1 || testCount < 1 || rate <= 0 || interval < 1 || keys < 1 || clients < 1) {
+            throw new IllegalArgumentException("--time-limit, --test-count, --rate, --interval, --keys and --clients must be positive");
+        }
+        if (!List.of("queue", "metadata", "offsets").contains(workload)) {
+            throw new IllegalArgumentException("unknown workload '" + workload + "'; use queue, metadata or offsets");
+        }
+        kinds();
+    }
+}

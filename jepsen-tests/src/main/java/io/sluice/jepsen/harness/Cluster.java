@@ -1,0 +1,159 @@
+package io.sluice.jepsen.harness;
+
+import io.sluice.client.PartitionInfo;
+import io.sluice.client.admin.Admin;
+import io.sluice.client.admin.TopicDescription;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The nodes of one test: their processes, addresses and data directories, and what the admin API says
+ * about them (the Raft leader, partition leaders). Nodes are numbered from 1. Thread-safe: the node
+ * list is fixed; each {@link NodeProcess} synchronizes itself; admin clients are made per call.
+ */
+public final class Cluster implements AutoCloseable {
+    private final Network network;
+    private final Path dataRoot;
+    private final List<NodeProcess> nodes = new ArrayList<>();
+
+    /**
+     * @param distribution the built distribution (holding bin/sluice)
+     * @param runDir where node logs ({@code nodes/}) and data ({@code data/node-N}) go
+     * @param overrides server.properties settings for every node
+     */
+    public Cluster(Network network, Path distribution, Path runDir, int count, Map<String, String> overrides,
+                   String heap) throws IOException {
+        this.network = network;
+        this.dataRoot = runDir.resolve("data");
+        Files.createDirectories(runDir.resolve("nodes"));
+        StringJoiner voters = new StringJoiner(",");
+        for (int n = 1; n <= count; n++) {
+            voters.add(n + "@" + network.host(n) + ":" + network.raftPort(n));
+        }
+        for (int n = 1; n <= count; n++) {
+            List<String> command = new ArrayList<>(network.launchPrefix(n));
+            command.addAll(List.of(distribution.resolve("bin/sluice").toString(), "broker", "--node-id", Integer.toString(n),
+                    "--listen", network.host(n) + ":" + network.port(n),
+                    "--raft-address", network.host(n) + ":" + network.raftPort(n), "--voters", voters.toString(),
+                    "--data-dir", dataDir(n).toString(), "--cluster-id", "sluice-jepsen"));
+            overrides.forEach((k, v) -> command.addAll(List.of("--override", k + "=" + v)));
+            nodes.add(new NodeProcess(n, command, runDir.resolve("nodes/node-" + n + ".log"), heap));
+        }
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public List<NodeProcess> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    public NodeProcess node(int id) {
+        return nodes.get(id - 1);
+    }
+
+    public List<Integer> ids() {
+        return nodes.stream().map(NodeProcess::id).toList();
+    }
+
+    public Path dataDir(int node) {
+        return dataRoot.resolve("node-" + node).toAbsolutePath();
+    }
+
+    /** host:port of every node, for bootstrap.servers. */
+    public String bootstrap() {
+        StringJoiner j = new StringJoiner(",");
+        ids().forEach(n -> j.add(address(n)));
+        return j.toString();
+    }
+
+    public String address(int node) {
+        return network.host(node) + ":" + network.port(node);
+    }
+
+    public void startAll() throws IOException {
+        for (NodeProcess n : nodes) {
+            n.start();
+        }
+    }
+
+    /** An admin client on the given bootstrap servers with short timeouts, so faults do not stall callers. */
+    public Admin admin(String bootstrapServers) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("request.timeout.ms", 3000);
+        props.put("default.api.timeout.ms", 5000);
+        props.put("socket.connection.setup.timeout.ms", 2000);
+        return Admin.create(props);
+    }
+
+    /** Waits until every node is registered and unfenced, up to {@code timeout}; false if it never was. */
+    public boolean awaitBrokers(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Admin admin = admin(bootstrap())) {
+                var cluster = admin.describeCluster().get(5, TimeUnit.SECONDS);
+                if (cluster.brokers().size() == nodes.size() && cluster.fencedBrokerIds().isEmpty()) {
+                    return true;
+                }
+            } catch (Exception e) {
+                // not up yet: keep asking until the deadline
+            }
+            sleep(500);
+        }
+        return false;
+    }
+
+    /** The metadata (Raft) leader, if the quorum answers. */
+    public Optional<Integer> raftLeader() {
+        try (Admin admin = admin(bootstrap())) {
+            int leader = admin.describeQuorum().get(5, TimeUnit.SECONDS).leaderId();
+            return leader > 0 ? Optional.of(leader) : Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A partition's current description (leader, replicas, ISR), if the cluster answers. */
+    public Optional<PartitionInfo> partition(String topic, int partition) {
+        try (Admin admin = admin(bootstrap())) {
+            TopicDescription d = admin.describeTopics(List.of(topic)).get(5, TimeUnit.SECONDS).get(topic);
+            return d == null ? Optional.empty() : d.partitions().stream().filter(p -> p.partition() == partition).findFirst();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Controlled shutdown of every node (resuming paused ones first). */
+    public void stopAll() {
+        nodes.forEach(n -> n.stop(30));
+    }
+
+    /** Kills every node; for teardown after a failure. */
+    public void killAll() {
+        nodes.forEach(NodeProcess::kill);
+    }
+
+    @Override
+    public void close() {
+        killAll();
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.sluice.jepsen.nemesis;
+
+import io.sluice.client.PartitionInfo;
+import io.sluice.jepsen.harness.Cluster;
+import io.sluice.jepsen.harness.NodeProcess;
+import io.sluice.jepsen.history.History;
+import io.sluice.jepsen.history.Op;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays a {@link Schedule} against a cluster: at each entry's start it resolves the targets and
+ * injects the fault, at its end it heals it, and it records both in the history as operations of
+ * process -1 ({@code fault-start} / {@code fault-stop}, the value naming the fault and its nodes), which
+ * the report shades. {@link #healAll} undoes every fault, whatever state a failure left. Runs on one
+ * thread (the test's); {@link #healAll} may also run from the shutdown hook, so fault state is guarded
+ * by this object's lock.
+ */
+public final class NemesisRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(NemesisRunner.class);
+    public static final int PROCESS = -1;
+
+    private final Cluster cluster;
+    private final History history;
+    private final String topic;
+    private final long startNanos;
+
+    public NemesisRunner(Cluster cluster, History history, String topic, long startNanos) {
+        this.cluster = cluster;
+        this.history = history;
+        this.topic = topic;
+        this.startNanos = startNanos;
+    }
+
+    /** Runs the schedule to its end (or until interrupted), then heals. */
+    public void run(List<Schedule.Entry> schedule) {
+        for (Schedule.Entry entry : schedule) {
+            if (!sleepUntil(entry.startMs())) {
+                break;
+            }
+            Op start = history.invoke("fault-start", PROCESS, null, entry.fault().describe(), null);
+            String applied;
+            try {
+                applied = inject(entry.fault());
+            } catch (RuntimeException e) {
+                LOG.warn("could not inject {}: {}", entry.fault().describe(), e.getMessage());
+                history.complete(start, Op.Type.FAIL, entry.fault().describe(), null, e.getMessage());
+                continue;
+            }
+            history.complete(start, Op.Type.OK, applied, null, null);
+            LOG.info("fault: {}", applied);
+            boolean onTime = sleepUntil(entry.endMs());
+            Op stop = history.invoke("fault-stop", PROCESS, null, applied, null);
+            healAll();
+            history.complete(stop, Op.Type.OK, applied, null, null);
+            if (!onTime) {
+                break;
+            }
+        }
+    }
+
+    /** Injects one fault now; returns what was done, naming the nodes. */
+    String inject(Fault fault) {
+        return switch (fault.kind()) {
+            case KILL -> {
+                List<Integer> targets = processTargets(fault);
+                targets.forEach(n -> cluster.node(n).kill());
+                yield "kill " + fault.target().name().toLowerCase() + " " + targets;
+            }
+            case PAUSE -> {
+                List<Integer> targets = processTargets(fault);
+                targets.forEach(n -> cluster.node(n).pause());
+                yield "pause " + fault.target().name().toLowerCase() + " " + targets;
+            }
+            case PARTITION -> {
+                Map<Integer, Set<Integer>> grudges = grudges(fault);
+                cluster.network().cut(grudges);
+                yield "partition " + fault.target().name().toLowerCase() + " " + grudges;
+            }
+            case LOSS -> {
+                cluster.network().loss(cluster.ids(), fault.probability());
+                yield "loss p=" + fault.probability() + " on " + cluster.ids();
+            }
+        };
+    }
+
+    private List<Integer> processTargets(Fault fault) {
+        return switch (fault.target()) {
+            case RAFT_LEADER -> List.of(require(cluster.raftLeader(), "no metadata leader is known"));
+            case PARTITION_LEADER -> List.of(require(leaderOfPartitionZero().map(PartitionInfo::leader)
+                    .filter(l -> l > 0), "partition 0 has no leader"));
+            case ALL -> cluster.ids();
+            default -> fault.nodes();
+        };
+    }
+
+    private Map<Integer, Set<Integer>> grudges(Fault fault) {
+        return switch (fault.target()) {
+            case RAFT_LEADER_CUT -> Grudges.isolate(List.of(require(cluster.raftLeader(), "no metadata leader is known")),
+                    cluster.ids());
+            case LEADER_FROM_FOLLOWERS -> {
+                PartitionInfo p = require(leaderOfPartitionZero().filter(i -> i.leader() > 0), "partition 0 has no leader");
+                yield Grudges.leaderFromFollowers(p.leader(), p.replicas(), cluster.raftLeader().orElse(-1));
+            }
+            case BRIDGE -> Grudges.bridge(fault.nodes());
+            default -> Grudges.isolate(fault.nodes(), cluster.ids());
+        };
+    }
+
+    private Optional<PartitionInfo> leaderOfPartitionZero() {
+        return cluster.partition(topic, 0);
+    }
+
+    private static <T> T require(Optional<T> value, String why) {
+        return value.orElseThrow(() -> new IllegalStateException(why));
+    }
+
+    /** Heals the network, resumes paused nodes and restarts dead ones. */
+    public synchronized void healAll() {
+        try {
+            cluster.network().heal();
+        } catch (RuntimeException e) {
+            LOG.warn("could not heal the network: {}", e.getMessage());
+        }
+        List<Integer> restarted = new ArrayList<>();
+        for (NodeProcess node : cluster.nodes()) {
+            node.resume();
+            if (!node.running()) {
+                try {
+                    node.start();
+                    restarted.add(node.id());
+                } catch (IOException e) {
+                    LOG.warn("could not restart node {}: {}", node.id(), e.getMessage());
+                }
+            }
+        }
+        if (!restarted.isEmpty()) {
+            LOG.info("restarted nodes {}", restarted);
+        }
+    }
+
+    /** Sleeps until {@code ms} after the start; false if interrupted. */
+    private boolean sleepUntil(long ms) {
+        long waitMs = ms - (System.nanoTime() - startNanos) / 1_000_000;
+        if (waitMs <= 0) {
+            return true;
+        }
+        try {
+            Thread.sleep(waitMs);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

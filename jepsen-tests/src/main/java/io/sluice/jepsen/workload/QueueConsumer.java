@@ -1,0 +1,99 @@
+package io.sluice.jepsen.workload;
+
+import io.sluice.client.TopicPartition;
+import io.sluice.client.consumer.Consumer;
+import io.sluice.client.consumer.ConsumerRecord;
+import io.sluice.client.consumer.ConsumerRecords;
+import io.sluice.jepsen.history.Op;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * One reader of the queue workload: assigns itself a random set of partitions, polls, and every few
+ * seconds picks a new set. Each {@code assign} and {@code poll} is recorded; a poll that throws is a
+ * fail (reads change nothing) and the reader starts over with a new consumer and process. Runs on its
+ * own thread; the consumer is used only from it.
+ */
+final class QueueConsumer implements Runnable {
+    private static final long REASSIGN_NANOS = 5_000_000_000L;
+
+    private final WorkloadContext context;
+    private final String topic;
+    private final long deadlineNanos;
+    private final Random random;
+
+    QueueConsumer(WorkloadContext context, String topic, long deadlineNanos, int salt) {
+        this.context = context;
+        this.topic = topic;
+        this.deadlineNanos = deadlineNanos;
+        this.random = context.random(salt);
+    }
+
+    @Override
+    public void run() {
+        while (!Thread.currentThread().isInterrupted() && System.nanoTime() < deadlineNanos) {
+            int process = context.nextProcess();
+            try (Consumer<byte[], byte[]> consumer = Consumer.ofBytes(context.consumerProps())) {
+                while (!Thread.currentThread().isInterrupted() && System.nanoTime() < deadlineNanos) {
+                    assign(consumer, process, randomKeys());
+                    long until = Math.min(deadlineNanos, System.nanoTime() + REASSIGN_NANOS);
+                    while (System.nanoTime() < until && !Thread.currentThread().isInterrupted()) {
+                        poll(context, consumer, process, Duration.ofMillis(200));
+                    }
+                }
+            } catch (RuntimeException e) {
+                QueueWorkload.sleep(200); // the failure is in the history; go on as a new process
+            }
+        }
+    }
+
+    private List<Integer> randomKeys() {
+        List<Integer> keys = new ArrayList<>();
+        for (int k = 0; k < context.keys(); k++) {
+            if (random.nextBoolean()) {
+                keys.add(k);
+            }
+        }
+        if (keys.isEmpty()) {
+            keys.add(random.nextInt(context.keys()));
+        }
+        return keys;
+    }
+
+    void assign(Consumer<byte[], byte[]> consumer, int process, List<Integer> keys) {
+        List<String> names = keys.stream().map(String::valueOf).toList();
+        Op invoke = context.history().invoke("assign", process, null, names, null);
+        consumer.assign(keys.stream().map(k -> new TopicPartition(topic, k)).toList());
+        context.history().complete(invoke, Op.Type.OK, names, null, null);
+    }
+
+    /** One recorded poll; returns the records, or throws after recording a fail. */
+    static ConsumerRecords<byte[], byte[]> poll(WorkloadContext context, Consumer<byte[], byte[]> consumer,
+                                                int process, Duration timeout) {
+        Op invoke = context.history().invoke("poll", process, null, null, null);
+        try {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
+            context.history().complete(invoke, Op.Type.OK, reads(records), null, null);
+            return records;
+        } catch (RuntimeException e) {
+            context.history().complete(invoke, Op.Type.FAIL, null, null, QueueWorkload.describe(e));
+            throw e;
+        }
+    }
+
+    /** The poll's value in the history: partition -> list of [offset, value], in the order returned. */
+    static Map<String, Object> reads(ConsumerRecords<byte[], byte[]> records) {
+        Map<String, Object> reads = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            @SuppressWarnings("unchecked")
+            List<Object> list = (List<Object>) reads.computeIfAbsent(Integer.toString(r.partition()), k -> new ArrayList<>());
+            list.add(List.of(r.offset(), Long.parseLong(new String(r.value(), StandardCharsets.UTF_8))));
+        }
+        return reads;
+    }
+}

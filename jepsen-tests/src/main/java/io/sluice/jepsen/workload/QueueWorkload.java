@@ -1,0 +1,170 @@
+package io.sluice.jepsen.workload;
+
+import io.sluice.client.TopicPartition;
+import io.sluice.client.admin.Admin;
+import io.sluice.client.admin.NewTopic;
+import io.sluice.client.admin.TopicDescription;
+import io.sluice.client.consumer.Consumer;
+import io.sluice.client.consumer.ConsumerRecord;
+import io.sluice.jepsen.checker.CheckResult;
+import io.sluice.jepsen.checker.QueueChecker;
+import io.sluice.jepsen.history.Op;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Jepsen's Kafka queue workload with {@code assign}: writers send unique integers to the partitions
+ * (the keys) of one topic, readers poll random sets of partitions; after healing, each partition is
+ * read from the beginning until every acknowledged value of it was seen, or the timeout. Safe mode
+ * uses replication factor 3 (or the node count), {@code min.insync.replicas=2} and idempotent
+ * {@code acks=all} producers; unsafe mode uses {@code acks=1}, {@code min.insync.replicas=1} and
+ * unclean leader election. Not thread-safe: the test calls it from one thread; it owns its client
+ * threads.
+ */
+public final class QueueWorkload implements Workload {
+    static final String TOPIC = "jepsen-queue";
+
+    private final List<Thread> threads = new ArrayList<>();
+
+    @Override
+    public String topic() {
+        return TOPIC;
+    }
+
+    @Override
+    public void setup(WorkloadContext context) throws Exception {
+        int rf = Math.min(3, context.cluster().ids().size());
+        Map<String, String> configs = context.unsafe()
+                ? Map.of("min.insync.replicas", "1", "unclean.leader.election.enable", "true")
+                : Map.of("min.insync.replicas", Integer.toString(Math.min(2, rf)));
+        try (Admin admin = context.cluster().admin(context.cluster().bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, context.keys(), rf, configs))).get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                TopicDescription d = admin.describeTopics(List.of(TOPIC)).get(10, TimeUnit.SECONDS).get(TOPIC);
+                if (d != null && d.partitions().size() == context.keys()
+                        && d.partitions().stream().allMatch(p -> p.leader() > 0 && p.isr().size() == rf)) {
+                    return;
+                }
+                sleep(500);
+            }
+        }
+        throw new IllegalStateException("topic " + TOPIC + " did not get a leader and full ISR for every partition in 60 s");
+    }
+
+    @Override
+    public void start(WorkloadContext context, long deadline) {
+        AtomicLong values = new AtomicLong();
+        for (int i = 0; i < context.clients(); i++) {
+            threads.add(QueueWorkload.started("writer-" + i, 
+                    new QueueProducer(context, TOPIC, values, context.rate() / context.clients(), deadline, i)));
+            threads.add(QueueWorkload.started("reader-" + i, 
+                    new QueueConsumer(context, TOPIC, deadline, 1000 + i)));
+        }
+    }
+
+    @Override
+    public void stop() {
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            try {
+                t.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        threads.clear();
+    }
+
+    @Override
+    public void finalReads(WorkloadContext context, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Set<Long>> acked = ackedValues(context.history().ops());
+        for (int p = 0; p < context.keys(); p++) {
+            Set<Long> missing = new HashSet<>(acked.getOrDefault(Integer.toString(p), Set.of()));
+            while (System.nanoTime() < deadline && !readPartition(context, p, missing, deadline)) {
+                sleep(500); // the consumer failed (the failure is recorded); try a fresh one
+            }
+        }
+    }
+
+    /** Reads partition {@code p} from the beginning until {@code missing} is empty and the end is reached. */
+    private boolean readPartition(WorkloadContext context, int p, Set<Long> missing, long deadline) {
+        int process = context.nextProcess();
+        TopicPartition tp = new TopicPartition(TOPIC, p);
+        try (Consumer<byte[], byte[]> consumer = Consumer.ofBytes(context.consumerProps())) {
+            Op assign = context.history().invoke("assign", process, null, List.of(Integer.toString(p)), null);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            context.history().complete(assign, Op.Type.OK, List.of(Integer.toString(p)), null, null);
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r
+                        : QueueConsumer.poll(context, consumer, process, Duration.ofMillis(500))) {
+                    missing.remove(Long.parseLong(new String(r.value(), StandardCharsets.UTF_8)));
+                }
+                if (missing.isEmpty() && consumer.position(tp) >= end) {
+                    return true;
+                }
+            }
+            return true; // out of time: what was not read stays unseen
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, Set<Long>> ackedValues(List<Op> ops) {
+        Map<String, Set<Long>> acked = new java.util.HashMap<>();
+        for (Op op : ops) {
+            if ("send".equals(op.f()) && op.isOk()) {
+                acked.computeIfAbsent(op.key(), k -> new HashSet<>()).add(op.longValue());
+            }
+        }
+        return acked;
+    }
+
+    @Override
+    public CheckResult check(List<Op> history) {
+        return new QueueChecker().check(history);
+    }
+
+    /** A short reason for the history: the root cause's class and message. */
+    static String describe(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    static Thread started(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.start();
+        return t;
+    }
+
+    static void sleep(long ms) {
+        sleepNanos(TimeUnit.MILLISECONDS.toNanos(ms));
+    }
+
+    static void sleepNanos(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
