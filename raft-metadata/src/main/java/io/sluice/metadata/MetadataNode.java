@@ -1,5 +1,6 @@
 package io.sluice.metadata;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.sluice.metadata.controller.Time;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.raft.MetadataStateMachine;
@@ -8,7 +9,6 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.metadata.MetadataCommand;
 import io.sluice.protocol.metadata.MetadataCommandResult;
 import io.sluice.protocol.rpc.DescribeQuorumResponse;
-import com.google.protobuf.InvalidProtocolBufferException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +63,11 @@ public final class MetadataNode implements AutoCloseable {
         return start(config, Time.SYSTEM);
     }
 
-    static MetadataNode start(MetadataNodeConfig config, Time time) throws IOException {
+    /**
+     * As {@link #start(MetadataNodeConfig)}, with the clock the controller's liveness checks use
+     * (tests pass a fake one to fence brokers without waiting).
+     */
+    public static MetadataNode start(MetadataNodeConfig config, Time time) throws IOException {
         MetaProperties.formatOrCheck(config.dataDir(), config.clusterId(), config.nodeId());
         Publishers publishers = new Publishers();
         MetadataStateMachine stateMachine = new MetadataStateMachine(publishers::publish);

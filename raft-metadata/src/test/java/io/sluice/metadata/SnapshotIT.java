@@ -106,7 +106,6 @@ class SnapshotIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> follower.image().topics().byName().size() == 200);
         assertEquals(leader.image().topics(), follower.image().topics());
         assertEquals(1, follower.snapshotsInstalledFromLeader(), "caught up from the leader's snapshot, not the log");
-        await().atMost(Duration.ofSeconds(20)).until(() -> follower.logStartIndex() > appliedWhenKilled + 1);
     }
 
     @Test

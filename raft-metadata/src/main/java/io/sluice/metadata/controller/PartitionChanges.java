@@ -3,7 +3,6 @@ package io.sluice.metadata.controller;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.PartitionRegistration;
 import io.sluice.metadata.image.TopicImage;
-
 import io.sluice.protocol.metadata.MetadataRecord;
 
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.sluice.metadata.raft;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.sluice.metadata.controller.ControllerResult;
 import io.sluice.metadata.controller.MetadataController;
 import io.sluice.metadata.image.MetadataDelta;
@@ -23,7 +24,6 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
@@ -140,6 +140,8 @@ public final class MetadataStateMachine extends BaseStateMachine {
         LOG.info("{}: loaded metadata snapshot at index {} ({} brokers, {} topics)", getId(),
                 snapshot.getIndex(), loaded.cluster().brokers().size(), loaded.topics().byId().size());
         publish(delta, loaded);
+        // An installed snapshot may jump past indexes that linearizable reads are waiting for.
+        waiters.completeUpTo(snapshot.getIndex());
     }
 
     /** Refuses bytes that are not a metadata command before they reach the log. */

@@ -18,6 +18,7 @@ import io.sluice.protocol.metadata.RegisterBrokerCommand;
 import io.sluice.protocol.metadata.UnfenceBrokerCommand;
 import io.sluice.protocol.rpc.Endpoint;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -119,6 +120,6 @@ final class ControllerHarness {
 
     static MetadataCommand alterConfigs(String topic, Map<String, String> set, String... delete) {
         return MetadataCommand.newBuilder().setAlterConfigs(AlterConfigsCommand.newBuilder().setTopic(topic)
-                .putAllSet(set).addAllDelete(java.util.List.of(delete))).build();
+                .putAllSet(set).addAllDelete(List.of(delete))).build();
     }
 }
