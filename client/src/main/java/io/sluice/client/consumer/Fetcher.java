@@ -54,6 +54,7 @@ final class Fetcher<K, V> {
     private final int maxPollRecords;
     private CompletedFetch current;
     private CompletedFetch polled;
+    private volatile boolean closed;
 
     Fetcher(ConsumerConfig config, Metadata metadata, Network network, SubscriptionState subscriptions,
             Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
@@ -109,6 +110,12 @@ final class Fetcher<K, V> {
     /** Runs on the I/O thread: splits the raw section per partition and queues each part. */
     private void onResponse(Node node, Map<TopicPartition, Long> offsets, ResponseFrame frame, Throwable error) {
         try {
+            if (closed) { // nobody will drain what arrives now
+                if (frame != null) {
+                    frame.release();
+                }
+                return;
+            }
             if (error != null) {
                 metadata.requestUpdate();
                 completed.add(NODE_FAILED);
@@ -292,6 +299,7 @@ final class Fetcher<K, V> {
 
     /** Releases every buffered response; the consumer is closing. */
     void close() {
+        closed = true;
         if (current != null) {
             current.release();
             current = null;

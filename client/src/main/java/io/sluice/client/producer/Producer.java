@@ -118,7 +118,9 @@ public final class Producer<K, V> implements AutoCloseable {
                 throw new SluiceException(ErrorCode.MESSAGE_TOO_LARGE, "the record is " + size
                         + " bytes when serialized, more than max.request.size (" + maxRequestSize + ")");
             }
-            TopicPartition tp = new TopicPartition(record.topic(), partition(record, key, size, cluster));
+            // The sticky partitioner counts record bytes, as Kafka's does, not the batch header.
+            TopicPartition tp = new TopicPartition(record.topic(),
+                    partition(record, key, size - RecordBatch.HEADER_SIZE, cluster));
             long timestamp = record.timestamp() != null ? record.timestamp() : time.milliseconds();
             long remaining = Math.max(0, maxBlockMs - (time.monotonicMs() - start));
             RecordAccumulator.AppendResult result = accumulator.append(tp, timestamp, key, value, headers, callback, remaining);
