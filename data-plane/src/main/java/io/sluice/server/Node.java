@@ -3,6 +3,8 @@ package io.sluice.server;
 import io.sluice.metadata.MetadataNode;
 import io.sluice.metadata.MetadataNodeConfig;
 import io.netty.channel.EventLoopGroup;
+import io.sluice.group.GroupApis;
+import io.sluice.group.GroupConfig;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.Transport;
 import io.sluice.replication.ReplicaManager;
@@ -81,6 +83,7 @@ public final class Node implements AutoCloseable {
             new ControllerApis(metadata).register(handlers);
             new ClusterApis(metadata, client).register(handlers);
             new AdminApis(metadata, config.defaults(), config.nodeId()).register(handlers);
+            new GroupApis(config.nodeId(), metadata, GroupConfig.defaults(), workers).register(handlers);
             ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
                     ReplicationConfig.defaults().fetchBackoffMs());

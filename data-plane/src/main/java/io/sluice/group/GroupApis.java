@@ -1,0 +1,269 @@
+package io.sluice.group;
+
+import io.sluice.metadata.MetadataNode;
+import io.sluice.metadata.image.BrokerRegistration;
+import io.sluice.metadata.image.MetadataImage;
+import io.sluice.metadata.image.TopicImage;
+import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.metadata.DeleteGroupOffsetsCommand;
+import io.sluice.protocol.metadata.MetadataCommand;
+import io.sluice.protocol.metadata.OffsetCommit;
+import io.sluice.protocol.metadata.PartitionOutcome;
+import io.sluice.protocol.rpc.AlterGroupOffsetsRequest;
+import io.sluice.protocol.rpc.AlterGroupOffsetsResponse;
+import io.sluice.protocol.rpc.ApiKey;
+import io.sluice.protocol.rpc.ConsumerGroupHeartbeatRequest;
+import io.sluice.protocol.rpc.ConsumerGroupHeartbeatResponse;
+import io.sluice.protocol.rpc.DeleteGroupsRequest;
+import io.sluice.protocol.rpc.DeleteGroupsResponse;
+import io.sluice.protocol.rpc.DescribeGroupsRequest;
+import io.sluice.protocol.rpc.DescribeGroupsResponse;
+import io.sluice.protocol.rpc.DescribedGroup;
+import io.sluice.protocol.rpc.FindCoordinatorRequest;
+import io.sluice.protocol.rpc.FindCoordinatorResponse;
+import io.sluice.protocol.rpc.GroupResult;
+import io.sluice.protocol.rpc.ListGroupsRequest;
+import io.sluice.protocol.rpc.ListGroupsResponse;
+import io.sluice.protocol.rpc.ListedGroup;
+import io.sluice.protocol.rpc.OffsetCommitPartition;
+import io.sluice.protocol.rpc.OffsetCommitRequest;
+import io.sluice.protocol.rpc.OffsetCommitResponse;
+import io.sluice.protocol.rpc.OffsetFetchRequest;
+import io.sluice.protocol.rpc.OffsetFetchResponse;
+import io.sluice.protocol.rpc.PartitionResult;
+import io.sluice.protocol.wire.Frames;
+import io.sluice.protocol.wire.RequestFrame;
+import io.sluice.server.RequestContext;
+import io.sluice.server.RequestHandler;
+import io.sluice.server.Response;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The group APIs on the data plane: translates requests to the {@link GroupCoordinator} (membership,
+ * commit checks), the {@link OffsetCommitBatcher} (writes) and the metadata image (reads of committed
+ * offsets), and answers. Everything here returns quickly on the event loop; commits complete when the
+ * quorum has applied them. Thread-safe.
+ */
+public final class GroupApis {
+    private final MetadataNode metadata;
+    private final GroupCoordinator coordinator;
+    private final OffsetCommitBatcher commits;
+
+    /**
+     * Starts the coordinator's timeout checks on {@code timer}: the node's event loops, so the checks stop
+     * when the node shuts them down.
+     */
+    public GroupApis(int nodeId, MetadataNode metadata, GroupConfig config, ScheduledExecutorService timer) {
+        this.metadata = metadata;
+        this.coordinator = new GroupCoordinator(nodeId, metadata::image, config, () -> System.nanoTime() / 1_000_000);
+        this.commits = new OffsetCommitBatcher(metadata::submit, System::currentTimeMillis, config.maxOffsetsPerCommand());
+        timer.scheduleWithFixedDelay(coordinator::expire, config.expiryCheckIntervalMs(),
+                config.expiryCheckIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    public void register(Map<ApiKey, RequestHandler> handlers) {
+        handlers.put(ApiKey.FIND_COORDINATOR, this::findCoordinator);
+        handlers.put(ApiKey.GROUP_HEARTBEAT, this::heartbeat);
+        handlers.put(ApiKey.OFFSET_COMMIT, this::offsetCommit);
+        handlers.put(ApiKey.OFFSET_FETCH, this::offsetFetch);
+        handlers.put(ApiKey.LIST_GROUPS, this::listGroups);
+        handlers.put(ApiKey.DESCRIBE_GROUPS, this::describeGroups);
+        handlers.put(ApiKey.DELETE_GROUPS, this::deleteGroups);
+        handlers.put(ApiKey.ALTER_GROUP_OFFSETS, this::alterOffsets);
+    }
+
+    public GroupCoordinator coordinator() {
+        return coordinator;
+    }
+
+    private CompletableFuture<Response> findCoordinator(RequestContext ctx, RequestFrame frame) throws Exception {
+        FindCoordinatorRequest request = parse(frame, FindCoordinatorRequest.parser());
+        FindCoordinatorResponse.Builder response = FindCoordinatorResponse.newBuilder();
+        try {
+            GroupCoordinator.checkGroupId(request.getGroupId());
+            MetadataImage image = metadata.image();
+            OptionalInt id = CoordinatorLocator.coordinatorFor(request.getGroupId(), image.cluster());
+            BrokerRegistration broker = id.isPresent() ? image.cluster().broker(id.getAsInt()) : null;
+            if (broker == null) {
+                throw new SluiceException(ErrorCode.COORDINATOR_NOT_AVAILABLE,
+                        "no live broker can coordinate groups yet; retry in a moment");
+            }
+            response.setNodeId(broker.id()).setEndpoint(broker.endpoint());
+        } catch (SluiceException e) {
+            response.setError(e.code()).setErrorMessage(e.getMessage()).setNodeId(-1);
+        }
+        return done(response.build());
+    }
+
+    private CompletableFuture<Response> heartbeat(RequestContext ctx, RequestFrame frame) throws Exception {
+        ConsumerGroupHeartbeatRequest r = parse(frame, ConsumerGroupHeartbeatRequest.parser());
+        ConsumerGroupHeartbeatResponse.Builder response = ConsumerGroupHeartbeatResponse.newBuilder();
+        try {
+            Heartbeat.Result result = coordinator.heartbeat(r.getGroupId(), new Heartbeat.Request(r.getMemberId(),
+                    r.getMemberEpoch(), r.getInstanceId(), r.getRebalanceTimeoutMs(), r.getSessionTimeoutMs(),
+                    r.getSubscribedTopicsList(), r.getSubscribedTopicRegex(), r.getServerAssignor(),
+                    WireGroups.partitions(r.getOwnedPartitionsList()), ctx.clientId(), host(ctx)));
+            response.setMemberId(result.memberId()).setMemberEpoch(result.memberEpoch())
+                    .setHeartbeatIntervalMs(result.heartbeatIntervalMs())
+                    .addAllAssignment(WireGroups.toWire(result.assignment()))
+                    .setAssignmentPending(result.pending());
+        } catch (SluiceException e) {
+            response.setError(e.code()).setErrorMessage(e.getMessage());
+        }
+        return done(response.build());
+    }
+
+    private CompletableFuture<Response> offsetCommit(RequestContext ctx, RequestFrame frame) throws Exception {
+        OffsetCommitRequest r = parse(frame, OffsetCommitRequest.parser());
+        List<TopicPartition> partitions = r.getPartitionsList().stream()
+                .map(p -> new TopicPartition(p.getTopic(), p.getPartition())).toList();
+        Map<TopicPartition, String> refused;
+        try {
+            refused = coordinator.checkCommit(r.getGroupId(), r.getMemberId(), r.getMemberEpoch(), partitions);
+        } catch (SluiceException e) {
+            return done(OffsetCommitResponse.newBuilder().setError(e.code()).setErrorMessage(e.getMessage()).build());
+        }
+        return write(r.getGroupId(), r.getPartitionsList(), refused).thenApply(results ->
+                Response.of(OffsetCommitResponse.newBuilder().addAllPartitions(results).build()));
+    }
+
+    private CompletableFuture<Response> alterOffsets(RequestContext ctx, RequestFrame frame) throws Exception {
+        AlterGroupOffsetsRequest r = parse(frame, AlterGroupOffsetsRequest.parser());
+        try {
+            coordinator.checkNoMembers(r.getGroupId(), "resetting its offsets");
+        } catch (SluiceException e) {
+            return done(AlterGroupOffsetsResponse.newBuilder().setError(e.code()).setErrorMessage(e.getMessage()).build());
+        }
+        return write(r.getGroupId(), r.getPartitionsList(), Map.of()).thenApply(results ->
+                Response.of(AlterGroupOffsetsResponse.newBuilder().addAllPartitions(results).build()));
+    }
+
+    /**
+     * Writes the offsets that passed the checks through the batcher; partitions refused by the group,
+     * or unknown in this node's image, get their error without reaching the quorum.
+     */
+    private CompletableFuture<List<PartitionResult>> write(String group, List<OffsetCommitPartition> partitions,
+                                                           Map<TopicPartition, String> refused) {
+        MetadataImage image = metadata.image();
+        List<CompletableFuture<PartitionResult>> results = new ArrayList<>();
+        List<OffsetCommit> accepted = new ArrayList<>();
+        List<Integer> acceptedIndex = new ArrayList<>();
+        for (OffsetCommitPartition p : partitions) {
+            TopicPartition tp = new TopicPartition(p.getTopic(), p.getPartition());
+            PartitionResult.Builder result = PartitionResult.newBuilder().setTopic(p.getTopic())
+                    .setPartition(p.getPartition());
+            TopicImage topic = image.topics().topic(p.getTopic());
+            if (refused.containsKey(tp)) {
+                results.add(CompletableFuture.completedFuture(result.setError(ErrorCode.ILLEGAL_GENERATION)
+                        .setErrorMessage(refused.get(tp)).build()));
+            } else if (topic == null || topic.partition(p.getPartition()) == null) {
+                results.add(CompletableFuture.completedFuture(result.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+                        .setErrorMessage("partition " + tp + " does not exist; its offset was not committed").build()));
+            } else {
+                accepted.add(OffsetCommit.newBuilder().setGroup(group).setTopic(p.getTopic())
+                        .setPartition(p.getPartition()).setOffset(p.getOffset()).setMetadata(p.getMetadata()).build());
+                acceptedIndex.add(results.size());
+                results.add(null);
+            }
+        }
+        List<CompletableFuture<PartitionOutcome>> outcomes = commits.commit(accepted);
+        for (int i = 0; i < outcomes.size(); i++) {
+            results.set(acceptedIndex.get(i), outcomes.get(i).thenApply(o -> PartitionResult.newBuilder()
+                    .setTopic(o.getTopic()).setPartition(o.getPartition()).setError(o.getError())
+                    .setErrorMessage(o.getErrorMessage()).build()));
+        }
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0]))
+                .thenApply(v -> results.stream().map(CompletableFuture::join).toList());
+    }
+
+    private CompletableFuture<Response> offsetFetch(RequestContext ctx, RequestFrame frame) throws Exception {
+        OffsetFetchRequest r = parse(frame, OffsetFetchRequest.parser());
+        try {
+            GroupCoordinator.checkGroupId(r.getGroupId());
+        } catch (SluiceException e) {
+            return done(OffsetFetchResponse.newBuilder().setError(e.code()).setErrorMessage(e.getMessage()).build());
+        }
+        // A linearizable read: a commit acknowledged by any coordinator before this request is seen.
+        return metadata.readLinearizable().thenApply(image -> Response.of(
+                WireGroups.offsets(image.groupOffsets().offsets(r.getGroupId()), r.getPartitionsList())));
+    }
+
+    private CompletableFuture<Response> listGroups(RequestContext ctx, RequestFrame frame) throws Exception {
+        ListGroupsRequest r = parse(frame, ListGroupsRequest.parser());
+        ListGroupsResponse.Builder response = ListGroupsResponse.newBuilder();
+        for (GroupDescription g : coordinator.list()) {
+            if (r.getStatesCount() == 0 || r.getStatesList().stream().anyMatch(s -> s.equalsIgnoreCase(g.state().label()))) {
+                response.addGroups(ListedGroup.newBuilder().setGroupId(g.groupId()).setState(g.state().label())
+                        .setMembers(g.members().size()));
+            }
+        }
+        return done(response.build());
+    }
+
+    private CompletableFuture<Response> describeGroups(RequestContext ctx, RequestFrame frame) throws Exception {
+        DescribeGroupsRequest r = parse(frame, DescribeGroupsRequest.parser());
+        DescribeGroupsResponse.Builder response = DescribeGroupsResponse.newBuilder();
+        for (String groupId : r.getGroupIdsList()) {
+            try {
+                response.addGroups(WireGroups.describe(coordinator.describe(groupId)).setCoordinatorId(nodeId()));
+            } catch (SluiceException e) {
+                response.addGroups(DescribedGroup.newBuilder().setGroupId(groupId).setError(e.code())
+                        .setErrorMessage(e.getMessage()).setState(GroupState.DEAD.label()));
+            }
+        }
+        return done(response.build());
+    }
+
+    private CompletableFuture<Response> deleteGroups(RequestContext ctx, RequestFrame frame) throws Exception {
+        DeleteGroupsRequest r = parse(frame, DeleteGroupsRequest.parser());
+        List<CompletableFuture<GroupResult>> results = new ArrayList<>();
+        for (String groupId : r.getGroupIdsList()) {
+            GroupResult.Builder result = GroupResult.newBuilder().setGroupId(groupId);
+            try {
+                coordinator.checkNoMembers(groupId, "deleting it");
+                coordinator.describe(groupId); // GROUP_ID_NOT_FOUND when there is nothing to delete
+            } catch (SluiceException e) {
+                results.add(CompletableFuture.completedFuture(result.setError(e.code())
+                        .setErrorMessage(e.getMessage()).build()));
+                continue;
+            }
+            MetadataCommand command = MetadataCommand.newBuilder()
+                    .setDeleteGroupOffsets(DeleteGroupOffsetsCommand.newBuilder().setGroup(groupId)).build();
+            results.add(metadata.submit(command).thenApply(c -> result.setError(c.error())
+                    .setErrorMessage(c.message()).build()));
+        }
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(v -> Response.of(
+                DeleteGroupsResponse.newBuilder().addAllResults(results.stream().map(CompletableFuture::join).toList())
+                        .build()));
+    }
+
+    private int nodeId() {
+        return metadata.nodeId();
+    }
+
+    private static String host(RequestContext ctx) {
+        return ctx.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                ? "/" + a.getAddress().getHostAddress() : String.valueOf(ctx.remoteAddress());
+    }
+
+    private static CompletableFuture<Response> done(com.google.protobuf.MessageLite body) {
+        return CompletableFuture.completedFuture(Response.of(body));
+    }
+
+    private static <T> T parse(RequestFrame frame, com.google.protobuf.Parser<T> parser) throws Exception {
+        try {
+            return Frames.parse(frame.body(), parser);
+        } finally {
+            frame.release();
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.sluice.group;
+
+import io.sluice.metadata.image.MetadataImage;
+import io.sluice.metadata.image.TopicImage;
+import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The groups this node coordinates, in memory: membership and assignment live here only (a new
+ * coordinator starts empty and members rejoin), committed offsets live in the metadata quorum. Each
+ * group is changed inside {@link ConcurrentHashMap#compute}, so a group is never dropped while a
+ * member joins it. Time comes from an injected monotonic clock and {@link #expire} is called by the
+ * owner's timer, so tests drive timeouts directly. Thread-safe.
+ */
+public final class GroupCoordinator {
+    private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
+    private final int nodeId;
+    private final Supplier<MetadataImage> images;
+    private final GroupConfig config;
+    private final LongSupplier clock;
+    private final ConcurrentHashMap<String, ConsumerGroup> groups = new ConcurrentHashMap<>();
+    private volatile TopicCounts topicCounts = new TopicCounts(null, new TreeMap<>());
+    /** The live brokers as last seen, and when that set last changed (groups may have moved here then). */
+    private volatile List<Integer> liveBrokers = List.of();
+    private volatile long liveBrokersChangedMs;
+
+    /** Partition counts by topic, computed once per image. */
+    private record TopicCounts(MetadataImage image, SortedMap<String, Integer> counts) {
+    }
+
+    public GroupCoordinator(int nodeId, Supplier<MetadataImage> images, GroupConfig config, LongSupplier monotonicMs) {
+        this.nodeId = nodeId;
+        this.images = images;
+        this.config = config;
+        this.clock = monotonicMs;
+        this.liveBrokersChangedMs = monotonicMs.getAsLong();
+    }
+
+    /** Refuses an empty group id, and a group this node does not coordinate (NOT_COORDINATOR, retriable). */
+    public void checkCoordinator(String groupId) {
+        checkGroupId(groupId);
+        OptionalInt coordinator = CoordinatorLocator.coordinatorFor(groupId, images.get().cluster());
+        if (coordinator.isEmpty()) {
+            throw new SluiceException(ErrorCode.COORDINATOR_NOT_AVAILABLE,
+                    "no live broker can coordinate group '" + groupId + "' yet; retry in a moment");
+        }
+        if (coordinator.getAsInt() != nodeId) {
+            throw new SluiceException(ErrorCode.NOT_COORDINATOR, "node " + nodeId + " does not coordinate group '"
+                    + groupId + "' (node " + coordinator.getAsInt() + " does); find the coordinator again");
+        }
+    }
+
+    public static void checkGroupId(String groupId) {
+        if (groupId.isEmpty()) {
+            throw new SluiceException(ErrorCode.INVALID_GROUP_ID, "the group id is empty; set group.id");
+        }
+    }
+
+    public Heartbeat.Result heartbeat(String groupId, Heartbeat.Request request) {
+        checkCoordinator(groupId);
+        SortedMap<String, Integer> topics = topicCounts();
+        long now = clock.getAsLong();
+        Heartbeat.Result[] result = new Heartbeat.Result[1];
+        groups.compute(groupId, (id, group) -> {
+            if (group == null) {
+                if (request.memberEpoch() != Heartbeat.JOIN_EPOCH) {
+                    // Leaving a group we do not know is a no-op; anything else is an unknown member.
+                    result[0] = new ConsumerGroup(id, config, 0).heartbeat(request, topics, now);
+                    return null;
+                }
+                group = new ConsumerGroup(id, config, takeOverHoldUntil(id, now));
+            }
+            result[0] = group.heartbeat(request, topics, now);
+            return group.hasMembers() ? group : null;
+        });
+        return result[0];
+    }
+
+    /**
+     * Shortly after the live brokers changed (or this node started), a group with committed offsets may
+     * have been coordinated elsewhere until a moment ago, and its members are about to rejoin here still
+     * holding partitions: until they have had time to report them, no unowned partition is handed out,
+     * so no partition is read by two members (see GroupConfig).
+     */
+    private long takeOverHoldUntil(String groupId, long now) {
+        boolean known = !images.get().groupOffsets().offsets(groupId).isEmpty();
+        long holdUntil = liveBrokersChangedMs + config.initialRebalanceDelayMs();
+        return known && now < holdUntil ? holdUntil : 0;
+    }
+
+    /** Checks an offset commit against the group's members; see {@link ConsumerGroup#checkCommit}. */
+    public Map<TopicPartition, String> checkCommit(String groupId, String memberId, int memberEpoch,
+                                                   Collection<TopicPartition> partitions) {
+        checkCoordinator(groupId);
+        ConsumerGroup group = groups.get(groupId);
+        if (group == null) {
+            return new ConsumerGroup(groupId, config, 0).checkCommit(memberId, memberEpoch, partitions);
+        }
+        return group.checkCommit(memberId, memberEpoch, partitions);
+    }
+
+    /** Refuses with NON_EMPTY_GROUP while the group has members (before deleting or resetting it). */
+    public void checkNoMembers(String groupId, String action) {
+        checkCoordinator(groupId);
+        ConsumerGroup group = groups.get(groupId);
+        if (group != null && group.hasMembers()) {
+            throw new SluiceException(ErrorCode.NON_EMPTY_GROUP, "group '" + groupId + "' has " + group.memberCount()
+                    + " active member(s); stop its consumers (or wait for their sessions to expire) before you "
+                    + action);
+        }
+    }
+
+    /** Describes a group this node coordinates; GROUP_ID_NOT_FOUND when it has neither members nor offsets. */
+    public GroupDescription describe(String groupId) {
+        checkCoordinator(groupId);
+        ConsumerGroup group = groups.get(groupId);
+        if (group != null) {
+            return group.describe();
+        }
+        if (images.get().groupOffsets().offsets(groupId).isEmpty()) {
+            throw new SluiceException(ErrorCode.GROUP_ID_NOT_FOUND, "group '" + groupId
+                    + "' does not exist (no members and no committed offsets)");
+        }
+        return new GroupDescription(groupId, GroupState.EMPTY, 0, 0, "", List.of());
+    }
+
+    /** Every group this node coordinates: those with members and those with committed offsets only. */
+    public List<GroupDescription> list() {
+        MetadataImage image = images.get();
+        Map<String, GroupDescription> out = new TreeMap<>();
+        for (String groupId : image.groupOffsets().groups().keySet()) {
+            OptionalInt coordinator = CoordinatorLocator.coordinatorFor(groupId, image.cluster());
+            if (coordinator.isPresent() && coordinator.getAsInt() == nodeId) {
+                out.put(groupId, new GroupDescription(groupId, GroupState.EMPTY, 0, 0, "", List.of()));
+            }
+        }
+        groups.values().forEach(g -> out.put(g.groupId(), g.describe()));
+        return new ArrayList<>(out.values());
+    }
+
+    /**
+     * The timer's work: expires members whose session or rebalance timeout passed, and drops groups
+     * that emptied or that another node coordinates now (their members will rejoin there).
+     */
+    public void expire() {
+        long now = clock.getAsLong();
+        MetadataImage image = images.get();
+        List<Integer> live = image.cluster().eligibleBrokerIds();
+        if (!live.equals(liveBrokers)) {
+            liveBrokers = live;
+            liveBrokersChangedMs = now;
+        }
+        for (String groupId : List.copyOf(groups.keySet())) {
+            OptionalInt coordinator = CoordinatorLocator.coordinatorFor(groupId, image.cluster());
+            boolean ours = coordinator.isPresent() && coordinator.getAsInt() == nodeId;
+            groups.computeIfPresent(groupId, (id, group) -> {
+                if (!ours) {
+                    log.info("Group {} moved to node {}; dropping its {} member(s) here", id,
+                            coordinator.isPresent() ? coordinator.getAsInt() : -1, group.memberCount());
+                    return null;
+                }
+                group.expire(now).forEach(line -> log.info("Removed {}", line));
+                return group.hasMembers() ? group : null;
+            });
+        }
+    }
+
+    private SortedMap<String, Integer> topicCounts() {
+        MetadataImage image = images.get();
+        TopicCounts cached = topicCounts;
+        if (cached.image() == image) {
+            return cached.counts();
+        }
+        SortedMap<String, Integer> counts = new TreeMap<>();
+        for (TopicImage topic : image.topics().byName().values()) {
+            counts.put(topic.name(), topic.partitionCount());
+        }
+        SortedMap<String, Integer> frozen = Collections.unmodifiableSortedMap(counts);
+        topicCounts = new TopicCounts(image, frozen);
+        return frozen;
+    }
+
+    /** The config in effect. */
+    public GroupConfig config() {
+        return config;
+    }
+}

@@ -1,0 +1,67 @@
+package io.sluice.group;
+
+import io.sluice.metadata.image.TopicPartition;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * One member as its coordinator sees it: identity, subscription, timeouts and where it stands in
+ * reconciling towards its target. {@code assigned} is what it was last told it may own; {@code
+ * revoking} what it was told to give up and still reports owning. Both count as owned by it: nobody
+ * else gets those partitions until they leave both sets. Not thread-safe: guarded by its group.
+ */
+final class GroupMember {
+    final String memberId;
+    String instanceId;
+    String clientId;
+    String clientHost;
+    int memberEpoch;
+    int previousEpoch = -1;
+    int sessionTimeoutMs;
+    int rebalanceTimeoutMs;
+    List<String> topics = List.of();
+    String topicRegex = "";
+    Pattern compiledRegex;
+    String assignor = "";
+    final Set<TopicPartition> assigned = new TreeSet<>();
+    final Set<TopicPartition> revoking = new TreeSet<>();
+    long sessionDeadlineMs;
+    long revocationDeadlineMs = Long.MAX_VALUE;
+    /** Left with epoch -2: keeps its partitions until its session ends or it rejoins. */
+    boolean staticLeft;
+
+    GroupMember(String memberId) {
+        this.memberId = memberId;
+    }
+
+    boolean owns(TopicPartition tp) {
+        return assigned.contains(tp) || revoking.contains(tp);
+    }
+
+    /** The topics this member reads, out of those that exist. */
+    Set<String> resolveTopics(Set<String> existing) {
+        Set<String> resolved = new TreeSet<>();
+        for (String t : topics) {
+            if (existing.contains(t)) {
+                resolved.add(t);
+            }
+        }
+        if (compiledRegex != null) {
+            for (String t : existing) {
+                if (compiledRegex.matcher(t).matches()) {
+                    resolved.add(t);
+                }
+            }
+        }
+        return resolved;
+    }
+
+    void setEpoch(int epoch) {
+        if (epoch != memberEpoch) {
+            previousEpoch = memberEpoch;
+            memberEpoch = epoch;
+        }
+    }
+}

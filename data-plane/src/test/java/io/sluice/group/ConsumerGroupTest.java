@@ -1,0 +1,318 @@
+package io.sluice.group;
+
+import static io.sluice.group.AssignorTestSupport.tp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The group state machine, driven with a fake clock: joins, hand-over, epochs, timeouts, static members, commits. */
+@Timeout(10)
+class ConsumerGroupTest {
+    private static final int SESSION = 3_000;
+    private final GroupConfig config = GroupConfig.defaults();
+    private SortedMap<String, Integer> topics = new TreeMap<>(Map.of("t", 6, "other", 2));
+    private ConsumerGroup group = new ConsumerGroup("g", config, 0);
+    private long now = 1_000;
+
+    /** A member as its client would run it: remembers id, epoch and what it owns. */
+    private final class Client {
+        String id = "";
+        int epoch;
+        Set<TopicPartition> owned = new HashSet<>();
+        String instanceId = "";
+        List<String> subscription = List.of("t");
+        Heartbeat.Result last;
+
+        Heartbeat.Result beat() {
+            last = group.heartbeat(new Heartbeat.Request(id, epoch, instanceId, 60_000, SESSION, subscription, "",
+                    "", owned, "client", "/127.0.0.1"), topics, now);
+            id = last.memberId();
+            epoch = last.memberEpoch();
+            return last;
+        }
+
+        /** Heartbeats and then does what the assignment says: drop what is not in it, take what is. */
+        Heartbeat.Result beatAndApply() {
+            Heartbeat.Result r = beat();
+            owned = new HashSet<>(r.assignment());
+            return r;
+        }
+    }
+
+    private Client joined() {
+        Client c = new Client();
+        c.beatAndApply();
+        return c;
+    }
+
+    @Test
+    void firstMemberGetsEverythingAndTheGroupIsStable() {
+        Client a = joined();
+        assertFalse(a.id.isEmpty());
+        assertEquals(1, a.epoch);
+        assertEquals(6, a.owned.size());
+        assertEquals(GroupState.STABLE, group.state());
+    }
+
+    @Test
+    void aPartitionMovesOnlyAfterItsOldOwnerReleasedIt() {
+        Client a = joined();
+        Client b = new Client();
+        b.beatAndApply();
+        assertTrue(b.owned.isEmpty(), "b gets nothing while a still owns everything");
+        assertTrue(b.last.pending());
+        assertEquals(GroupState.RECONCILING, group.state());
+
+        a.beat(); // a learns it must give up three partitions, but still reports owning them
+        assertEquals(3, a.last.assignment().size());
+        int epochWhileRevoking = a.epoch;
+        b.beatAndApply();
+        assertTrue(b.owned.isEmpty(), "still held by a");
+
+        a.owned = new HashSet<>(a.last.assignment()); // a commits and releases
+        a.beat();
+        assertNotEquals(epochWhileRevoking, a.epoch, "a's epoch advances once it has revoked");
+        b.beatAndApply();
+        assertEquals(3, b.owned.size());
+        Set<TopicPartition> union = new HashSet<>(a.owned);
+        union.addAll(b.owned);
+        assertEquals(6, union.size());
+        assertEquals(GroupState.STABLE, group.state());
+        assertEquals(a.epoch, b.epoch);
+    }
+
+    @Test
+    void revokingMemberMayStillCommitWhatItHasNotReleased() {
+        Client a = joined();
+        Client b = joined();
+        a.beat();
+        Set<TopicPartition> revoked = new HashSet<>(a.owned);
+        revoked.removeAll(a.last.assignment());
+        assertEquals(Map.of(), group.checkCommit(a.id, a.epoch, revoked));
+        a.owned = new HashSet<>(a.last.assignment());
+        a.beat();
+        assertEquals(revoked, group.checkCommit(a.id, a.epoch, revoked).keySet(), "refused once released");
+        b.beatAndApply();
+        assertEquals(Map.of(), group.checkCommit(b.id, b.epoch, revoked));
+    }
+
+    @Test
+    void staleAndUnknownMembersAreRefused() {
+        Client a = joined();
+        Client b = joined();
+        a.beatAndApply();
+        a.beat(); // a's epoch moved twice since the join
+        SluiceException stale = assertThrows(SluiceException.class, () -> group.heartbeat(new Heartbeat.Request(a.id,
+                0 + 99, "", 60_000, SESSION, List.of("t"), "", "", Set.of(), "c", "h"), topics, now));
+        assertEquals(ErrorCode.ILLEGAL_GENERATION, stale.code());
+        SluiceException unknown = assertThrows(SluiceException.class, () -> group.heartbeat(new Heartbeat.Request(
+                "nobody", 3, "", 60_000, SESSION, List.of("t"), "", "", Set.of(), "c", "h"), topics, now));
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, unknown.code());
+        assertEquals(ErrorCode.ILLEGAL_GENERATION, assertThrows(SluiceException.class,
+                () -> group.checkCommit(b.id, b.epoch + 5, Set.of())).code());
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, assertThrows(SluiceException.class,
+                () -> group.checkCommit("nobody", 1, Set.of())).code());
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, assertThrows(SluiceException.class,
+                () -> group.checkCommit("", -1, Set.of(tp("t", 0)))).code(), "outsiders cannot commit to a live group");
+    }
+
+    @Test
+    void previousEpochIsAcceptedWhileItsPartitionsAreStillOwned() {
+        Client a = joined();
+        int first = a.epoch;
+        joined();
+        a.beat(); // epoch unchanged while revoking
+        a.owned = new HashSet<>(a.last.assignment());
+        a.beat();
+        assertNotEquals(first, a.epoch);
+        // A commit sent before the answer arrived still carries the previous epoch.
+        assertEquals(Map.of(), group.checkCommit(a.id, first, a.owned));
+    }
+
+    @Test
+    void sessionTimeoutRemovesTheMemberAndFreesItsPartitions() {
+        Client a = joined();
+        Client b = joined();
+        a.beatAndApply();
+        b.beatAndApply();
+        now += SESSION - 1;
+        a.beatAndApply();
+        assertEquals(List.of(), group.expire(now));
+        now += 2;
+        List<String> removed = group.expire(now);
+        assertEquals(1, removed.size());
+        assertTrue(removed.get(0).contains(b.id));
+        a.beatAndApply();
+        assertEquals(6, a.owned.size(), "b's partitions go to a at once: b is gone");
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, assertThrows(SluiceException.class, b::beat).code());
+    }
+
+    @Test
+    void aMemberThatNeverRevokesIsRemovedAfterItsRebalanceTimeout() {
+        Client a = joined();
+        Client b = joined();
+        a.beat(); // told to revoke; never does
+        now += 60_001;
+        a.beat(); // still heartbeating, so its session is alive
+        b.beat();
+        List<String> removed = group.expire(now);
+        assertEquals(1, removed.size());
+        assertTrue(removed.get(0).contains("rebalance timeout"));
+        b.beatAndApply();
+        assertEquals(6, b.owned.size());
+    }
+
+    @Test
+    void leavingRebalancesAtOnce() {
+        Client a = joined();
+        Client b = joined();
+        a.beat();
+        a.owned = new HashSet<>(a.last.assignment());
+        a.beat();
+        b.beatAndApply();
+        b.epoch = Heartbeat.LEAVE_EPOCH;
+        b.beat();
+        assertEquals(1, group.memberCount());
+        a.beatAndApply();
+        assertEquals(6, a.owned.size());
+    }
+
+    @Test
+    void staticMemberRestartKeepsItsPartitionsWithoutARebalance() {
+        Client a = new Client();
+        a.instanceId = "consumer-1";
+        a.beatAndApply();
+        Client b = joined();
+        a.beat();
+        a.owned = new HashSet<>(a.last.assignment());
+        a.beat();
+        b.beatAndApply();
+        int groupEpoch = group.groupEpoch();
+        Set<TopicPartition> aPartitions = a.owned;
+
+        a.epoch = Heartbeat.STATIC_LEAVE_EPOCH;
+        a.beat();
+        assertEquals(2, group.memberCount(), "kept while its session lasts");
+
+        Client restarted = new Client();
+        restarted.instanceId = "consumer-1";
+        restarted.beatAndApply();
+        assertEquals(aPartitions, restarted.owned);
+        assertEquals(groupEpoch, group.groupEpoch(), "no rebalance");
+        b.beatAndApply();
+        assertEquals(3, b.owned.size());
+    }
+
+    @Test
+    void staticMemberThatDoesNotComeBackIsRemovedWhenItsSessionEnds() {
+        Client a = new Client();
+        a.instanceId = "consumer-1";
+        a.beatAndApply();
+        Client b = joined();
+        a.epoch = Heartbeat.STATIC_LEAVE_EPOCH;
+        a.beat();
+        now += SESSION;
+        b.beat();
+        assertEquals(1, group.expire(now).size());
+        b.beatAndApply();
+        assertEquals(6, b.owned.size());
+    }
+
+    @Test
+    void aSecondInstanceWithTheSameInstanceIdFencesTheFirst() {
+        Client first = new Client();
+        first.instanceId = "consumer-1";
+        first.beatAndApply();
+        Client second = new Client();
+        second.instanceId = "consumer-1";
+        second.beatAndApply();
+        assertNotEquals(first.id, second.id);
+        assertEquals(1, group.memberCount());
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, assertThrows(SluiceException.class, first::beat).code());
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, assertThrows(SluiceException.class,
+                () -> group.checkCommit(first.id, first.epoch, Set.of(tp("t", 0)))).code());
+    }
+
+    @Test
+    void moreSubscribedPartitionsOrANewSubscriptionBumpTheEpoch() {
+        Client a = joined();
+        int epoch = a.epoch;
+        topics = new TreeMap<>(Map.of("t", 8, "other", 2));
+        a.beatAndApply();
+        assertEquals(8, a.owned.size());
+        assertTrue(a.epoch > epoch);
+        a.subscription = List.of("t", "other");
+        a.beatAndApply();
+        assertEquals(10, a.owned.size());
+    }
+
+    @Test
+    void patternSubscriptionPicksUpMatchingTopics() {
+        Heartbeat.Result r = group.heartbeat(new Heartbeat.Request("", 0, "", 60_000, SESSION, List.of(), "oth.*", "",
+                Set.of(), "c", "h"), topics, now);
+        assertEquals(Set.of(tp("other", 0), tp("other", 1)), r.assignment());
+    }
+
+    @Test
+    void joinerReportingOwnedPartitionsKeepsThem() {
+        Heartbeat.Result r = group.heartbeat(new Heartbeat.Request("", 0, "", 60_000, SESSION, List.of("t"), "", "",
+                Set.of(tp("t", 4)), "c", "h"), topics, now);
+        assertTrue(r.assignment().contains(tp("t", 4)));
+    }
+
+    @Test
+    void duringTheTakeOverHoldOnlyReportedPartitionsAreHandedOut() {
+        group = new ConsumerGroup("g", config, now + 3_000);
+        Heartbeat.Result r = group.heartbeat(new Heartbeat.Request("", 0, "", 60_000, SESSION, List.of("t"), "", "",
+                Set.of(tp("t", 1)), "c", "h"), topics, now);
+        assertEquals(Set.of(tp("t", 1)), r.assignment());
+        assertTrue(r.pending());
+        now += 3_000;
+        Heartbeat.Result later = group.heartbeat(new Heartbeat.Request(r.memberId(), r.memberEpoch(), "", 60_000,
+                SESSION, List.of("t"), "", "", r.assignment(), "c", "h"), topics, now);
+        assertEquals(6, later.assignment().size());
+    }
+
+    @Test
+    void badRequestsAreRefusedAndChangeNothing() {
+        assertEquals(ErrorCode.INVALID_SESSION_TIMEOUT, assertThrows(SluiceException.class, () -> group.heartbeat(
+                new Heartbeat.Request("", 0, "", 60_000, 10, List.of("t"), "", "", Set.of(), "c", "h"), topics, now)).code());
+        assertEquals(ErrorCode.INVALID_REQUEST, assertThrows(SluiceException.class, () -> group.heartbeat(
+                new Heartbeat.Request("", 0, "", 60_000, SESSION, List.of(), "(", "", Set.of(), "c", "h"), topics, now)).code());
+        assertEquals(ErrorCode.INVALID_REQUEST, assertThrows(SluiceException.class, () -> group.heartbeat(
+                new Heartbeat.Request("", 0, "", 60_000, SESSION, List.of("t"), "", "sticky", Set.of(), "c", "h"),
+                topics, now)).code());
+        assertFalse(group.hasMembers());
+        assertEquals(GroupState.EMPTY, group.state());
+    }
+
+    @Test
+    void assignorFollowsTheMembersChoice() {
+        Heartbeat.Result r = group.heartbeat(new Heartbeat.Request("", 0, "", 60_000, SESSION, List.of("t"), "",
+                "roundrobin", Set.of(), "c", "h"), topics, now);
+        assertEquals(RoundRobinAssignor.NAME, group.describe().assignor());
+        assertEquals(6, r.assignment().size());
+        GroupDescription.Member m = group.describe().members().get(0);
+        assertEquals("c", m.clientId());
+        assertEquals(r.assignment(), m.assignment());
+    }
+
+    @Test
+    void consumerOutsideTheProtocolMayCommitToAnEmptyGroup() {
+        assertEquals(Map.of(), group.checkCommit("", -1, Set.of(tp("t", 0))));
+    }
+}

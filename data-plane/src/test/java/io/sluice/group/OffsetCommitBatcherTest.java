@@ -1,0 +1,87 @@
+package io.sluice.group;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.metadata.CommandResult;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.metadata.MetadataCommand;
+import io.sluice.protocol.metadata.MetadataCommandResult;
+import io.sluice.protocol.metadata.OffsetCommit;
+import io.sluice.protocol.metadata.PartitionOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class OffsetCommitBatcherTest {
+    private final List<MetadataCommand> sent = new ArrayList<>();
+    private final List<CompletableFuture<CommandResult>> replies = new ArrayList<>();
+    private final OffsetCommitBatcher batcher = new OffsetCommitBatcher(command -> {
+        sent.add(command);
+        CompletableFuture<CommandResult> reply = new CompletableFuture<>();
+        replies.add(reply);
+        return reply;
+    }, () -> 1234L, 3);
+
+    private static OffsetCommit commit(String group, int partition, long offset) {
+        return OffsetCommit.newBuilder().setGroup(group).setTopic("t").setPartition(partition).setOffset(offset).build();
+    }
+
+    /** Answers a command as apply would: one outcome per offset, the given error for partition 9. */
+    private static CommandResult applied(MetadataCommand command) {
+        MetadataCommandResult.Builder result = MetadataCommandResult.newBuilder();
+        for (OffsetCommit c : command.getCommitOffsets().getOffsetsList()) {
+            result.addPartitions(PartitionOutcome.newBuilder().setGroup(c.getGroup()).setTopic(c.getTopic())
+                    .setPartition(c.getPartition())
+                    .setError(c.getPartition() == 9 ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NONE));
+        }
+        return CommandResult.of(result.build());
+    }
+
+    @Test
+    void commitsWaitingBehindTheCommandInFlightGoTogether() {
+        List<CompletableFuture<PartitionOutcome>> first = batcher.commit(List.of(commit("a", 0, 5)));
+        assertEquals(1, sent.size());
+        List<CompletableFuture<PartitionOutcome>> queued = new ArrayList<>();
+        queued.addAll(batcher.commit(List.of(commit("a", 1, 7))));
+        queued.addAll(batcher.commit(List.of(commit("b", 0, 1), commit("b", 9, 1))));
+        assertEquals(1, sent.size(), "one command in flight at a time");
+        assertFalse(first.get(0).isDone());
+
+        replies.get(0).complete(applied(sent.get(0)));
+        assertEquals(ErrorCode.NONE, first.get(0).join().getError());
+        assertEquals(2, sent.size());
+        assertEquals(3, sent.get(1).getCommitOffsets().getOffsetsCount(), "three commits, one Raft entry");
+        assertEquals(1234L, sent.get(1).getTimestampMs());
+
+        replies.get(1).complete(applied(sent.get(1)));
+        assertEquals(ErrorCode.NONE, queued.get(0).join().getError());
+        assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, queued.get(2).join().getError());
+        assertEquals(2, batcher.commandsSent());
+    }
+
+    @Test
+    void aCommandCarriesAtMostTheConfiguredNumberOfOffsets() {
+        batcher.commit(List.of(commit("a", 0, 1)));
+        batcher.commit(List.of(commit("a", 1, 1), commit("a", 2, 1), commit("a", 3, 1), commit("a", 4, 1)));
+        replies.get(0).complete(applied(sent.get(0)));
+        assertEquals(3, sent.get(1).getCommitOffsets().getOffsetsCount());
+        replies.get(1).complete(applied(sent.get(1)));
+        assertEquals(1, sent.get(2).getCommitOffsets().getOffsetsCount());
+    }
+
+    @Test
+    void aQuorumFailureFailsTheBatchRetriablyAndTheNextOneStillGoes() {
+        List<CompletableFuture<PartitionOutcome>> first = batcher.commit(List.of(commit("a", 0, 1)));
+        List<CompletableFuture<PartitionOutcome>> second = batcher.commit(List.of(commit("a", 1, 1)));
+        replies.get(0).complete(CommandResult.error(ErrorCode.REQUEST_TIMED_OUT, "no quorum"));
+        assertEquals(ErrorCode.REQUEST_TIMED_OUT, first.get(0).join().getError());
+        assertTrue(first.get(0).join().getErrorMessage().contains("no quorum"));
+        replies.get(1).completeExceptionally(new IllegalStateException("closed"));
+        assertEquals(ErrorCode.REQUEST_TIMED_OUT, second.get(0).join().getError());
+    }
+}
