@@ -74,6 +74,11 @@ public final class Partition {
         return r == null ? -1 : r.leaderEpoch();
     }
 
+    public int replicaCount() {
+        PartitionRegistration r = registration;
+        return r == null ? 0 : r.replicas().size();
+    }
+
     public List<Integer> isr() {
         PartitionRegistration r = registration;
         return r == null ? List.of() : r.isr();

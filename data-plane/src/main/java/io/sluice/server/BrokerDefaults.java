@@ -63,6 +63,19 @@ public final class BrokerDefaults {
         return topicConfig.getOrDefault(key, topicDefaults.get(key));
     }
 
+    /**
+     * The min.insync.replicas a partition with {@code replicationFactor} replicas enforces: the topic's
+     * own setting as given, else the broker default capped at the replication factor (so a broker
+     * default of 2 protects replicated topics without making single-replica topics unwritable).
+     */
+    public int minInsyncReplicas(Map<String, String> topicConfig, int replicationFactor) {
+        String own = topicConfig.get("min.insync.replicas");
+        if (own != null) {
+            return Integer.parseInt(own);
+        }
+        return Math.min(Integer.parseInt(topicDefaults.get("min.insync.replicas")), Math.max(1, replicationFactor));
+    }
+
     /** The storage settings of a topic with the given settings of its own. */
     public LogConfig logConfig(Map<String, String> topicConfig) {
         Map<String, String> storage = new TreeMap<>();

@@ -108,8 +108,8 @@ final class ProduceHandler implements RequestHandler {
         if (partition == null) {
             return failed(pp, unknownOrNotHere(tp), "this broker holds no replica of " + tp);
         }
-        int minIsr = Integer.parseInt(replicas.defaults().effective(
-                replicas.image().configs().topicConfig(tp.topic()), "min.insync.replicas"));
+        int minIsr = replicas.defaults().minInsyncReplicas(replicas.image().configs().topicConfig(tp.topic()),
+                partition.replicaCount());
         LogAppendResult result = partition.appendAsLeader(records.nioBuffer(), acks, minIsr);
         return new Outcome(pp, partition, result);
     }

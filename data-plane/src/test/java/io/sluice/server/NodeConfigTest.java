@@ -82,4 +82,25 @@ class NodeConfigTest {
         s.put("broker.heartbeat.interval.ms", "7000");
         assertTrue(refusal(s).contains("must be below broker.session.timeout.ms"));
     }
+
+    @Test
+    void brokerDefaultMinIsrIsCappedAtTheReplicationFactorButATopicSettingIsNot() {
+        Map<String, String> s = valid();
+        s.put("min.insync.replicas", "2");
+        BrokerDefaults d = NodeConfig.from(s).defaults();
+        assertEquals(2, d.minInsyncReplicas(Map.of(), 3));
+        assertEquals(1, d.minInsyncReplicas(Map.of(), 1));
+        assertEquals(3, d.minInsyncReplicas(Map.of("min.insync.replicas", "3"), 1));
+        assertEquals("2", d.topicDefaults().get("min.insync.replicas"));
+    }
+
+    @Test
+    void refusesBadBrokerDefaults() {
+        Map<String, String> s = valid();
+        s.put("log.flush.policy", "sometimes");
+        assertTrue(refusal(s).contains("log.flush.policy"), refusal(s));
+        s = valid();
+        s.put("num.partitions", "0");
+        assertTrue(refusal(s).contains("num.partitions must be a whole number from 1"), refusal(s));
+    }
 }

@@ -1,5 +1,6 @@
 package io.sluice.storage.bench;
 
+import io.sluice.storage.LogAppendResult;
 import io.sluice.storage.LogConfig;
 import io.sluice.storage.LogManager;
 import io.sluice.storage.PartitionLog;
@@ -47,20 +48,22 @@ public class GroupCommitBenchmark {
     private PartitionLog shared;
     private FileChannel[] baselines;
     private long[] baselinePositions;
-    private ByteBuffer batch;
     private final Map<TopicPartition, Object> monitors = new ConcurrentHashMap<>();
     private final AtomicInteger nextThread = new AtomicInteger();
 
-    /** Per-thread: which partition and baseline file this thread uses. */
+    /**
+     * Per thread: which partition and baseline file it uses, and its own copy of the batch (an
+     * append patches the base offset in place, so threads must not share one buffer).
+     */
     @State(Scope.Thread)
     public static class ThreadSlot {
-        int index = -1;
+        int index;
+        ByteBuffer batch;
 
-        int index(GroupCommitBenchmark b) {
-            if (index < 0) {
-                index = b.nextThread.getAndIncrement() % 8;
-            }
-            return index;
+        @Setup(Level.Trial)
+        public void init(GroupCommitBenchmark b) {
+            index = b.nextThread.getAndIncrement() % 8;
+            batch = BenchFiles.batchOfSize(b.batchSize);
         }
     }
 
@@ -83,7 +86,6 @@ public class GroupCommitBenchmark {
             baselines[i] = FileChannel.open(dir.resolve("baseline-" + i), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         }
         shared = create(new TopicPartition("shared", 0), config);
-        batch = BenchFiles.batchOfSize(batchSize);
     }
 
     private PartitionLog create(TopicPartition tp, LogConfig config) throws IOException {
@@ -102,26 +104,30 @@ public class GroupCommitBenchmark {
 
     @Benchmark
     public long alwaysOwnPartition(ThreadSlot slot) throws Exception {
-        return appendDurably(own[slot.index(this)]);
+        return appendDurably(own[slot.index], slot.batch);
     }
 
     @Benchmark
-    public long alwaysSharedPartition() throws Exception {
-        return appendDurably(shared);
+    public long alwaysSharedPartition(ThreadSlot slot) throws Exception {
+        return appendDurably(shared, slot.batch);
     }
 
     @Benchmark
     public long baselineWrite(ThreadSlot slot) throws IOException {
-        return write(slot.index(this), false);
+        return write(slot, false);
     }
 
     @Benchmark
     public long baselineWriteAndForce(ThreadSlot slot) throws IOException {
-        return write(slot.index(this), true);
+        return write(slot, true);
     }
 
-    private long appendDurably(PartitionLog log) throws Exception {
-        long end = log.appendAsLeader(batch.duplicate(), 0).lastOffset() + 1;
+    private long appendDurably(PartitionLog log, ByteBuffer batch) throws Exception {
+        LogAppendResult result = log.appendAsLeader(batch.duplicate(), 0);
+        if (!result.succeeded()) {
+            throw new IllegalStateException(result.error() + ": " + result.errorMessage());
+        }
+        long end = result.lastOffset() + 1;
         Object monitor = monitors.get(log.topicPartition());
         synchronized (monitor) {
             while (log.durableEndOffset() < end) {
@@ -131,8 +137,9 @@ public class GroupCommitBenchmark {
         return end;
     }
 
-    private long write(int i, boolean force) throws IOException {
-        ByteBuffer src = batch.duplicate();
+    private long write(ThreadSlot slot, boolean force) throws IOException {
+        int i = slot.index;
+        ByteBuffer src = slot.batch.duplicate();
         FileChannel ch = baselines[i];
         while (src.hasRemaining()) {
             baselinePositions[i] += ch.write(src, baselinePositions[i]);

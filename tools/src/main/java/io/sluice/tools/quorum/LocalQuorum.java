@@ -130,6 +130,10 @@ public final class LocalQuorum {
         args.add(nodeDir(n).toAbsolutePath().toString());
         args.add("--cluster-id");
         args.add(clusterId);
+        // Replicated topics refuse acks=all writes with fewer than two in-sync copies (capped at the
+        // replication factor for topics that have fewer replicas).
+        args.add("--override");
+        args.add("min.insync.replicas=2");
         return args;
     }
 }
