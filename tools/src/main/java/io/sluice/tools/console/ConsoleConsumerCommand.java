@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ./sluice console-consumer}: prints records of a topic, with the flags and output of Kafka's
@@ -84,34 +86,53 @@ public final class ConsoleConsumerCommand implements Command {
         }
         Options o = parse(args);
         RecordFormatter formatter = new RecordFormatter(ClientOptions.parsePairs(o.properties, "--property"));
-        long count = 0;
+        AtomicLong count = new AtomicLong();
+        AtomicBoolean reported = new AtomicBoolean();
+        Runnable report = () -> {
+            if (reported.compareAndSet(false, true)) {
+                err.println("Processed a total of " + count.get() + " messages");
+            }
+        };
+        // Ctrl-C is the usual way to stop it; Kafka's prints the total then too. An error ends it with
+        // its own single line instead.
+        Thread hook = new Thread(report, "console-consumer-total");
+        Runtime.getRuntime().addShutdownHook(hook);
         try (Consumer<byte[], byte[]> consumer = Consumer.ofBytes(consumerProps(o))) {
             List<TopicPartition> partitions = partitions(consumer, o);
             consumer.assign(partitions);
             position(consumer, partitions, o);
-            long lastRecordMs = System.currentTimeMillis();
-            while (o.maxMessages == null || count < o.maxMessages) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-                long now = System.currentTimeMillis();
-                if (!records.isEmpty()) {
-                    lastRecordMs = now;
-                }
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    if (o.maxMessages != null && count >= o.maxMessages) {
-                        break;
-                    }
-                    formatter.write(r, out);
-                    count++;
-                }
-                out.flush();
-                if (o.timeoutMs != null && now - lastRecordMs >= o.timeoutMs) {
-                    break;
-                }
-            }
+            consume(consumer, formatter, o, count);
+            report.run();
         } finally {
-            err.println("Processed a total of " + count + " messages");
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
         }
         return 0;
+    }
+
+    private void consume(Consumer<byte[], byte[]> consumer, RecordFormatter formatter, Options o, AtomicLong count) {
+        long lastRecordMs = System.currentTimeMillis();
+        while (o.maxMessages == null || count.get() < o.maxMessages) {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+            long now = System.currentTimeMillis();
+            if (!records.isEmpty()) {
+                lastRecordMs = now;
+            }
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                if (o.maxMessages != null && count.get() >= o.maxMessages) {
+                    break;
+                }
+                formatter.write(r, out);
+                count.incrementAndGet();
+            }
+            out.flush();
+            if (o.timeoutMs != null && now - lastRecordMs >= o.timeoutMs) {
+                return;
+            }
+        }
     }
 
     /** Parses and checks the flags before anything is sent. */
