@@ -35,10 +35,13 @@ public final class MetadataChecker {
                 case "delete" -> ABSENT;
                 default -> null;
             };
-            if (next == null || op.isInvoke() || op.type() == Op.Type.FAIL) {
+            if (next == null || op.isInvoke()) {
                 continue;
             }
             Set<Long> states = possible.computeIfAbsent(op.key(), k -> new HashSet<>(Set.of(ABSENT)));
+            if (op.type() == Op.Type.FAIL) {
+                continue; // it did not happen, but the topic is still watched: it must not appear from nowhere
+            }
             if (op.isOk()) {
                 states.clear();
                 lastOk.put(op.key(), op.index());

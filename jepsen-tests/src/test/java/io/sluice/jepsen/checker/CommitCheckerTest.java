@@ -1,0 +1,94 @@
+package io.sluice.jepsen.checker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.jepsen.history.HistoryBuilder;
+import io.sluice.jepsen.history.Op;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class CommitCheckerTest {
+    private final HistoryBuilder h = new HistoryBuilder();
+
+    private CheckResult check() {
+        return new CommitChecker().check(h.ops());
+    }
+
+    private long count(String type) {
+        return check().anomalies().stream().filter(a -> a.type().equals(type)).count();
+    }
+
+    @Test
+    void increasingCommitsAreValid() {
+        h.commit(1, "g", "0", 5);
+        h.tick();
+        h.commit(1, "g", "0", 9);
+        h.tick();
+        h.committed(2, "g", "0", 9);
+        assertTrue(check().valid());
+        assertEquals(2L, check().stats().get("ok-commits"));
+    }
+
+    @Test
+    void aReadOfALowerOffsetAfterACommitCompletedIsARegression() {
+        Op commit = h.commit(1, "g", "0", 9);
+        h.tick();
+        Op read = h.committed(2, "g", "0", 5);
+        CheckResult r = check();
+        assertEquals(1, r.anomalies().size());
+        assertEquals("committed-offset-regression", r.anomalies().get(0).type());
+        assertEquals(java.util.List.of(commit.index(), read.index()), r.anomalies().get(0).ops());
+    }
+
+    @Test
+    void concurrentCommitsMayCompleteInAnyOrder() {
+        Op a = h.invoke("commit", 1, null, Map.of("0", 9L), "g");
+        Op b = h.invoke("commit", 2, null, Map.of("0", 5L), "g");
+        h.complete(a, Op.Type.OK, Map.of("0", 9L), null);
+        h.complete(b, Op.Type.OK, Map.of("0", 5L), null);
+        assertTrue(check().valid());
+    }
+
+    @Test
+    void otherGroupsAreIndependent() {
+        h.commit(1, "g", "0", 9);
+        h.tick();
+        h.commit(2, "h", "0", 1);
+        assertTrue(check().valid());
+    }
+
+    @Test
+    void aNewOwnerStartingBelowTheCommittedOffsetIsFlagged() {
+        h.commit(1, "g", "0", 3);
+        h.tick();
+        h.assign(2, "g", "0");
+        h.poll(2, "0", 1, 11, 2, 12, 3, 13);
+        assertEquals(1, count("assignment-start"));
+    }
+
+    @Test
+    void aNewOwnerSkippingPastTheCommittedOffsetIsFlagged() {
+        h.assign(9, null, "0");
+        h.poll(9, "0", 0, 10, 1, 11, 2, 12, 3, 13, 4, 14);
+        h.commit(1, "g", "0", 2);
+        h.tick();
+        h.assign(2, "g", "0");
+        h.poll(2, "0", 4, 14); // offsets 2 and 3 were never given to the new owner
+        assertEquals(1, count("assignment-start"));
+    }
+
+    @Test
+    void aNewOwnerStartingAtTheCommittedOffsetIsValid() {
+        h.assign(9, null, "0");
+        h.poll(9, "0", 0, 10, 1, 11, 2, 12);
+        h.commit(1, "g", "0", 1);
+        h.tick();
+        h.assign(2, "g", "0");
+        h.poll(2, "0", 1, 11, 2, 12);
+        assertTrue(check().valid(), check().anomalies().toString());
+    }
+}

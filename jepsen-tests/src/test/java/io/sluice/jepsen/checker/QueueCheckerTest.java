@@ -1,0 +1,140 @@
+package io.sluice.jepsen.checker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.jepsen.history.HistoryBuilder;
+import io.sluice.jepsen.history.Op;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class QueueCheckerTest {
+    private final HistoryBuilder h = new HistoryBuilder();
+
+    private CheckResult check() {
+        return new QueueChecker().check(h.ops());
+    }
+
+    private static List<Anomaly> of(CheckResult r, String type) {
+        return r.anomalies().stream().filter(a -> a.type().equals(type)).toList();
+    }
+
+    @Test
+    void aCleanHistoryIsValid() {
+        h.send(0, "0", 1, 0);
+        h.send(0, "0", 2, 1);
+        h.send(1, "1", 3, 0);
+        h.sendInfo(1, "1", 4); // unknown outcome, never read: allowed
+        h.assign(5, null, "0", "1");
+        h.poll(5, "0", 0, 1, 1, 2);
+        h.poll(5, "1", 0, 3);
+        CheckResult r = check();
+        assertTrue(r.valid(), r.anomalies().toString());
+        assertEquals(3L, r.stats().get("acknowledged-sends"));
+    }
+
+    @Test
+    void anAcknowledgedValueBelowTheHighestReadIsALostWrite() {
+        Op lost = h.send(0, "0", 1, 0);
+        h.send(0, "0", 2, 1);
+        h.assign(5, null, "0");
+        h.poll(5, "0", 1, 2);
+        List<Anomaly> found = of(check(), "lost-write");
+        assertEquals(1, found.size());
+        assertTrue(found.get(0).ops().contains(lost.index()));
+        assertTrue(of(check(), "unseen").isEmpty());
+    }
+
+    @Test
+    void anAcknowledgedValueAboveTheHighestReadIsUnseen() {
+        h.send(0, "0", 1, 0);
+        h.send(0, "0", 2, 1);
+        h.assign(5, null, "0");
+        h.poll(5, "0", 0, 1);
+        CheckResult r = check();
+        assertEquals(1, of(r, "unseen").size());
+        assertTrue(of(r, "lost-write").isEmpty());
+    }
+
+    @Test
+    void oneValueAtTwoOffsetsIsADuplicate() {
+        h.send(0, "0", 7, 0);
+        h.assign(5, null, "0");
+        h.poll(5, "0", 0, 7, 1, 7);
+        assertEquals(1, of(check(), "duplicate").size());
+    }
+
+    @Test
+    void twoValuesAtOneOffsetAreInconsistentOffsets() {
+        h.send(0, "0", 1, 0);
+        h.send(1, "0", 2, 0); // the broker acknowledged two sends at one offset
+        h.assign(5, null, "0");
+        h.poll(5, "0", 0, 1);
+        assertEquals(1, of(check(), "inconsistent-offsets").size());
+    }
+
+    @Test
+    void readsThatDisagreeAreInconsistentOffsets() {
+        h.assign(5, null, "0");
+        h.poll(5, "0", 0, 1);
+        h.assign(6, null, "0");
+        h.poll(6, "0", 0, 2);
+        assertEquals(1, of(check(), "inconsistent-offsets").size());
+    }
+
+    @Test
+    void jumpingOverAKnownOffsetIsAPollSkip() {
+        h.send(0, "0", 1, 0);
+        h.send(0, "0", 2, 1);
+        h.send(0, "0", 3, 2);
+        h.assign(5, null, "0");
+        h.poll(5, "0", 0, 1);
+        h.poll(5, "0", 2, 3); // offset 1 skipped
+        h.assign(6, null, "0");
+        h.poll(6, "0", 0, 1, 1, 2, 2, 3);
+        List<Anomaly> found = of(check(), "poll-skip");
+        assertEquals(1, found.size());
+        assertEquals("0", found.get(0).key());
+    }
+
+    @Test
+    void goingBackIsANonmonotonicPollButNotAfterANewAssignment() {
+        h.send(0, "0", 1, 0);
+        h.send(0, "0", 2, 1);
+        h.assign(5, null, "0");
+        h.poll(5, "0", 0, 1, 1, 2);
+        h.poll(5, "0", 1, 2); // read offset 1 again in the same assignment
+        assertEquals(1, of(check(), "nonmonotonic-poll").size());
+        h.assign(5, null, "0");
+        h.poll(5, "0", 0, 1, 1, 2); // a new assignment may start over
+        assertEquals(1, of(check(), "nonmonotonic-poll").size());
+    }
+
+    @Test
+    void aLaterSendGettingAnEarlierOffsetIsANonmonotonicSend() {
+        Op first = h.invoke("send", 0, "0", 1L, null);
+        Op second = h.invoke("send", 0, "0", 2L, null);
+        h.complete(second, Op.Type.OK, 2L, 0L);
+        h.complete(first, Op.Type.OK, 1L, 1L);
+        h.send(1, "0", 3, 2); // another process: no order between them
+        h.assign(5, null, "0");
+        h.poll(5, "0", 0, 2, 1, 1, 2, 3);
+        CheckResult r = check();
+        assertEquals(1, of(r, "nonmonotonic-send").size(), r.anomalies().toString());
+        assertEquals(1, r.anomalies().size());
+    }
+
+    @Test
+    void pollsOfSeveralKeysAreCheckedPerKey() {
+        h.send(0, "0", 1, 0);
+        h.send(0, "1", 2, 0);
+        h.assign(5, null, "0", "1");
+        Op invoke = h.invoke("poll", 5, null, null, null);
+        h.complete(invoke, Op.Type.OK, Map.of("0", List.of(List.of(0L, 1L)), "1", List.of(List.of(0L, 2L))), null);
+        assertTrue(check().valid());
+    }
+}

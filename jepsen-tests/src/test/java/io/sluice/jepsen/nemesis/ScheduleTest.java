@@ -1,0 +1,72 @@
+package io.sluice.jepsen.nemesis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class ScheduleTest {
+    private static final Set<Fault.Kind> ALL = EnumSet.allOf(Fault.Kind.class);
+
+    @Test
+    void theSameSeedGivesTheSameScheduleAndAnotherSeedAnother() {
+        assertEquals(Schedule.generate(7, ALL, 3, 300_000, 10_000), Schedule.generate(7, ALL, 3, 300_000, 10_000));
+        assertNotEquals(Schedule.generate(7, ALL, 3, 300_000, 10_000), Schedule.generate(8, ALL, 3, 300_000, 10_000));
+    }
+
+    @Test
+    void faultsAreSeparatedByQuietPeriodsAndEndBeforeTheTimeLimit() {
+        for (long seed = 0; seed < 50; seed++) {
+            List<Schedule.Entry> entries = Schedule.generate(seed, ALL, 5, 120_000, 10_000);
+            assertTrue(entries.size() >= 3, "seed " + seed + ": only " + entries.size() + " faults in 120 s");
+            long previousEnd = 0;
+            for (Schedule.Entry e : entries) {
+                assertTrue(e.startMs() - previousEnd >= 5_000, "seed " + seed + ": no quiet period before " + e);
+                assertTrue(e.endMs() - e.startMs() >= 5_000 && e.endMs() - e.startMs() <= 15_000, e.toString());
+                previousEnd = e.endMs();
+            }
+            assertTrue(previousEnd <= 120_000 - 5_000, "seed " + seed + ": the last fault ends at " + previousEnd);
+        }
+    }
+
+    @Test
+    void onlyTheAskedFamiliesAppearAndEveryTargetIsDrawn() {
+        Set<Fault.Target> targets = new HashSet<>();
+        for (long seed = 0; seed < 40; seed++) {
+            for (Schedule.Entry e : Schedule.generate(seed, EnumSet.of(Fault.Kind.KILL, Fault.Kind.PAUSE), 3, 300_000, 10_000)) {
+                assertTrue(e.fault().kind() == Fault.Kind.KILL || e.fault().kind() == Fault.Kind.PAUSE);
+                targets.add(e.fault().target());
+            }
+        }
+        assertEquals(EnumSet.of(Fault.Target.ONE, Fault.Target.RAFT_LEADER, Fault.Target.PARTITION_LEADER,
+                Fault.Target.MINORITY, Fault.Target.ALL), targets);
+        assertTrue(Schedule.generate(1, Set.of(), 3, 300_000, 10_000).isEmpty());
+    }
+
+    @Test
+    void pickedNodesAreAMinorityOfExistingNodes() {
+        for (long seed = 0; seed < 200; seed++) {
+            for (Schedule.Entry e : Schedule.generate(seed, ALL, 5, 100_000, 10_000)) {
+                Fault f = e.fault();
+                f.nodes().forEach(n -> assertTrue(n >= 1 && n <= 5, f.describe()));
+                if (f.target() == Fault.Target.MINORITY || f.target() == Fault.Target.MAJORITY_MINORITY) {
+                    assertTrue(!f.nodes().isEmpty() && f.nodes().size() <= 2, f.describe());
+                }
+                if (f.target() == Fault.Target.BRIDGE) {
+                    assertEquals(5, new HashSet<>(f.nodes()).size());
+                }
+                if (f.kind() == Fault.Kind.LOSS) {
+                    assertTrue(f.probability() > 0 && f.probability() < 1);
+                }
+            }
+        }
+    }
+}
