@@ -68,6 +68,8 @@ public final class MetadataNode implements AutoCloseable {
      * (tests pass a fake one to fence brokers without waiting).
      */
     public static MetadataNode start(MetadataNodeConfig config, Time time) throws IOException {
+        // Checked before anything is written, so a refused start leaves the directory untouched.
+        RaftMetadataServer.checkAddressFree(config.raftAddress());
         MetaProperties.formatOrCheck(config.dataDir(), config.clusterId(), config.nodeId());
         Publishers publishers = new Publishers();
         MetadataStateMachine stateMachine = new MetadataStateMachine(publishers::publish);

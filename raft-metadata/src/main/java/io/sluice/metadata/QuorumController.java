@@ -169,9 +169,10 @@ public final class QuorumController implements AutoCloseable {
         BrokerRegistration now = quorum.image().cluster().broker(brokerId);
         boolean fenced = now == null || now.fenced();
         boolean shuttingDown = now != null && now.inControlledShutdown();
-        boolean canStop = (fenced || shuttingDown) && quorum.image().topics().partitionsLedBy(brokerId) == 0;
+        // Counting leaderships walks every partition: only a broker that is shutting down needs it.
+        boolean canStop = shuttingDown && quorum.image().topics().partitionsLedBy(brokerId) == 0;
         return BrokerHeartbeatResponse.newBuilder().setIsFenced(fenced)
-                .setShouldShutDown(shuttingDown && canStop).setControllerId(quorum.leaderId().orElse(-1)).build();
+                .setShouldShutDown(canStop).setControllerId(quorum.leaderId().orElse(-1)).build();
     }
 
     private BrokerHeartbeatResponse heartbeatError(ErrorCode error, String message) {

@@ -12,12 +12,19 @@ import io.sluice.protocol.rpc.BrokerRegistrationRequest;
 import io.sluice.protocol.rpc.BrokerRegistrationResponse;
 import io.sluice.protocol.rpc.DescribeQuorumResponse;
 import io.sluice.protocol.rpc.Endpoint;
+import io.sluice.protocol.rpc.ReplicaState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Election, commands through the leader, linearizable reads and DescribeQuorum on a 3-node quorum. */
@@ -66,6 +74,13 @@ class MetadataQuorumIT {
         assertEquals(ErrorCode.NONE, quorum.getError());
         assertEquals(3, quorum.getCurrentVotersCount());
         assertEquals(leader.nodeId(), quorum.getLeaderId());
+        assertEquals(leader.leaderTerm(), quorum.getLeaderEpoch());
+        assertTrue(quorum.getHighWatermark() >= 7, "three registrations and the cluster id are committed");
+        assertEquals(Set.of(1, 2, 3), quorum.getCurrentVotersList().stream()
+                .map(ReplicaState::getReplicaId).collect(Collectors.toSet()));
+        for (ReplicaState voter : quorum.getCurrentVotersList()) {
+            assertTrue(voter.getLogEndOffset() > 0 && voter.getLastFetchTimestamp() > 0, voter.toString());
+        }
         DescribeQuorumResponse fromFollower = follower.describeQuorum();
         assertEquals(ErrorCode.NOT_CONTROLLER, fromFollower.getError());
         assertEquals(leader.nodeId(), fromFollower.getLeaderId());
@@ -127,6 +142,20 @@ class MetadataQuorumIT {
         assertEquals(first.producerIdStart(), retry.producerIdStart());
         assertTrue(retry.duplicate());
         assertEquals(100, leader.readLinearizable().get(20, TimeUnit.SECONDS).nextProducerId());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void raftPortInUseIsRefusedWithOneClearLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            MetadataNodeConfig config = MetadataNodeConfig.builder().nodeId(1).raftAddress(address)
+                    .voters(Map.of(1, address)).dataDir(dir.resolve("single")).clusterId("c").build();
+            IOException e = assertThrows(IOException.class,
+                    () -> MetadataNode.start(config));
+            assertTrue(e.getMessage().contains(address + " is in use"), e.getMessage());
+            assertFalse(Files.exists(dir.resolve("single")), "nothing written for a refused start");
+        }
     }
 
     private static void registerAndUnfence(MetadataNode leader, int brokerId) throws Exception {

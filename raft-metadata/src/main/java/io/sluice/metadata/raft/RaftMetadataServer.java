@@ -22,6 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +80,7 @@ public final class RaftMetadataServer implements AutoCloseable {
                 .map(v -> RaftPeer.newBuilder().setId(peerId(v.getKey())).setAddress(v.getValue()).build())
                 .toList();
         RaftGroup group = RaftGroup.valueOf(groupId, peers);
+        checkAddressFree(config.raftAddress());
         boolean existing = Files.isDirectory(raftDir.resolve(groupId.getUuid().toString()));
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(peerId(config.nodeId()))
@@ -102,6 +106,21 @@ public final class RaftMetadataServer implements AutoCloseable {
             closeQuietly(client);
             closeQuietly(server);
             throw e;
+        }
+    }
+
+    /**
+     * Ratis ends the whole JVM (System.exit) when its gRPC server cannot bind, which would take the
+     * broker down without a word; so a taken port is refused here first, with a message.
+     */
+    public static void checkAddressFree(String raftAddress) throws IOException {
+        RaftSettings.HostPort address = RaftSettings.HostPort.parse(raftAddress);
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(address.host(), address.port()));
+        } catch (BindException e) {
+            throw new IOException("Raft address " + raftAddress + " is in use: stop the process listening there"
+                    + " or choose another --raft-address.", e);
         }
     }
 
