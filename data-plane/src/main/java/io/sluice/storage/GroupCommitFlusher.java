@@ -1,52 +1,59 @@
 package io.sluice.storage;
 
 import java.io.IOException;
-import java.util.Queue;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single thread that fsyncs logs under {@code log.flush.policy=always}. An append enqueues its
- * log (once: a log already queued is not queued again) and wakes the thread; the thread flushes
- * queued logs one by one. Each {@link PartitionLog#flush()} covers everything appended to that log
- * before it started, so while one fsync runs, the appends arriving meanwhile gather behind it and
- * share the next one: group commit without any timer or batching delay.
+ * The threads that fsync logs under {@code log.flush.policy=always}. An append enqueues its log
+ * (once: a log already queued is not queued again) and returns; a flusher thread takes the log and
+ * calls {@link PartitionLog#flush()}, which covers everything appended to it before the fsync
+ * started. While one fsync runs, the appends arriving meanwhile gather behind it and share the
+ * next one: group commit without a timer or a batching delay. Several threads fsync different
+ * logs in parallel (the file system merges concurrent fsyncs into one journal commit); one log is
+ * never flushed by two threads at once because it is queued at most once and its flush is
+ * serialized by the log itself.
  *
  * <p>Thread-safety: {@link #requestFlush} is called by any number of appending threads and never
- * blocks; everything else runs on the flusher thread.
+ * blocks; everything else runs on the flusher threads.
  */
 final class GroupCommitFlusher implements FlushRequester, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitFlusher.class);
 
-    private final Queue<PartitionLog> queue = new ConcurrentLinkedQueue<>();
+    private final BlockingQueue<PartitionLog> queue = new LinkedBlockingQueue<>();
     private final Set<PartitionLog> queued = ConcurrentHashMap.newKeySet();
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    GroupCommitFlusher(String name) {
-        this.thread = new Thread(this::run, name);
-        this.thread.setDaemon(true);
-        this.thread.start();
+    GroupCommitFlusher(String name, int threadCount) {
+        for (int i = 0; i < threadCount; i++) {
+            Thread t = new Thread(this::run, name + "-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
     }
 
     @Override
     public void requestFlush(PartitionLog log) {
         if (queued.add(log)) {
             queue.add(log);
-            LockSupport.unpark(thread);
         }
     }
 
     private void run() {
         while (running) {
-            PartitionLog log = queue.poll();
-            if (log == null) {
-                LockSupport.park(this);
-                continue;
+            PartitionLog log;
+            try {
+                log = queue.take();
+            } catch (InterruptedException e) {
+                return; // closing
             }
             // Unmark before flushing: an append during this fsync must queue the log again.
             queued.remove(log);
@@ -64,7 +71,11 @@ final class GroupCommitFlusher implements FlushRequester, AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
-        LockSupport.unpark(thread);
-        thread.join();
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
     }
 }

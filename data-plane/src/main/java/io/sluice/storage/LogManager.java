@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns every partition log under one data directory: opens them at start (recovering past each
- * one's recovery point), creates and deletes them, and runs two background threads:
+ * one's recovery point), creates and deletes them, and runs background threads:
  * <ul>
- *   <li>the {@link GroupCommitFlusher}, which fsyncs logs with unflushed appends under policy
- *       {@code always} and then tells the {@link DurabilityListener}s;</li>
+ *   <li>the {@link GroupCommitFlusher} threads, which fsync logs with unflushed appends under
+ *       policy {@code always} and then tell the {@link DurabilityListener}s;</li>
  *   <li>a scheduler for retention ({@code retentionCheckIntervalMs}), periodic fsync of
  *       {@code interval} logs (each at its {@code flush.ms}) and the checkpoint files.</li>
  * </ul>
@@ -37,6 +37,8 @@ public final class LogManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
     static final String RECOVERY_POINT_FILE = "recovery-point-offset-checkpoint";
     static final String HIGH_WATERMARK_FILE = "replication-offset-checkpoint";
+    /** fsyncs of different partitions run in parallel on this many threads. */
+    public static final int DEFAULT_FLUSH_THREADS = 4;
 
     private final Path dataDir;
     private final LogConfig defaultConfig;
@@ -49,11 +51,11 @@ public final class LogManager implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Object checkpointLock = new Object();
 
-    private LogManager(Path dataDir, LogConfig defaultConfig, Clock clock) {
+    private LogManager(Path dataDir, LogConfig defaultConfig, Clock clock, int flushThreads) {
         this.dataDir = dataDir;
         this.defaultConfig = defaultConfig;
         this.clock = clock;
-        this.flusher = new GroupCommitFlusher("log-flusher-" + dataDir.getFileName());
+        this.flusher = new GroupCommitFlusher("log-flusher-" + dataDir.getFileName(), flushThreads);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "log-scheduler-" + dataDir.getFileName());
             t.setDaemon(true);
@@ -66,9 +68,9 @@ public final class LogManager implements AutoCloseable {
      * applies per-topic overrides with {@link PartitionLog#updateConfig}) and starts the threads.
      */
     public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
-            long retentionCheckIntervalMs, long checkpointIntervalMs) throws IOException {
+            long retentionCheckIntervalMs, long checkpointIntervalMs, int flushThreads) throws IOException {
         Files.createDirectories(dataDir);
-        LogManager manager = new LogManager(dataDir, defaultConfig, clock);
+        LogManager manager = new LogManager(dataDir, defaultConfig, clock, flushThreads);
         try {
             manager.loadLogs();
         } catch (IOException | RuntimeException e) {
@@ -82,6 +84,13 @@ public final class LogManager implements AutoCloseable {
         long tick = Math.max(1, Math.min(1000, defaultConfig.flushMs()));
         manager.scheduler.scheduleWithFixedDelay(manager::intervalFlushTask, tick, tick, TimeUnit.MILLISECONDS);
         return manager;
+    }
+
+    /** With {@value #DEFAULT_FLUSH_THREADS} flusher threads. */
+    public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
+            long retentionCheckIntervalMs, long checkpointIntervalMs) throws IOException {
+        return start(dataDir, defaultConfig, clock, retentionCheckIntervalMs, checkpointIntervalMs,
+                DEFAULT_FLUSH_THREADS);
     }
 
     /** With Kafka's default periods: retention checked every 5 minutes, checkpoints every minute. */

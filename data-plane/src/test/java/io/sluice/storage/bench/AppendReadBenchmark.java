@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class AppendReadBenchmark {
-    private static final int READ_LOG_BYTES = 256 << 20;
+    private static final int READ_LOG_BYTES = 64 << 20;
 
     @Param({"1024", "16384"})
     public int batchSize;
