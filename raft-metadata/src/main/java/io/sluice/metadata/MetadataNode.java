@@ -125,7 +125,14 @@ public final class MetadataNode implements AutoCloseable {
             builder.setTimestampMs(System.currentTimeMillis());
         }
         MetadataCommand full = builder.build();
-        return raft.submit(full.toByteArray()).handle((bytes, error) -> {
+        CompletableFuture<byte[]> reply;
+        try {
+            reply = raft.submit(full.toByteArray());
+        } catch (RuntimeException e) {
+            // A closed client throws instead of failing the future; callers get a result either way.
+            reply = CompletableFuture.failedFuture(e);
+        }
+        return reply.handle((bytes, error) -> {
             if (error != null) {
                 return failure(full, error);
             }

@@ -126,21 +126,21 @@ public final class QuorumController implements AutoCloseable {
                 LOG.info("Unfencing broker {}: it has caught up to its registration at {}", broker.id(), broker.epoch());
                 return quorum.submit(MetadataCommand.newBuilder().setUnfenceBroker(
                         UnfenceBrokerCommand.newBuilder().setBroker(ref(broker))).build());
-            }).thenApply(result -> heartbeatResponse(broker.id(), result));
+            }).thenApply(result -> heartbeatResponse(broker.id(), result, false));
         }
-        return CompletableFuture.completedFuture(heartbeatResponse(broker.id(), null));
+        return CompletableFuture.completedFuture(heartbeatResponse(broker.id(), null, false));
     }
 
     private CompletableFuture<BrokerHeartbeatResponse> controlledShutdown(BrokerRegistration broker) {
         MetadataImage image = quorum.image();
         if ((broker.fenced() || broker.inControlledShutdown()) && image.topics().partitionsLedBy(broker.id()) == 0) {
-            return CompletableFuture.completedFuture(heartbeatResponse(broker.id(), null));
+            return CompletableFuture.completedFuture(heartbeatResponse(broker.id(), null, true));
         }
         return once("shutdown-" + broker.id(), () -> {
             LOG.info("Broker {} is shutting down: moving its leaderships to other in-sync replicas", broker.id());
             return quorum.submit(MetadataCommand.newBuilder().setControlledShutdown(
                     ControlledShutdownCommand.newBuilder().setBroker(ref(broker))).build());
-        }).thenApply(result -> heartbeatResponse(broker.id(), result));
+        }).thenApply(result -> heartbeatResponse(broker.id(), result, true));
     }
 
     /** Runs the command unless one with the same key is in flight, in which case it shares that one. */
@@ -150,10 +150,17 @@ public final class QuorumController implements AutoCloseable {
         if (existing != null) {
             return existing;
         }
-        command.get().whenComplete((result, error) -> {
+        CompletableFuture<CommandResult> submitted;
+        try {
+            submitted = command.get();
+        } catch (RuntimeException e) {
+            submitted = CompletableFuture.failedFuture(e);
+        }
+        submitted.whenComplete((result, error) -> {
             inFlight.remove(key, mine);
             if (error != null) {
-                mine.completeExceptionally(error);
+                mine.complete(CommandResult.error(ErrorCode.UNKNOWN_SERVER_ERROR, "The controller could not"
+                        + " submit the change: " + error + "; the broker retries with its next heartbeat."));
             } else {
                 mine.complete(result);
             }
@@ -161,16 +168,20 @@ public final class QuorumController implements AutoCloseable {
         return mine;
     }
 
-    /** The broker's state as of now, or the command's error when the command failed. */
-    private BrokerHeartbeatResponse heartbeatResponse(int brokerId, CommandResult result) {
+    /**
+     * The broker's state as of now, or the command's error when the command failed. A broker that
+     * asked to shut down may stop once it is fenced or shutting down and leads nothing.
+     */
+    private BrokerHeartbeatResponse heartbeatResponse(int brokerId, CommandResult result, boolean wantsToStop) {
         if (result != null && !result.isSuccess()) {
             return heartbeatError(result.error(), result.message());
         }
         BrokerRegistration now = quorum.image().cluster().broker(brokerId);
         boolean fenced = now == null || now.fenced();
         boolean shuttingDown = now != null && now.inControlledShutdown();
-        // Counting leaderships walks every partition: only a broker that is shutting down needs it.
-        boolean canStop = shuttingDown && quorum.image().topics().partitionsLedBy(brokerId) == 0;
+        // Counting leaderships walks every partition: only a broker that wants to stop needs it.
+        boolean canStop = wantsToStop && (fenced || shuttingDown)
+                && quorum.image().topics().partitionsLedBy(brokerId) == 0;
         return BrokerHeartbeatResponse.newBuilder().setIsFenced(fenced)
                 .setShouldShutDown(canStop).setControllerId(quorum.leaderId().orElse(-1)).build();
     }

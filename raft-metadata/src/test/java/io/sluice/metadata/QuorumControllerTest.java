@@ -165,6 +165,25 @@ class QuorumControllerTest {
         assertTrue(quorum.submitted.stream().anyMatch(MetadataCommand::hasControlledShutdown));
     }
 
+    @Test
+    void aFencedBrokerThatLeadsNothingMayStopAtOnce() {
+        long epoch = controller.registerBroker(registration(1, 11)).join().getBrokerEpoch();
+        int commands = quorum.submitted.size();
+        BrokerHeartbeatResponse response = controller.heartbeat(heartbeat(1, epoch, 0).toBuilder().setWantShutDown(true).build()).join();
+        assertTrue(response.getShouldShutDown());
+        assertTrue(response.getIsFenced());
+        assertEquals(commands, quorum.submitted.size(), "nothing to move, nothing to write");
+    }
+
+    @Test
+    void aSubmitThatThrowsBecomesAnErrorAnswerAndIsRetriedByTheNextHeartbeat() {
+        long epoch = controller.registerBroker(registration(1, 11)).join().getBrokerEpoch();
+        quorum.failNext = true;
+        BrokerHeartbeatResponse failed = controller.heartbeat(heartbeat(1, epoch, epoch)).join();
+        assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR, failed.getError());
+        assertFalse(controller.heartbeat(heartbeat(1, epoch, epoch)).join().getIsFenced());
+    }
+
     /** Registers and unfences a broker; returns its epoch. */
     private long live(int id) {
         long epoch = controller.registerBroker(registration(id, id * 10L)).join().getBrokerEpoch();
@@ -187,6 +206,7 @@ class QuorumControllerTest {
         MetadataImage image = MetadataImage.EMPTY;
         boolean leader = true;
         boolean hold;
+        boolean failNext;
         long term = 1;
         long index;
 
@@ -217,6 +237,10 @@ class QuorumControllerTest {
 
         @Override
         public synchronized CompletableFuture<CommandResult> submit(MetadataCommand command) {
+            if (failNext) {
+                failNext = false;
+                throw new IllegalStateException("client closed");
+            }
             submitted.add(command);
             CompletableFuture<CommandResult> future = new CompletableFuture<>();
             Runnable apply = () -> future.complete(apply(command));

@@ -238,11 +238,10 @@ public final class MetadataStateMachine extends BaseStateMachine {
             return -1;
         }
         File file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
-        SnapshotFormat.write(snapshotImage, file.toPath());
+        int records = SnapshotFormat.write(snapshotImage, file.toPath());
         FileInfo info = new FileInfo(file.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(file));
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(info, applied));
-        LOG.info("{}: wrote metadata snapshot at index {} ({} records)", getId(), applied.getIndex(),
-                snapshotImage.toRecords().size());
+        LOG.info("{}: wrote metadata snapshot at index {} ({} records)", getId(), applied.getIndex(), records);
         return applied.getIndex();
     }
 

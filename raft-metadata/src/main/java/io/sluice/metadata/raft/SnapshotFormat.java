@@ -42,7 +42,8 @@ final class SnapshotFormat {
     private SnapshotFormat() {
     }
 
-    static void write(MetadataImage image, Path file) throws IOException {
+    /** Writes the image; returns how many records it holds. */
+    static int write(MetadataImage image, Path file) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         List<MetadataRecord> records = image.toRecords();
@@ -67,6 +68,7 @@ final class SnapshotFormat {
             channel.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return records.size();
     }
 
     /** Reads and verifies a snapshot; a damaged file is refused, never half-loaded. */
