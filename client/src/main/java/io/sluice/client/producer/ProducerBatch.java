@@ -110,6 +110,11 @@ final class ProducerBatch {
         return sealOrder;
     }
 
+    /** The producer id the sealed batch carries, or none. */
+    long producerId() {
+        return sealed == null ? RecordBatch.NO_PRODUCER_ID : RecordBatch.wrap(sealed, 0).producerId();
+    }
+
     int baseSequence() {
         return sealed == null ? RecordBatch.NO_SEQUENCE : RecordBatch.wrap(sealed, 0).baseSequence();
     }

@@ -13,6 +13,7 @@ import io.sluice.client.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.rpc.InitProducerIdRequest;
 import io.sluice.protocol.rpc.InitProducerIdResponse;
@@ -309,7 +310,10 @@ final class Sender implements Runnable {
 
     private void fail(ProducerBatch batch, RuntimeException error) {
         resolved(batch);
-        if (batch.isSealed()) {
+        // Its sequence numbers are now a gap the broker will refuse: start over with a new producer id,
+        // once per id (later batches of the old id fail on their own).
+        if (batch.isSealed() && batch.producerId() != RecordBatch.NO_PRODUCER_ID
+                && batch.producerId() == idempotence.producerId()) {
             idempotence.reset();
         }
         metrics.recordErrors.add(batch.recordCount());

@@ -250,6 +250,30 @@ class SenderTest {
     }
 
     @Test
+    void aFinallyFailedBatchMakesTheProducerStartOverWithANewId() throws Exception {
+        setUp(Map.of("enable.idempotence", true));
+        grantProducerId();
+        CompletableFuture<RecordMetadata> lost = append("x");
+        sender.runOnce();
+        network.take(ApiKey.PRODUCE).get(0).respond(answer(ErrorCode.INVALID_RECORD, -1));
+        sender.runOnce();
+        assertEquals(ErrorCode.INVALID_RECORD, assertInstanceOf(SluiceException.class, failure(lost)).code());
+        CompletableFuture<RecordMetadata> next = append("y");
+        sender.runOnce();
+        assertTrue(network.take(ApiKey.PRODUCE).isEmpty(), "the sequence has a gap: no batch before a new id");
+        network.take(ApiKey.INIT_PRODUCER_ID).get(0).respond(InitProducerIdResponse.newBuilder()
+                .setProducerId(8).setProducerEpoch(0).build());
+        sender.runOnce();
+        FakeNetwork.Sent sent = network.take(ApiKey.PRODUCE).get(0);
+        RecordBatch batch = RecordBatch.wrap(ByteBuffer.wrap(sent.raw()));
+        assertEquals(8, batch.producerId());
+        assertEquals(0, batch.baseSequence());
+        sent.respond(answer(ErrorCode.NONE, 5));
+        sender.runOnce();
+        assertEquals(5, next.get().offset());
+    }
+
+    @Test
     void producerIdRefusedFallsBackToPlainBatches() {
         setUp(Map.of("enable.idempotence", true));
         append("a");
