@@ -113,8 +113,12 @@ public final class QueueWorkload implements Workload {
                         : QueueConsumer.poll(context, consumer, process, Duration.ofMillis(500))) {
                     missing.remove(Long.parseLong(new String(r.value(), StandardCharsets.UTF_8)));
                 }
-                if (missing.isEmpty() && consumer.position(tp) >= end) {
-                    return true;
+                if (consumer.position(tp) >= end) {
+                    long newEnd = consumer.endOffsets(List.of(tp)).get(tp);
+                    if (missing.isEmpty() || newEnd <= end) {
+                        return true; // the whole log was read: what is still missing is not in it
+                    }
+                    end = newEnd; // the high watermark moved (a replica caught up): read on
                 }
             }
             return true; // out of time: what was not read stays unseen
