@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class LogLoader {
     private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
 
-    record Loaded(ConcurrentSkipListMap<Long, LogSegment> segments, LeaderEpochCache epochCache,
+    record Loaded(LogSegments segments, LeaderEpochCache epochCache,
             ProducerStateManager producers) {
     }
 
@@ -39,7 +38,7 @@ final class LogLoader {
         removeLeftovers(dir);
         LeaderEpochCache epochCache = LeaderEpochCache.load(dir);
         ProducerStateManager producers = new ProducerStateManager();
-        ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+        LogSegments segments = new LogSegments();
         boolean recovering = false;
         boolean dropRest = false;
         for (long base : segmentBaseOffsets(dir)) {
@@ -58,14 +57,13 @@ final class LogLoader {
             } else {
                 segment.forEachBatchHeader(producers::update);
             }
-            segments.put(base, segment);
+            segments.add(segment);
         }
         if (segments.isEmpty()) {
-            segments.put(0L, LogSegment.create(dir, 0, config, nowMs));
+            segments.add(LogSegment.create(dir, 0, config, nowMs));
         }
-        long logEnd = segments.lastEntry().getValue().nextOffset();
-        epochCache.truncateFromEnd(logEnd);
-        epochCache.truncateFromStart(segments.firstKey());
+        epochCache.truncateFromEnd(segments.last().nextOffset());
+        epochCache.truncateFromStart(segments.first().baseOffset());
         return new Loaded(segments, epochCache, producers);
     }
 

@@ -11,9 +11,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -48,7 +46,7 @@ public final class PartitionLog implements AutoCloseable {
     private final Clock clock;
     private final FlushRequester flushRequester;
     private final DurabilityListener listener;
-    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private final LogSegments segments;
     private final LeaderEpochCache epochCache;
     private final ProducerStateManager producers;
     private final ReentrantLock lock = new ReentrantLock();
@@ -75,8 +73,8 @@ public final class PartitionLog implements AutoCloseable {
         this.segments = loaded.segments();
         this.epochCache = loaded.epochCache();
         this.producers = loaded.producers();
-        this.active = segments.lastEntry().getValue();
-        this.logStartOffset = segments.firstKey();
+        this.active = segments.last();
+        this.logStartOffset = segments.first().baseOffset();
         this.logEndOffset = active.nextOffset();
     }
 
@@ -104,13 +102,13 @@ public final class PartitionLog implements AutoCloseable {
             FlushRequester flushRequester, DurabilityListener listener) throws IOException {
         LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, clock.millis(), recoveryPoint);
         PartitionLog log = new PartitionLog(dir, tp, config, clock, loaded, flushRequester, listener);
-        for (LogSegment s : log.segments.tailMap(log.segments.floorKey(Math.max(recoveryPoint, log.logStartOffset))).values()) {
+        for (LogSegment s : log.segments.from(recoveryPoint)) {
             s.flush(s != log.active);
         }
         log.durableEndOffset = log.logEndOffset;
         log.recoveryPoint = log.logEndOffset;
         log.highWatermark = log.logStartOffset;
-        LOG.info("{}: opened with {} segments, offsets [{}, {}), latest epoch {}", tp, log.segments.size(),
+        LOG.info("{}: opened with {} segments, offsets [{}, {}), latest epoch {}", tp, log.segments.count(),
                 log.logStartOffset, log.logEndOffset, log.epochCache.latestEpoch());
         return log;
     }
@@ -233,7 +231,7 @@ public final class PartitionLog implements AutoCloseable {
             return segment;
         }
         LogSegment next = LogSegment.create(dir, firstOffset, cfg, now);
-        segments.put(firstOffset, next);
+        segments.add(next);
         active = next;
         LOG.info("{}: rolled segment at offset {} ({})", tp, firstOffset,
                 full ? "segment.bytes" : old ? "segment.ms" : offsetOverflow ? "offset range" : "index full");
@@ -270,7 +268,7 @@ public final class PartitionLog implements AutoCloseable {
                 target = logEndOffset;
                 generation = truncations;
                 current = active;
-                dirty = new ArrayList<>(segments.tailMap(segments.floorKey(Math.max(recoveryPoint, logStartOffset))).values());
+                dirty = segments.from(recoveryPoint);
             } finally {
                 lock.unlock();
             }
@@ -317,16 +315,7 @@ public final class PartitionLog implements AutoCloseable {
         }
         long bound = Math.min(maxOffsetExclusive, end);
         try {
-            Map.Entry<Long, LogSegment> e = segments.floorEntry(offset);
-            while (e != null && offset < bound) {
-                LogSegment segment = e.getValue();
-                LogReadResult.FileRange range = segment.read(offset, maxBytes, bound, segment.size());
-                if (range != null || offset < segment.nextOffset()) {
-                    return new LogReadResult(ErrorCode.NONE, null, range, start, end, hw);
-                }
-                e = segments.higherEntry(e.getKey());
-            }
-            return new LogReadResult(ErrorCode.NONE, null, null, start, end, hw);
+            return new LogReadResult(ErrorCode.NONE, null, segments.read(offset, maxBytes, bound), start, end, hw);
         } catch (IOException ex) {
             if (offset < logStartOffset || closed) {
                 return LogReadResult.failed(ErrorCode.OFFSET_OUT_OF_RANGE, "offset " + offset
@@ -353,13 +342,7 @@ public final class PartitionLog implements AutoCloseable {
         if (timestamp < 0) {
             throw new IllegalArgumentException("timestamp " + timestamp + " is negative and not -1 or -2");
         }
-        for (LogSegment segment : segments.values()) {
-            long[] found = segment.findOffsetByTimestamp(timestamp, logStartOffset, segment.size());
-            if (found != null) {
-                return found[0] < end ? Optional.of(new TimestampOffset(found[1], found[0])) : Optional.empty();
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(segments.findByTimestamp(timestamp, logStartOffset, end));
     }
 
     /**
@@ -380,15 +363,8 @@ public final class PartitionLog implements AutoCloseable {
                 return;
             }
             long oldEnd = logEndOffset;
-            long removedBytes = 0;
-            for (LogSegment s : new ArrayList<>(segments.tailMap(offset, true).values())) {
-                if (s.baseOffset() >= offset) {
-                    segments.remove(s.baseOffset());
-                    removedBytes += s.size();
-                    s.delete();
-                }
-            }
-            LogSegment last = segments.lastEntry().getValue();
+            long removedBytes = segments.deleteFrom(offset);
+            LogSegment last = segments.last();
             removedBytes += last.truncateTo(offset);
             active = last;
             afterTruncation(last.nextOffset());
@@ -404,12 +380,9 @@ public final class PartitionLog implements AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
-            for (LogSegment s : segments.values()) {
-                s.delete();
-            }
-            segments.clear();
+            segments.deleteAll();
             active = LogSegment.create(dir, offset, config, clock.millis());
-            segments.put(offset, active);
+            segments.add(active);
             epochCache.clear();
             producers.clear();
             logStartOffset = offset;
@@ -432,9 +405,7 @@ public final class PartitionLog implements AutoCloseable {
 
     private void rebuildProducerState() throws IOException {
         producers.clear();
-        for (LogSegment s : segments.values()) {
-            s.forEachBatchHeader(producers::update);
-        }
+        segments.forEachBatchHeader(producers::update);
     }
 
     /**
@@ -449,11 +420,11 @@ public final class PartitionLog implements AutoCloseable {
         try {
             ensureOpen();
             LogConfig cfg = config;
-            long totalBytes = size();
+            long totalBytes = segments.totalBytes();
             int deleted = 0;
-            for (LogSegment s : new ArrayList<>(segments.values())) {
-                Map.Entry<Long, LogSegment> next = segments.higherEntry(s.baseOffset());
-                if (next == null || next.getKey() > highWatermark) {
+            for (LogSegment s : segments.all()) {
+                LogSegment next = segments.next(s);
+                if (next == null || next.baseOffset() > highWatermark) {
                     break;
                 }
                 long newest = s.maxTimestamp() >= 0 ? s.maxTimestamp() : s.lastModifiedMs();
@@ -462,8 +433,8 @@ public final class PartitionLog implements AutoCloseable {
                 if (!expired && !oversize) {
                     break;
                 }
-                segments.remove(s.baseOffset());
-                logStartOffset = next.getKey();
+                segments.remove(s);
+                logStartOffset = next.baseOffset();
                 totalBytes -= s.size();
                 s.delete();
                 deleted++;
@@ -538,21 +509,17 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     public int numberOfSegments() {
-        return segments.size();
+        return segments.count();
     }
 
     /** Total bytes of all segment files. */
     public long size() {
-        long total = 0;
-        for (LogSegment s : segments.values()) {
-            total += s.size();
-        }
-        return total;
+        return segments.totalBytes();
     }
 
     /** Base offsets of the segments, oldest first. */
     public List<Long> segmentBaseOffsets() {
-        return new ArrayList<>(segments.keySet());
+        return segments.baseOffsets();
     }
 
     /** Flushes and closes the files. Reads still in flight may fail with a closed channel. */
@@ -565,9 +532,7 @@ public final class PartitionLog implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (LogSegment s : segments.values()) {
-                s.close();
-            }
+            segments.closeAll();
         } finally {
             lock.unlock();
         }
@@ -578,10 +543,7 @@ public final class PartitionLog implements AutoCloseable {
         lock.lock();
         try {
             closed = true;
-            for (LogSegment s : segments.values()) {
-                s.close();
-            }
-            segments.clear();
+            segments.closeAll();
             try (Stream<Path> walk = Files.walk(dir)) {
                 for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
                     Files.deleteIfExists(p);

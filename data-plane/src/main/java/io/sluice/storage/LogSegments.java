@@ -1,0 +1,128 @@
+package io.sluice.storage;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
+
+/**
+ * The segments of one log, ordered by base offset; the last one is the active segment. Lookups
+ * that span segments live here: which segment holds an offset, reads that move on to the next
+ * segment when one has nothing at or after the offset, timestamp search.
+ *
+ * <p>Thread-safety: backed by a {@link ConcurrentSkipListMap}, so readers iterate and look up
+ * without locks while the owning {@link PartitionLog} adds and removes segments under its lock.
+ */
+final class LogSegments {
+    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+
+    void add(LogSegment segment) {
+        segments.put(segment.baseOffset(), segment);
+    }
+
+    void remove(LogSegment segment) {
+        segments.remove(segment.baseOffset(), segment);
+    }
+
+    boolean isEmpty() {
+        return segments.isEmpty();
+    }
+
+    int count() {
+        return segments.size();
+    }
+
+    LogSegment first() {
+        return segments.firstEntry().getValue();
+    }
+
+    LogSegment last() {
+        return segments.lastEntry().getValue();
+    }
+
+    /** The segment after {@code segment}, or null if it is the last. */
+    LogSegment next(LogSegment segment) {
+        Map.Entry<Long, LogSegment> e = segments.higherEntry(segment.baseOffset());
+        return e == null ? null : e.getValue();
+    }
+
+    /** All segments, oldest first (a snapshot). */
+    List<LogSegment> all() {
+        return new ArrayList<>(segments.values());
+    }
+
+    /** The segment that may hold {@code offset} and all after it (a snapshot). */
+    List<LogSegment> from(long offset) {
+        Long floor = segments.floorKey(offset);
+        return new ArrayList<>((floor == null ? segments : segments.tailMap(floor)).values());
+    }
+
+    List<Long> baseOffsets() {
+        return new ArrayList<>(segments.keySet());
+    }
+
+    long totalBytes() {
+        long total = 0;
+        for (LogSegment s : segments.values()) {
+            total += s.size();
+        }
+        return total;
+    }
+
+    /**
+     * Whole batches from the one holding {@code offset}, from a single segment; null when nothing
+     * at or after {@code offset} and below {@code bound} is stored. See {@link LogSegment#read}.
+     */
+    LogReadResult.FileRange read(long offset, int maxBytes, long bound) throws IOException {
+        Map.Entry<Long, LogSegment> e = segments.floorEntry(offset);
+        while (e != null && offset < bound) {
+            LogSegment segment = e.getValue();
+            LogReadResult.FileRange range = segment.read(offset, maxBytes, bound, segment.size());
+            if (range != null || offset < segment.nextOffset()) {
+                return range;
+            }
+            e = segments.higherEntry(e.getKey());
+        }
+        return null;
+    }
+
+    /** The first record at or after {@code minOffset}, below {@code end}, with timestamp &gt;= {@code timestamp}. */
+    TimestampOffset findByTimestamp(long timestamp, long minOffset, long end) throws IOException {
+        for (LogSegment segment : segments.values()) {
+            long[] found = segment.findOffsetByTimestamp(timestamp, minOffset, segment.size());
+            if (found != null) {
+                return found[0] < end ? new TimestampOffset(found[1], found[0]) : null;
+            }
+        }
+        return null;
+    }
+
+    void forEachBatchHeader(Consumer<BatchHeader> visitor) throws IOException {
+        for (LogSegment s : segments.values()) {
+            s.forEachBatchHeader(visitor);
+        }
+    }
+
+    /** Deletes the segments whose base offset is at or above {@code offset}; returns their bytes. */
+    long deleteFrom(long offset) throws IOException {
+        long bytes = 0;
+        for (LogSegment s : new ArrayList<>(segments.tailMap(offset, true).values())) {
+            segments.remove(s.baseOffset());
+            bytes += s.size();
+            s.delete();
+        }
+        return bytes;
+    }
+
+    void deleteAll() throws IOException {
+        deleteFrom(Long.MIN_VALUE);
+    }
+
+    void closeAll() throws IOException {
+        for (LogSegment s : segments.values()) {
+            s.close();
+        }
+    }
+}
