@@ -162,12 +162,12 @@ public final class GroupApis {
             PartitionResult.Builder result = PartitionResult.newBuilder().setTopic(p.getTopic())
                     .setPartition(p.getPartition());
             TopicImage topic = image.topics().topic(p.getTopic());
-            if (refused.containsKey(tp)) {
-                results.add(CompletableFuture.completedFuture(result.setError(ErrorCode.ILLEGAL_GENERATION)
-                        .setErrorMessage(refused.get(tp)).build()));
-            } else if (topic == null || topic.partition(p.getPartition()) == null) {
+            if (topic == null || topic.partition(p.getPartition()) == null) {
                 results.add(CompletableFuture.completedFuture(result.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
                         .setErrorMessage("partition " + tp + " does not exist; its offset was not committed").build()));
+            } else if (refused.containsKey(tp)) {
+                results.add(CompletableFuture.completedFuture(result.setError(ErrorCode.ILLEGAL_GENERATION)
+                        .setErrorMessage(refused.get(tp)).build()));
             } else {
                 accepted.add(OffsetCommit.newBuilder().setGroup(group).setTopic(p.getTopic())
                         .setPartition(p.getPartition()).setOffset(p.getOffset()).setMetadata(p.getMetadata()).build());

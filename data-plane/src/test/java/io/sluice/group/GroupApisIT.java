@@ -118,8 +118,10 @@ class GroupApisIT {
             // Bad input: one clear error each, nothing changed.
             OffsetCommitResponse unknownPartition = call(at, ApiKey.OFFSET_COMMIT,
                     commit("g1", member.getMemberId(), member.getMemberEpoch(), "nope", 0, 1), OffsetCommitResponse.parser());
-            assertEquals(ErrorCode.ILLEGAL_GENERATION, unknownPartition.getPartitions(0).getError(),
-                    "not assigned to the member, so refused before anything else");
+            assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, unknownPartition.getPartitions(0).getError());
+            OffsetCommitResponse notOwned = call(at, ApiKey.OFFSET_COMMIT, commit("g1", "someone-else", 1, "events", 2, 9),
+                    OffsetCommitResponse.parser());
+            assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, notOwned.getError());
             OffsetCommitResponse stale = call(at, ApiKey.OFFSET_COMMIT,
                     commit("g1", member.getMemberId(), member.getMemberEpoch() + 7, "events", 2, 1), OffsetCommitResponse.parser());
             assertEquals(ErrorCode.ILLEGAL_GENERATION, stale.getError());

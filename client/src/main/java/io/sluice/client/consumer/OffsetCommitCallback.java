@@ -1,0 +1,12 @@
+package io.sluice.client.consumer;
+
+import io.sluice.client.TopicPartition;
+import java.util.Map;
+
+/** Told the outcome of {@link Consumer#commitAsync}, on the thread that calls {@link Consumer#poll}. */
+@FunctionalInterface
+public interface OffsetCommitCallback {
+
+    /** {@code exception} is null when every offset was committed. */
+    void onComplete(Map<TopicPartition, OffsetAndMetadata> offsets, Exception exception);
+}
