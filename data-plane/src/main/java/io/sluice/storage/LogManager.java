@@ -106,7 +106,13 @@ public final class LogManager implements AutoCloseable {
                 if (!Files.isDirectory(dir)) {
                     continue;
                 }
-                TopicPartition tp = TopicPartition.fromDirName(dir.getFileName().toString());
+                TopicPartition tp;
+                try {
+                    tp = TopicPartition.fromDirName(dir.getFileName().toString());
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("ignoring {}: not a partition directory ({})", dir, e.getMessage());
+                    continue;
+                }
                 PartitionLog log = PartitionLog.open(dir, tp, defaultConfig, clock,
                         recoveryPoints.getOrDefault(tp, 0L), flusher, fanOut);
                 log.updateHighWatermark(highWatermarks.getOrDefault(tp, 0L));

@@ -124,6 +124,14 @@ class LogManagerTest {
     }
 
     @Test
+    void foreignDirectoriesAreIgnored() throws Exception {
+        Files.createDirectories(tmp.resolve("lost+found"));
+        try (LogManager manager = start()) {
+            assertTrue(manager.allLogs().isEmpty());
+        }
+    }
+
+    @Test
     void deleteLogRemovesIt() throws Exception {
         TopicPartition tp = new TopicPartition("gone", 0);
         try (LogManager manager = start()) {
