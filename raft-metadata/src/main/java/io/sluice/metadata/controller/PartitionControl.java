@@ -36,13 +36,16 @@ final class PartitionControl {
         }
         PartitionChanges changes = new PartitionChanges(image);
         MetadataCommandResult.Builder result = MetadataCommandResult.newBuilder();
+        int requester = cmd.hasRequester() ? cmd.getRequester().getBrokerId() : PartitionRegistration.NO_LEADER;
         for (PartitionChangeRequest request : cmd.getChangesList()) {
-            result.addPartitions(alterOne(image, changes, request));
+            result.addPartitions(alterOne(image, changes, request, requester));
         }
         return ControllerResult.of(changes.records(), result.build());
     }
 
-    private static PartitionOutcome alterOne(MetadataImage image, PartitionChanges changes, PartitionChangeRequest r) {
+    /** One partition's change; {@code requester} (when not -1) must be the partition's current leader. */
+    private static PartitionOutcome alterOne(MetadataImage image, PartitionChanges changes, PartitionChangeRequest r,
+                                             int requester) {
         PartitionOutcome.Builder outcome = PartitionOutcome.newBuilder().setTopic(r.getTopic()).setPartition(r.getPartition());
         TopicImage topic = image.topics().topic(r.getTopic());
         PartitionRegistration current = topic == null ? null : changes.get(topic.id(), r.getPartition());
@@ -55,6 +58,11 @@ final class PartitionControl {
                     + r.getTopic() + "-" + r.getPartition() + " change was based on partition epoch "
                     + r.getPartitionEpoch() + " but it is at " + current.partitionEpoch()
                     + ": refresh metadata and retry.").build();
+        }
+        if (requester != PartitionRegistration.NO_LEADER && requester != current.leader()) {
+            return describe(outcome, current).setError(ErrorCode.NOT_LEADER_OR_FOLLOWER).setErrorMessage("Broker "
+                    + requester + " does not lead " + r.getTopic() + "-" + r.getPartition() + " (leader "
+                    + current.leader() + "): only the leader changes its ISR; refresh metadata.").build();
         }
         String problem = checkLeaderAndIsr(image, current, r.getLeader(), r.getIsrList());
         if (problem != null) {

@@ -75,6 +75,28 @@ class PartitionControlTest {
     }
 
     @Test
+    void onlyTheCurrentLeaderWithItsCurrentEpochMayChangeTheIsr() {
+        h.ok(createTopic("t", 1, 3));
+        PartitionRegistration p = h.partition("t", 0);
+        int follower = p.replicas().get(1);
+        PartitionChangeRequest shrink = change("t", 0, p.leader(), List.of(p.leader()), p.partitionEpoch());
+
+        ControllerResult notLeader = h.ok(alterBy(follower, h.epoch(follower), shrink));
+        assertEquals(ErrorCode.NOT_LEADER_OR_FOLLOWER, notLeader.result().getPartitions(0).getError());
+        ControllerResult staleBroker = h.run(alterBy(p.leader(), h.epoch(p.leader()) - 1, shrink));
+        assertEquals(ErrorCode.STALE_BROKER_EPOCH, staleBroker.result().getError());
+        assertEquals(p, h.partition("t", 0));
+
+        h.ok(alterBy(p.leader(), h.epoch(p.leader()), shrink));
+        assertEquals(List.of(p.leader()), h.partition("t", 0).isr());
+    }
+
+    private static MetadataCommand alterBy(int broker, long epoch, PartitionChangeRequest change) {
+        return MetadataCommand.newBuilder().setAlterPartitions(AlterPartitionsCommand.newBuilder()
+                .setRequester(ControllerHarness.ref(broker, epoch)).addChanges(change)).build();
+    }
+
+    @Test
     void leaderChangeRequestedByAlterPartitionsBumpsLeaderEpoch() {
         h.ok(createTopic("t", 1, 2));
         PartitionRegistration p = h.partition("t", 0);
