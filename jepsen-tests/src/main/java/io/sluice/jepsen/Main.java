@@ -7,8 +7,11 @@ import io.sluice.jepsen.workload.MetadataWorkload;
 import io.sluice.jepsen.workload.QueueWorkload;
 import io.sluice.jepsen.workload.Workload;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -19,8 +22,10 @@ import java.util.stream.Stream;
 /**
  * {@code sluice-jepsen}: runs {@code --test-count} tests and prints each verdict and where its report
  * is. Exit status 0 when every test was valid, 1 when one was not, 2 when the suite could not run.
+ * One run at a time per machine (a file lock in the temp directory), since the network names are fixed.
  */
 public final class Main {
+    private static final Path LOCK = Path.of(System.getProperty("java.io.tmpdir"), "sluice-jepsen.lock");
     private static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
 
     private Main() {
@@ -50,7 +55,13 @@ public final class Main {
                     + " owner starts at the committed offset) is ready in CommitChecker");
             return 2;
         }
-        try {
+        try (FileChannel lockFile = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = lockFile.tryLock()) {
+            if (lock == null) {
+                // the namespaces, bridge and ports are fixed: a second run would tear down the first one's
+                System.err.println("Error: another sluice-jepsen run holds " + LOCK + "; wait for it to finish");
+                return 2;
+            }
             Path distribution = distribution(options);
             long seed = options.seed != null ? options.seed : System.currentTimeMillis();
             List<String> invalid = new ArrayList<>();

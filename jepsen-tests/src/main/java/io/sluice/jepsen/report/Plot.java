@@ -29,6 +29,7 @@ final class Plot {
     private final double maxY;
     private final boolean logY;
     private final StringBuilder svg = new StringBuilder();
+    private boolean shaded;
 
     Plot(String title, String yLabel, double maxX, double minY, double maxY, boolean logY) {
         this.maxX = Math.max(maxX, 1);
@@ -62,6 +63,7 @@ final class Plot {
     }
 
     Plot windows(List<Window> windows) {
+        shaded |= !windows.isEmpty();
         for (Window w : windows) {
             svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#999\" "
                     + "fill-opacity=\"0.18\"><title>%s</title></rect>", x(w.start()), TOP,
@@ -111,13 +113,18 @@ final class Plot {
                     WIDTH - RIGHT + 26, ly, HtmlReport.escape(s.name())));
             ly += 16;
         }
+        if (shaded) {
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"#999\" "
+                    + "fill-opacity=\"0.35\"/><text x=\"%d\" y=\"%d\" font-size=\"11\">fault (hover: which)</text>",
+                    WIDTH - RIGHT + 12, ly - 9, WIDTH - RIGHT + 26, ly));
+        }
         return svg.append("</svg>").toString();
     }
 
     private double[] yTicks() {
         if (logY) {
             int from = (int) Math.floor(Math.log10(minY));
-            int to = (int) Math.ceil(Math.log10(maxY));
+            int to = (int) Math.floor(Math.log10(maxY)); // a tick above the data would sit on the title
             double[] ticks = new double[to - from + 1];
             for (int i = 0; i < ticks.length; i++) {
                 ticks[i] = Math.pow(10, from + i);

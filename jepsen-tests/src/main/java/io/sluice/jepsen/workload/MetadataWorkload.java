@@ -8,6 +8,8 @@ import io.sluice.client.admin.NewTopic;
 import io.sluice.jepsen.checker.CheckResult;
 import io.sluice.jepsen.checker.MetadataChecker;
 import io.sluice.jepsen.history.Op;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,9 +105,24 @@ public final class MetadataWorkload implements Workload {
             context.history().complete(invoke, Op.Type.INFO, step.value(), null, "interrupted");
             return false;
         } catch (Exception e) {
-            context.history().complete(invoke, Op.Type.INFO, step.value(), null, QueueWorkload.describe(e));
+            Op.Type type = refusedUpFront(e) ? Op.Type.FAIL : Op.Type.INFO;
+            context.history().complete(invoke, type, step.value(), null, QueueWorkload.describe(e));
             return false;
         }
+    }
+
+    /**
+     * Whether the controller refused the change by validating it against the current brokers, which it
+     * does before anything is written: too few unfenced brokers for the replication factor. Other errors
+     * (timeouts, a lost connection, "already exists" after an internal retry) leave the outcome unknown.
+     */
+    private static boolean refusedUpFront(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SluiceException s) {
+                return s.code() == ErrorCode.INVALID_REPLICATION_FACTOR;
+            }
+        }
+        return false;
     }
 
     @Override
