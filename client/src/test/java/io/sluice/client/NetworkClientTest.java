@@ -41,6 +41,7 @@ class NetworkClientTest {
     private EventLoopGroup serverGroup;
     private Channel server;
     private final AtomicInteger served = new AtomicInteger();
+    private final List<Channel> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final MetadataResponse answer = new TestMetadata().brokers(1).topic("t", 1).response();
 
     @BeforeEach
@@ -107,8 +108,11 @@ class NetworkClientTest {
             MetadataRequest request = MetadataRequest.newBuilder().addAllTopics(List.of("t")).build();
             assertEquals(answer, network.call(node, ApiKey.METADATA, request, MetadataResponse.parser(), 5000).join());
             assertTrue(network.isConnected(node));
-            // Stop the broker (its event loop closes the accepted connection too), then start it again.
+            // Stop the broker, closing the connection it accepted, then start it again on the same port.
             server.close().sync();
+            for (Channel c : accepted) {
+                c.close().sync();
+            }
             serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
             org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> !network.isConnected(node));
             startServerAt(node.port());
@@ -124,6 +128,7 @@ class NetworkClientTest {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        accepted.add(ch);
                         ch.pipeline().addLast(new FrameDecoder(1 << 20), new SimpleChannelInboundHandler<ByteBuf>(false) {
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) throws Exception {

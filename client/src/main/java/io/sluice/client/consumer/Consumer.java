@@ -105,7 +105,8 @@ public final class Consumer<K, V> implements AutoCloseable {
         long deadline = time.monotonicMs() + timeout.toMillis();
         do {
             metadata.maybeUpdate();
-            updatePositions(Math.max(apiTimeoutMs, 1));
+            // Partitions whose position could not be resolved in time are simply not fetched yet.
+            updatePositionsWithin(Math.max(1, deadline - time.monotonicMs()));
             Map<TopicPartition, List<ConsumerRecord<K, V>>> records = fetcher.collect();
             fetcher.sendFetches(); // pipelining: the next fetch travels while the caller processes these
             if (!records.isEmpty()) {
@@ -193,6 +194,22 @@ public final class Consumer<K, V> implements AutoCloseable {
         Map<TopicPartition, Long> out = new HashMap<>();
         offsets.lookup(request, apiTimeoutMs).forEach((tp, listed) -> out.put(tp, listed.offset()));
         return out;
+    }
+
+    /**
+     * As {@link #updatePositions}, within a poll's time: false when the leaders or offsets could not be
+     * had in time (the next poll tries again, as Kafka's consumer does), rather than an exception.
+     */
+    private boolean updatePositionsWithin(long timeoutMs) {
+        try {
+            updatePositions(timeoutMs);
+            return true;
+        } catch (SluiceException e) {
+            if (e.code() == ErrorCode.REQUEST_TIMED_OUT || e.code() == ErrorCode.NETWORK_EXCEPTION) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Resolves pending resets with ListOffsets; NONE fails with a message saying to seek. */
