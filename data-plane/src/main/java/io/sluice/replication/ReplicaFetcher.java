@@ -47,12 +47,15 @@ final class ReplicaFetcher {
     private final ScheduledExecutorService scheduler;
     private final Map<TopicPartition, Integer> epochs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> awaitingDurable = new ConcurrentHashMap<>();
+    private final java.util.function.BooleanSupplier paused;
     private volatile boolean inFlight;
     private volatile boolean closed;
 
     ReplicaFetcher(int brokerId, int leaderId, NodeClient client, ReplicationConfig config,
                    Function<TopicPartition, Optional<Partition>> partitions,
-                   IntFunction<Optional<InetSocketAddress>> leaderAddress, ScheduledExecutorService scheduler) {
+                   IntFunction<Optional<InetSocketAddress>> leaderAddress, ScheduledExecutorService scheduler,
+                   java.util.function.BooleanSupplier paused) {
+        this.paused = paused;
         this.brokerId = brokerId;
         this.leaderId = leaderId;
         this.client = client;
@@ -100,7 +103,7 @@ final class ReplicaFetcher {
             inFlight = true;
         }
         Optional<InetSocketAddress> address = leaderAddress.apply(leaderId);
-        if (address.isEmpty()) {
+        if (address.isEmpty() || paused.getAsBoolean()) {
             retryLater();
             return;
         }

@@ -22,6 +22,7 @@ final class ReplicaFetchers implements AutoCloseable {
     private final Function<TopicPartition, Optional<Partition>> partitions;
     private final IntFunction<Optional<InetSocketAddress>> leaderAddress;
     private final Map<Integer, ReplicaFetcher> byLeader = new HashMap<>();
+    private volatile boolean paused;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sluice-replica-fetcher");
         t.setDaemon(true);
@@ -40,7 +41,7 @@ final class ReplicaFetchers implements AutoCloseable {
 
     synchronized void addPartition(TopicPartition tp, int leaderId, int leaderEpoch) {
         byLeader.computeIfAbsent(leaderId, id -> new ReplicaFetcher(brokerId, id, client, config, partitions,
-                leaderAddress, scheduler)).add(tp, leaderEpoch);
+                leaderAddress, scheduler, () -> paused)).add(tp, leaderEpoch);
     }
 
     synchronized void removePartition(TopicPartition tp) {
@@ -52,6 +53,11 @@ final class ReplicaFetchers implements AutoCloseable {
             }
             return false;
         });
+    }
+
+    /** Holds every follower fetch back (they retry after the back-off) until unpaused. */
+    void setPaused(boolean paused) {
+        this.paused = paused;
     }
 
     void onDurable(TopicPartition tp, long durableEndOffset) {

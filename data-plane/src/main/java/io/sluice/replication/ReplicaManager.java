@@ -257,6 +257,14 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
         fetchPurgatory.checkAndComplete(tp);
     }
 
+    /**
+     * Stops (or resumes) fetching from leaders: an operator's brake while a disk is replaced, and how
+     * tests hold a follower back at a chosen offset.
+     */
+    public void pauseFollowerFetching(boolean paused) {
+        fetchers.setPaused(paused);
+    }
+
     /** Partitions this broker leads, for controlled shutdown reporting and tests. */
     public Map<TopicPartition, Partition> partitions() {
         return new HashMap<>(partitions);

@@ -6,7 +6,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.FrameDecoder;
@@ -24,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * connection or partition). Each connection's pipeline is
  * {@code flushConsolidation -> frameDecoder -> dispatcher}; handlers run on the event loop.
  *
- * <p>Start once, close once; the bound address is fixed after {@link #start}.
+ * <p>Start once, close once; closing also closes every open connection. The bound address is fixed
+ * after {@link #start}.
  */
 public final class DataPlaneServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DataPlaneServer.class);
@@ -35,6 +39,7 @@ public final class DataPlaneServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private Channel serverChannel;
+    private final ChannelGroup connections = new DefaultChannelGroup("sluice-connections", GlobalEventExecutor.INSTANCE);
 
     /**
      * @param workers the node's I/O event loops, shared with its outgoing connections; the caller owns
@@ -62,6 +67,7 @@ public final class DataPlaneServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline()
                                 .addLast("flushConsolidation", new FlushConsolidationHandler(256, true))
                                 .addLast("frameDecoder", new FrameDecoder(maxFrameBytes))
@@ -91,6 +97,7 @@ public final class DataPlaneServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        connections.close().awaitUninterruptibly(2, java.util.concurrent.TimeUnit.SECONDS);
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -194,9 +194,9 @@ public final class Node implements AutoCloseable {
             lifecycle.controlledShutdown(Duration.ofSeconds(10));
         }
         lifecycle.close();
+        server.close(); // no new requests reach the replicas (and their purgatories) once they stop
         replicas.close();
         client.close();
-        server.close();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         closeQuietly(logs);
         metadata.close();

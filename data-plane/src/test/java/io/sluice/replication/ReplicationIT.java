@@ -121,6 +121,97 @@ class ReplicationIT {
         }
     }
 
+    private static int awaitLeader(TestCluster cluster, String topic, int not) {
+        TestCluster.await(Duration.ofSeconds(30), "a serving leader other than " + not, () -> {
+            PartitionRegistration r = registration(cluster, topic);
+            return r != null && r.hasLeader() && r.leader() != not && cluster.runningNodes().stream()
+                    .anyMatch(n -> n.nodeId() == r.leader() && n.replicas().partition(new TopicPartition(topic, 0))
+                            .map(Partition::isLeader).orElse(false));
+        });
+        return registration(cluster, topic).leader();
+    }
+
+    @Test
+    void aRetriedIdempotentBatchIsWrittenOnceAlsoAfterALeaderChange() throws Exception {
+        try (TestCluster cluster = TestCluster.start(3); TestWire wire = new TestWire()) {
+            String topic = "idempotent";
+            wire.createTopic(cluster.address(1), topic, 1, 3, Map.of("min.insync.replicas", "2"));
+            int leader = awaitLeader(cluster, topic, -1);
+            java.nio.ByteBuffer first = TestWire.batch(List.of("p0", "p1"), new long[] {4242, 0});
+            java.nio.ByteBuffer second = TestWire.batch(List.of("p2"), new long[] {4242, 2});
+
+            ProducePartitionResponse a = wire.produce(cluster.address(leader), topic, 0, -1, first);
+            ProducePartitionResponse retry = wire.produce(cluster.address(leader), topic, 0, -1, first);
+            assertEquals(ErrorCode.NONE, retry.getError(), retry.getErrorMessage());
+            assertEquals(a.getBaseOffset(), retry.getBaseOffset(), "the retry gets the first write's offset");
+            awaitReplicasEqual(cluster, topic, Duration.ofSeconds(20));
+
+            // The new leader knows the producer's sequences from the replicated batch headers.
+            cluster.killNode(leader);
+            int newLeader = awaitLeader(cluster, topic, leader);
+            ProducePartitionResponse again = wire.produce(cluster.address(newLeader), topic, 0, -1, first);
+            assertEquals(ErrorCode.NONE, again.getError(), again.getErrorMessage());
+            assertEquals(a.getBaseOffset(), again.getBaseOffset());
+            ProducePartitionResponse next = wire.produce(cluster.address(newLeader), topic, 0, -1, second);
+            assertEquals(ErrorCode.NONE, next.getError(), next.getErrorMessage());
+            ProducePartitionResponse gap = wire.produce(cluster.address(newLeader), topic, 0, -1,
+                    TestWire.batch(List.of("p9"), new long[] {4242, 9}));
+            assertEquals(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, gap.getError());
+
+            List<String> values = wire.readAll(cluster.address(newLeader), topic, 0).stream()
+                    .map(TestWire.Read::value).toList();
+            assertEquals(List.of("p0", "p1", "p2"), values);
+        }
+    }
+
+    @Test
+    void aFormerLeadersUnreplicatedTailIsTruncatedNotMerged() throws Exception {
+        try (TestCluster cluster = TestCluster.start(3); TestWire wire = new TestWire()) {
+            String topic = "diverge";
+            wire.createTopic(cluster.address(1), topic, 1, 3, Map.of("min.insync.replicas", "1"));
+            int leader = awaitLeader(cluster, topic, -1);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(ErrorCode.NONE, wire.produce(cluster.address(leader), topic, 0, -1, List.of("a" + i)).getError());
+            }
+            awaitReplicasEqual(cluster, topic, Duration.ofSeconds(20));
+
+            // Followers stop fetching; the leader takes acks=1 writes nobody else gets.
+            for (Node n : cluster.runningNodes()) {
+                if (n.nodeId() != leader) {
+                    n.replicas().pauseFollowerFetching(true);
+                }
+            }
+            List<String> xs = List.of("x0", "x1", "x2", "x3", "x4");
+            for (String x : xs) {
+                assertEquals(ErrorCode.NONE, wire.produce(cluster.address(leader), topic, 0, 1, List.of(x)).getError());
+            }
+            cluster.killNode(leader);
+            for (Node n : cluster.runningNodes()) {
+                n.replicas().pauseFollowerFetching(false);
+            }
+            int newLeader = awaitLeader(cluster, topic, leader);
+            List<String> bs = List.of("b0", "b1", "b2", "b3");
+            for (String b : bs) {
+                assertEquals(ErrorCode.NONE, wire.produce(cluster.address(newLeader), topic, 0, -1, List.of(b)).getError());
+            }
+
+            // The old leader comes back as a follower and must end up with exactly the new leader's log.
+            cluster.startNode(leader);
+            awaitReplicasEqual(cluster, topic, Duration.ofSeconds(60));
+            List<String> log = wire.readAll(cluster.address(newLeader), topic, 0).stream()
+                    .map(TestWire.Read::value).toList();
+            // A fetch already parked when the followers were paused may have carried the first x's over;
+            // the rest existed only on the old leader and must be gone.
+            int kept = log.size() - 5 - bs.size();
+            assertTrue(kept >= 0 && kept < xs.size(), "some x's were only on the old leader: " + log);
+            assertEquals(List.of("a0", "a1", "a2", "a3", "a4"), log.subList(0, 5));
+            assertEquals(xs.subList(0, kept), log.subList(5, 5 + kept));
+            assertEquals(bs, log.subList(5 + kept, log.size()));
+            assertEquals(log, TestWire.values(cluster.node(leader).replicas()
+                    .partition(new TopicPartition(topic, 0)).orElseThrow().log()), "the old leader's log");
+        }
+    }
+
     @Test
     void refusesAcksAllWhenTheIsrIsBelowMinimum() throws Exception {
         try (TestCluster cluster = TestCluster.start(3); TestWire wire = new TestWire()) {

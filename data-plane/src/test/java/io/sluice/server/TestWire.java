@@ -51,12 +51,26 @@ public final class TestWire implements AutoCloseable {
     /** Produces one batch of the given values; the answer for the partition. */
     public ProducePartitionResponse produce(InetSocketAddress node, String topic, int partition, int acks,
                                             List<String> values) throws Exception {
+        return produce(node, topic, partition, acks, batch(values, null));
+    }
+
+    /** A batch of the values; idempotent as (producer id, epoch 0, base sequence) when {@code sequence} is given. */
+    public static ByteBuffer batch(List<String> values, long[] producerIdAndSequence) {
         RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE);
+        if (producerIdAndSequence != null) {
+            builder.idempotent(producerIdAndSequence[0], (short) 0, (int) producerIdAndSequence[1]);
+        }
         long now = System.currentTimeMillis();
         for (String v : values) {
             builder.append(now, (byte[]) null, v.getBytes(StandardCharsets.UTF_8));
         }
-        ByteBuf raw = Unpooled.wrappedBuffer(builder.build());
+        return builder.build();
+    }
+
+    /** Produces a prepared batch (a copy of it, so the caller may send the same bytes again). */
+    public ProducePartitionResponse produce(InetSocketAddress node, String topic, int partition, int acks,
+                                            ByteBuffer batch) throws Exception {
+        ByteBuf raw = Unpooled.copiedBuffer(batch.duplicate());
         ProduceRequest request = ProduceRequest.newBuilder().setAcks(acks).setTimeoutMs(5_000)
                 .addPartitions(ProducePartition.newBuilder().setTopic(topic).setPartition(partition)
                         .setRecordsSize(raw.readableBytes())).build();
@@ -104,6 +118,23 @@ public final class TestWire implements AutoCloseable {
         } finally {
             frame.release();
         }
+    }
+
+    /** Every value in a local log replica, read from its files (not through a leader). */
+    public static List<String> values(io.sluice.storage.PartitionLog log) throws Exception {
+        List<String> values = new ArrayList<>();
+        long offset = log.logStartOffset();
+        while (offset < log.logEndOffset()) {
+            var range = log.read(offset, 1 << 20, Long.MAX_VALUE).range();
+            for (RecordBatch batch : RecordBatch.batchesOf(range.readBytes())) {
+                var cursor = batch.records();
+                while (cursor.next()) {
+                    values.add(StandardCharsets.UTF_8.decode(cursor.value()).toString());
+                }
+                offset = batch.nextOffset();
+            }
+        }
+        return values;
     }
 
     /** Everything readable from the start, fetching until an empty answer. */
