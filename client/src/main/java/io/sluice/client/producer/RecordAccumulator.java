@@ -174,8 +174,9 @@ final class RecordAccumulator {
     }
 
     /**
-     * Takes, for each node, the first batch of each of its unmuted partitions, up to {@code maxSize} bytes
-     * per node. Starts at a rotating partition so no partition starves when requests fill up.
+     * Takes, for each node, the first batch of each of its partitions below the in-flight limit, up to
+     * {@code maxSize} bytes per node. Starts at a rotating partition so no partition starves when
+     * requests fill up.
      */
     Map<Integer, List<ProducerBatch>> drain(Cluster cluster, Set<Node> nodes, int maxSize, long nowMs) {
         return drain(cluster, nodes, maxSize, nowMs, 1);
