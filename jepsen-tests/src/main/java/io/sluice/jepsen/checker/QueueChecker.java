@@ -22,7 +22,9 @@ import java.util.TreeSet;
  *   <li>poll-skip: a consumer's next read jumps over an offset known to hold a value, within one
  *       assignment (an {@code assign} starts a new one); nonmonotonic-poll: it goes back or repeats;</li>
  *   <li>nonmonotonic-send: one producer's acknowledged sends to a key, in the order it sent them, do
- *       not get increasing offsets.</li>
+ *       not get increasing offsets;</li>
+ *   <li>phantom-read: a value read that no send (of any outcome) wrote, or whose send failed
+ *       (a fail means it did not happen).</li>
  * </ul>
  * Pure and stateless: {@link #check} may be called from any thread.
  */
@@ -34,6 +36,7 @@ public final class QueueChecker {
         final Map<Long, Map<Long, Long>> offsetsOfValue = new HashMap<>(); // value -> offset -> op
         final Map<Long, Op> acked = new LinkedHashMap<>(); // value -> ok send
         final Set<Long> read = new java.util.HashSet<>();
+        final Map<Long, Long> firstRead = new HashMap<>(); // value -> the first poll that read it
         long maxRead = -1;
         long maxReadOp = -1;
 
@@ -61,6 +64,7 @@ public final class QueueChecker {
                     KeyState k = keys.computeIfAbsent(key, x -> new KeyState());
                     k.observe(offset, value, op.index());
                     k.read.add(value);
+                    k.firstRead.putIfAbsent(value, op.index());
                     if (offset > k.maxRead) {
                         k.maxRead = offset;
                         k.maxReadOp = op.index();
@@ -78,6 +82,7 @@ public final class QueueChecker {
             lostAndUnseen(e.getKey(), k, anomalies);
             offsetConflicts(e.getKey(), k, anomalies);
         }
+        phantoms(ops, keys, anomalies);
         pollOrder(ops, keys, anomalies);
         sendOrder(ops, pairs, anomalies);
         Map<String, Object> stats = new LinkedHashMap<>();
@@ -131,6 +136,25 @@ public final class QueueChecker {
                         + e.getValue().keySet(), List.copyOf(new TreeSet<>(e.getValue().values()))));
             }
         }
+    }
+
+    /** Values read that were never sent to that key, or whose send failed. */
+    private static void phantoms(List<Op> ops, Map<String, KeyState> keys, List<Anomaly> out) {
+        Map<String, Map<Long, Op>> attempts = new HashMap<>(); // key -> value -> the send's last record
+        for (Op op : ops) {
+            if ("send".equals(op.f()) && op.value() != null) {
+                attempts.computeIfAbsent(op.key(), x -> new HashMap<>()).put(op.longValue(), op);
+            }
+        }
+        keys.forEach((key, k) -> k.firstRead.forEach((value, poll) -> {
+            Op send = attempts.getOrDefault(key, Map.of()).get(value);
+            if (send == null) {
+                out.add(new Anomaly("phantom-read", key, "value " + value + " was read but never sent here", List.of(poll)));
+            } else if (send.type() == Op.Type.FAIL) {
+                out.add(new Anomaly("phantom-read", key, "value " + value + " was read though its send failed",
+                        List.of(send.index(), poll)));
+            }
+        }));
     }
 
     /** Poll-skip and nonmonotonic-poll, per consumer process and key, reset by each assign. */

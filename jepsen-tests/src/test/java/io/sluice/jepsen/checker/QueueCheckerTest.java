@@ -129,6 +129,17 @@ class QueueCheckerTest {
     }
 
     @Test
+    void aValueNeverSentOrWhoseSendFailedIsAPhantomRead() {
+        h.send(0, "0", 1, 0);
+        h.complete(h.invoke("send", 0, "0", 2L, null), Op.Type.FAIL, 2L, null);
+        h.send(0, "1", 3, 0);
+        h.assign(5, null, "0");
+        h.poll(5, "0", 0, 1, 1, 2, 2, 3); // 2 failed; 3 was sent to key 1, not 0
+        List<Anomaly> found = of(check(), "phantom-read");
+        assertEquals(2, found.size(), found.toString());
+    }
+
+    @Test
     void pollsOfSeveralKeysAreCheckedPerKey() {
         h.send(0, "0", 1, 0);
         h.send(0, "1", 2, 0);
