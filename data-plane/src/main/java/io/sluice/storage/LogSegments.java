@@ -99,6 +99,32 @@ final class LogSegments {
         return null;
     }
 
+    /**
+     * The oldest segments retention may delete, in order: while the segment's newest record is
+     * older than {@code retention.ms} (the file's mtime when records carry no timestamps) or the
+     * log without it is still at least {@code retention.bytes}; never the last (active) segment,
+     * and only segments wholly below {@code highWatermark}.
+     */
+    List<LogSegment> retentionCandidates(LogConfig config, long nowMs, long highWatermark) throws IOException {
+        List<LogSegment> out = new ArrayList<>();
+        long remainingBytes = totalBytes();
+        for (LogSegment s : segments.values()) {
+            LogSegment next = next(s);
+            if (next == null || next.baseOffset() > highWatermark) {
+                break;
+            }
+            long newest = s.maxTimestamp() >= 0 ? s.maxTimestamp() : s.lastModifiedMs();
+            boolean expired = config.retentionMs() >= 0 && nowMs - newest > config.retentionMs();
+            boolean oversize = config.retentionBytes() >= 0 && remainingBytes - s.size() >= config.retentionBytes();
+            if (!expired && !oversize) {
+                break;
+            }
+            out.add(s);
+            remainingBytes -= s.size();
+        }
+        return out;
+    }
+
     void forEachBatchHeader(Consumer<BatchHeader> visitor) throws IOException {
         for (LogSegment s : segments.values()) {
             s.forEachBatchHeader(visitor);

@@ -135,7 +135,7 @@ public final class PartitionLog implements AutoCloseable {
                 return LogAppendResult.failed(ErrorCode.FENCED_LEADER_EPOCH, "leader epoch " + leaderEpoch
                         + " is older than this log's latest epoch " + epochCache.latestEpoch(), logStartOffset);
             }
-            ProducerStateManager.BatchMetadata duplicate = checkProducers(list);
+            ProducerStateManager.BatchMetadata duplicate = producers.checkAppend(list);
             if (duplicate != null) {
                 return LogAppendResult.duplicateOf(duplicate, logStartOffset);
             }
@@ -158,25 +158,6 @@ public final class PartitionLog implements AutoCloseable {
         }
         afterAppend();
         return result;
-    }
-
-    private ProducerStateManager.BatchMetadata checkProducers(List<RecordBatch> list) throws InvalidBatchException {
-        ProducerStateManager.Check check = producers.newCheck();
-        for (RecordBatch b : list) {
-            if (!b.hasProducerId()) {
-                continue;
-            }
-            ProducerStateManager.BatchMetadata duplicate = check.verify(b);
-            if (duplicate != null) {
-                if (list.size() == 1) {
-                    return duplicate;
-                }
-                throw new InvalidBatchException(ErrorCode.DUPLICATE_SEQUENCE_NUMBER, "batch of producer "
-                        + b.producerId() + " with sequences " + b.baseSequence() + ".." + b.lastSequence()
-                        + " was already written at offset " + duplicate.firstOffset());
-            }
-        }
-        return null;
     }
 
     /**
@@ -419,32 +400,17 @@ public final class PartitionLog implements AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
-            LogConfig cfg = config;
-            long totalBytes = segments.totalBytes();
-            int deleted = 0;
-            for (LogSegment s : segments.all()) {
-                LogSegment next = segments.next(s);
-                if (next == null || next.baseOffset() > highWatermark) {
-                    break;
-                }
-                long newest = s.maxTimestamp() >= 0 ? s.maxTimestamp() : s.lastModifiedMs();
-                boolean expired = cfg.retentionMs() >= 0 && nowMs - newest > cfg.retentionMs();
-                boolean oversize = cfg.retentionBytes() >= 0 && totalBytes - s.size() >= cfg.retentionBytes();
-                if (!expired && !oversize) {
-                    break;
-                }
+            List<LogSegment> expired = segments.retentionCandidates(config, nowMs, highWatermark);
+            for (LogSegment s : expired) {
                 segments.remove(s);
-                logStartOffset = next.baseOffset();
-                totalBytes -= s.size();
+                logStartOffset = segments.first().baseOffset();
                 s.delete();
-                deleted++;
-                LOG.info("{}: deleted segment {} by {}, log start offset now {}", tp, s.baseOffset(),
-                        expired ? "retention.ms" : "retention.bytes", logStartOffset);
+                LOG.info("{}: deleted segment {} by retention, log start offset now {}", tp, s.baseOffset(), logStartOffset);
             }
-            if (deleted > 0) {
+            if (!expired.isEmpty()) {
                 epochCache.truncateFromStart(logStartOffset);
             }
-            return deleted;
+            return expired.size();
         } finally {
             lock.unlock();
         }

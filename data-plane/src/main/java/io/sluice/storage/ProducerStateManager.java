@@ -4,6 +4,7 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.record.RecordBatch;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -78,6 +79,29 @@ final class ProducerStateManager {
 
     Check newCheck() {
         return new Check();
+    }
+
+    /**
+     * Checks the idempotent batches of one append. Returns the original of a single retried batch
+     * (to answer with its offsets instead of writing it again), null if all are new and in order.
+     */
+    BatchMetadata checkAppend(List<RecordBatch> batches) throws InvalidBatchException {
+        Check check = newCheck();
+        for (RecordBatch b : batches) {
+            if (!b.hasProducerId()) {
+                continue;
+            }
+            BatchMetadata duplicate = check.verify(b);
+            if (duplicate != null) {
+                if (batches.size() == 1) {
+                    return duplicate;
+                }
+                throw new InvalidBatchException(ErrorCode.DUPLICATE_SEQUENCE_NUMBER, "batch of producer "
+                        + b.producerId() + " with sequences " + b.baseSequence() + ".." + b.lastSequence()
+                        + " was already written at offset " + duplicate.firstOffset());
+            }
+        }
+        return null;
     }
 
     private static BatchMetadata findDuplicate(ProducerEntry entry, int firstSeq, int lastSeq) {
