@@ -1,0 +1,178 @@
+package io.sluice.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.metadata.image.PartitionRegistration;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.server.TestWire;
+import io.sluice.storage.EpochEndOffset;
+import io.sluice.storage.LogConfig;
+import io.sluice.storage.PartitionLog;
+import io.sluice.storage.TopicPartition;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The leader's high watermark and ISR bookkeeping, with a fake clock and a recording listener. */
+@Timeout(20)
+class PartitionTest {
+    private static final TopicPartition TP = new TopicPartition("t", 0);
+    @TempDir
+    Path dir;
+    private PartitionLog log;
+    private final FakeClock clock = new FakeClock();
+    private final List<List<Integer>> isrRequests = new ArrayList<>();
+    private int hwChanges;
+    private Partition partition;
+
+    private static final class FakeClock extends Clock {
+        long now = 1_000_000;
+
+        @Override
+        public long millis() {
+            return now;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        // interval: the leader's own copy counts as durable once written, so the test controls the HW
+        // through the followers alone.
+        log = PartitionLog.open(dir.resolve("t-0"), TP, LogConfig.fromMap(Map.of("log.flush.policy", "interval")));
+        partition = new Partition(TP, 1, log, clock, new PartitionListener() {
+            @Override
+            public void onHighWatermarkChanged(TopicPartition tp) {
+                hwChanges++;
+            }
+
+            @Override
+            public void onIsrChangeWanted(TopicPartition tp, int leader, List<Integer> isr, int partitionEpoch) {
+                isrRequests.add(isr);
+            }
+        });
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        log.close();
+    }
+
+    private void lead(List<Integer> isr, int epoch) {
+        partition.applyRegistration(new PartitionRegistration(List.of(1, 2, 3), isr, 1, epoch, epoch));
+    }
+
+    private void append(int records, int acks, int minIsr, ErrorCode expected) throws Exception {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < records; i++) {
+            values.add("v" + i);
+        }
+        assertEquals(expected, partition.appendAsLeader(TestWire.batch(values, null), acks, minIsr).error());
+    }
+
+    @Test
+    void highWatermarkIsTheSmallestOffsetEveryIsrMemberHolds() throws Exception {
+        lead(List.of(1, 2, 3), 0);
+        append(5, -1, 2, ErrorCode.NONE);
+        assertEquals(0, partition.highWatermark(), "no follower has fetched yet");
+
+        partition.updateFollowerFetch(2, 5);
+        assertEquals(0, partition.highWatermark(), "follower 3 is in the ISR and holds nothing yet");
+        partition.updateFollowerFetch(3, 3);
+        assertEquals(3, partition.highWatermark());
+        partition.updateFollowerFetch(3, 5);
+        assertEquals(5, partition.highWatermark());
+        assertEquals(2, hwChanges);
+
+        partition.updateFollowerFetch(2, 2); // a late, reordered report never moves it back
+        assertEquals(5, partition.highWatermark());
+    }
+
+    @Test
+    void aShrunkIsrLetsTheHighWatermarkMoveWithoutTheLaggard() throws Exception {
+        lead(List.of(1, 2, 3), 0);
+        append(4, -1, 2, ErrorCode.NONE);
+        partition.updateFollowerFetch(2, 4);
+        assertEquals(0, partition.highWatermark());
+
+        clock.now += 10_001;
+        partition.updateFollowerFetch(2, 4); // 2 keeps up, 3 is silent
+        partition.maybeShrinkIsr(10_000);
+        assertEquals(List.of(List.of(1, 2)), isrRequests);
+        partition.maybeShrinkIsr(10_000);
+        assertEquals(1, isrRequests.size(), "the same change is not asked for twice");
+
+        // The quorum applies it: the HW no longer waits for 3.
+        partition.applyRegistration(new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2), 1, 0, 1));
+        assertEquals(4, partition.highWatermark());
+    }
+
+    @Test
+    void aFollowerThatCatchesUpIsAskedBackIntoTheIsr() throws Exception {
+        lead(List.of(1, 2), 0);
+        append(3, -1, 1, ErrorCode.NONE);
+        partition.updateFollowerFetch(2, 3);
+        assertEquals(3, partition.highWatermark());
+
+        partition.updateFollowerFetch(3, 1);
+        assertTrue(isrRequests.isEmpty(), "behind the high watermark: not yet");
+        partition.updateFollowerFetch(3, 3);
+        assertEquals(List.of(List.of(1, 2, 3)), isrRequests);
+    }
+
+    @Test
+    void acksAllIsRefusedBelowMinIsrAndFollowersAreNotLeaders() throws Exception {
+        lead(List.of(1), 0);
+        append(1, -1, 2, ErrorCode.NOT_ENOUGH_REPLICAS);
+        append(1, 1, 2, ErrorCode.NONE); // acks=1 does not need the ISR
+        assertEquals(1, log.logEndOffset());
+
+        partition.applyRegistration(new PartitionRegistration(List.of(1, 2, 3), List.of(2, 3), 2, 1, 2));
+        assertEquals(false, partition.isLeader());
+        append(1, 1, 1, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    }
+
+    @Test
+    void reportsDivergenceWhenAFollowerIsPastTheEndOfItsEpochHere() throws Exception {
+        lead(List.of(1, 2, 3), 3);
+        append(4, 1, 1, ErrorCode.NONE);       // epoch 3: offsets 0..3
+        lead(List.of(1, 2, 3), 5);
+        append(2, 1, 1, ErrorCode.NONE);       // epoch 5: offsets 4..5
+
+        assertNull(partition.divergence(4, 3), "fetching right at the end of epoch 3 is consistent");
+        assertNull(partition.divergence(6, 5));
+        EpochEndOffset diverged = partition.divergence(6, 3); // the follower has epoch-3 data up to 6
+        assertNotNull(diverged);
+        assertEquals(3, diverged.epoch());
+        assertEquals(4, diverged.endOffset());
+        EpochEndOffset unknownEpoch = partition.divergence(5, 4); // epoch 4 never existed here
+        assertEquals(3, unknownEpoch.epoch());
+        assertEquals(4, unknownEpoch.endOffset());
+    }
+}
