@@ -118,6 +118,23 @@ public final class Cluster {
         return info == null || info.leader() < 0 ? null : nodes.get(info.leader());
     }
 
+    /**
+     * This snapshot with one partition's leader replaced, when a broker named a newer leader than the
+     * snapshot knows (a NOT_LEADER_OR_FOLLOWER answer carries it); otherwise this snapshot itself.
+     */
+    public Cluster withLeader(TopicPartition tp, int leaderId, int leaderEpoch) {
+        PartitionInfo current = partition(tp);
+        if (current == null || leaderEpoch <= current.leaderEpoch() || !nodes.containsKey(leaderId)) {
+            return this;
+        }
+        List<PartitionInfo> list = new ArrayList<>(partitionsByTopic.get(tp.topic()));
+        list.set(tp.partition(), new PartitionInfo(tp.topic(), tp.partition(), leaderId, leaderEpoch, current.replicas(),
+                current.isr(), current.offlineReplicas()));
+        Map<String, List<PartitionInfo>> partitions = new HashMap<>(partitionsByTopic);
+        partitions.put(tp.topic(), List.copyOf(list));
+        return new Cluster(clusterId, controllerId, nodes, Map.copyOf(partitions), topicIds, topicErrors);
+    }
+
     public String topicId(String topic) {
         return topicIds.get(topic);
     }

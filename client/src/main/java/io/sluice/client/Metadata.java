@@ -139,6 +139,18 @@ public final class Metadata {
         notifyAll();
     }
 
+    /**
+     * Takes a partition's new leader from an error answer, so a retry can go there before the next
+     * refresh; ignored unless its epoch is newer than the snapshot's.
+     */
+    public synchronized void updateLeader(TopicPartition tp, int leaderId, int leaderEpoch) {
+        Cluster next = cluster.withLeader(tp, leaderId, leaderEpoch);
+        if (next != cluster) {
+            cluster = next;
+            notifyAll();
+        }
+    }
+
     private synchronized void failed(Node node, Throwable error) {
         inFlight = false;
         lastError = node.address() + ": " + error.getMessage();

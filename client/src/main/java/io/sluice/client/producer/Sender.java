@@ -258,6 +258,9 @@ final class Sender implements Runnable {
                 accumulator.sent(batch.tp);
                 succeed(batch, p.getBaseOffset(), p.getLogAppendTimeMs());
             } else {
+                if (p.getError() == ErrorCode.NOT_LEADER_OR_FOLLOWER && p.getCurrentLeaderId() > 0) {
+                    metadata.updateLeader(batch.tp, p.getCurrentLeaderId(), p.getCurrentLeaderEpoch());
+                }
                 onPartitionError(batch, p.getError(), Errors.describe(p.getError(), p.getErrorMessage()), now);
             }
         }

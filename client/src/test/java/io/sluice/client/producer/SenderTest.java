@@ -117,6 +117,26 @@ class SenderTest {
     }
 
     @Test
+    void notLeaderNamingTheNewLeaderIsFollowedBeforeMetadataArrives() throws Exception {
+        setUp(Map.of());
+        CompletableFuture<RecordMetadata> f = append("x");
+        sender.runOnce();
+        network.answerMetadataWith(null); // the refresh now stays unanswered
+        network.take(ApiKey.PRODUCE).get(0).respond(ProduceResponse.newBuilder().addPartitions(
+                ProducePartitionResponse.newBuilder().setTopic("t").setPartition(0)
+                        .setError(ErrorCode.NOT_LEADER_OR_FOLLOWER).setCurrentLeaderId(2).setCurrentLeaderEpoch(2)).build());
+        sender.runOnce();
+        time.sleep(100);
+        sender.runOnce();
+        FakeNetwork.Sent retry = network.take(ApiKey.PRODUCE).get(0);
+        assertEquals(2, retry.node().id());
+        assertEquals(1, network.take(ApiKey.METADATA).size(), "a refresh was still asked for");
+        retry.respond(answer(ErrorCode.NONE, 3));
+        sender.runOnce();
+        assertEquals(3, f.get().offset());
+    }
+
+    @Test
     void requestTimeoutIsRetriedUntilRetriesRunOut() {
         setUp(Map.of("retries", 1));
         CompletableFuture<RecordMetadata> f = append("x");
