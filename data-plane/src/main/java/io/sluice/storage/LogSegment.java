@@ -85,6 +85,7 @@ final class LogSegment implements AutoCloseable {
         LogSegment segment = new LogSegment(dir, baseOffset, config, nowMs);
         segment.needsRecovery = !trusted || indexMissing
                 || segment.timeIndex.entries() != segment.offsetIndex.entries()
+                || !segment.timeIndex.isConsistent(Integer.MAX_VALUE)
                 || !segment.offsetIndex.isConsistent(Long.MAX_VALUE, segment.size)
                 || !segment.scanTail();
         segment.indexesFlushed = !segment.needsRecovery;
