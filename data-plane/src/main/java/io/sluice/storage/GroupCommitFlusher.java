@@ -68,14 +68,19 @@ final class GroupCommitFlusher implements FlushRequester, AutoCloseable {
         }
     }
 
+    /** Stops the threads after the flush each may be running; queued logs are not flushed. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         for (Thread t : threads) {
             t.interrupt();
         }
-        for (Thread t : threads) {
-            t.join();
+        try {
+            for (Thread t : threads) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -271,9 +271,9 @@ public final class LogManager implements AutoCloseable {
         scheduler.shutdownNow();
         try {
             scheduler.awaitTermination(10, TimeUnit.SECONDS);
-            flusher.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        flusher.close();
     }
 }
