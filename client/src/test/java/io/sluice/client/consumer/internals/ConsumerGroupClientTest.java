@@ -1,0 +1,204 @@
+package io.sluice.client.consumer.internals;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.client.FakeNetwork;
+import io.sluice.client.Metadata;
+import io.sluice.client.TestMetadata;
+import io.sluice.client.Time;
+import io.sluice.client.TopicPartition;
+import io.sluice.client.consumer.ConsumerConfig;
+import io.sluice.client.consumer.ConsumerRebalanceListener;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.rpc.ApiKey;
+import io.sluice.protocol.rpc.ConsumerGroupHeartbeatRequest;
+import io.sluice.protocol.rpc.ConsumerGroupHeartbeatResponse;
+import io.sluice.protocol.rpc.Endpoint;
+import io.sluice.protocol.rpc.FindCoordinatorResponse;
+import io.sluice.protocol.rpc.OffsetCommitRequest;
+import io.sluice.protocol.rpc.OffsetCommitResponse;
+import io.sluice.protocol.rpc.OffsetFetchPartition;
+import io.sluice.protocol.rpc.OffsetFetchRequest;
+import io.sluice.protocol.rpc.OffsetFetchResponse;
+import io.sluice.protocol.rpc.PartitionResult;
+import io.sluice.protocol.rpc.TopicPartitions;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Reconciliation against a scripted coordinator: partitions start at their committed offsets, a
+ * revoked partition is committed before the heartbeat that releases it, a removed member rejoins
+ * with what it still owns, and a fatal error reaches poll.
+ */
+@Timeout(20)
+class ConsumerGroupClientTest {
+    private static final TopicPartition T0 = new TopicPartition("t", 0);
+    private static final TopicPartition T1 = new TopicPartition("t", 1);
+
+    private final FakeNetwork network = new FakeNetwork();
+    /** Every group request the coordinator saw, in order, as a line each. */
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private volatile List<TopicPartition> assignment = List.of();
+    private volatile ErrorCode heartbeatError = ErrorCode.NONE;
+    private final FakePartitions partitions = new FakePartitions();
+    private final List<String> callbacks = new ArrayList<>();
+    private ConsumerGroupClient client;
+
+    /** The consumer's partition state: positions in a map. */
+    private static final class FakePartitions implements PartitionsView {
+        final Map<TopicPartition, Long> positions = new LinkedHashMap<>();
+
+        @Override
+        public Set<TopicPartition> assignment() {
+            return positions.keySet();
+        }
+
+        @Override
+        public void assign(Collection<TopicPartition> tps) {
+            Map<TopicPartition, Long> next = new LinkedHashMap<>();
+            tps.forEach(tp -> next.put(tp, positions.get(tp)));
+            positions.clear();
+            positions.putAll(next);
+        }
+
+        @Override
+        public Long position(TopicPartition tp) {
+            return positions.get(tp);
+        }
+
+        @Override
+        public void seek(TopicPartition tp, long offset) {
+            positions.put(tp, offset);
+        }
+    }
+
+    private void start(boolean autoCommit) {
+        network.answerMetadataWith(new TestMetadata().brokers(1).topic("t", 1, 1).response());
+        network.autoAnswer(ApiKey.FIND_COORDINATOR, s -> FakeNetwork.frame(FindCoordinatorResponse.newBuilder().setNodeId(1)
+                .setEndpoint(Endpoint.newBuilder().setHost("localhost").setPort(9092)).build(), new byte[0]));
+        network.autoAnswer(ApiKey.GROUP_HEARTBEAT, s -> {
+            ConsumerGroupHeartbeatRequest r = (ConsumerGroupHeartbeatRequest) s.body();
+            List<String> owned = new ArrayList<>();
+            r.getOwnedPartitionsList().forEach(t -> t.getPartitionsList().forEach(p -> owned.add(t.getTopic() + "-" + p)));
+            log.add("heartbeat epoch=" + r.getMemberEpoch() + " owned=" + owned);
+            ConsumerGroupHeartbeatResponse.Builder b = ConsumerGroupHeartbeatResponse.newBuilder().setError(heartbeatError)
+                    .setMemberId("m1").setMemberEpoch(3).setHeartbeatIntervalMs(20);
+            TopicPartitions.Builder t = TopicPartitions.newBuilder().setTopic("t");
+            assignment.forEach(tp -> t.addPartitions(tp.partition()));
+            return FakeNetwork.frame(b.addAssignment(t).build(), new byte[0]);
+        });
+        network.autoAnswer(ApiKey.OFFSET_FETCH, s -> {
+            OffsetFetchRequest r = (OffsetFetchRequest) s.body();
+            OffsetFetchResponse.Builder b = OffsetFetchResponse.newBuilder();
+            r.getPartitionsList().forEach(t -> t.getPartitionsList().forEach(p -> b.addPartitions(OffsetFetchPartition
+                    .newBuilder().setTopic(t.getTopic()).setPartition(p).setOffset(p == 0 ? 5 : -1))));
+            return FakeNetwork.frame(b.build(), new byte[0]);
+        });
+        network.autoAnswer(ApiKey.OFFSET_COMMIT, s -> {
+            OffsetCommitRequest r = (OffsetCommitRequest) s.body();
+            OffsetCommitResponse.Builder b = OffsetCommitResponse.newBuilder();
+            r.getPartitionsList().forEach(p -> {
+                log.add("commit " + p.getTopic() + "-" + p.getPartition() + "@" + p.getOffset() + " epoch=" + r.getMemberEpoch());
+                b.addPartitions(PartitionResult.newBuilder().setTopic(p.getTopic()).setPartition(p.getPartition()));
+            });
+            return FakeNetwork.frame(b.build(), new byte[0]);
+        });
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", "localhost:9092");
+        ConsumerConfig config = new ConsumerConfig(props);
+        GroupSettings settings = new GroupSettings("g", "", 3_000, 20, 60_000, "", autoCommit, 60_000, 1_000, 10);
+        client = new ConsumerGroupClient(settings, new Metadata(config, network, Time.SYSTEM), network, Time.SYSTEM,
+                partitions, "test");
+        client.subscribe(List.of("t"), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> tps) {
+                callbacks.add("revoked " + tps);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> tps) {
+                callbacks.add("assigned " + tps + " at " + tps.stream().map(partitions::position).toList());
+            }
+        });
+    }
+
+    @AfterEach
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    /** Polls the client (as the consumer's poll loop does) until the condition holds. */
+    private void pollUntil(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out; coordinator saw " + log);
+            client.poll(1_000);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void assignedPartitionsStartAtTheirCommittedOffsets() throws Exception {
+        assignment = List.of(T0, T1);
+        start(true);
+        pollUntil(() -> partitions.assignment().size() == 2);
+        assertEquals(5L, partitions.position(T0));
+        assertEquals(null, partitions.position(T1), "no committed offset: left to auto.offset.reset");
+        assertEquals(List.of("assigned [t-0, t-1] at [5, null]"), callbacks);
+        assertEquals("g", client.groupMetadata().groupId());
+        assertEquals(3, client.groupMetadata().generationId());
+    }
+
+    @Test
+    void aRevokedPartitionIsCommittedBeforeTheHeartbeatThatReleasesIt() throws Exception {
+        assignment = List.of(T0, T1);
+        start(true);
+        pollUntil(() -> partitions.assignment().size() == 2);
+        partitions.seek(T0, 42);
+        assignment = List.of(T1);
+        pollUntil(() -> log.stream().anyMatch(l -> l.startsWith("heartbeat") && l.endsWith("owned=[t-1]")));
+        int commit = log.indexOf("commit t-0@42 epoch=3");
+        int release = -1;
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).endsWith("owned=[t-1]")) {
+                release = i;
+                break;
+            }
+        }
+        assertTrue(commit >= 0 && commit < release, "commit first, then release: " + log);
+        assertTrue(callbacks.contains("revoked [t-0]"), callbacks.toString());
+    }
+
+    @Test
+    void aRemovedMemberRejoinsReportingWhatItOwns() throws Exception {
+        assignment = List.of(T0);
+        start(false);
+        pollUntil(() -> partitions.assignment().size() == 1);
+        heartbeatError = ErrorCode.UNKNOWN_MEMBER_ID;
+        pollUntil(() -> log.stream().anyMatch(l -> l.equals("heartbeat epoch=0 owned=[t-0]")));
+    }
+
+    @Test
+    void aFatalErrorEndsMembershipAndReachesPoll() throws Exception {
+        heartbeatError = ErrorCode.INVALID_SESSION_TIMEOUT;
+        start(false);
+        SluiceException e = assertThrows(SluiceException.class, () -> pollUntil(() -> false));
+        assertEquals(ErrorCode.INVALID_SESSION_TIMEOUT, e.code());
+        assertTrue(!client.isSubscribed());
+    }
+}
