@@ -7,7 +7,10 @@ import io.sluice.protocol.metadata.MetadataCommand;
 import io.sluice.protocol.metadata.OffsetCommit;
 import io.sluice.protocol.metadata.PartitionOutcome;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -16,20 +19,31 @@ import java.util.function.LongSupplier;
 /**
  * Coalesces offset commits of every group this node coordinates into CommitOffsetsCommands: while
  * one command is in flight through the quorum, later commits queue and go together in the next (up to
- * {@code maxPerCommand} offsets each). A Raft entry costs milliseconds here, so this turns thousands of
- * commits per second into a few hundred entries at most, and a lone commit pays one entry's latency
- * with no added linger. Thread-safe.
+ * {@code maxPerCommand} offsets each), and a partition committed again while queued travels once, with
+ * its latest offset (apply would keep only the last anyway; every caller hears that outcome). A Raft
+ * entry costs milliseconds here, so this turns thousands of commits per second into a few hundred
+ * entries at most, and a lone commit pays one entry's latency with no added linger. Thread-safe.
  */
 public final class OffsetCommitBatcher {
     private final Function<MetadataCommand, CompletableFuture<CommandResult>> submit;
     private final LongSupplier wallClock;
     private final int maxPerCommand;
-    private final List<Pending> pending = new ArrayList<>();
+    private final Map<Key, Pending> pending = new LinkedHashMap<>();
     private boolean inFlight;
     private long commandsSent;
 
-    /** A commit waiting for its command's outcome. */
-    private record Pending(OffsetCommit commit, CompletableFuture<PartitionOutcome> outcome) {
+    /** What one queued commit replaces: the same group and partition. */
+    private record Key(String group, String topic, int partition) {
+    }
+
+    /** The latest queued commit of a partition and everyone waiting for its outcome. */
+    private static final class Pending {
+        OffsetCommit commit;
+        final List<CompletableFuture<PartitionOutcome>> waiters = new ArrayList<>(1);
+
+        Pending(OffsetCommit commit) {
+            this.commit = commit;
+        }
     }
 
     public OffsetCommitBatcher(Function<MetadataCommand, CompletableFuture<CommandResult>> submit,
@@ -49,7 +63,10 @@ public final class OffsetCommitBatcher {
         synchronized (this) {
             for (OffsetCommit c : commits) {
                 CompletableFuture<PartitionOutcome> f = new CompletableFuture<>();
-                pending.add(new Pending(c, f));
+                Pending p = pending.computeIfAbsent(new Key(c.getGroup(), c.getTopic(), c.getPartition()),
+                        k -> new Pending(c));
+                p.commit = c;
+                p.waiters.add(f);
                 futures.add(f);
             }
             if (!inFlight) {
@@ -70,11 +87,14 @@ public final class OffsetCommitBatcher {
             return;
         }
         inFlight = true;
-        int n = Math.min(maxPerCommand, pending.size());
-        List<Pending> batch = new ArrayList<>(pending.subList(0, n));
-        pending.subList(0, n).clear();
+        List<Pending> batch = new ArrayList<>();
+        Iterator<Pending> it = pending.values().iterator();
+        while (it.hasNext() && batch.size() < maxPerCommand) {
+            batch.add(it.next());
+            it.remove();
+        }
         CommitOffsetsCommand.Builder command = CommitOffsetsCommand.newBuilder();
-        batch.forEach(p -> command.addOffsets(p.commit()));
+        batch.forEach(p -> command.addOffsets(p.commit));
         commandsSent++;
         MetadataCommand full = MetadataCommand.newBuilder().setRequestId(UUID.randomUUID().toString())
                 .setTimestampMs(wallClock.getAsLong()).setCommitOffsets(command).build();
@@ -95,8 +115,8 @@ public final class OffsetCommitBatcher {
     private static void complete(List<Pending> batch, CommandResult result, Throwable error) {
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
-            PartitionOutcome.Builder outcome = PartitionOutcome.newBuilder().setGroup(p.commit().getGroup())
-                    .setTopic(p.commit().getTopic()).setPartition(p.commit().getPartition());
+            PartitionOutcome.Builder outcome = PartitionOutcome.newBuilder().setGroup(p.commit.getGroup())
+                    .setTopic(p.commit.getTopic()).setPartition(p.commit.getPartition());
             if (error != null) {
                 outcome.setError(ErrorCode.REQUEST_TIMED_OUT).setErrorMessage("the offset could not be written to "
                         + "the metadata quorum (" + error.getMessage() + "); retry the commit");
@@ -106,7 +126,8 @@ public final class OffsetCommitBatcher {
                 PartitionOutcome applied = result.partitions().get(i);
                 outcome.setError(applied.getError()).setErrorMessage(applied.getErrorMessage());
             }
-            p.outcome().complete(outcome.build());
+            PartitionOutcome done = outcome.build();
+            p.waiters.forEach(w -> w.complete(done));
         }
     }
 }

@@ -65,6 +65,19 @@ class OffsetCommitBatcherTest {
     }
 
     @Test
+    void aPartitionCommittedAgainWhileQueuedTravelsOnceWithItsLatestOffset() {
+        batcher.commit(List.of(commit("a", 0, 1)));
+        List<CompletableFuture<PartitionOutcome>> older = batcher.commit(List.of(commit("a", 1, 10)));
+        List<CompletableFuture<PartitionOutcome>> newer = batcher.commit(List.of(commit("a", 1, 20), commit("b", 1, 5)));
+        replies.get(0).complete(applied(sent.get(0)));
+        List<OffsetCommit> second = sent.get(1).getCommitOffsets().getOffsetsList();
+        assertEquals(List.of(commit("a", 1, 20), commit("b", 1, 5)), second);
+        replies.get(1).complete(applied(sent.get(1)));
+        assertEquals(ErrorCode.NONE, older.get(0).join().getError(), "the superseded caller hears the outcome too");
+        assertEquals(ErrorCode.NONE, newer.get(0).join().getError());
+    }
+
+    @Test
     void aCommandCarriesAtMostTheConfiguredNumberOfOffsets() {
         batcher.commit(List.of(commit("a", 0, 1)));
         batcher.commit(List.of(commit("a", 1, 1), commit("a", 2, 1), commit("a", 3, 1), commit("a", 4, 1)));
