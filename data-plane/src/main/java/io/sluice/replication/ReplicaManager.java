@@ -160,6 +160,13 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
                 remove(tp);
             }
         }
+        // Logs on disk that no topic assigns here (deleted while this node was down): gone too.
+        for (PartitionLog stray : logs.allLogs()) {
+            if (!assigned.contains(stray.topicPartition())) {
+                logs.deleteLog(stray.topicPartition());
+                log.info("{}: deleted a local log no topic assigns to this broker", stray.topicPartition());
+            }
+        }
     }
 
     private Partition ensurePartition(TopicPartition tp, String topicId, Map<String, String> topicConfig)
@@ -175,7 +182,14 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
             }
             return existing;
         }
+        Optional<PartitionLog> onDisk = logs.getLog(tp);
+        if (onDisk.isPresent() && !PartitionMetadataFile.matches(onDisk.get().dir(), topicId)) {
+            // A log of an earlier topic of the same name: its offsets and epochs mean nothing now.
+            log.info("{}: the local log belongs to an earlier topic of this name; deleting it", tp);
+            logs.deleteLog(tp);
+        }
         PartitionLog partitionLog = logs.getOrCreateLog(tp, defaults.logConfig(topicConfig));
+        PartitionMetadataFile.write(partitionLog.dir(), topicId);
         Partition partition = new Partition(tp, brokerId, partitionLog, clock, this);
         partitions.put(tp, partition);
         topicIds.put(tp, topicId);

@@ -213,6 +213,42 @@ class ReplicationIT {
     }
 
     @Test
+    void aTopicCreatedAgainUnderTheSameNameStartsEmptyOnEveryReplica() throws Exception {
+        try (TestCluster cluster = TestCluster.start(3); TestWire wire = new TestWire()) {
+            String topic = "reborn";
+            List<String> old = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                old.add("old" + i);
+            }
+            // Deleted and at once created again while every node is up.
+            wire.createTopic(cluster.address(1), topic, 1, 3, Map.of());
+            int leader = awaitLeader(cluster, topic, -1);
+            assertEquals(ErrorCode.NONE, wire.produce(cluster.address(leader), topic, 0, -1, old).getError());
+            awaitReplicasEqual(cluster, topic, Duration.ofSeconds(20));
+            assertEquals(ErrorCode.NONE, wire.deleteTopic(cluster.address(1), topic).getError());
+            assertEquals(ErrorCode.NONE, wire.createTopic(cluster.address(1), topic, 1, 3, Map.of()).getError());
+            leader = awaitLeader(cluster, topic, -1);
+            assertEquals(ErrorCode.NONE, wire.produce(cluster.address(leader), topic, 0, -1, List.of("new0")).getError());
+            awaitReplicasEqual(cluster, topic, Duration.ofSeconds(30));
+            for (Node n : cluster.runningNodes()) {
+                var log = n.replicas().partition(new TopicPartition(topic, 0)).orElseThrow().log();
+                assertEquals(List.of("new0"), TestWire.values(log), "node " + n.nodeId());
+            }
+
+            // Deleted while a replica's node is down: that node drops the stray log when it is back.
+            int absent = leader % 3 + 1;
+            cluster.stopNode(absent);
+            int up = absent % 3 + 1;
+            assertEquals(ErrorCode.NONE, wire.deleteTopic(cluster.address(up), topic).getError());
+            cluster.startNode(absent);
+            cluster.awaitReady(Duration.ofSeconds(60));
+            TestCluster.await(Duration.ofSeconds(30), "the stray log gone from node " + absent,
+                    () -> cluster.node(absent).replicas().partition(new TopicPartition(topic, 0)).isEmpty()
+                            && !java.nio.file.Files.exists(cluster.node(absent).config().logsDir().resolve(topic + "-0")));
+        }
+    }
+
+    @Test
     void refusesAcksAllWhenTheIsrIsBelowMinimum() throws Exception {
         try (TestCluster cluster = TestCluster.start(3); TestWire wire = new TestWire()) {
             String topic = "guarded";

@@ -11,6 +11,8 @@ import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.rpc.CreatableTopic;
 import io.sluice.protocol.rpc.CreateTopicsRequest;
 import io.sluice.protocol.rpc.CreateTopicsResponse;
+import io.sluice.protocol.rpc.DeleteTopicsRequest;
+import io.sluice.protocol.rpc.DeleteTopicsResponse;
 import io.sluice.protocol.rpc.FetchPartition;
 import io.sluice.protocol.rpc.FetchPartitionResponse;
 import io.sluice.protocol.rpc.FetchRequest;
@@ -46,6 +48,12 @@ public final class TestWire implements AutoCloseable {
         CreateTopicsResponse response = client.call(node, ApiKey.CREATE_TOPICS, request, CreateTopicsResponse.parser(),
                 10_000).get(15, TimeUnit.SECONDS);
         return response.getTopics(0);
+    }
+
+    public TopicResult deleteTopic(InetSocketAddress node, String name) throws Exception {
+        DeleteTopicsRequest request = DeleteTopicsRequest.newBuilder().addNames(name).build();
+        return client.call(node, ApiKey.DELETE_TOPICS, request, DeleteTopicsResponse.parser(), 10_000)
+                .get(15, TimeUnit.SECONDS).getTopics(0);
     }
 
     /** Produces one batch of the given values; the answer for the partition. */

@@ -97,23 +97,35 @@ public final class WireConnection implements AutoCloseable {
                 .setClientId(clientId)
                 .build();
         CompletableFuture<ResponseFrame> future = new CompletableFuture<>();
+        ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> expire(correlationId, api, timeoutMs),
+                timeoutMs, TimeUnit.MILLISECONDS);
+        pending.put(correlationId, new Pending(future, timeout));
+        // Checked after registering, so a close racing this send fails it at once (closeFuture's
+        // failAll runs after the close), not after its whole timeout.
         if (!channel.isActive()) {
             if (raw != null) {
                 raw.release();
             }
-            future.completeExceptionally(closedError());
+            complete(correlationId, null, closedError());
             return future;
         }
-        ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> expire(correlationId, api, timeoutMs),
-                timeoutMs, TimeUnit.MILLISECONDS);
-        pending.put(correlationId, new Pending(future, timeout));
-        int rawBytes = raw == null ? 0 : raw.readableBytes();
-        ByteBuf head = Frames.encodeHead(channel.alloc(), header, body, rawBytes);
-        Object message = head;
-        if (raw != null) {
-            CompositeByteBuf composite = channel.alloc().compositeDirectBuffer(2);
-            composite.addComponents(true, head, raw);
-            message = composite;
+        Object message;
+        try {
+            int rawBytes = raw == null ? 0 : raw.readableBytes();
+            ByteBuf head = Frames.encodeHead(channel.alloc(), header, body, rawBytes);
+            message = head;
+            if (raw != null) {
+                CompositeByteBuf composite = channel.alloc().compositeDirectBuffer(2);
+                composite.addComponents(true, head, raw);
+                message = composite;
+            }
+        } catch (RuntimeException e) {
+            if (raw != null) {
+                raw.release();
+            }
+            complete(correlationId, null, new SluiceException(ErrorCode.INVALID_REQUEST,
+                    "cannot encode " + api + " request: " + e.getMessage(), e));
+            return future;
         }
         channel.writeAndFlush(message).addListener(f -> {
             if (!f.isSuccess()) {
