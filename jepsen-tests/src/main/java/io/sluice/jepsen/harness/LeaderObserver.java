@@ -11,9 +11,9 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Asks each node in turn, about once a second, who leads each partition of a topic in which epoch,
- * and records the answers as {@code leaders} operations (process -100 - node), for the
- * at-most-one-leader-per-epoch check. Runs on its own daemon thread until {@link #close}.
+ * Asks each node in turn, about once a second, who leads each partition of a topic in which epoch
+ * (and with which ISR, for whoever reads the history after a surprise), and records the answers as
+ * {@code leaders} operations (process -100 - node), for the at-most-one-leader-per-epoch check. Runs on its own daemon thread until {@link #close}.
  */
 public final class LeaderObserver implements AutoCloseable {
     private final Cluster cluster;
@@ -52,7 +52,7 @@ public final class LeaderObserver implements AutoCloseable {
             Map<String, Object> leaders = new TreeMap<>();
             if (d != null) {
                 for (PartitionInfo p : d.partitions()) {
-                    leaders.put(Integer.toString(p.partition()), List.of(p.leader(), p.leaderEpoch()));
+                    leaders.put(Integer.toString(p.partition()), List.of(p.leader(), p.leaderEpoch(), p.isr()));
                 }
             }
             history.complete(invoke, Op.Type.OK, leaders, null, null);

@@ -11,7 +11,7 @@ import java.util.Map;
  * carries {@code offset}); {@code poll} on ok a map key -> list of {@code [offset, value]}; {@code
  * assign} a list of keys (with {@code group} when a group assigned them); {@code commit} and {@code
  * committed} a map key -> offset (with {@code group}); {@code leaders} a map key -> {@code [leader,
- * epoch]} as one node saw it; the metadata workload's {@code create}, {@code alter} (an integer) and
+ * epoch, isr]} as one node saw it; the metadata workload's {@code create}, {@code alter} (an integer) and
  * {@code delete} use the topic as key, its final {@code describe} a map topic -> value (-1 for none).
  *
  * @param index position in the history, 0-based
