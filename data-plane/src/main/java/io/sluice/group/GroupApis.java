@@ -35,6 +35,7 @@ import io.sluice.protocol.rpc.OffsetFetchResponse;
 import io.sluice.protocol.rpc.PartitionResult;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
+import io.sluice.server.NodeClient;
 import io.sluice.server.RequestContext;
 import io.sluice.server.RequestHandler;
 import io.sluice.server.Response;
@@ -54,16 +55,20 @@ import java.util.concurrent.TimeUnit;
  * quorum has applied them. Thread-safe.
  */
 public final class GroupApis {
+    private static final int LAG_TIMEOUT_MS = 5_000;
     private final MetadataNode metadata;
     private final GroupCoordinator coordinator;
     private final OffsetCommitBatcher commits;
+    private final GroupLag lag;
 
     /**
      * Starts the coordinator's timeout checks on {@code timer}: the node's event loops, so the checks stop
      * when the node shuts them down.
      */
-    public GroupApis(int nodeId, MetadataNode metadata, GroupConfig config, ScheduledExecutorService timer) {
+    public GroupApis(int nodeId, MetadataNode metadata, NodeClient client, GroupConfig config,
+                     ScheduledExecutorService timer) {
         this.metadata = metadata;
+        this.lag = new GroupLag(client, LAG_TIMEOUT_MS);
         this.coordinator = new GroupCoordinator(nodeId, metadata::image, config, () -> System.nanoTime() / 1_000_000);
         this.commits = new OffsetCommitBatcher(metadata::submit, System::currentTimeMillis, config.maxOffsetsPerCommand());
         timer.scheduleWithFixedDelay(coordinator::expire, config.expiryCheckIntervalMs(),
@@ -211,16 +216,22 @@ public final class GroupApis {
 
     private CompletableFuture<Response> describeGroups(RequestContext ctx, RequestFrame frame) throws Exception {
         DescribeGroupsRequest r = parse(frame, DescribeGroupsRequest.parser());
-        DescribeGroupsResponse.Builder response = DescribeGroupsResponse.newBuilder();
+        MetadataImage image = metadata.image();
+        List<CompletableFuture<DescribedGroup>> groups = new ArrayList<>();
         for (String groupId : r.getGroupIdsList()) {
             try {
-                response.addGroups(WireGroups.describe(coordinator.describe(groupId)).setCoordinatorId(nodeId()));
+                DescribedGroup.Builder described = WireGroups.describe(coordinator.describe(groupId))
+                        .setCoordinatorId(nodeId());
+                groups.add(lag.total(image, image.groupOffsets().offsets(groupId))
+                        .thenApply(total -> described.setLag(total).build()));
             } catch (SluiceException e) {
-                response.addGroups(DescribedGroup.newBuilder().setGroupId(groupId).setError(e.code())
-                        .setErrorMessage(e.getMessage()).setState(GroupState.DEAD.label()));
+                groups.add(CompletableFuture.completedFuture(DescribedGroup.newBuilder().setGroupId(groupId)
+                        .setError(e.code()).setErrorMessage(e.getMessage()).setState(GroupState.DEAD.label()).build()));
             }
         }
-        return done(response.build());
+        return CompletableFuture.allOf(groups.toArray(new CompletableFuture<?>[0])).thenApply(v -> Response.of(
+                DescribeGroupsResponse.newBuilder().addAllGroups(groups.stream().map(CompletableFuture::join).toList())
+                        .build()));
     }
 
     private CompletableFuture<Response> deleteGroups(RequestContext ctx, RequestFrame frame) throws Exception {

@@ -97,6 +97,8 @@ public final class GroupCoordinator {
      * so no partition is read by two members (see GroupConfig).
      */
     private long takeOverHoldUntil(String groupId, long now) {
+        // Also checked here, not only by the timer: the first rejoin can arrive before the next tick.
+        observeLiveBrokers(images.get(), now);
         boolean known = !images.get().groupOffsets().offsets(groupId).isEmpty();
         long holdUntil = liveBrokersChangedMs + config.initialRebalanceDelayMs();
         return known && now < holdUntil ? holdUntil : 0;
@@ -159,11 +161,7 @@ public final class GroupCoordinator {
     public void expire() {
         long now = clock.getAsLong();
         MetadataImage image = images.get();
-        List<Integer> live = image.cluster().eligibleBrokerIds();
-        if (!live.equals(liveBrokers)) {
-            liveBrokers = live;
-            liveBrokersChangedMs = now;
-        }
+        observeLiveBrokers(image, now);
         for (String groupId : List.copyOf(groups.keySet())) {
             OptionalInt coordinator = CoordinatorLocator.coordinatorFor(groupId, image.cluster());
             boolean ours = coordinator.isPresent() && coordinator.getAsInt() == nodeId;
@@ -176,6 +174,14 @@ public final class GroupCoordinator {
                 group.expire(now).forEach(line -> log.info("Removed {}", line));
                 return group.hasMembers() ? group : null;
             });
+        }
+    }
+
+    private synchronized void observeLiveBrokers(MetadataImage image, long now) {
+        List<Integer> live = image.cluster().eligibleBrokerIds();
+        if (!live.equals(liveBrokers)) {
+            liveBrokers = live;
+            liveBrokersChangedMs = now;
         }
     }
 

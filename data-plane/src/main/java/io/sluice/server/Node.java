@@ -83,7 +83,7 @@ public final class Node implements AutoCloseable {
             new ControllerApis(metadata).register(handlers);
             new ClusterApis(metadata, client).register(handlers);
             new AdminApis(metadata, config.defaults(), config.nodeId()).register(handlers);
-            new GroupApis(config.nodeId(), metadata, GroupConfig.defaults(), workers).register(handlers);
+            new GroupApis(config.nodeId(), metadata, client, GroupConfig.defaults(), workers).register(handlers);
             ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
                     ReplicationConfig.defaults().fetchBackoffMs());

@@ -143,6 +143,7 @@ class GroupApisIT {
             DescribedGroup described = call(at, ApiKey.DESCRIBE_GROUPS, DescribeGroupsRequest.newBuilder()
                     .addGroupIds("g1").build(), DescribeGroupsResponse.parser()).getGroups(0);
             assertEquals("Stable", described.getState());
+            assertEquals(0, described.getLag(), "nothing produced, so nothing to catch up on");
             assertEquals("group-it", described.getMembers(0).getClientId());
 
             // The member leaves: the group is empty, its offsets can be reset, then it can be deleted.

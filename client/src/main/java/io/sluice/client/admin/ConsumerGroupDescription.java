@@ -11,9 +11,11 @@ import java.util.List;
  * @param assignor      the server-side assignor in use, empty for a group without members
  * @param coordinatorId the broker that coordinates the group
  * @param members       its members, by member id
+ * @param lag           over its committed partitions, high watermark minus committed offset, as the
+ *                      coordinator computed it; -1 when unknown (a partition without a reachable leader)
  */
 public record ConsumerGroupDescription(String groupId, String state, int groupEpoch, String assignor, int coordinatorId,
-                                       List<MemberDescription> members) {
+                                       List<MemberDescription> members, long lag) {
     public ConsumerGroupDescription {
         members = List.copyOf(members);
     }

@@ -99,7 +99,7 @@ final class GroupOps {
                         m.getMemberEpoch(), partitions(m.getAssignmentList()), partitions(m.getTargetAssignmentList())));
             }
             out.put(groupId, new ConsumerGroupDescription(groupId, g.getState(), g.getGroupEpoch(), g.getAssignor(),
-                    g.getCoordinatorId(), members));
+                    g.getCoordinatorId(), members, g.getLag()));
         }
         return out;
     }
