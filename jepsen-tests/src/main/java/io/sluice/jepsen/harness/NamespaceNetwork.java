@@ -143,7 +143,11 @@ public final class NamespaceNetwork implements Network {
         removeLeftovers();
     }
 
-    /** Kills whatever still runs in our namespaces, then deletes them and the bridge. */
+    /**
+     * Kills whatever still runs in our namespaces, deletes them, the bridge and any veth left in the
+     * host namespace, and waits (at most 15 s) until the kernel has really removed the links: a deleted
+     * namespace is destroyed asynchronously, and a run started right after would find its names taken.
+     */
     static void removeLeftovers() {
         for (String ns : Shell.run("ip", "netns", "list").output().lines().map(l -> l.split("\\s+")[0]).toList()) {
             if (!ns.startsWith(PREFIX)) {
@@ -156,8 +160,22 @@ public final class NamespaceNetwork implements Network {
             }
             Shell.run("ip", "netns", "del", ns);
         }
-        if (Shell.run("ip", "link", "show", BRIDGE).ok()) {
-            Shell.run("ip", "link", "del", BRIDGE);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        List<String> links = hostLinks();
+        while (!links.isEmpty() && System.nanoTime() < deadline) {
+            links.forEach(link -> Shell.run("ip", "link", "del", link));
+            Cluster.sleep(200);
+            links = hostLinks();
         }
+        if (!links.isEmpty()) {
+            LOG.warn("could not remove the links {} of an earlier run", links);
+        }
+    }
+
+    /** Our bridge and veths still present in the host namespace. */
+    private static List<String> hostLinks() {
+        return Shell.run("ip", "-o", "link", "show").output().lines()
+                .map(l -> l.split(":\\s+")).filter(parts -> parts.length > 1)
+                .map(parts -> parts[1].split("@")[0]).filter(name -> name.startsWith(PREFIX)).toList();
     }
 }
