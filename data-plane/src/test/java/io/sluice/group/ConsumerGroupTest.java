@@ -312,6 +312,48 @@ class ConsumerGroupTest {
     }
 
     @Test
+    void rejoiningWithAKnownMemberIdStartsOverKeepingWhatItReports() {
+        Client a = joined();
+        int groupEpoch = group.groupEpoch();
+        a.epoch = Heartbeat.JOIN_EPOCH; // e.g. enforceRebalance, or the member lost its epoch
+        a.beatAndApply();
+        assertEquals(1, group.memberCount());
+        assertTrue(group.groupEpoch() > groupEpoch, "a new target is computed");
+        assertEquals(6, a.owned.size(), "sticky: it keeps everything it reported");
+    }
+
+    @Test
+    void aPartitionBackInTheTargetBeforeItWasReleasedIsSimplyKept() {
+        Client a = joined();
+        Client b = new Client();
+        b.beat(); // b joins: a must give up three partitions
+        a.beat();
+        assertEquals(3, a.last.assignment().size());
+        b.epoch = Heartbeat.LEAVE_EPOCH;
+        b.beat(); // b leaves before a released anything
+        a.beat(); // a still reports all six
+        assertEquals(6, a.last.assignment().size());
+        assertEquals(GroupState.STABLE, group.state());
+    }
+
+    @Test
+    void stateFollowsReconciliation() {
+        assertEquals(GroupState.EMPTY, group.state());
+        Client a = joined();
+        assertEquals(GroupState.STABLE, group.state());
+        Client b = joined();
+        assertEquals(GroupState.RECONCILING, group.state(), "b waits for a's partitions");
+        a.beatAndApply(); // told to revoke; drops them
+        assertEquals(GroupState.RECONCILING, group.state(), "not released until a's next heartbeat says so");
+        a.beatAndApply(); // reports the release
+        b.beatAndApply();
+        assertEquals(GroupState.STABLE, group.state());
+        GroupDescription d = group.describe();
+        assertEquals(d.groupEpoch(), d.assignmentEpoch());
+        d.members().forEach(m -> assertEquals(m.target(), m.assignment()));
+    }
+
+    @Test
     void consumerOutsideTheProtocolMayCommitToAnEmptyGroup() {
         assertEquals(Map.of(), group.checkCommit("", -1, Set.of(tp("t", 0))));
     }
