@@ -48,6 +48,12 @@ final class ReplicaFetcher {
     private final Map<TopicPartition, Integer> epochs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> awaitingDurable = new ConcurrentHashMap<>();
     private final java.util.function.BooleanSupplier paused;
+    /**
+     * Armed once a response is fully handled; whoever next sees nothing left to wait for (the handler
+     * itself or a durability callback) takes it and sends the next fetch. Exactly one does: two fetches
+     * from the same offset would have the second answer's batches refused as already appended.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean nextFetchArmed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean inFlight;
     private volatile boolean closed;
 
@@ -88,8 +94,13 @@ final class ReplicaFetcher {
 
     void onDurable(TopicPartition tp, long durableEndOffset) {
         Long target = awaitingDurable.get(tp);
-        if (target != null && durableEndOffset >= target && awaitingDurable.remove(tp, target)
-                && awaitingDurable.isEmpty()) {
+        if (target != null && durableEndOffset >= target && awaitingDurable.remove(tp, target)) {
+            maybeFetchNext();
+        }
+    }
+
+    private void maybeFetchNext() {
+        if (awaitingDurable.isEmpty() && nextFetchArmed.compareAndSet(true, false)) {
             scheduler.execute(this::fetch);
         }
     }
@@ -162,10 +173,10 @@ final class ReplicaFetcher {
         if (backoff) {
             awaitingDurable.clear();
             retryLater();
-        } else if (awaitingDurable.isEmpty()) {
-            scheduler.execute(this::fetch);
+        } else {
+            nextFetchArmed.set(true);
+            maybeFetchNext(); // or onDurable() does, once every appended partition is durable
         }
-        // else: onDurable() fetches again once every appended partition is durable
     }
 
     /** Returns false when the partition needs a pause before the next fetch. */

@@ -124,7 +124,11 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
             return;
         }
         if (latest.getAndSet(image) == null) {
-            stateThread.execute(this::applyLatest);
+            try {
+                stateThread.execute(this::applyLatest);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping: local replicas no longer follow the metadata
+            }
         }
     }
 
