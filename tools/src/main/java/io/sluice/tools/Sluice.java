@@ -38,7 +38,13 @@ public final class Sluice {
         }
         try {
             return command.run(rest.subList(1, rest.size()).toArray(new String[0]));
-        } catch (UsageException | ParameterException e) {
+        } catch (ParameterException e) {
+            System.err.println("Error: " + describe(e) + ". Run ./sluice " + command.name() + " --help for its options.");
+            if (verbose) {
+                e.printStackTrace();
+            }
+            return 2;
+        } catch (UsageException e) {
             System.err.println("Error: " + e.getMessage());
             if (verbose) {
                 e.printStackTrace();
@@ -58,6 +64,18 @@ public final class Sluice {
             }
             return 1;
         }
+    }
+
+    /** jcommander's wording, in terms a user of the tool recognises. */
+    static String describe(ParameterException e) {
+        String m = String.valueOf(e.getMessage());
+        java.util.regex.Matcher unknown = java.util.regex.Pattern
+                .compile("Was passed main parameter '([^']*)' but no main parameter was defined.*").matcher(m);
+        if (unknown.matches()) {
+            String arg = unknown.group(1);
+            return arg.startsWith("-") ? "unknown option " + arg : "unexpected argument '" + arg + "'";
+        }
+        return m;
     }
 
     static Map<String, Command> commands() {
