@@ -54,10 +54,18 @@ public final class RaftMetadataServer implements AutoCloseable {
     private final RaftServer server;
     private final RaftServer.Division division;
     private final RaftClient client;
+    /**
+     * Aimed at this node: used while it leads, so the controller's own commands (fencing a silent
+     * broker) are appended at once instead of first trying whichever leader the shared client last
+     * knew, which after a failover may be the very node that was cut off.
+     */
+    private final RaftClient selfClient;
     private final MetadataStateMachine stateMachine;
 
     private RaftMetadataServer(MetadataNodeConfig config, RaftGroup group, RaftServer server,
-                               RaftClient client, MetadataStateMachine stateMachine) throws IOException {
+                               RaftClient client, RaftClient selfClient, MetadataStateMachine stateMachine)
+            throws IOException {
+        this.selfClient = selfClient;
         this.config = config;
         this.selfId = peerId(config.nodeId());
         this.group = group;
@@ -90,6 +98,7 @@ public final class RaftMetadataServer implements AutoCloseable {
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         RaftClient client = null;
+        RaftClient selfClient = null;
         try {
             server.start();
             long attempts = Math.max(1, config.requestTimeout().toMillis() / RETRY_SLEEP_MS);
@@ -99,10 +108,18 @@ public final class RaftMetadataServer implements AutoCloseable {
                     .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                             (int) attempts, RaftSettings.millis(RETRY_SLEEP_MS)))
                     .build();
+            selfClient = RaftClient.newBuilder()
+                    .setRaftGroup(group)
+                    .setLeaderId(peerId(config.nodeId()))
+                    .setProperties(RaftSettings.client(config))
+                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                            (int) attempts, RaftSettings.millis(RETRY_SLEEP_MS)))
+                    .build();
             LOG.info("Metadata node {} started on {} ({} the Raft log), voters {}", config.nodeId(),
                     config.raftAddress(), existing ? "recovered" : "formatted", config.voters());
-            return new RaftMetadataServer(config, group, server, client, stateMachine);
+            return new RaftMetadataServer(config, group, server, client, selfClient, stateMachine);
         } catch (IOException | RuntimeException e) {
+            closeQuietly(selfClient);
             closeQuietly(client);
             closeQuietly(server);
             throw e;
@@ -126,7 +143,8 @@ public final class RaftMetadataServer implements AutoCloseable {
 
     /** Appends a command (serialized) through the leader; completes with the serialized result. */
     public CompletableFuture<byte[]> submit(byte[] command) {
-        return client.async().send(Message.valueOf(ByteString.copyFrom(command)))
+        RaftClient via = isLeader() ? selfClient : client;
+        return via.async().send(Message.valueOf(ByteString.copyFrom(command)))
                 .thenApply(RaftMetadataServer::content)
                 .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -221,6 +239,7 @@ public final class RaftMetadataServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closeQuietly(selfClient);
         closeQuietly(client);
         closeQuietly(server);
         LOG.info("Metadata node {} stopped", config.nodeId());
