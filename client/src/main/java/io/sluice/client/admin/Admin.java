@@ -51,6 +51,7 @@ public final class Admin implements AutoCloseable {
     private final long retryBackoffMs;
     private final ExecutorService executor;
     private final OffsetLookup offsets;
+    private final GroupOps groups;
 
     /** Creates an admin client; unknown or invalid properties are refused. */
     public static Admin create(Map<String, ?> props) {
@@ -67,6 +68,7 @@ public final class Admin implements AutoCloseable {
         this.apiTimeoutMs = config.getInt(AdminConfig.DEFAULT_API_TIMEOUT_MS);
         this.retryBackoffMs = config.getLong(AdminConfig.RETRY_BACKOFF_MS);
         this.offsets = new OffsetLookup(metadata, network, time, requestTimeoutMs, retryBackoffMs);
+        this.groups = new GroupOps(metadata, network, time, requestTimeoutMs, apiTimeoutMs, retryBackoffMs);
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sluice-admin");
             t.setDaemon(true);
@@ -142,6 +144,39 @@ public final class Admin implements AutoCloseable {
      */
     public CompletableFuture<Map<TopicPartition, ErrorCode>> electLeaders(Collection<TopicPartition> partitions) {
         return async(() -> ClusterOps.electLeaders(this, partitions));
+    }
+
+    /** Every consumer group of the cluster (each broker lists the groups it coordinates), by id. */
+    public CompletableFuture<Map<String, ConsumerGroupListing>> listConsumerGroups() {
+        return async(groups::list);
+    }
+
+    /** Describes groups at their coordinators; an unknown group fails with GROUP_ID_NOT_FOUND. */
+    public CompletableFuture<Map<String, ConsumerGroupDescription>> describeConsumerGroups(Collection<String> groupIds) {
+        return async(() -> groups.describe(groupIds));
+    }
+
+    /** Deletes groups and their committed offsets; NON_EMPTY_GROUP while a group has members. */
+    public CompletableFuture<Void> deleteConsumerGroups(Collection<String> groupIds) {
+        return async(() -> {
+            groups.delete(groupIds);
+            return null;
+        });
+    }
+
+    /** The committed offsets of a group; empty when it has none. */
+    public CompletableFuture<Map<TopicPartition, io.sluice.client.consumer.OffsetAndMetadata>> listConsumerGroupOffsets(
+            String groupId) {
+        return async(() -> groups.offsets(groupId));
+    }
+
+    /** Sets committed offsets of a group without active members; NON_EMPTY_GROUP otherwise. */
+    public CompletableFuture<Void> alterConsumerGroupOffsets(String groupId,
+            Map<TopicPartition, io.sluice.client.consumer.OffsetAndMetadata> offsets) {
+        return async(() -> {
+            groups.alterOffsets(groupId, offsets);
+            return null;
+        });
     }
 
     @Override

@@ -12,6 +12,10 @@ import io.sluice.client.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.client.admin.OffsetSpec;
+import io.sluice.client.consumer.internals.ConsumerGroupClient;
+import io.sluice.client.consumer.internals.GroupSettings;
+import io.sluice.client.consumer.internals.PartitionsView;
+import java.util.regex.Pattern;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,9 +25,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads records from assigned partitions, shaped like Kafka's {@code KafkaConsumer} without consumer
- * groups (which Sluice does not offer yet, so there is no {@code subscribe}): {@link #assign} the
- * partitions, optionally {@link #seek}, then {@link #poll} in a loop. A partition without a position
+ * Reads records from assigned partitions, shaped like Kafka's {@code KafkaConsumer} . Either
+ * {@link #subscribe} as a member of the consumer group {@code group.id} (the group's coordinator assigns
+ * partitions; positions start at the committed offsets; see docs/groups.md), or {@link #assign} the
+ * partitions yourself; optionally {@link #seek}, then {@link #poll} in a loop. A partition without a position
  * starts where {@code auto.offset.reset} says (earliest, latest, or none: fail until the application
  * seeks). While the application processes one poll's records, the next fetches are already in flight.
  *
@@ -55,6 +60,8 @@ public final class Consumer<K, V> implements AutoCloseable {
     private final long apiTimeoutMs;
     private final long retryBackoffMs;
     private boolean closed;
+    /** Group membership and commits; null without {@code group.id}. */
+    private final ConsumerGroupClient group;
 
     /** A consumer of byte-array keys and values. */
     public static Consumer<byte[], byte[]> ofBytes(Map<String, ?> props) {
@@ -79,11 +86,16 @@ public final class Consumer<K, V> implements AutoCloseable {
         this.retryBackoffMs = config.getLong(ConsumerConfig.RETRY_BACKOFF_MS);
         this.offsets = new OffsetLookup(metadata, this.network, time, config.getInt(ConsumerConfig.REQUEST_TIMEOUT_MS),
                 retryBackoffMs);
+        this.group = config.getString(ConsumerConfig.GROUP_ID).isEmpty() ? null : new ConsumerGroupClient(
+                groupSettings(config), metadata, this.network, time, new View(), config.clientId("consumer"));
     }
 
     /** Reads exactly these partitions from now on; partitions kept from the previous assignment keep their position. */
     public void assign(Collection<TopicPartition> partitions) {
         ensureOpen();
+        if (group != null && group.isSubscribed()) {
+            throw new IllegalStateException("this consumer is subscribed; call unsubscribe() before assign()");
+        }
         subscriptions.assign(partitions);
         metadata.addTopics(partitions.stream().map(TopicPartition::topic).distinct().toList());
     }
@@ -99,12 +111,16 @@ public final class Consumer<K, V> implements AutoCloseable {
      */
     public ConsumerRecords<K, V> poll(Duration timeout) {
         ensureOpen();
-        if (subscriptions.assignment().isEmpty()) {
-            throw new IllegalStateException("no partitions are assigned; call assign() first");
+        boolean subscribed = group != null && group.isSubscribed();
+        if (subscriptions.assignment().isEmpty() && !subscribed) {
+            throw new IllegalStateException("no partitions are assigned; call assign() or subscribe() first");
         }
         long deadline = time.monotonicMs() + timeout.toMillis();
         do {
             metadata.maybeUpdate();
+            if (subscribed) {
+                group.poll(apiTimeoutMs); // applies a new assignment, positions from committed offsets, auto-commit
+            }
             // Partitions whose position could not be resolved in time are simply not fetched yet.
             updatePositionsWithin(Math.max(1, deadline - time.monotonicMs()));
             Map<TopicPartition, List<ConsumerRecord<K, V>>> records = fetcher.collect();
@@ -177,14 +193,159 @@ public final class Consumer<K, V> implements AutoCloseable {
                 "the partitions of topic '" + topic + "'").partitionsFor(topic);
     }
 
+    /** Joins the group ({@code group.id}) and reads the partitions it assigns of these topics. */
+    public void subscribe(Collection<String> topics) {
+        subscribe(topics, ConsumerRebalanceListener.NONE);
+    }
+
+    /**
+     * Joins the group and reads the partitions it assigns of these topics; {@code listener} hears of
+     * partitions revoked and assigned, from inside {@link #poll}.
+     */
+    public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+        ConsumerGroupClient g = requireGroup("subscribe");
+        if (topics.stream().anyMatch(t -> t == null || t.isBlank())) {
+            throw new IllegalArgumentException("topic names must not be empty: " + topics);
+        }
+        checkNotAssigned();
+        g.subscribe(topics, listener);
+    }
+
+    /** Joins the group and reads the partitions it assigns of every topic whose name matches. */
+    public void subscribe(Pattern pattern) {
+        subscribe(pattern, ConsumerRebalanceListener.NONE);
+    }
+
+    public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
+        ConsumerGroupClient g = requireGroup("subscribe");
+        checkNotAssigned();
+        g.subscribe(pattern, listener);
+    }
+
+    /** Leaves the group (committing first with auto-commit) or drops the manual assignment. */
+    public void unsubscribe() {
+        ensureOpen();
+        if (group != null && group.isSubscribed()) {
+            group.unsubscribe(apiTimeoutMs);
+        }
+        subscriptions.assign(List.of());
+    }
+
+    /** Commits the position of every owned partition and waits ({@code default.api.timeout.ms} at most). */
+    public void commitSync() {
+        requireGroup("commitSync").commitSync(null, apiTimeoutMs);
+    }
+
+    public void commitSync(Duration timeout) {
+        requireGroup("commitSync").commitSync(null, timeout.toMillis());
+    }
+
+    /** Commits these offsets (each the next record to read) and waits. */
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        requireGroup("commitSync").commitSync(Map.copyOf(offsets), apiTimeoutMs);
+    }
+
+    /** Commits the position of every owned partition without waiting. */
+    public void commitAsync() {
+        commitAsync(null, null);
+    }
+
+    public void commitAsync(OffsetCommitCallback callback) {
+        commitAsync(null, callback);
+    }
+
+    /** Commits these offsets (all owned positions when null); {@code callback} runs in a later poll. */
+    public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+        requireGroup("commitAsync").commitAsync(offsets, callback);
+    }
+
+    /** The group's committed offsets of these partitions; partitions without one are absent. */
+    public Map<TopicPartition, OffsetAndMetadata> committed(java.util.Set<TopicPartition> partitions) {
+        return committed(partitions, Duration.ofMillis(apiTimeoutMs));
+    }
+
+    public Map<TopicPartition, OffsetAndMetadata> committed(java.util.Set<TopicPartition> partitions, Duration timeout) {
+        return requireGroup("committed").committed(partitions, timeout.toMillis());
+    }
+
+    /**
+     * Asks the coordinator to compute the group's assignment again now. The assignors are sticky, so
+     * only what balance requires moves.
+     */
+    public void enforceRebalance() {
+        requireGroup("enforceRebalance").enforceRebalance();
+    }
+
+    /** Who this consumer is in its group (member id, epoch), e.g. for logging. */
+    public ConsumerGroupMetadata groupMetadata() {
+        return requireGroup("groupMetadata").groupMetadata();
+    }
+
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        fetcher.close();
-        network.close();
+        try {
+            if (group != null) {
+                group.close(); // final auto-commit, then leave so the partitions move at once
+            }
+        } finally {
+            fetcher.close();
+            network.close();
+        }
+    }
+
+    private ConsumerGroupClient requireGroup(String operation) {
+        ensureOpen();
+        if (group == null) {
+            throw new SluiceException(ErrorCode.INVALID_GROUP_ID, operation + " needs a consumer group: set group.id");
+        }
+        return group;
+    }
+
+    private void checkNotAssigned() {
+        if (!group.isSubscribed() && !subscriptions.assignment().isEmpty()) {
+            throw new IllegalStateException("partitions were assigned with assign(); call unsubscribe() before subscribe()");
+        }
+    }
+
+    private static GroupSettings groupSettings(ConsumerConfig config) {
+        return new GroupSettings(config.getString(ConsumerConfig.GROUP_ID), config.getString(ConsumerConfig.GROUP_INSTANCE_ID),
+                config.getInt(ConsumerConfig.SESSION_TIMEOUT_MS), config.getInt(ConsumerConfig.HEARTBEAT_INTERVAL_MS),
+                config.getInt(ConsumerConfig.MAX_POLL_INTERVAL_MS), config.assignor(),
+                config.getBoolean(ConsumerConfig.ENABLE_AUTO_COMMIT), config.getInt(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS),
+                config.getInt(ConsumerConfig.REQUEST_TIMEOUT_MS), config.getLong(ConsumerConfig.RETRY_BACKOFF_MS));
+    }
+
+    /** The consumer's partition state as group membership sees it. */
+    private final class View implements PartitionsView {
+        @Override
+        public java.util.Set<TopicPartition> assignment() {
+            return subscriptions.assignment();
+        }
+
+        @Override
+        public void assign(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : List.copyOf(subscriptions.assignment())) {
+                if (!partitions.contains(tp)) {
+                    fetcher.clearBuffered(tp);
+                }
+            }
+            subscriptions.assign(partitions);
+            metadata.addTopics(partitions.stream().map(TopicPartition::topic).distinct().toList());
+        }
+
+        @Override
+        public Long position(TopicPartition tp) {
+            return subscriptions.position(tp);
+        }
+
+        @Override
+        public void seek(TopicPartition tp, long offset) {
+            subscriptions.seek(tp, offset);
+        }
     }
 
     private Map<TopicPartition, Long> lookup(Collection<TopicPartition> partitions, long timestamp) {

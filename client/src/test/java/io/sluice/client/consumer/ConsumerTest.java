@@ -172,9 +172,21 @@ class ConsumerTest {
     }
 
     @Test
-    void groupIdIsRefusedWithAClearMessage() {
+    void groupOperationsNeedAGroupIdAndCannotBeMixedWithAssign() {
         setUp(Map.of(), 0, 0);
-        SluiceException e = assertThrows(SluiceException.class, () -> new ConsumerConfig(Map.of("group.id", "g")));
-        assertTrue(e.getMessage().contains("consumer groups are not available"), e.getMessage());
+        assertEquals(ErrorCode.INVALID_GROUP_ID, assertThrows(SluiceException.class,
+                () -> consumer.subscribe(List.of("t"))).code());
+        assertEquals(ErrorCode.INVALID_GROUP_ID, assertThrows(SluiceException.class, () -> consumer.commitSync()).code());
+        assertEquals("roundrobin", new ConsumerConfig(Map.of("group.id", "g", "partition.assignment.strategy",
+                "org.apache.kafka.clients.consumer.CooperativeStickyAssignor")).assignor());
+        assertEquals("range", new ConsumerConfig(Map.of("partition.assignment.strategy", "roundrobin",
+                "group.remote.assignor", "range")).assignor());
+        assertThrows(io.sluice.client.ConfigException.class,
+                () -> new ConsumerConfig(Map.of("partition.assignment.strategy", "fancy")));
+        try (Consumer<String, String> grouped = new Consumer<>(new ConsumerConfig(Map.of("group.id", "g")),
+                Deserializer.STRING, Deserializer.STRING, Time.SYSTEM, network)) {
+            grouped.assign(List.of(p0));
+            assertThrows(IllegalStateException.class, () -> grouped.subscribe(List.of("t")));
+        }
     }
 }

@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ./sluice console-consumer}: prints records of a topic, with the flags and output of Kafka's
- * {@code kafka-console-consumer.sh}. Without consumer groups (not available yet) it reads every
- * partition of the topic, or the one named by {@code --partition}; {@code --group} is refused.
+ * {@code kafka-console-consumer.sh}. With {@code --group} it joins that consumer group: it reads the
+ * partitions the group assigns it, starting from the group's committed offsets, and commits as it goes.
+ * Without, it reads every partition of the topic, or the one named by {@code --partition}.
  */
 public final class ConsoleConsumerCommand implements Command {
     private final PrintStream out;
@@ -53,7 +54,8 @@ public final class ConsoleConsumerCommand implements Command {
         List<String> consumerProperties = new ArrayList<>();
         @Parameter(names = "--consumer.config", description = "Consumer properties file")
         String consumerConfig;
-        @Parameter(names = "--group", description = "Not available yet: Sluice has no consumer groups")
+        @Parameter(names = "--group", description = "The consumer group to join: its members share the partitions, "
+                + "and it starts from (and commits) the group's offsets")
         String group;
         @Parameter(names = {"--help", "-h"}, help = true)
         boolean help;
@@ -99,8 +101,12 @@ public final class ConsoleConsumerCommand implements Command {
         Runtime.getRuntime().addShutdownHook(hook);
         try (Consumer<byte[], byte[]> consumer = Consumer.ofBytes(consumerProps(o))) {
             List<TopicPartition> partitions = partitions(consumer, o);
-            consumer.assign(partitions);
-            position(consumer, partitions, o);
+            if (o.group != null) {
+                consumer.subscribe(List.of(o.topic));
+            } else {
+                consumer.assign(partitions);
+                position(consumer, partitions, o);
+            }
             consume(consumer, formatter, o, count);
             report.run();
         } finally {
@@ -139,9 +145,11 @@ public final class ConsoleConsumerCommand implements Command {
     static Options parse(String... args) {
         Options o = new Options();
         JCommander.newBuilder().addObject(o).build().parse(args);
-        if (o.group != null) {
-            throw new UsageException("consumer groups are not available in Sluice yet; leave out --group "
-                    + "(the console consumer then reads every partition, or the one given with --partition)");
+        if (o.group != null && o.group.isEmpty()) {
+            throw new UsageException("the group id is empty; give one with --group");
+        }
+        if (o.group != null && o.partition != null) {
+            throw new UsageException("Options group and partition cannot be specified together.");
         }
         ClientOptions.validateTopicName(o.topic);
         if (o.offset != null && o.partition == null) {
@@ -174,6 +182,9 @@ public final class ConsoleConsumerCommand implements Command {
         props.put("client.id", "console-consumer");
         props.put("default.api.timeout.ms", ClientOptions.TOOL_TIMEOUT_MS);
         props.put("auto.offset.reset", o.fromBeginning ? "earliest" : "latest");
+        if (o.group != null) {
+            props.put("group.id", o.group);
+        }
         props.putAll(ClientOptions.loadFile(o.consumerConfig, "--consumer.config"));
         props.putAll(ClientOptions.parsePairs(o.consumerProperties, "--consumer-property"));
         return props;

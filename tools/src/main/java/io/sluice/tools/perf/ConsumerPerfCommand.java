@@ -7,6 +7,7 @@ import io.sluice.client.TopicPartition;
 import io.sluice.client.consumer.Consumer;
 import io.sluice.client.consumer.ConsumerRecord;
 import io.sluice.client.consumer.ConsumerRecords;
+import io.sluice.client.consumer.ConsumerRebalanceListener;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.tools.Command;
@@ -15,6 +16,7 @@ import io.sluice.tools.configs.ClientOptions;
 import java.io.PrintStream;
 import java.text.SimpleDateFormat;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +25,9 @@ import java.util.Map;
  * {@code ./sluice consumer-perf-test}: Kafka's {@code kafka-consumer-perf-test.sh} for Sluice, same flags
  * and output. It reads every partition of the topic from the earliest offset (or the latest with
  * {@code --from-latest}) with 100 ms polls until {@code --messages} records or {@code --timeout} ms
- * without a record, counting key and value bytes as Kafka does. Sluice has no consumer groups yet, so
- * {@code --group} is accepted for command-line compatibility and does not change what is read.
+ * without a record, counting key and value bytes as Kafka does. With {@code --group} (or a group.id in
+ * {@code --consumer.config}) it subscribes as a member of that group, and rebalance.time.ms is the time
+ * until its first assignment; without, it assigns itself every partition.
  */
 public final class ConsumerPerfCommand implements Command {
     private final PrintStream out;
@@ -38,7 +41,7 @@ public final class ConsumerPerfCommand implements Command {
         String topic;
         @Parameter(names = "--messages", description = "How many records to consume", required = true)
         long messages;
-        @Parameter(names = "--group", description = "Accepted for compatibility; Sluice has no consumer groups yet")
+        @Parameter(names = "--group", description = "The consumer group to join (subscribe) instead of assigning every partition")
         String group;
         @Parameter(names = "--timeout", description = "Most ms allowed between returned records")
         long timeoutMs = 10_000;
@@ -97,9 +100,6 @@ public final class ConsumerPerfCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--date-format '" + o.dateFormat + "' is not a SimpleDateFormat pattern: " + e.getMessage());
         }
-        if (o.group != null) {
-            err.println("Note: Sluice has no consumer groups yet; --group " + o.group + " is ignored and every partition is read.");
-        }
         ConsumerPerfReport report = new ConsumerPerfReport(dateFormat, out);
         if (!o.hideHeader) {
             report.header(o.detailed);
@@ -107,12 +107,30 @@ public final class ConsumerPerfCommand implements Command {
         long startMs = System.currentTimeMillis();
         long bytes = 0;
         long messages = 0;
+        long[] rebalanceMs = {0};
         try (Consumer<byte[], byte[]> consumer = Consumer.ofBytes(props)) {
             List<PartitionInfo> partitions = consumer.partitionsFor(o.topic);
             if (partitions.isEmpty()) {
                 throw new SluiceException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + o.topic + "' does not exist");
             }
-            consumer.assign(partitions.stream().map(PartitionInfo::topicPartition).toList());
+            String group = (String) props.getOrDefault("group.id", "");
+            if (group.isEmpty()) {
+                consumer.assign(partitions.stream().map(PartitionInfo::topicPartition).toList());
+            } else {
+                long joinStartMs = System.currentTimeMillis();
+                consumer.subscribe(List.of(o.topic), new ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+                    }
+
+                    @Override
+                    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+                        if (rebalanceMs[0] == 0) {
+                            rebalanceMs[0] = System.currentTimeMillis() - joinStartMs;
+                        }
+                    }
+                });
+            }
             long now = System.currentTimeMillis();
             long lastReportMs = now;
             long lastConsumedMs = now;
@@ -144,7 +162,7 @@ public final class ConsumerPerfCommand implements Command {
         }
         long endMs = System.currentTimeMillis();
         if (!o.detailed) {
-            report.summary(startMs, endMs, bytes, messages, 0);
+            report.summary(startMs, endMs, bytes, messages, rebalanceMs[0]);
         }
         return 0;
     }
@@ -162,7 +180,9 @@ public final class ConsumerPerfCommand implements Command {
         props.put("auto.offset.reset", o.fromLatest ? "latest" : "earliest");
         props.put("check.crcs", false);
         props.putIfAbsent("client.id", "perf-consumer-client");
-        props.remove("group.id"); // a Kafka consumer.config may carry one; groups are not available yet
+        if (o.group != null) {
+            props.put("group.id", o.group);
+        }
         return props;
     }
 }

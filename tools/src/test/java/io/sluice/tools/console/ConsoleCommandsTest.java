@@ -63,8 +63,10 @@ class ConsoleCommandsTest {
 
     @Test
     void consoleConsumerRefusesGroupsAndBadOffsets() {
-        assertTrue(assertThrows(UsageException.class, () -> ConsoleConsumerCommand.parse("--topic", "t", "--group", "g"))
-                .getMessage().startsWith("consumer groups are not available in Sluice yet"));
+        assertEquals("Options group and partition cannot be specified together.", assertThrows(UsageException.class,
+                () -> ConsoleConsumerCommand.parse("--topic", "t", "--group", "g", "--partition", "0")).getMessage());
+        assertEquals("g", ConsoleConsumerCommand.consumerProps(ConsoleConsumerCommand.parse("--topic", "t", "--group", "g"))
+                .get("group.id"));
         assertEquals("The partition is required when offset is specified.",
                 assertThrows(UsageException.class, () -> ConsoleConsumerCommand.parse("--topic", "t", "--offset", "5")).getMessage());
         assertThrows(UsageException.class, () -> ConsoleConsumerCommand.parse("--topic", "t", "--partition", "0", "--offset", "x"));

@@ -1,0 +1,170 @@
+package io.sluice.client.consumer;
+
+import com.google.protobuf.MessageLite;
+import io.netty.buffer.ByteBuf;
+import io.sluice.client.Deserializer;
+import io.sluice.client.Network;
+import io.sluice.client.NetworkClient;
+import io.sluice.client.Node;
+import io.sluice.client.Time;
+import io.sluice.client.TopicPartition;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.rpc.ApiKey;
+import io.sluice.protocol.wire.ResponseFrame;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One group member on its own thread for integration tests: subscribes, polls, records what it reads,
+ * commits after each batch (auto-commit off, so every commit is one the test can reason about), and
+ * checks on every assignment that no other member owns the partition at that moment. {@link #crash}
+ * cuts its network without leaving the group, as a killed process looks to the coordinator.
+ */
+final class GroupMemberRunner implements AutoCloseable {
+    /** A record read: by whom, where. */
+    record Read(String member, TopicPartition tp, long offset) {
+    }
+
+    private final String name;
+    private final Map<TopicPartition, String> owners;
+    private final List<String> violations;
+    private final List<Read> reads;
+    private final CuttableNetwork network;
+    private final Consumer<String, String> consumer;
+    private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    GroupMemberRunner(String name, String topic, Map<String, Object> props, Map<TopicPartition, String> owners,
+                      List<String> violations, List<Read> reads) {
+        this.name = name;
+        this.owners = owners;
+        this.violations = violations;
+        this.reads = reads;
+        ConsumerConfig config = new ConsumerConfig(props);
+        this.network = new CuttableNetwork(new NetworkClient(config, name, Time.SYSTEM));
+        this.consumer = new Consumer<>(config, Deserializer.STRING, Deserializer.STRING, Time.SYSTEM, network);
+        this.thread = new Thread(() -> run(topic), "member-" + name);
+        this.thread.start();
+    }
+
+    private void run(String topic) {
+        try {
+            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    for (TopicPartition tp : partitions) {
+                        owned.remove(tp);
+                        owners.remove(tp, name);
+                    }
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    for (TopicPartition tp : partitions) {
+                        String previous = owners.putIfAbsent(tp, name);
+                        if (previous != null && !previous.equals(name)) {
+                            violations.add(tp + " assigned to " + name + " while " + previous + " still owned it");
+                        }
+                        owned.add(tp);
+                    }
+                }
+            });
+            while (running) {
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<String, String> r : records) {
+                    if (!name.equals(owners.get(r.topicPartition()))) {
+                        violations.add(name + " read " + r.topicPartition() + "@" + r.offset() + " owned by "
+                                + owners.get(r.topicPartition()));
+                    }
+                    reads.add(new Read(name, r.topicPartition(), r.offset()));
+                }
+                if (!records.isEmpty() && !network.cut) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (Throwable t) {
+            if (running) {
+                failure = t;
+            }
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    Set<TopicPartition> owned() {
+        return Set.copyOf(owned);
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * Stops reading and cuts the network without leaving: the coordinator notices only when the
+     * session times out. Its partitions stay in the shared owner map until then released by the test.
+     */
+    void crash() throws InterruptedException {
+        network.cut = true;
+        running = false;
+        thread.join(10_000);
+        owned.forEach(tp -> owners.remove(tp, name));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join(30_000);
+        consumer.close();
+    }
+
+    /** A network that can be cut: every request then fails as an unreachable node would. */
+    static final class CuttableNetwork implements Network {
+        private final Network delegate;
+        volatile boolean cut;
+
+        CuttableNetwork(Network delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public CompletableFuture<ResponseFrame> send(Node node, ApiKey api, MessageLite body, ByteBuf raw, long timeoutMs) {
+            if (cut) {
+                if (raw != null) {
+                    raw.release();
+                }
+                return CompletableFuture.failedFuture(new SluiceException(ErrorCode.NETWORK_EXCEPTION, "cut by the test"));
+            }
+            return delegate.send(node, api, body, raw, timeoutMs);
+        }
+
+        @Override
+        public boolean isConnected(Node node) {
+            return !cut && delegate.isConnected(node);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    static List<Read> newReadLog() {
+        return new CopyOnWriteArrayList<>();
+    }
+
+    static List<String> newViolationLog() {
+        return new CopyOnWriteArrayList<>(new ArrayList<>());
+    }
+}
