@@ -114,6 +114,22 @@ class ConsumerGroupIT {
         return true;
     }
 
+    /**
+     * Waits until every offset below {@code perPartition} was read, failing at once with the cause when
+     * a member's thread died (it would never read again).
+     */
+    private static void awaitRead(List<GroupMemberRunner> members, List<GroupMemberRunner.Read> reads, String topic,
+                                  int partitions, int perPartition) {
+        TestCluster.await(Duration.ofSeconds(90), perPartition + " records of each partition of " + topic + " read", () -> {
+            for (GroupMemberRunner m : members) {
+                if (m.failure() != null) {
+                    throw new AssertionError(m.name() + " stopped reading: " + m.failure(), m.failure());
+                }
+            }
+            return allRead(reads, topic, partitions, perPartition);
+        });
+    }
+
     private static void awaitSplit(List<GroupMemberRunner> members, int partitions) {
         TestCluster.await(Duration.ofSeconds(60), "the partitions split over " + members.size() + " members", () -> {
             int total = 0;
@@ -161,13 +177,13 @@ class ConsumerGroupIT {
         try {
             awaitSplit(members, 6);
             assertEquals(3, a.owned().size());
-            TestCluster.await(Duration.ofSeconds(60), "the first records read", () -> allRead(reads, topic, 6, PER_PARTITION));
+            awaitRead(members, reads, topic, 6, PER_PARTITION);
 
             c = new GroupMemberRunner("c", topic, props("g-split"), owners, violations, reads);
             members.add(c);
             produce(topic, 6, PER_PARTITION);
             awaitSplit(members, 6);
-            TestCluster.await(Duration.ofSeconds(60), "the second records read", () -> allRead(reads, topic, 6, 2 * PER_PARTITION));
+            awaitRead(members, reads, topic, 6, 2 * PER_PARTITION);
             assertHealthy(violations, members);
             ConsumerGroupDescription described = admin.describeConsumerGroups(List.of("g-split")).get().get("g-split");
             assertEquals(3, described.members().size());
@@ -180,7 +196,7 @@ class ConsumerGroupIT {
             int readsBefore = reads.size();
             produce(topic, 6, PER_PARTITION);
             awaitSplit(members, 6);
-            TestCluster.await(Duration.ofSeconds(60), "the third records read", () -> allRead(reads, topic, 6, 3 * PER_PARTITION));
+            awaitRead(members, reads, topic, 6, 3 * PER_PARTITION);
             for (TopicPartition tp : orphaned) {
                 long firstAfter = reads.subList(readsBefore, reads.size()).stream()
                         .filter(r -> r.tp().equals(tp) && !r.member().equals("c"))
@@ -211,7 +227,7 @@ class ConsumerGroupIT {
         int coordinator = -1;
         try {
             awaitSplit(List.of(a, b), 4);
-            TestCluster.await(Duration.ofSeconds(60), "records read", () -> allRead(reads, topic, 4, PER_PARTITION));
+            awaitRead(List.of(a, b), reads, topic, 4, PER_PARTITION);
             awaitCommitted("g-failover", 4, PER_PARTITION);
             coordinator = admin.describeConsumerGroups(List.of("g-failover")).get().get("g-failover").coordinatorId();
             int killed = coordinator;
@@ -222,8 +238,7 @@ class ConsumerGroupIT {
             Map<TopicPartition, OffsetAndMetadata> afterDeath = admin.listConsumerGroupOffsets("g-failover").get();
             afterDeath.values().forEach(o -> assertEquals(PER_PARTITION, o.offset(), "no committed offset lost"));
             produce(topic, 4, PER_PARTITION);
-            TestCluster.await(Duration.ofSeconds(90), "records produced after the failover read",
-                    () -> allRead(reads, topic, 4, 2 * PER_PARTITION));
+            awaitRead(List.of(a, b), reads, topic, 4, 2 * PER_PARTITION);
             ConsumerGroupDescription described = admin.describeConsumerGroups(List.of("g-failover")).get().get("g-failover");
             assertTrue(described.coordinatorId() != killed);
             assertEquals(2, described.members().size());

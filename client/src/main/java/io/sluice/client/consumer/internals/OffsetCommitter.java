@@ -33,8 +33,9 @@ import java.util.function.Supplier;
 /**
  * Commits offsets to the group's coordinator and reads committed offsets back. Each commit carries the
  * member id and epoch current when it is sent (from {@code identity}), so a member that lost its
- * partitions cannot move their offsets. Synchronous calls retry coordinator moves, timeouts and
- * network errors until their deadline; asynchronous ones try once. Thread-safe.
+ * partitions cannot move their offsets. Synchronous calls retry coordinator moves, timeouts, network
+ * errors and a membership the coordinator does not know (yet) until their deadline; asynchronous ones
+ * try once. Thread-safe.
  */
 public final class OffsetCommitter {
     private final String groupId;
@@ -71,11 +72,23 @@ public final class OffsetCommitter {
             String message;
             try {
                 node = coordinator.coordinator(Math.max(1, deadline - time.monotonicMs()));
-                OffsetCommitResponse r = network.call(node, ApiKey.OFFSET_COMMIT, request(offsets),
+                OffsetCommitRequest request = request(offsets);
+                OffsetCommitResponse r = network.call(node, ApiKey.OFFSET_COMMIT, request,
                         OffsetCommitResponse.parser(), requestTimeoutMs).join();
                 SluiceException failure = failure(r);
                 if (failure == null) {
                     return;
+                }
+                if (isMembershipError(failure.code()) && !request.getMemberId().isEmpty()) {
+                    // Membership lives in the coordinator's memory: after the coordinator moved (or the epoch
+                    // moved on) the heartbeat thread rejoins, reporting the partitions this consumer still
+                    // holds. The commit is retried with the identity it gets; if the partitions went to
+                    // another member meanwhile, that retry is refused per partition, which is final.
+                    if (time.monotonicMs() + retryBackoffMs >= deadline) {
+                        throw failure;
+                    }
+                    CoordinatorLookup.sleep(retryBackoffMs);
+                    continue;
                 }
                 if (!CoordinatorLookup.isCoordinatorError(failure.code())) {
                     throw failure;
@@ -163,6 +176,10 @@ public final class OffsetCommitter {
         offsets.forEach((tp, o) -> b.addPartitions(OffsetCommitPartition.newBuilder().setTopic(tp.topic())
                 .setPartition(tp.partition()).setOffset(o.offset()).setMetadata(o.metadata())));
         return b.build();
+    }
+
+    private static boolean isMembershipError(ErrorCode code) {
+        return code == ErrorCode.UNKNOWN_MEMBER_ID || code == ErrorCode.ILLEGAL_GENERATION;
     }
 
     /** The first error of the response, whole-request or per partition; null when everything was committed. */

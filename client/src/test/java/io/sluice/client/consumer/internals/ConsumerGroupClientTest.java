@@ -11,6 +11,7 @@ import io.sluice.client.Time;
 import io.sluice.client.TopicPartition;
 import io.sluice.client.consumer.ConsumerConfig;
 import io.sluice.client.consumer.ConsumerRebalanceListener;
+import io.sluice.client.consumer.OffsetAndMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.rpc.ApiKey;
@@ -53,6 +54,8 @@ class ConsumerGroupClientTest {
     private final List<String> log = new CopyOnWriteArrayList<>();
     private volatile List<TopicPartition> assignment = List.of();
     private volatile ErrorCode heartbeatError = ErrorCode.NONE;
+    /** False: the coordinator (as a new one would) knows no member until one joins with epoch 0. */
+    private volatile boolean memberKnown = true;
     private final FakePartitions partitions = new FakePartitions();
     private final List<String> callbacks = new ArrayList<>();
     private ConsumerGroupClient client;
@@ -94,7 +97,12 @@ class ConsumerGroupClientTest {
             List<String> owned = new ArrayList<>();
             r.getOwnedPartitionsList().forEach(t -> t.getPartitionsList().forEach(p -> owned.add(t.getTopic() + "-" + p)));
             log.add("heartbeat epoch=" + r.getMemberEpoch() + " owned=" + owned);
-            ConsumerGroupHeartbeatResponse.Builder b = ConsumerGroupHeartbeatResponse.newBuilder().setError(heartbeatError)
+            memberKnown |= r.getMemberEpoch() == 0;
+            // Until a commit was refused, heartbeats find the coordinator loading, so the refusal happens.
+            ErrorCode error = memberKnown ? heartbeatError
+                    : log.contains("commit refused: unknown member") ? ErrorCode.UNKNOWN_MEMBER_ID
+                    : ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+            ConsumerGroupHeartbeatResponse.Builder b = ConsumerGroupHeartbeatResponse.newBuilder().setError(error)
                     .setMemberId("m1").setMemberEpoch(3).setHeartbeatIntervalMs(20);
             TopicPartitions.Builder t = TopicPartitions.newBuilder().setTopic("t");
             assignment.forEach(tp -> t.addPartitions(tp.partition()));
@@ -110,6 +118,10 @@ class ConsumerGroupClientTest {
         network.autoAnswer(ApiKey.OFFSET_COMMIT, s -> {
             OffsetCommitRequest r = (OffsetCommitRequest) s.body();
             OffsetCommitResponse.Builder b = OffsetCommitResponse.newBuilder();
+            if (!memberKnown) {
+                log.add("commit refused: unknown member");
+                return FakeNetwork.frame(b.setError(ErrorCode.UNKNOWN_MEMBER_ID).build(), new byte[0]);
+            }
             r.getPartitionsList().forEach(p -> {
                 log.add("commit " + p.getTopic() + "-" + p.getPartition() + "@" + p.getOffset() + " epoch=" + r.getMemberEpoch());
                 b.addPartitions(PartitionResult.newBuilder().setTopic(p.getTopic()).setPartition(p.getPartition()));
@@ -200,5 +212,18 @@ class ConsumerGroupClientTest {
         SluiceException e = assertThrows(SluiceException.class, () -> pollUntil(() -> false));
         assertEquals(ErrorCode.INVALID_SESSION_TIMEOUT, e.code());
         assertTrue(!client.isSubscribed());
+    }
+
+    @Test
+    void aCommitRefusedByACoordinatorThatDoesNotKnowTheMemberYetSucceedsAfterTheRejoin() throws Exception {
+        assignment = List.of(T0);
+        start(false);
+        pollUntil(() -> partitions.assignment().size() == 1);
+        memberKnown = false; // the coordinator moved: membership was in the old one's memory
+        client.commitSync(Map.of(T0, new OffsetAndMetadata(7)), 10_000);
+        int refused = log.indexOf("commit refused: unknown member");
+        int rejoin = log.indexOf("heartbeat epoch=0 owned=[t-0]");
+        int committed = log.indexOf("commit t-0@7 epoch=3");
+        assertTrue(refused >= 0 && rejoin > refused && committed > rejoin, "refused, rejoined, committed: " + log);
     }
 }
