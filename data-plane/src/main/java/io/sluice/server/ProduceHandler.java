@@ -31,8 +31,8 @@ final class ProduceHandler implements RequestHandler {
         this.replicas = replicas;
     }
 
-    /** One partition's outcome; {@code target} is the offset its acknowledgement waits to pass. */
-    private record Outcome(ProducePartition request, Partition partition, LogAppendResult result) {
+    /** One partition's outcome, and the min.insync.replicas its acks=all acknowledgement needs. */
+    private record Outcome(ProducePartition request, Partition partition, LogAppendResult result, int minIsr) {
         boolean waiting(int acks) {
             return result.succeeded() && partition != null && !satisfied(acks);
         }
@@ -46,6 +46,16 @@ final class ProduceHandler implements RequestHandler {
             }
             long needed = result.lastOffset() + 1;
             return acks == 1 ? partition.log().durableEndOffset() >= needed : partition.highWatermark() >= needed;
+        }
+
+        /**
+         * Whether an acks=all write whose wait is over ended on too few copies: the high watermark can
+         * pass it because the ISR shrank below min.insync.replicas (a leader cut off from its
+         * followers), and then it must not be acknowledged. An ISR that grew back is fine: a replica
+         * rejoins only once it holds everything below the high watermark.
+         */
+        boolean tooFewCopies(int acks) {
+            return acks == -1 && partition.isr().size() < minIsr;
         }
     }
 
@@ -111,7 +121,7 @@ final class ProduceHandler implements RequestHandler {
         int minIsr = replicas.defaults().minInsyncReplicas(replicas.image().configs().topicConfig(tp.topic()),
                 partition.replicaCount());
         LogAppendResult result = partition.appendAsLeader(records.nioBuffer(), acks, minIsr);
-        return new Outcome(pp, partition, result);
+        return new Outcome(pp, partition, result, minIsr);
     }
 
     private ErrorCode unknownOrNotHere(TopicPartition tp) {
@@ -122,7 +132,7 @@ final class ProduceHandler implements RequestHandler {
     }
 
     private static Outcome failed(ProducePartition pp, ErrorCode code, String message) {
-        return new Outcome(pp, null, new LogAppendResult(code, message, -1, -1, -1, -1, -1, false));
+        return new Outcome(pp, null, new LogAppendResult(code, message, -1, -1, -1, -1, -1, false), 0);
     }
 
     private ProduceResponse build(List<Outcome> outcomes, int acks, boolean expired) {
@@ -143,6 +153,10 @@ final class ProduceHandler implements RequestHandler {
                             ? "the write was not replicated to every in-sync replica in time; retry"
                             : "the write was not acknowledged");
                 }
+            } else if (o.tooFewCopies(acks)) {
+                p.setError(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND).setErrorMessage("the write reached the log of "
+                        + o.partition().topicPartition() + " but its in-sync replicas shrank to " + o.partition().isr()
+                        + ", fewer than min.insync.replicas=" + o.minIsr() + ", before it was acknowledged; retry");
             } else {
                 p.setBaseOffset(r.firstOffset());
             }

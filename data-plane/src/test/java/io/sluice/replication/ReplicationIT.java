@@ -270,4 +270,44 @@ class ReplicationIT {
                     r.getError() + ": " + r.getErrorMessage());
         }
     }
+
+    @Test
+    void aLeaderCutOffFromItsFollowersAcknowledgesNothingOnceTheyLeaveTheIsr() throws Exception {
+        try (TestCluster cluster = TestCluster.start(3, Map.of("replica.lag.time.max.ms", "1500"));
+             TestWire wire = new TestWire()) {
+            String topic = "cut-off";
+            wire.createTopic(cluster.address(1), topic, 1, 3, Map.of("min.insync.replicas", "2"));
+            TestCluster.await(Duration.ofSeconds(30), "a serving leader with a full ISR", () -> {
+                PartitionRegistration r = registration(cluster, topic);
+                return r != null && r.hasLeader() && r.isr().size() == 3 && cluster.node(r.leader()).replicas()
+                        .partition(new TopicPartition(topic, 0)).map(Partition::isLeader).orElse(false);
+            });
+            int leader = registration(cluster, topic).leader();
+            assertEquals(ErrorCode.NONE, wire.produce(cluster.address(leader), topic, 0, -1, List.of("a0")).getError());
+
+            // The followers can no longer reach the leader (their fetches stop); the leader still reaches
+            // the metadata quorum, so it shrinks the ISR to itself.
+            for (Node n : cluster.runningNodes()) {
+                if (n.nodeId() != leader) {
+                    n.replicas().pauseFollowerFetching(true);
+                }
+            }
+            ProducePartitionResponse during = wire.produce(cluster.address(leader), topic, 0, -1, List.of("b0"));
+            assertTrue(during.getError() == ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND
+                            || during.getError() == ErrorCode.REQUEST_TIMED_OUT,
+                    "a write the followers never copied is not acknowledged: " + during.getError());
+            TestCluster.await(Duration.ofSeconds(30), "the ISR shrunk to the leader alone",
+                    () -> registration(cluster, topic).isr().equals(List.of(leader)));
+            ProducePartitionResponse after = wire.produce(cluster.address(leader), topic, 0, -1, List.of("c0"));
+            assertEquals(ErrorCode.NOT_ENOUGH_REPLICAS, after.getError(), after.getErrorMessage());
+
+            // Reconnected, the followers catch up, rejoin the ISR, and acks=all writes are taken again.
+            for (Node n : cluster.runningNodes()) {
+                n.replicas().pauseFollowerFetching(false);
+            }
+            TestCluster.await(Duration.ofSeconds(30), "the followers back in the ISR",
+                    () -> registration(cluster, topic).isr().size() == 3);
+            assertEquals(ErrorCode.NONE, wire.produce(cluster.address(leader), topic, 0, -1, List.of("d0")).getError());
+        }
+    }
 }
