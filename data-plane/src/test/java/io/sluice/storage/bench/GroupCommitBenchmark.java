@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -28,17 +29,23 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Eight threads appending under {@code log.flush.policy=always}: an op completes only when the
- * append is fsynced (the thread waits for the durability notification, as a produce request with
- * acks would). Variants: each thread its own partition, or all eight on one partition. Baselines
- * with the same threads and bytes: plain {@link FileChannel#write} (page cache only) and write +
- * {@link FileChannel#force} per op (an fsync per append, no group commit).
+ * Eight threads appending under {@code log.flush.policy=always}. In the {@code always*} variants an
+ * op completes only when the append is fsynced (the thread waits for the durability notification, as
+ * one produce request with acks would), with each thread on its own partition or all eight on one.
+ * In {@code alwaysPipelined} a thread keeps up to {@link #PIPELINE} appends waiting for their fsync
+ * and waits only for the oldest, as the broker's event loops do with many produce requests in
+ * flight. Baselines with the same threads and bytes: plain {@link FileChannel#write} (page cache
+ * only), write + {@link FileChannel#force} per op (an fsync per append, no group commit), and write
+ * + force every {@link #PIPELINE} ops (what the device sustains when fsyncs are shared).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(8)
 public class GroupCommitBenchmark {
+    /** Appends a pipelining thread leaves waiting for their fsync. */
+    static final int PIPELINE = 32;
+
     @Param({"1024", "16384"})
     public int batchSize;
 
@@ -59,11 +66,22 @@ public class GroupCommitBenchmark {
     public static class ThreadSlot {
         int index;
         ByteBuffer batch;
+        /** End offsets of this thread's appends not yet known durable, oldest first (pipelined variant). */
+        final ArrayDeque<Long> pending = new ArrayDeque<>();
+        /** Writes since this thread's last force (device baseline). */
+        int unforced;
 
         @Setup(Level.Trial)
         public void init(GroupCommitBenchmark b) {
             index = b.nextThread.getAndIncrement() % 8;
             batch = BenchFiles.batchOfSize(b.batchSize);
+        }
+
+        /** Every iteration starts on fresh logs and files. */
+        @Setup(Level.Iteration)
+        public void reset() {
+            pending.clear();
+            unforced = 0;
         }
     }
 
@@ -113,6 +131,33 @@ public class GroupCommitBenchmark {
     }
 
     @Benchmark
+    public long alwaysPipelined(ThreadSlot slot) throws Exception {
+        PartitionLog log = own[slot.index];
+        LogAppendResult result = log.appendAsLeader(slot.batch.duplicate(), 0);
+        if (!result.succeeded()) {
+            throw new IllegalStateException(result.error() + ": " + result.errorMessage());
+        }
+        slot.pending.addLast(result.lastOffset() + 1);
+        if (slot.pending.size() > PIPELINE) {
+            long oldest = slot.pending.removeFirst();
+            awaitDurable(log, oldest);
+            while (!slot.pending.isEmpty() && log.durableEndOffset() >= slot.pending.peekFirst()) {
+                slot.pending.removeFirst();
+            }
+        }
+        return result.lastOffset();
+    }
+
+    @Benchmark
+    public long baselineWriteForcePipelined(ThreadSlot slot) throws IOException {
+        boolean force = ++slot.unforced >= PIPELINE;
+        if (force) {
+            slot.unforced = 0;
+        }
+        return write(slot, force);
+    }
+
+    @Benchmark
     public long baselineWrite(ThreadSlot slot) throws IOException {
         return write(slot, false);
     }
@@ -128,13 +173,17 @@ public class GroupCommitBenchmark {
             throw new IllegalStateException(result.error() + ": " + result.errorMessage());
         }
         long end = result.lastOffset() + 1;
+        awaitDurable(log, end);
+        return end;
+    }
+
+    private void awaitDurable(PartitionLog log, long end) throws InterruptedException {
         Object monitor = monitors.get(log.topicPartition());
         synchronized (monitor) {
             while (log.durableEndOffset() < end) {
                 monitor.wait(100);
             }
         }
-        return end;
     }
 
     private long write(ThreadSlot slot, boolean force) throws IOException {
