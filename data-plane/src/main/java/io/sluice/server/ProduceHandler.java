@@ -90,8 +90,8 @@ final class ProduceHandler implements RequestHandler {
             if (o.result().succeeded() && o.partition() != null) {
                 replicas.wake(o.partition().topicPartition()); // followers' parked fetches
             }
-            if (o.waiting(acks)) {
-                waitingOn.add(o.partition().topicPartition());
+            if (o.waiting(acks) && !waitingOn.contains(o.partition().topicPartition())) {
+                waitingOn.add(o.partition().topicPartition()); // a partition may repeat in one request
             }
         }
         if (waitingOn.isEmpty()) {

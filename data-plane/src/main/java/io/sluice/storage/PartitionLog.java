@@ -102,7 +102,7 @@ public final class PartitionLog implements AutoCloseable {
         LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, clock.millis(), recoveryPoint);
         PartitionLog log = new PartitionLog(dir, tp, config, clock, loaded, flushRequester, listener);
         for (LogSegment s : log.segments.from(recoveryPoint)) {
-            s.flush(s != log.active);
+            s.flush(s == log.active);
         }
         log.durableEndOffset = log.logEndOffset;
         log.recoveryPoint = log.logEndOffset;
@@ -257,7 +257,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             for (LogSegment s : dirty) {
                 try {
-                    s.flush(s != current);
+                    s.flush(s == current);
                 } catch (ClosedChannelException e) {
                     // Deleted by retention or truncation meanwhile: nothing left to make durable.
                 }

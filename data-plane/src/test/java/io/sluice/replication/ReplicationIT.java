@@ -207,8 +207,16 @@ class ReplicationIT {
             assertEquals(List.of("a0", "a1", "a2", "a3", "a4"), log.subList(0, 5));
             assertEquals(xs.subList(0, kept), log.subList(5, 5 + kept));
             assertEquals(bs, log.subList(5 + kept, log.size()));
-            assertEquals(log, TestWire.values(cluster.node(leader).replicas()
-                    .partition(new TopicPartition(topic, 0)).orElseThrow().log()), "the old leader's log");
+            // Equal end offsets do not prove the old leader truncated yet (its tail can be as long as
+            // the new leader's log): wait for its content to become the leader's.
+            TestCluster.await(Duration.ofSeconds(30), "the old leader's log equal to " + log, () -> {
+                try {
+                    return log.equals(TestWire.values(cluster.node(leader).replicas()
+                            .partition(new TopicPartition(topic, 0)).orElseThrow().log()));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
         }
     }
 

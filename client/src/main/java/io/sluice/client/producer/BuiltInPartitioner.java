@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -25,7 +26,7 @@ final class BuiltInPartitioner {
     /** The current sticky partition of a topic and the bytes sent to it so far. */
     private static final class Sticky {
         final int partition;
-        long bytes;
+        final AtomicLong bytes = new AtomicLong();
 
         Sticky(int partition) {
             this.partition = partition;
@@ -49,15 +50,18 @@ final class BuiltInPartitioner {
     /** The partition for a null-key record of {@code size} bytes; counts the bytes toward the switch. */
     int stickyPartition(String topic, Cluster cluster, int size) {
         int count = cluster.partitionCount(topic);
+        // Per record only a map read and an add; the map is written once per batch.size bytes.
+        Sticky seen = sticky.get(topic);
+        if (seen != null && seen.partition < count && seen.bytes.getAndAdd(size) < stickyBytes) {
+            return seen.partition;
+        }
         Sticky current = sticky.compute(topic, (t, s) -> {
-            if (s == null || s.bytes >= stickyBytes || s.partition >= count) {
+            if (s == null || s == seen || s.partition >= count || s.bytes.get() >= stickyBytes) {
                 return new Sticky(next(t, cluster, count, s == null ? -1 : s.partition));
             }
-            return s;
+            return s; // another thread moved on already
         });
-        synchronized (current) {
-            current.bytes += size;
-        }
+        current.bytes.addAndGet(size);
         return current.partition;
     }
 

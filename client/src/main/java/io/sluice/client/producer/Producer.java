@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Producer<K, V> implements AutoCloseable {
     private static final AtomicInteger IDS = new AtomicInteger();
+    private static final Header[] NO_HEADERS = new Header[0];
 
     private final ProducerConfig config;
     private final Serializer<K> keySerializer;
@@ -112,7 +113,7 @@ public final class Producer<K, V> implements AutoCloseable {
             Cluster cluster = awaitPartitions(record.topic(), maxBlockMs);
             byte[] key = keySerializer.serialize(record.topic(), record.key());
             byte[] value = valueSerializer.serialize(record.topic(), record.value());
-            Header[] headers = record.headers().toArray(new Header[0]);
+            Header[] headers = record.headers().isEmpty() ? NO_HEADERS : record.headers().toArray(NO_HEADERS);
             int size = RecordBatch.HEADER_SIZE + ProducerBatch.estimateSize(key, value, headers);
             if (size > maxRequestSize) {
                 throw new SluiceException(ErrorCode.MESSAGE_TOO_LARGE, "the record is " + size

@@ -47,7 +47,7 @@ final class ProducerBatch {
         this.reservedBytes = reservedBytes;
         this.createdMs = nowMs;
         this.lastAttemptMs = nowMs;
-        this.builder = new RecordBatchBuilder(compression);
+        this.builder = new RecordBatchBuilder(compression, batchSize);
     }
 
     /** Upper bound of a record's bytes in a batch, for sizing before it is appended. */

@@ -156,7 +156,7 @@ final class RecordAccumulator {
                     unknownLeaders.add(e.getKey().topic());
                     continue;
                 }
-                if (ready.contains(leader) || !mayDrain(e.getKey(), first, perPartitionLimit)) {
+                if (ready.contains(leader) || !mayDrain(e.getKey(), first, perPartitionLimit, 0)) {
                     continue;
                 }
                 boolean backingOff = first.inRetry() && nowMs - first.lastAttemptMs() < retryBackoffMs;
@@ -199,25 +199,35 @@ final class RecordAccumulator {
             }
             Deque<ProducerBatch> deque = batches.get(tp);
             synchronized (deque) {
-                ProducerBatch first = deque.peekFirst();
-                if (first == null || !mayDrain(tp, first, perPartitionLimit)
-                        || (first.inRetry() && nowMs - first.lastAttemptMs() < retryBackoffMs)) {
-                    continue;
+                // The head batch goes if allowed; behind it, further closed batches of the partition
+                // ride in the same request (each is its own entry, in order), so a backlog costs one
+                // round trip, not one per batch. A batch in retry always travels alone.
+                for (int taken = 0; ; taken++) {
+                    ProducerBatch first = deque.peekFirst();
+                    if (first == null || !mayDrain(tp, first, perPartitionLimit, taken)
+                            || (first.inRetry() && nowMs - first.lastAttemptMs() < retryBackoffMs)
+                            || (taken > 0 && deque.size() == 1 && !first.isFull())) {
+                        break;
+                    }
+                    int used = sizes.getOrDefault(leader.id(), 0);
+                    if (used > 0 && used + first.estimatedSizeInBytes() > maxSize) {
+                        break;
+                    }
+                    deque.pollFirst();
+                    sizes.put(leader.id(), used + first.estimatedSizeInBytes());
+                    out.computeIfAbsent(leader.id(), k -> new ArrayList<>()).add(first);
+                    if (first.inRetry()) {
+                        break;
+                    }
                 }
-                int used = sizes.getOrDefault(leader.id(), 0);
-                if (used > 0 && used + first.estimatedSizeInBytes() > maxSize) {
-                    continue;
-                }
-                deque.pollFirst();
-                sizes.put(leader.id(), used + first.estimatedSizeInBytes());
-                out.computeIfAbsent(leader.id(), k -> new ArrayList<>()).add(first);
             }
         }
         return out;
     }
 
-    private boolean mayDrain(TopicPartition tp, ProducerBatch first, int perPartitionLimit) {
-        int sending = inFlight.getOrDefault(tp, 0);
+    /** Whether the partition's head batch may go, {@code taken} batches of it being drained already. */
+    private boolean mayDrain(TopicPartition tp, ProducerBatch first, int perPartitionLimit, int taken) {
+        int sending = inFlight.getOrDefault(tp, 0) + taken;
         return first.inRetry() ? sending == 0 : sending < perPartitionLimit;
     }
 

@@ -1,8 +1,7 @@
 package io.sluice.client.producer;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.sluice.client.Cluster;
 import io.sluice.client.Metadata;
 import io.sluice.client.Network;
@@ -22,6 +21,7 @@ import io.sluice.protocol.rpc.ProducePartitionResponse;
 import io.sluice.protocol.rpc.ProduceRequest;
 import io.sluice.protocol.rpc.ProduceResponse;
 import io.sluice.protocol.wire.ResponseFrame;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,17 +180,23 @@ final class Sender implements Runnable {
 
     private void sendProduce(Node node, List<ProducerBatch> batches, long now) {
         ProduceRequest.Builder request = ProduceRequest.newBuilder().setAcks(acks).setTimeoutMs(requestTimeoutMs);
-        CompositeByteBuf raw = Unpooled.compositeBuffer(batches.size());
+        int rawSize = 0;
         for (ProducerBatch batch : batches) {
             if (!batch.isSealed()) {
                 int sequence = idempotence.takeSequence(batch.tp, batch.recordCount());
                 batch.seal(idempotence.producerId(), idempotence.producerEpoch(), sequence, ++sealCounter);
                 unresolved.computeIfAbsent(batch.tp, k -> new TreeSet<>()).add(batch.sealOrder());
             }
-            ByteBuf bytes = Unpooled.wrappedBuffer(batch.buffer());
+            rawSize += batch.estimatedSizeInBytes();
+        }
+        // One copy of the sealed batches into pooled direct memory, which the socket writes as it is
+        // (heap buffers would be merged and copied again by the transport).
+        ByteBuf raw = PooledByteBufAllocator.DEFAULT.directBuffer(rawSize);
+        for (ProducerBatch batch : batches) {
+            ByteBuffer bytes = batch.buffer();
             request.addPartitions(ProducePartition.newBuilder().setTopic(batch.tp.topic())
-                    .setPartition(batch.tp.partition()).setRecordsSize(bytes.readableBytes()));
-            raw.addComponent(true, bytes);
+                    .setPartition(batch.tp.partition()).setRecordsSize(bytes.remaining()));
+            raw.writeBytes(bytes);
             batch.onSend(now);
             accumulator.sending(batch.tp);
         }
@@ -246,13 +252,12 @@ final class Sender implements Runnable {
             }
             return;
         }
-        Map<TopicPartition, ProducePartitionResponse> byPartition = new HashMap<>();
-        for (ProducePartitionResponse p : response.getPartitionsList()) {
-            byPartition.put(new TopicPartition(p.getTopic(), p.getPartition()), p);
-        }
-        for (ProducerBatch batch : batches) {
-            ProducePartitionResponse p = byPartition.get(batch.tp);
-            if (p == null) {
+        // The broker answers each entry of the request in order: a partition may appear more than once.
+        List<ProducePartitionResponse> answers = response.getPartitionsList();
+        for (int i = 0; i < batches.size(); i++) {
+            ProducerBatch batch = batches.get(i);
+            ProducePartitionResponse p = i < answers.size() ? answers.get(i) : null;
+            if (p == null || !p.getTopic().equals(batch.tp.topic()) || p.getPartition() != batch.tp.partition()) {
                 onPartitionError(batch, ErrorCode.UNKNOWN_SERVER_ERROR, node + " did not answer for " + batch.tp, now);
             } else if (p.getError() == ErrorCode.NONE) {
                 accumulator.sent(batch.tp);

@@ -81,6 +81,33 @@ class RecordAccumulatorTest {
     }
 
     @Test
+    void aBacklogOfFullBatchesOfOnePartitionTravelsInOneRequestUpToTheInFlightLimit() {
+        RecordAccumulator acc = accumulator(100, 0, 1 << 20);
+        for (int i = 0; i < 7; i++) {
+            append(acc, p0, 60); // 60 bytes do not fit twice in 100: a full batch each
+        }
+        List<ProducerBatch> drained = acc.drain(cluster, Set.of(cluster.node(1)), 1 << 20, time.monotonicMs(), 5).get(1);
+        assertEquals(5, drained.size(), "at most max.in.flight batches of a partition out at once");
+        drained.forEach(b -> assertEquals(p0, b.tp));
+        for (int i = 0; i < 5; i++) {
+            acc.sending(p0);
+        }
+        assertTrue(acc.drain(cluster, Set.of(cluster.node(1)), 1 << 20, time.monotonicMs(), 5).isEmpty());
+        acc.sent(p0);
+        assertEquals(1, acc.drain(cluster, Set.of(cluster.node(1)), 1 << 20, time.monotonicMs(), 5).get(1).size(),
+                "one slot free: one batch");
+    }
+
+    @Test
+    void anOpenBatchBehindAFullHeadIsNotTakenAlong() {
+        RecordAccumulator acc = accumulator(200, 10_000, 1 << 20);
+        append(acc, p0, 150); // full: 150 + overhead leaves no room for another 150
+        append(acc, p0, 10); // a new batch, still open
+        List<ProducerBatch> drained = acc.drain(cluster, Set.of(cluster.node(1)), 1 << 20, time.monotonicMs(), 5).get(1);
+        assertEquals(1, drained.size(), "only the head goes with it: the open batch may still fill");
+    }
+
+    @Test
     void drainStopsAtMaxRequestSizeButAlwaysTakesOne() {
         Cluster one = new TestMetadata().brokers(1).topic("t", 1, 1, 1).cluster();
         RecordAccumulator acc = accumulator(1000, 0, 1 << 20);
@@ -112,9 +139,9 @@ class RecordAccumulatorTest {
             append(acc, p0, 60);
         }
         Set<Node> leader = Set.of(cluster.node(1));
-        ProducerBatch[] sent = new ProducerBatch[3];
+        ProducerBatch[] sent = acc.drain(cluster, leader, 1 << 20, time.monotonicMs(), 3).get(1).toArray(new ProducerBatch[0]);
+        assertEquals(3, sent.length, "three full batches go together");
         for (int i = 0; i < 3; i++) {
-            sent[i] = acc.drain(cluster, leader, 1 << 20, time.monotonicMs(), 3).get(1).get(0);
             sent[i].seal(RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, i + 1);
             acc.sending(p0);
         }

@@ -230,12 +230,13 @@ class SenderTest {
             sender.runOnce();
             requests.addAll(network.take(ApiKey.PRODUCE));
         }
-        assertEquals(3, requests.size(), "three batches of one partition are in flight at once");
+        assertEquals(1, requests.size(), "a partition's backlog travels in one request");
+        assertEquals(3, ((ProduceRequest) requests.get(0).body()).getPartitionsCount(), "three batches in flight at once");
         RecordBatch first = RecordBatch.wrap(ByteBuffer.wrap(requests.get(0).raw()));
-        requests.get(0).respond(answer(ErrorCode.NOT_LEADER_OR_FOLLOWER, -1));
-        for (FakeNetwork.Sent later : requests.subList(1, requests.size())) {
-            later.respond(answer(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, -1));
-        }
+        // The first fails; the two behind it are refused as out of order, each answered in request order.
+        ProducePartitionResponse outOfOrder = answer(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, -1).getPartitions(0);
+        requests.get(0).respond(answer(ErrorCode.NOT_LEADER_OR_FOLLOWER, -1).toBuilder()
+                .addPartitions(outOfOrder).addPartitions(outOfOrder).build());
         sender.runOnce();
         time.sleep(100);
         sender.runOnce();

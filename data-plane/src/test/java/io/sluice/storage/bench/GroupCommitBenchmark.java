@@ -32,22 +32,23 @@ import org.openjdk.jmh.annotations.Threads;
  * Eight threads appending under {@code log.flush.policy=always}. In the {@code always*} variants an
  * op completes only when the append is fsynced (the thread waits for the durability notification, as
  * one produce request with acks would), with each thread on its own partition or all eight on one.
- * In {@code alwaysPipelined} a thread keeps up to {@link #PIPELINE} appends waiting for their fsync
+ * In {@code alwaysPipelined} a thread keeps up to {@link #pipeline} appends waiting for their fsync
  * and waits only for the oldest, as the broker's event loops do with many produce requests in
  * flight. Baselines with the same threads and bytes: plain {@link FileChannel#write} (page cache
  * only), write + {@link FileChannel#force} per op (an fsync per append, no group commit), and write
- * + force every {@link #PIPELINE} ops (what the device sustains when fsyncs are shared).
+ * + force every {@link #pipeline} ops (what the device sustains when fsyncs are shared).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(8)
 public class GroupCommitBenchmark {
-    /** Appends a pipelining thread leaves waiting for their fsync. */
-    static final int PIPELINE = 32;
-
     @Param({"1024", "16384"})
     public int batchSize;
+
+    /** Appends a pipelining thread leaves waiting for their fsync (and writes per force in the device baseline). */
+    @Param({"32"})
+    public int pipeline;
 
     private Path dir;
     private LogManager manager;
@@ -138,7 +139,7 @@ public class GroupCommitBenchmark {
             throw new IllegalStateException(result.error() + ": " + result.errorMessage());
         }
         slot.pending.addLast(result.lastOffset() + 1);
-        if (slot.pending.size() > PIPELINE) {
+        if (slot.pending.size() > pipeline) {
             long oldest = slot.pending.removeFirst();
             awaitDurable(log, oldest);
             while (!slot.pending.isEmpty() && log.durableEndOffset() >= slot.pending.peekFirst()) {
@@ -150,7 +151,7 @@ public class GroupCommitBenchmark {
 
     @Benchmark
     public long baselineWriteForcePipelined(ThreadSlot slot) throws IOException {
-        boolean force = ++slot.unforced >= PIPELINE;
+        boolean force = ++slot.unforced >= pipeline;
         if (force) {
             slot.unforced = 0;
         }

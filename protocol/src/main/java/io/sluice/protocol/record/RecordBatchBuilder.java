@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Builds one v2 batch. Records are encoded into a single growing buffer (one allocation per
- * doubling, none per record); {@link #build()} compresses that section if asked, writes the header
- * and the CRC, and returns the batch.
+ * Builds one v2 batch. Records are encoded into a single growing buffer that starts with room for
+ * the header (one allocation per doubling, none per record; size it with the expected batch size to
+ * avoid the doublings); {@link #build()} compresses the records if asked, writes the header and the
+ * CRC, and returns the batch: without compression, the very buffer the records were written to.
  *
  * <pre>{@code
  * ByteBuffer batch = new RecordBatchBuilder(CompressionType.LZ4)
@@ -29,14 +30,22 @@ public final class RecordBatchBuilder {
     private short producerEpoch = RecordBatch.NO_PRODUCER_EPOCH;
     private int baseSequence = RecordBatch.NO_SEQUENCE;
 
-    private ByteBuffer records = ByteBuffer.allocate(256);
+    /** The header's room, then the records encoded so far (position: end of the last record). */
+    private ByteBuffer records;
     private int count;
     private long baseTimestamp = RecordBatch.NO_TIMESTAMP;
     private long maxTimestamp = RecordBatch.NO_TIMESTAMP;
     private boolean built;
 
     public RecordBatchBuilder(CompressionType compression) {
+        this(compression, 256);
+    }
+
+    /** @param expectedSize the batch size expected, header included: the buffer's first capacity */
+    public RecordBatchBuilder(CompressionType compression, int expectedSize) {
         this.compression = compression;
+        this.records = ByteBuffer.allocate(Math.max(RecordBatch.HEADER_SIZE + 16, expectedSize));
+        this.records.position(RecordBatch.HEADER_SIZE);
     }
 
     public RecordBatchBuilder baseOffset(long baseOffset) {
@@ -62,13 +71,34 @@ public final class RecordBatchBuilder {
         return this;
     }
 
+    /** Appends a record; the arrays are copied, not kept. */
     public RecordBatchBuilder append(long timestamp, byte[] key, byte[] value, Header... headers) {
-        return append(timestamp, key == null ? null : ByteBuffer.wrap(key),
-                value == null ? null : ByteBuffer.wrap(value), headers);
+        long timestampDelta = startRecord(timestamp);
+        int bodySize = 1 + Varints.sizeOfVarlong(timestampDelta) + Varints.sizeOfVarint(count)
+                + fieldSize(key) + fieldSize(value) + headersSize(headers);
+        writeRecordStart(bodySize, timestampDelta);
+        writeField(key);
+        writeField(value);
+        writeHeaders(headers);
+        count++;
+        return this;
     }
 
     /** Appends a record; the buffers are read from position to limit and not modified. */
     public RecordBatchBuilder append(long timestamp, ByteBuffer key, ByteBuffer value, Header... headers) {
+        long timestampDelta = startRecord(timestamp);
+        int bodySize = 1 + Varints.sizeOfVarlong(timestampDelta) + Varints.sizeOfVarint(count)
+                + fieldSize(key) + fieldSize(value) + headersSize(headers);
+        writeRecordStart(bodySize, timestampDelta);
+        writeField(key);
+        writeField(value);
+        writeHeaders(headers);
+        count++;
+        return this;
+    }
+
+    /** Updates the batch's timestamps for a new record; returns the record's timestamp delta. */
+    private long startRecord(long timestamp) {
         if (built) {
             throw new IllegalStateException("batch already built");
         }
@@ -76,24 +106,16 @@ public final class RecordBatchBuilder {
             baseTimestamp = timestamp;
         }
         maxTimestamp = Math.max(maxTimestamp, timestamp);
-        long timestampDelta = timestamp - baseTimestamp;
-        int bodySize = bodySize(timestampDelta, count, key, value, headers);
+        return timestamp - baseTimestamp;
+    }
+
+    /** Makes room for the whole record, then writes its length, attributes and deltas. */
+    private void writeRecordStart(int bodySize, long timestampDelta) {
         ensureRoom(Varints.sizeOfVarint(bodySize) + bodySize);
         Varints.writeVarint(bodySize, records);
         records.put((byte) 0);
         Varints.writeVarlong(timestampDelta, records);
         Varints.writeVarint(count, records);
-        writeField(key);
-        writeField(value);
-        Varints.writeVarint(headers.length, records);
-        for (Header h : headers) {
-            byte[] hk = h.key().getBytes(StandardCharsets.UTF_8);
-            Varints.writeVarint(hk.length, records);
-            records.put(hk);
-            writeField(h.value() == null ? null : ByteBuffer.wrap(h.value()));
-        }
-        count++;
-        return this;
     }
 
     public RecordBatchBuilder appendAll(List<Record> recs) {
@@ -109,7 +131,7 @@ public final class RecordBatchBuilder {
 
     /** Bytes of the records so far, before compression; a producer's estimate for batch sizing. */
     public int uncompressedSizeInBytes() {
-        return RecordBatch.HEADER_SIZE + records.position();
+        return records.position();
     }
 
     /** The finished batch, position 0 and limit its size. At least one record is required. */
@@ -118,25 +140,18 @@ public final class RecordBatchBuilder {
             throw new IllegalStateException("a batch needs at least one record");
         }
         built = true;
-        records.flip();
-        ByteBuffer out;
-        if (compression == CompressionType.NONE) {
-            out = ByteBuffer.allocate(RecordBatch.HEADER_SIZE + records.remaining());
-            out.position(RecordBatch.HEADER_SIZE);
-            out.put(records);
-        } else {
-            out = compress();
-        }
+        ByteBuffer out = compression == CompressionType.NONE ? records : compress();
         out.flip();
         writeHeader(out);
         return out;
     }
 
     private ByteBuffer compress() {
-        GrowingOutput sink = new GrowingOutput(RecordBatch.HEADER_SIZE + records.remaining() / 2 + 64);
+        int length = records.position() - RecordBatch.HEADER_SIZE;
+        GrowingOutput sink = new GrowingOutput(RecordBatch.HEADER_SIZE + length / 2 + 64);
         sink.buf.position(RecordBatch.HEADER_SIZE);
         try (OutputStream out = compression.wrapForOutput(sink)) {
-            out.write(records.array(), records.arrayOffset() + records.position(), records.remaining());
+            out.write(records.array(), records.arrayOffset() + RecordBatch.HEADER_SIZE, length);
         } catch (IOException e) {
             throw new IllegalStateException("cannot compress with " + compression.configName(), e);
         }
@@ -162,13 +177,11 @@ public final class RecordBatchBuilder {
         out.putInt(RecordBatch.CRC_OFFSET, (int) RecordBatch.crc32c(out, RecordBatch.ATTRIBUTES_OFFSET, size));
     }
 
-    private static int bodySize(long timestampDelta, int offsetDelta, ByteBuffer key, ByteBuffer value, Header[] headers) {
-        int size = 1 + Varints.sizeOfVarlong(timestampDelta) + Varints.sizeOfVarint(offsetDelta)
-                + fieldSize(key) + fieldSize(value) + Varints.sizeOfVarint(headers.length);
+    private static int headersSize(Header[] headers) {
+        int size = Varints.sizeOfVarint(headers.length);
         for (Header h : headers) {
             int keyLength = h.key().getBytes(StandardCharsets.UTF_8).length;
-            size += Varints.sizeOfVarint(keyLength) + keyLength
-                    + fieldSize(h.value() == null ? null : ByteBuffer.wrap(h.value()));
+            size += Varints.sizeOfVarint(keyLength) + keyLength + fieldSize(h.value());
         }
         return size;
     }
@@ -177,12 +190,35 @@ public final class RecordBatchBuilder {
         return field == null ? 1 : Varints.sizeOfVarint(field.remaining()) + field.remaining();
     }
 
+    private static int fieldSize(byte[] field) {
+        return field == null ? 1 : Varints.sizeOfVarint(field.length) + field.length;
+    }
+
+    private void writeHeaders(Header[] headers) {
+        Varints.writeVarint(headers.length, records);
+        for (Header h : headers) {
+            byte[] hk = h.key().getBytes(StandardCharsets.UTF_8);
+            Varints.writeVarint(hk.length, records);
+            records.put(hk);
+            writeField(h.value());
+        }
+    }
+
     private void writeField(ByteBuffer field) {
         if (field == null) {
             Varints.writeVarint(-1, records);
         } else {
             Varints.writeVarint(field.remaining(), records);
             records.put(field.duplicate());
+        }
+    }
+
+    private void writeField(byte[] field) {
+        if (field == null) {
+            Varints.writeVarint(-1, records);
+        } else {
+            Varints.writeVarint(field.length, records);
+            records.put(field);
         }
     }
 

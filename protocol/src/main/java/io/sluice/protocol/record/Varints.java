@@ -68,21 +68,12 @@ public final class Varints {
 
     public static int sizeOfVarint(int value) {
         int v = (value << 1) ^ (value >> 31);
-        int bytes = 1;
-        while ((v & ~0x7f) != 0) {
-            bytes++;
-            v >>>= 7;
-        }
-        return bytes;
+        // 7 payload bits per byte: ceil(significant bits / 7), with at least one byte for zero.
+        return (38 - Integer.numberOfLeadingZeros(v | 1)) / 7;
     }
 
     public static int sizeOfVarlong(long value) {
         long v = (value << 1) ^ (value >> 63);
-        int bytes = 1;
-        while ((v & ~0x7fL) != 0) {
-            bytes++;
-            v >>>= 7;
-        }
-        return bytes;
+        return (70 - Long.numberOfLeadingZeros(v | 1L)) / 7;
     }
 }

@@ -41,6 +41,25 @@ class VarintsTest {
         }
     }
 
+    /** Every size boundary (each power of two and its neighbours, both signs) agrees with the encoder. */
+    @Test
+    void sizesMatchTheEncodingAtEveryBoundary() {
+        for (int bit = 0; bit < 64; bit++) {
+            for (long base : new long[] {1L << bit, -(1L << bit)}) {
+                for (long v = base - 1; v <= base + 1; v++) {
+                    ByteBuffer buf = ByteBuffer.allocate(10);
+                    Varints.writeVarlong(v, buf);
+                    assertEquals(buf.position(), Varints.sizeOfVarlong(v), "varlong " + v);
+                    if (v == (int) v) {
+                        buf.clear();
+                        Varints.writeVarint((int) v, buf);
+                        assertEquals(buf.position(), Varints.sizeOfVarint((int) v), "varint " + v);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void rejectsOverlongVarint() {
         ByteBuffer buf = ByteBuffer.wrap(HEX.parseHex("ffffffffff01"));
