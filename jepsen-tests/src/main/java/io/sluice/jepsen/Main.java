@@ -4,6 +4,7 @@ import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
 import io.sluice.jepsen.checker.CheckResult;
 import io.sluice.jepsen.workload.MetadataWorkload;
+import io.sluice.jepsen.workload.OffsetsWorkload;
 import io.sluice.jepsen.workload.QueueWorkload;
 import io.sluice.jepsen.workload.Workload;
 import java.io.IOException;
@@ -49,12 +50,6 @@ public final class Main {
             commander.usage();
             return 0;
         }
-        if (options.workload.equals("offsets")) {
-            System.err.println("Error: the offsets workload needs consumer groups (Consumer.subscribe and commitSync),"
-                    + " which this client does not have yet; the checker for it (committed offsets never go back, a new"
-                    + " owner starts at the committed offset) is ready in CommitChecker");
-            return 2;
-        }
         try (FileChannel lockFile = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = lockFile.tryLock()) {
             if (lock == null) {
@@ -69,7 +64,7 @@ public final class Main {
                 long testSeed = seed + i;
                 Path runDir = runDir(options);
                 System.out.printf("test %d/%d: %s, nemesis %s, %d s, seed %d -> %s%n", i + 1, options.testCount,
-                        options.workload, options.nemesis, options.timeLimit, testSeed, runDir);
+                        options.testName(), options.nemesis, options.timeLimit, testSeed, runDir);
                 CheckResult result = new TestRun(options, distribution, runDir, testSeed, workload(options)).run();
                 System.out.printf("test %d/%d: %s %s%s%n", i + 1, options.testCount, result.valid() ? "VALID" : "INVALID",
                         result.counts().isEmpty() ? "" : result.counts() + " ", runDir.resolve("index.html"));
@@ -87,12 +82,16 @@ public final class Main {
         }
     }
 
-    private static Workload workload(SuiteOptions options) {
-        return options.workload.equals("metadata") ? new MetadataWorkload() : new QueueWorkload();
+    static Workload workload(SuiteOptions options) {
+        return switch (options.workload) {
+            case "metadata" -> new MetadataWorkload();
+            case "offsets" -> new OffsetsWorkload();
+            default -> new QueueWorkload(options.subscribe);
+        };
     }
 
     private static Path runDir(SuiteOptions options) throws IOException {
-        String test = options.workload + "-" + options.nemesis.replace(',', '+') + (options.unsafe ? "-unsafe" : "");
+        String test = options.testName() + "-" + options.nemesis.replace(',', '+') + (options.unsafe ? "-unsafe" : "");
         Path parent = Path.of(options.store, test);
         Path dir = parent.resolve(ZonedDateTime.now(ZoneOffset.UTC).format(RUN_NAME));
         for (int n = 2; Files.exists(dir); n++) {

@@ -11,8 +11,11 @@ import java.util.Set;
  * The command line of {@code sluice-jepsen}. Mutable (filled by JCommander), read by one thread.
  */
 public final class SuiteOptions {
-    @Parameter(names = "--workload", description = "queue or metadata (offsets needs consumer groups in the client)")
+    @Parameter(names = "--workload", description = "queue, metadata or offsets (consumer groups committing offsets)")
     String workload = "queue";
+
+    @Parameter(names = "--subscribe", description = "queue: readers join one consumer group and commit, instead of assign")
+    boolean subscribe;
 
     @Parameter(names = "--nemesis", description = "Comma-separated fault families: kill, pause, partition, loss, or none")
     String nemesis = "kill,pause,partition";
@@ -35,10 +38,10 @@ public final class SuiteOptions {
     @Parameter(names = "--interval", description = "Typical seconds of a fault window and of a quiet period")
     int interval = 10;
 
-    @Parameter(names = "--keys", description = "Partitions of the queue topic")
+    @Parameter(names = "--keys", description = "Partitions of the workload's topic (queue, offsets)")
     int keys = 4;
 
-    @Parameter(names = "--clients", description = "Writers, and as many readers")
+    @Parameter(names = "--clients", description = "Writers, and as many readers (queue) or groups of 3 members (offsets)")
     int clients = 2;
 
     @Parameter(names = "--unsafe", description = "acks=1, min.insync.replicas=1, unclean leader election: loss expected")
@@ -90,6 +93,14 @@ public final class SuiteOptions {
         if (!List.of("queue", "metadata", "offsets").contains(workload)) {
             throw new IllegalArgumentException("unknown workload '" + workload + "'; use queue, metadata or offsets");
         }
+        if (subscribe && !workload.equals("queue")) {
+            throw new IllegalArgumentException("--subscribe is a variant of the queue workload (offsets always subscribes)");
+        }
         kinds();
+    }
+
+    /** The test's name in the store and the report: the workload and its variant, e.g. {@code queue-subscribe}. */
+    String testName() {
+        return workload + (subscribe ? "-subscribe" : "");
     }
 }

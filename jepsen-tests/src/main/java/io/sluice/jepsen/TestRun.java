@@ -183,6 +183,9 @@ final class TestRun {
     private Map<String, Object> summary(Network network) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("workload", options.workload);
+        if (options.workload.equals("queue")) {
+            s.put("readers", options.subscribe ? "subscribe" : "assign");
+        }
         s.put("nemesis", options.nemesis);
         s.put("nodes", options.nodes);
         s.put("time-limit-s", options.timeLimit);

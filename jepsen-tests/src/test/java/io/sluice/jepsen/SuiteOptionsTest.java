@@ -1,12 +1,18 @@
 package io.sluice.jepsen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.beust.jcommander.JCommander;
+import io.sluice.jepsen.history.HistoryBuilder;
 import io.sluice.jepsen.nemesis.Fault;
+import io.sluice.jepsen.workload.MetadataWorkload;
+import io.sluice.jepsen.workload.OffsetsWorkload;
+import io.sluice.jepsen.workload.QueueWorkload;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,5 +43,39 @@ class SuiteOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> parse("--nodes", "0").validate());
         assertThrows(IllegalArgumentException.class, () -> parse("--workload", "bank").validate());
         assertEquals(2, Main.run(new String[] {"--rate", "-1"}));
+    }
+
+    @Test
+    void subscribeIsAVariantOfTheQueueWorkload() {
+        SuiteOptions o = parse("--workload", "queue", "--subscribe");
+        o.validate();
+        assertTrue(o.subscribe);
+        assertEquals("queue-subscribe", o.testName());
+        assertEquals("queue", parse().testName());
+        assertEquals("offsets", parse("--workload", "offsets").testName());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> parse("--workload", "metadata", "--subscribe").validate()).getMessage().contains("queue"));
+        assertThrows(IllegalArgumentException.class, () -> parse("--workload", "offsets", "--subscribe").validate());
+    }
+
+    @Test
+    void eachWorkloadNameMakesItsWorkload() {
+        assertInstanceOf(QueueWorkload.class, Main.workload(parse()));
+        assertInstanceOf(QueueWorkload.class, Main.workload(parse("--subscribe")));
+        assertInstanceOf(MetadataWorkload.class, Main.workload(parse("--workload", "metadata")));
+        assertInstanceOf(OffsetsWorkload.class, Main.workload(parse("--workload", "offsets")));
+    }
+
+    @Test
+    void groupWorkloadsCheckCommittedOffsetsToo() {
+        HistoryBuilder h = new HistoryBuilder();
+        h.commit(1, "g", "0", 9);
+        h.tick();
+        h.committed(2, "g", "0", 5);
+        for (String[] args : List.of(new String[] {"--subscribe"}, new String[] {"--workload", "offsets"})) {
+            assertEquals(1, Main.workload(parse(args)).check(h.ops()).counts().get("committed-offset-regression"),
+                    String.join(" ", args));
+        }
+        assertTrue(Main.workload(parse()).check(h.ops()).valid());
     }
 }

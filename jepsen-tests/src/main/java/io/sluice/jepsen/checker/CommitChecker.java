@@ -20,7 +20,8 @@ import java.util.TreeSet;
  *       before the assignment, or skips past every offset committed by then (a new owner must start
  *       exactly at the committed offset).</li>
  * </ul>
- * Pure and stateless.
+ * A commit of unknown outcome (info, or never completed) is no observation, but it may have taken
+ * effect, so a new owner may start at its offset. Pure and stateless.
  */
 public final class CommitChecker {
 
@@ -31,25 +32,40 @@ public final class CommitChecker {
     public CheckResult check(List<Op> ops) {
         Pairs pairs = new Pairs(ops);
         Map<String, List<Observation>> observations = new HashMap<>(); // "group/key"
+        Map<String, List<Observation>> unknown = new HashMap<>(); // commits that may or may not have happened
         long commits = 0;
         for (Op op : ops) {
-            if (op.group() == null || !op.isOk() || !("commit".equals(op.f()) || "committed".equals(op.f()))) {
+            if (op.group() == null || op.isInvoke() || !("commit".equals(op.f()) || "committed".equals(op.f()))) {
                 continue;
             }
-            commits += "commit".equals(op.f()) ? 1 : 0;
             Op invoke = pairs.invocation(op);
             long invokeTime = invoke == null ? op.time() : invoke.time();
-            for (Map.Entry<String, Object> e : op.mapValue().entrySet()) {
-                observations.computeIfAbsent(op.group() + "/" + e.getKey(), x -> new ArrayList<>())
-                        .add(new Observation(((Number) e.getValue()).longValue(), invokeTime, op.time(), op.index()));
+            if (op.isOk()) {
+                commits += "commit".equals(op.f()) ? 1 : 0;
+                observe(observations, op.group(), op.mapValue(), invokeTime, op.time(), op.index());
+            } else if (op.type() == Op.Type.INFO && "commit".equals(op.f())) {
+                observe(unknown, op.group(), (invoke == null ? op : invoke).mapValue(), invokeTime, op.time(), op.index());
+            }
+        }
+        for (Op invoke : pairs.openAtEnd()) {
+            if ("commit".equals(invoke.f()) && invoke.group() != null) {
+                observe(unknown, invoke.group(), invoke.mapValue(), invoke.time(), Long.MAX_VALUE, invoke.index());
             }
         }
         List<Anomaly> anomalies = new ArrayList<>();
         observations.forEach((key, list) -> regressions(key, list, anomalies));
-        assignmentStarts(ops, observations, anomalies);
+        assignmentStarts(ops, observations, unknown, anomalies);
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("ok-commits", commits);
         return new CheckResult(anomalies, stats);
+    }
+
+    private static void observe(Map<String, List<Observation>> into, String group, Map<String, Object> offsets,
+                                long invokeTime, long completeTime, long op) {
+        for (Map.Entry<String, Object> e : offsets.entrySet()) {
+            into.computeIfAbsent(group + "/" + e.getKey(), x -> new ArrayList<>())
+                    .add(new Observation(((Number) e.getValue()).longValue(), invokeTime, completeTime, op));
+        }
     }
 
     private static void regressions(String key, List<Observation> list, List<Anomaly> out) {
@@ -70,7 +86,8 @@ public final class CommitChecker {
     }
 
     /** The first read after a group assignment must start at the committed offset. */
-    private static void assignmentStarts(List<Op> ops, Map<String, List<Observation>> commits, List<Anomaly> out) {
+    private static void assignmentStarts(List<Op> ops, Map<String, List<Observation>> commits,
+                                         Map<String, List<Observation>> unknown, List<Anomaly> out) {
         Map<String, NavigableSet<Long>> known = new HashMap<>(); // key -> offsets known to hold values
         for (Op op : ops) {
             if ("poll".equals(op.f()) && op.isOk()) {
@@ -91,8 +108,9 @@ public final class CommitChecker {
                 first.forEach((key, offset) -> {
                     Op assign = mine.remove(key);
                     if (assign != null) {
-                        checkStart(assign, op, key, offset, commits.get(assign.group() + "/" + key),
-                                known.getOrDefault(key, new TreeSet<>()), out);
+                        String groupKey = assign.group() + "/" + key;
+                        checkStart(assign, op, key, offset, commits.getOrDefault(groupKey, List.of()),
+                                unknown.getOrDefault(groupKey, List.of()), known.getOrDefault(key, new TreeSet<>()), out);
                     }
                 });
             }
@@ -100,10 +118,7 @@ public final class CommitChecker {
     }
 
     private static void checkStart(Op assign, Op poll, String key, long offset, List<Observation> committed,
-                                   NavigableSet<Long> known, List<Anomaly> out) {
-        if (committed == null) {
-            return;
-        }
+                                   List<Observation> unknown, NavigableSet<Long> known, List<Anomaly> out) {
         long low = -1;
         long high = -1;
         for (Observation c : committed) {
@@ -114,10 +129,15 @@ public final class CommitChecker {
                 high = Math.max(high, c.offset()); // possibly committed before the read
             }
         }
+        for (Observation c : unknown) {
+            if (c.invokeTime() < poll.time()) {
+                high = Math.max(high, c.offset()); // an info commit may have been applied
+            }
+        }
         if (low >= 0 && offset < low) {
             out.add(new Anomaly("assignment-start", assign.group() + "/" + key, "new owner started at offset " + offset
                     + " below the committed offset " + low, List.of(assign.index(), poll.index())));
-        } else if (high >= 0 && !known.subSet(high, true, offset, false).isEmpty()) {
+        } else if (high >= 0 && high < offset && !known.subSet(high, true, offset, false).isEmpty()) {
             out.add(new Anomaly("assignment-start", assign.group() + "/" + key, "new owner started at offset " + offset
                     + ", past the committed offset " + high + " and the values after it",
                     List.of(assign.index(), poll.index())));

@@ -7,6 +7,7 @@ import io.sluice.client.admin.TopicDescription;
 import io.sluice.client.consumer.Consumer;
 import io.sluice.client.consumer.ConsumerRecord;
 import io.sluice.jepsen.checker.CheckResult;
+import io.sluice.jepsen.checker.CommitChecker;
 import io.sluice.jepsen.checker.QueueChecker;
 import io.sluice.jepsen.history.Op;
 import java.nio.charset.StandardCharsets;
@@ -22,18 +23,32 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Jepsen's Kafka queue workload with {@code assign}: writers send unique integers to the partitions
- * (the keys) of one topic, readers poll random sets of partitions; after healing, each partition is
- * read from the beginning until every acknowledged value of it was seen, or the timeout. Safe mode
+ * Jepsen's Kafka queue workload: writers send unique integers to the partitions (the keys) of one
+ * topic; readers either {@code assign} themselves random sets of partitions or, with {@code subscribe},
+ * join one consumer group and commit as they go ({@link GroupConsumer}); after healing, each partition
+ * is read from the beginning until every acknowledged value of it was seen, or the timeout. Safe mode
  * uses replication factor 3 (or the node count), {@code min.insync.replicas=2} and idempotent
  * {@code acks=all} producers; unsafe mode uses {@code acks=1}, {@code min.insync.replicas=1} and
- * unclean leader election. Not thread-safe: the test calls it from one thread; it owns its client
- * threads.
+ * unclean leader election. The static helpers are shared with {@link OffsetsWorkload}. Not thread-safe:
+ * the test calls it from one thread; it owns its client threads.
  */
 public final class QueueWorkload implements Workload {
     static final String TOPIC = "jepsen-queue";
+    /** The group of the readers in the subscribe variant. */
+    static final String GROUP = "jepsen-queue-readers";
 
+    private final boolean subscribe;
     private final List<Thread> threads = new ArrayList<>();
+
+    /** The {@code assign} variant. */
+    public QueueWorkload() {
+        this(false);
+    }
+
+    /** @param subscribe readers are members of one consumer group instead of assigning partitions themselves */
+    public QueueWorkload(boolean subscribe) {
+        this.subscribe = subscribe;
+    }
 
     @Override
     public String topic() {
@@ -42,15 +57,20 @@ public final class QueueWorkload implements Workload {
 
     @Override
     public void setup(WorkloadContext context) throws Exception {
+        createTopic(context, TOPIC);
+    }
+
+    /** Creates the topic with {@code keys} partitions and waits until each has a leader and a full ISR. */
+    static void createTopic(WorkloadContext context, String topic) throws Exception {
         int rf = Math.min(3, context.cluster().ids().size());
         Map<String, String> configs = context.unsafe()
                 ? Map.of("min.insync.replicas", "1", "unclean.leader.election.enable", "true")
                 : Map.of("min.insync.replicas", Integer.toString(Math.min(2, rf)));
         try (Admin admin = context.cluster().admin(context.cluster().bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, context.keys(), rf, configs))).get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, context.keys(), rf, configs))).get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
-                TopicDescription d = admin.describeTopics(List.of(TOPIC)).get(10, TimeUnit.SECONDS).get(TOPIC);
+                TopicDescription d = admin.describeTopics(List.of(topic)).get(10, TimeUnit.SECONDS).get(topic);
                 if (d != null && d.partitions().size() == context.keys()
                         && d.partitions().stream().allMatch(p -> p.leader() > 0 && p.isr().size() == rf)) {
                     return;
@@ -58,22 +78,37 @@ public final class QueueWorkload implements Workload {
                 sleep(500);
             }
         }
-        throw new IllegalStateException("topic " + TOPIC + " did not get a leader and full ISR for every partition in 60 s");
+        throw new IllegalStateException("topic " + topic + " did not get a leader and full ISR for every partition in 60 s");
     }
 
     @Override
     public void start(WorkloadContext context, long deadline) {
-        AtomicLong values = new AtomicLong();
+        threads.addAll(startWriters(context, TOPIC, deadline));
         for (int i = 0; i < context.clients(); i++) {
-            threads.add(QueueWorkload.started("writer-" + i, 
-                    new QueueProducer(context, TOPIC, values, context.rate() / context.clients(), deadline, i)));
-            threads.add(QueueWorkload.started("reader-" + i, 
-                    new QueueConsumer(context, TOPIC, deadline, 1000 + i)));
+            Runnable reader = subscribe ? new GroupConsumer(context, TOPIC, GROUP, deadline, 1000 + i)
+                    : new QueueConsumer(context, TOPIC, deadline, 1000 + i);
+            threads.add(QueueWorkload.started("reader-" + i, reader));
         }
+    }
+
+    /** Starts {@code clients} writers of unique values to {@code topic}, at {@code rate} writes/s together. */
+    static List<Thread> startWriters(WorkloadContext context, String topic, long deadline) {
+        AtomicLong values = new AtomicLong();
+        List<Thread> writers = new ArrayList<>();
+        for (int i = 0; i < context.clients(); i++) {
+            writers.add(QueueWorkload.started("writer-" + i,
+                    new QueueProducer(context, topic, values, context.rate() / context.clients(), deadline, i)));
+        }
+        return writers;
     }
 
     @Override
     public void stop() {
+        stopAll(threads);
+    }
+
+    /** Interrupts the threads and waits up to 15 s for each, then forgets them. */
+    static void stopAll(List<Thread> threads) {
         threads.forEach(Thread::interrupt);
         for (Thread t : threads) {
             try {
@@ -88,25 +123,29 @@ public final class QueueWorkload implements Workload {
 
     @Override
     public void finalReads(WorkloadContext context, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        readAll(context, TOPIC, System.nanoTime() + timeout.toNanos());
+    }
+
+    /** Reads each partition of {@code topic} until every acknowledged value of it was seen, or the deadline. */
+    static void readAll(WorkloadContext context, String topic, long deadline) {
         Map<String, Set<Long>> acked = ackedValues(context.history().ops());
         for (int p = 0; p < context.keys(); p++) {
             Set<Long> missing = new HashSet<>(acked.getOrDefault(Integer.toString(p), Set.of()));
-            while (System.nanoTime() < deadline && !readPartition(context, p, missing, deadline)) {
+            while (System.nanoTime() < deadline && !readPartition(context, new TopicPartition(topic, p), missing, deadline)) {
                 sleep(500); // the consumer failed (the failure is recorded); try a fresh one
             }
         }
     }
 
     /** Reads partition {@code p} from the beginning until {@code missing} is empty and the end is reached. */
-    private boolean readPartition(WorkloadContext context, int p, Set<Long> missing, long deadline) {
+    private static boolean readPartition(WorkloadContext context, TopicPartition tp, Set<Long> missing, long deadline) {
         int process = context.nextProcess();
-        TopicPartition tp = new TopicPartition(TOPIC, p);
+        String p = Integer.toString(tp.partition());
         try (Consumer<byte[], byte[]> consumer = Consumer.ofBytes(context.consumerProps())) {
-            Op assign = context.history().invoke("assign", process, null, List.of(Integer.toString(p)), null);
+            Op assign = context.history().invoke("assign", process, null, List.of(p), null);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            context.history().complete(assign, Op.Type.OK, List.of(Integer.toString(p)), null, null);
+            context.history().complete(assign, Op.Type.OK, List.of(p), null, null);
             long end = consumer.endOffsets(List.of(tp)).get(tp);
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r
@@ -139,7 +178,8 @@ public final class QueueWorkload implements Workload {
 
     @Override
     public CheckResult check(List<Op> history) {
-        return new QueueChecker().check(history);
+        return subscribe ? CheckResult.merge(List.of(new QueueChecker().check(history), new CommitChecker().check(history)))
+                : new QueueChecker().check(history);
     }
 
     /** A short reason for the history: the root cause's class and message. */

@@ -56,4 +56,19 @@ public record WorkloadContext(Cluster cluster, History history, double rate, int
         p.put("metadata.max.age.ms", 5000);
         return p;
     }
+
+    /**
+     * Settings of a member of {@code group}: the consumer settings, commits only where the workload
+     * records them (no auto-commit), and a session short enough that a member the harness lost track of
+     * gives its partitions up within seconds rather than Kafka's 45.
+     */
+    public Map<String, Object> groupConsumerProps(String group) {
+        Map<String, Object> p = consumerProps();
+        p.put("group.id", group);
+        p.put("enable.auto.commit", false);
+        p.put("session.timeout.ms", 6000);
+        p.put("heartbeat.interval.ms", 1000);
+        p.put("max.poll.interval.ms", 15_000);
+        return p;
+    }
 }

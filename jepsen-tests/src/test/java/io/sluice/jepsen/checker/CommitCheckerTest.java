@@ -91,4 +91,55 @@ class CommitCheckerTest {
         h.poll(2, "0", 1, 11, 2, 12);
         assertTrue(check().valid(), check().anomalies().toString());
     }
+
+    @Test
+    void aNewOwnerMayStartWhereACommitOfUnknownOutcomePutIt() {
+        h.assign(9, null, "0");
+        h.poll(9, "0", 0, 10, 1, 11, 2, 12, 3, 13, 4, 14);
+        h.commit(1, "g", "0", 2);
+        Op timedOut = h.invoke("commit", 1, null, Map.of("0", 4L), "g");
+        h.complete(timedOut, Op.Type.INFO, Map.of("0", 4L), null); // it may have been applied
+        h.tick();
+        h.assign(2, "g", "0");
+        h.poll(2, "0", 4, 14);
+        assertTrue(check().valid(), check().anomalies().toString());
+    }
+
+    @Test
+    void aCommitThatNeverCompletedMayHaveBeenApplied() {
+        h.assign(9, null, "0");
+        h.poll(9, "0", 0, 10, 1, 11, 2, 12, 3, 13, 4, 14);
+        h.commit(1, "g", "0", 2);
+        h.invoke("commit", 1, null, Map.of("0", 4L), "g");
+        h.tick();
+        h.assign(2, "g", "0");
+        h.poll(2, "0", 4, 14);
+        assertTrue(check().valid(), check().anomalies().toString());
+    }
+
+    @Test
+    void aFailedCommitDidNotHappen() {
+        h.assign(9, null, "0");
+        h.poll(9, "0", 0, 10, 1, 11, 2, 12, 3, 13, 4, 14);
+        h.commit(1, "g", "0", 2);
+        Op refused = h.invoke("commit", 1, null, Map.of("0", 4L), "g");
+        h.complete(refused, Op.Type.FAIL, Map.of("0", 4L), null);
+        h.tick();
+        h.assign(2, "g", "0");
+        h.poll(2, "0", 4, 14);
+        assertEquals(1, count("assignment-start"));
+    }
+
+    @Test
+    void aStartBelowACommitStillInFlightIsNoSkip() {
+        h.assign(9, null, "0");
+        h.poll(9, "0", 0, 10, 1, 11, 2, 12, 3, 13, 4, 14);
+        h.commit(1, "g", "0", 2);
+        h.tick();
+        Op late = h.invoke("commit", 1, null, Map.of("0", 4L), "g");
+        h.assign(2, "g", "0");
+        h.complete(late, Op.Type.OK, Map.of("0", 4L), null);
+        h.poll(2, "0", 3, 13); // between the commit surely made and one that may have come first
+        assertEquals(0, count("assignment-start"));
+    }
 }

@@ -1,0 +1,115 @@
+package io.sluice.jepsen.workload;
+
+import io.sluice.client.TopicPartition;
+import io.sluice.client.consumer.Consumer;
+import io.sluice.client.consumer.ConsumerRebalanceListener;
+import io.sluice.client.consumer.ConsumerRecords;
+import io.sluice.jepsen.history.Op;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One member of a consumer group: subscribes to the topic, polls, and after each poll that returned
+ * records commits, with {@code commitSync}, the position of each partition it read. Records every
+ * {@code poll} (as {@link QueueConsumer} does), every {@code commit}, and an {@code assign} with the
+ * group whenever the group changes its assignment. After a random 5 to 15 s it leaves the group and
+ * joins again as a new process, so partitions change owners also without faults; any error (a poll or
+ * a commit that throws) makes it start over as a new process too, since after a commit of unknown
+ * outcome its idea of the committed offsets is no longer certain. Runs on its own thread; the consumer
+ * and its rebalance listener are used only from it.
+ */
+final class GroupConsumer implements Runnable {
+    private static final long MIN_LIFETIME_NANOS = 5_000_000_000L;
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+
+    private final WorkloadContext context;
+    private final String topic;
+    private final GroupHistory groupHistory;
+    private final long deadlineNanos;
+    private final Random random;
+
+    GroupConsumer(WorkloadContext context, String topic, String group, long deadlineNanos, int salt) {
+        this.context = context;
+        this.topic = topic;
+        this.groupHistory = new GroupHistory(context.history(), topic, group);
+        this.deadlineNanos = deadlineNanos;
+        this.random = context.random(salt);
+    }
+
+    @Override
+    public void run() {
+        while (!Thread.currentThread().isInterrupted() && System.nanoTime() < deadlineNanos) {
+            int process = context.nextProcess();
+            long leaveAt = Math.min(deadlineNanos, System.nanoTime() + MIN_LIFETIME_NANOS
+                    + (long) (random.nextDouble() * 2 * MIN_LIFETIME_NANOS));
+            try (Consumer<byte[], byte[]> consumer = Consumer.ofBytes(context.groupConsumerProps(groupHistory.group()))) {
+                Assignments assignments = new Assignments(consumer, process);
+                consumer.subscribe(List.of(topic), assignments);
+                while (System.nanoTime() < leaveAt && !Thread.currentThread().isInterrupted()) {
+                    ConsumerRecords<byte[], byte[]> records = QueueConsumer.poll(context, consumer, process, POLL_TIMEOUT);
+                    assignments.recordIfChanged();
+                    if (!records.isEmpty()) {
+                        commit(consumer, process, GroupHistory.nextOffsets(QueueConsumer.reads(records)));
+                    }
+                }
+            } catch (RuntimeException e) {
+                QueueWorkload.sleep(200); // the failure is in the history; go on as a new process
+            }
+        }
+    }
+
+    /** One recorded commitSync; throws after recording its outcome when it did not succeed. */
+    private void commit(Consumer<byte[], byte[]> consumer, int process, Map<String, Long> offsets) {
+        Op invoke = groupHistory.invokeCommit(process, offsets);
+        try {
+            consumer.commitSync(groupHistory.toCommit(offsets));
+        } catch (RuntimeException e) {
+            groupHistory.completeCommit(invoke, e);
+            throw e;
+        }
+        groupHistory.completeCommit(invoke, null);
+    }
+
+    /**
+     * Records the group's assignments. New partitions are recorded from {@link #onPartitionsAssigned},
+     * which the client calls inside {@code poll} before it fetches them, so the {@code assign} comes
+     * before the first read of a new owner in the history, as the checker needs; a change that only
+     * takes partitions away is recorded after the poll. Revocations are not committed here: every
+     * position was committed right after the poll that moved it.
+     */
+    private final class Assignments implements ConsumerRebalanceListener {
+        private final Consumer<byte[], byte[]> consumer;
+        private final int process;
+        private List<String> recorded = List.of();
+
+        Assignments(Consumer<byte[], byte[]> consumer, int process) {
+            this.consumer = consumer;
+            this.process = process;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // recorded after the poll, or by onPartitionsAssigned when partitions are added too; on close
+            // everything is revoked, which is leaving rather than an assignment
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            record(consumer.assignment());
+        }
+
+        void recordIfChanged() {
+            if (!groupHistory.keys(consumer.assignment()).equals(recorded)) {
+                record(consumer.assignment());
+            }
+        }
+
+        private void record(Collection<TopicPartition> assignment) {
+            recorded = groupHistory.keys(assignment);
+            groupHistory.assigned(process, assignment);
+        }
+    }
+}
