@@ -16,6 +16,7 @@ import io.sluice.tools.configs.NoSplitter;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,13 +128,18 @@ public final class ConsoleConsumerCommand implements Command {
             if (!records.isEmpty()) {
                 lastRecordMs = now;
             }
+            Map<TopicPartition, Long> unprinted = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 if (o.maxMessages != null && count.get() >= o.maxMessages) {
-                    break;
+                    unprinted.putIfAbsent(r.topicPartition(), r.offset());
+                    continue;
                 }
                 formatter.write(r, out);
                 count.incrementAndGet();
             }
+            // Stopping inside a poll's records: the position goes back to the first record not printed,
+            // so the group's commit on close covers exactly what was printed.
+            unprinted.forEach(consumer::seek);
             out.flush();
             if (o.timeoutMs != null && now - lastRecordMs >= o.timeoutMs) {
                 return;
