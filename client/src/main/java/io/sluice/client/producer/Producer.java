@@ -79,7 +79,7 @@ public final class Producer<K, V> implements AutoCloseable {
         this.clientId = config.clientId("producer-" + IDS.incrementAndGet());
         this.network = network != null ? network : new NetworkClient(config, clientId, time);
         this.metadata = new Metadata(config, this.network, time);
-        this.pool = new BufferPool(config.getLong(ProducerConfig.BUFFER_MEMORY), time);
+        this.pool = new BufferPool(config.getLong(ProducerConfig.BUFFER_MEMORY), config.getInt(ProducerConfig.BATCH_SIZE), time);
         this.accumulator = new RecordAccumulator(config, pool, time);
         this.partitioner = new BuiltInPartitioner(config.getInt(ProducerConfig.BATCH_SIZE),
                 bound -> ThreadLocalRandom.current().nextInt(bound));

@@ -40,14 +40,21 @@ final class ProducerBatch {
     private long lastAttemptMs;
     private boolean retry;
     private boolean done;
+    private boolean recycled;
 
     ProducerBatch(TopicPartition tp, CompressionType compression, int batchSize, long reservedBytes, long nowMs) {
+        this(tp, compression, batchSize, reservedBytes, nowMs, ByteBuffer.allocate(batchSize));
+    }
+
+    /** A batch built in {@code buffer} (from the pool); {@link #recyclableBuffer()} is what to give back when done. */
+    ProducerBatch(TopicPartition tp, CompressionType compression, int batchSize, long reservedBytes, long nowMs,
+                  ByteBuffer buffer) {
         this.tp = tp;
         this.batchSize = batchSize;
         this.reservedBytes = reservedBytes;
         this.createdMs = nowMs;
         this.lastAttemptMs = nowMs;
-        this.builder = new RecordBatchBuilder(compression, batchSize);
+        this.builder = new RecordBatchBuilder(compression, buffer);
     }
 
     /** Upper bound of a record's bytes in a batch, for sizing before it is appended. */
@@ -174,6 +181,15 @@ final class ProducerBatch {
                 t.future().complete(metadata);
             }
         }
+    }
+
+    /** The buffer the batch was built in, to recycle once the batch is done and nothing reads it. */
+    ByteBuffer recyclableBuffer() {
+        if (recycled) {
+            return null; // given back already: never twice, or two batches would share it
+        }
+        recycled = true;
+        return builder.buffer();
     }
 
     /** A future that completes when the batch's outcome is known, for flush. */

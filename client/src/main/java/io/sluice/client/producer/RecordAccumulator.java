@@ -109,7 +109,8 @@ final class RecordAccumulator {
                 pool.release(size);
                 return result;
             }
-            ProducerBatch batch = new ProducerBatch(tp, compression, batchSize, size, time.monotonicMs());
+            ProducerBatch batch = new ProducerBatch(tp, compression, batchSize, size, time.monotonicMs(),
+                    pool.buffer((int) size));
             CompletableFuture<RecordMetadata> future = batch.tryAppend(timestamp, key, value, headers, callback);
             deque.addLast(batch);
             incomplete.add(batch);
@@ -272,9 +273,14 @@ final class RecordAccumulator {
         return nowMs - batch.createdMs >= deliveryTimeoutMs;
     }
 
-    /** Gives a finished batch's memory back. Call once per batch, after completing it. */
+    /**
+     * Gives a finished batch's memory back. Call once per batch, after completing it: its buffer is
+     * reused by a later batch, so nothing may read the batch's bytes afterwards (the sender copied
+     * them when it sent them).
+     */
     void deallocate(ProducerBatch batch) {
         incomplete.remove(batch);
+        pool.recycle(batch.recyclableBuffer());
         pool.release(batch.reservedBytes);
     }
 

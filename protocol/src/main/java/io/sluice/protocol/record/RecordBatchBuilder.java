@@ -43,9 +43,19 @@ public final class RecordBatchBuilder {
 
     /** @param expectedSize the batch size expected, header included: the buffer's first capacity */
     public RecordBatchBuilder(CompressionType compression, int expectedSize) {
+        this(compression, ByteBuffer.allocate(Math.max(RecordBatch.HEADER_SIZE + 16, expectedSize)));
+    }
+
+    /**
+     * Builds in {@code buffer} (a heap buffer, from position 0; its old content is overwritten), which
+     * is replaced by a larger one if the records outgrow it; {@link #buffer()} tells which is current.
+     */
+    public RecordBatchBuilder(CompressionType compression, ByteBuffer buffer) {
+        if (!buffer.hasArray() || buffer.capacity() < RecordBatch.HEADER_SIZE + 1) {
+            throw new IllegalArgumentException("a heap buffer larger than a batch header is needed");
+        }
         this.compression = compression;
-        this.records = ByteBuffer.allocate(Math.max(RecordBatch.HEADER_SIZE + 16, expectedSize));
-        this.records.position(RecordBatch.HEADER_SIZE);
+        this.records = buffer.clear().position(RecordBatch.HEADER_SIZE);
     }
 
     public RecordBatchBuilder baseOffset(long baseOffset) {
@@ -123,6 +133,11 @@ public final class RecordBatchBuilder {
             append(r.timestamp(), r.key(), r.value(), r.headers().toArray(new Header[0]));
         }
         return this;
+    }
+
+    /** The buffer the records are written to (without compression, the built batch's too). */
+    public ByteBuffer buffer() {
+        return records;
     }
 
     public int recordCount() {
