@@ -94,17 +94,21 @@ public final class RecordBatchBuilder {
         return this;
     }
 
-    /** Appends a record; the buffers are read from position to limit and not modified. */
+    /**
+     * Appends a record; the buffers are read from position to limit and not modified. (A copy of each
+     * into an array first: the producer's path is the array one.)
+     */
     public RecordBatchBuilder append(long timestamp, ByteBuffer key, ByteBuffer value, Header... headers) {
-        long timestampDelta = startRecord(timestamp);
-        int bodySize = 1 + Varints.sizeOfVarlong(timestampDelta) + Varints.sizeOfVarint(count)
-                + fieldSize(key) + fieldSize(value) + headersSize(headers);
-        writeRecordStart(bodySize, timestampDelta);
-        writeField(key);
-        writeField(value);
-        writeHeaders(headers);
-        count++;
-        return this;
+        return append(timestamp, toArray(key), toArray(value), headers);
+    }
+
+    private static byte[] toArray(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 
     /** Updates the batch's timestamps for a new record; returns the record's timestamp delta. */
@@ -201,10 +205,6 @@ public final class RecordBatchBuilder {
         return size;
     }
 
-    private static int fieldSize(ByteBuffer field) {
-        return field == null ? 1 : Varints.sizeOfVarint(field.remaining()) + field.remaining();
-    }
-
     private static int fieldSize(byte[] field) {
         return field == null ? 1 : Varints.sizeOfVarint(field.length) + field.length;
     }
@@ -216,15 +216,6 @@ public final class RecordBatchBuilder {
             Varints.writeVarint(hk.length, records);
             records.put(hk);
             writeField(h.value());
-        }
-    }
-
-    private void writeField(ByteBuffer field) {
-        if (field == null) {
-            Varints.writeVarint(-1, records);
-        } else {
-            Varints.writeVarint(field.remaining(), records);
-            records.put(field.duplicate());
         }
     }
 
