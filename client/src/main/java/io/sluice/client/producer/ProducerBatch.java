@@ -42,10 +42,6 @@ final class ProducerBatch {
     private boolean done;
     private boolean recycled;
 
-    ProducerBatch(TopicPartition tp, CompressionType compression, int batchSize, long reservedBytes, long nowMs) {
-        this(tp, compression, batchSize, reservedBytes, nowMs, ByteBuffer.allocate(batchSize));
-    }
-
     /** A batch built in {@code buffer} (from the pool); {@link #recyclableBuffer()} is what to give back when done. */
     ProducerBatch(TopicPartition tp, CompressionType compression, int batchSize, long reservedBytes, long nowMs,
                   ByteBuffer buffer) {
