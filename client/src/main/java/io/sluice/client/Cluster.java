@@ -135,6 +135,42 @@ public final class Cluster {
         return new Cluster(clusterId, controllerId, nodes, Map.copyOf(partitions), topicIds, topicErrors);
     }
 
+    /**
+     * This snapshot, except that a partition whose leader epoch is older here than in {@code previous}
+     * (for the same topic id) keeps its entry from {@code previous}. A broker that has not caught up
+     * with the metadata quorum (one just back from a network partition) answers with what it last
+     * knew, and a client must never go back to an older leader: that leader may still think it leads
+     * and serve a log shorter than what the client has read. This snapshot itself when nothing was older.
+     */
+    public Cluster keepingNewerLeadersOf(Cluster previous) {
+        Map<String, List<PartitionInfo>> merged = null;
+        for (Map.Entry<String, List<PartitionInfo>> e : partitionsByTopic.entrySet()) {
+            String topic = e.getKey();
+            List<PartitionInfo> older = previous.partitionsByTopic.get(topic);
+            if (older == null || !topicIds.get(topic).equals(previous.topicIds.get(topic))) {
+                continue;
+            }
+            List<PartitionInfo> list = e.getValue();
+            List<PartitionInfo> kept = null;
+            for (int i = 0; i < Math.min(list.size(), older.size()); i++) {
+                if (older.get(i).leaderEpoch() > list.get(i).leaderEpoch()) {
+                    if (kept == null) {
+                        kept = new ArrayList<>(list);
+                    }
+                    kept.set(i, older.get(i));
+                }
+            }
+            if (kept != null) {
+                if (merged == null) {
+                    merged = new HashMap<>(partitionsByTopic);
+                }
+                merged.put(topic, List.copyOf(kept));
+            }
+        }
+        return merged == null ? this
+                : new Cluster(clusterId, controllerId, nodes, Map.copyOf(merged), topicIds, topicErrors);
+    }
+
     public String topicId(String topic) {
         return topicIds.get(topic);
     }

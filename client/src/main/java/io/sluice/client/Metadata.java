@@ -121,7 +121,7 @@ public final class Metadata {
         network.call(node, ApiKey.METADATA, request, MetadataResponse.parser(), requestTimeoutMs)
                 .whenComplete((response, error) -> {
                     if (error == null) {
-                        update(Cluster.from(response));
+                        refreshed(Cluster.from(response));
                     } else {
                         failed(node, NetworkClient.unwrap(error));
                     }
@@ -137,6 +137,20 @@ public final class Metadata {
         lastSuccessMs = time.monotonicMs();
         version++;
         notifyAll();
+    }
+
+    /**
+     * Installs a refresh's answer, keeping the leaders it names in older epochs than the snapshot
+     * (see {@link Cluster#keepingNewerLeadersOf}); when there were any, that broker lags the quorum,
+     * so the next refresh, after the backoff, asks the next broker.
+     */
+    private synchronized void refreshed(Cluster fresh) {
+        Cluster next = fresh.keepingNewerLeadersOf(cluster);
+        update(next);
+        if (next != fresh) {
+            updateRequested = true;
+            nextNode++;
+        }
     }
 
     /**

@@ -54,7 +54,8 @@ public final class OffsetLookup {
                 ListOffsetsRequest.Builder request = ListOffsetsRequest.newBuilder().setReplicaId(-1);
                 for (TopicPartition tp : e.getValue()) {
                     request.addPartitions(ListOffsetsPartition.newBuilder().setTopic(tp.topic())
-                            .setPartition(tp.partition()).setTimestamp(remaining.get(tp)).setCurrentLeaderEpoch(-1));
+                            .setPartition(tp.partition()).setTimestamp(remaining.get(tp))
+                            .setCurrentLeaderEpoch(cluster.partition(tp).leaderEpoch()));
                 }
                 futures.add(network.call(e.getKey(), ApiKey.LIST_OFFSETS, request.build(), ListOffsetsResponse.parser(),
                         requestTimeoutMs));

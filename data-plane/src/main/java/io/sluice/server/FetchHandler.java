@@ -169,16 +169,11 @@ final class FetchHandler implements RequestHandler {
             r.setErrorMessage("broker does not lead " + tp(fp) + "; broker " + p.leaderId() + " does");
             return ErrorCode.NOT_LEADER_OR_FOLLOWER;
         }
-        int epoch = fp.getCurrentLeaderEpoch();
-        if (epoch > 0 && epoch < p.leaderEpoch()) { // 0: the fetcher did not say (proto default)
-            r.setErrorMessage("leader epoch " + epoch + " is stale; the current one is " + p.leaderEpoch());
-            return ErrorCode.FENCED_LEADER_EPOCH;
+        ErrorCode epoch = LeaderEpochCheck.check(fp.getCurrentLeaderEpoch(), p.leaderEpoch());
+        if (epoch != ErrorCode.NONE) {
+            r.setErrorMessage(LeaderEpochCheck.describe(fp.getCurrentLeaderEpoch(), p.leaderEpoch()));
         }
-        if (epoch > p.leaderEpoch()) {
-            r.setErrorMessage("leader epoch " + epoch + " is newer than this broker's " + p.leaderEpoch());
-            return ErrorCode.UNKNOWN_LEADER_EPOCH;
-        }
-        return ErrorCode.NONE;
+        return epoch;
     }
 
     /** A region of a segment file that the log keeps open: releasing it must not close the channel. */

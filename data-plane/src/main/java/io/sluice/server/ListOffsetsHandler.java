@@ -54,6 +54,11 @@ final class ListOffsetsHandler implements RequestHandler {
                     .setErrorMessage(exists ? "this broker does not lead " + tp : "topic-partition " + tp + " does not exist")
                     .build();
         }
+        ErrorCode epoch = LeaderEpochCheck.check(lp.getCurrentLeaderEpoch(), p.leaderEpoch());
+        if (epoch != ErrorCode.NONE) {
+            return r.setError(epoch).setErrorMessage(tp + ": "
+                    + LeaderEpochCheck.describe(lp.getCurrentLeaderEpoch(), p.leaderEpoch())).build();
+        }
         PartitionLog log = p.log();
         long hw = p.highWatermark();
         r.setLeaderEpoch(p.leaderEpoch());

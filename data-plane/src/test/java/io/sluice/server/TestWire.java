@@ -102,7 +102,8 @@ public final class TestWire implements AutoCloseable {
                             List<FetchPartitionResponse> meta) throws Exception {
         FetchRequest request = FetchRequest.newBuilder().setReplicaId(replicaId).setMaxWaitMs(0).setMinBytes(1)
                 .setMaxBytes(1 << 20).addPartitions(FetchPartition.newBuilder().setTopic(topic).setPartition(partition)
-                        .setFetchOffset(offset).setPartitionMaxBytes(1 << 20).setLastFetchedEpoch(-1)).build();
+                        .setFetchOffset(offset).setPartitionMaxBytes(1 << 20).setCurrentLeaderEpoch(-1).setLastFetchedEpoch(-1))
+                .build();
         ResponseFrame frame = client.send(node, ApiKey.FETCH, request, null, 10_000).get(15, TimeUnit.SECONDS);
         try {
             FetchResponse response = Frames.parse(frame.body(), FetchResponse.parser());

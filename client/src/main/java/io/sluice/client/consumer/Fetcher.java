@@ -84,10 +84,15 @@ final class Fetcher<K, V> {
                 byLeader.computeIfAbsent(leader, n -> new ArrayList<>()).add(tp);
             }
         }
-        byLeader.forEach(this::sendFetch);
+        byLeader.forEach((node, partitions) -> sendFetch(cluster, node, partitions));
     }
 
-    private void sendFetch(Node node, List<TopicPartition> partitions) {
+    /**
+     * Each partition names the leader epoch the snapshot knows, so a broker still acting as leader of an
+     * older epoch (one cut off from the quorum) answers UNKNOWN_LEADER_EPOCH instead of serving its log,
+     * which may be shorter than the position: an OFFSET_OUT_OF_RANGE from it would reset the position.
+     */
+    private void sendFetch(Cluster cluster, Node node, List<TopicPartition> partitions) {
         FetchRequest.Builder request = FetchRequest.newBuilder().setReplicaId(-1)
                 .setMaxWaitMs(config.getInt(ConsumerConfig.FETCH_MAX_WAIT_MS))
                 .setMinBytes(config.getInt(ConsumerConfig.FETCH_MIN_BYTES))
@@ -98,7 +103,7 @@ final class Fetcher<K, V> {
             offsets.put(tp, offset);
             request.addPartitions(FetchPartition.newBuilder().setTopic(tp.topic()).setPartition(tp.partition())
                     .setFetchOffset(offset).setPartitionMaxBytes(config.getInt(ConsumerConfig.MAX_PARTITION_FETCH_BYTES))
-                    .setCurrentLeaderEpoch(-1).setLastFetchedEpoch(-1).setLogStartOffset(-1));
+                    .setCurrentLeaderEpoch(cluster.partition(tp).leaderEpoch()).setLastFetchedEpoch(-1).setLogStartOffset(-1));
         }
         nodesInFlight.add(node.id());
         // The broker may hold the fetch for fetch.max.wait.ms before it even starts to answer.

@@ -154,6 +154,19 @@ class ConsumerTest {
     }
 
     @Test
+    void fetchesNameTheLeaderEpochAndAnUnknownEpochKeepsThePosition() {
+        setUp(Map.of(), 0, 10);
+        consumer.seek(p0, 7);
+        FakeNetwork.Sent fetch = awaitFetch();
+        assertEquals(1, ((FetchRequest) fetch.body()).getPartitions(0).getCurrentLeaderEpoch(),
+                "the epoch of the metadata, so a former leader that has not heard of a newer one refuses");
+        answerFetch(fetch, ErrorCode.UNKNOWN_LEADER_EPOCH, new byte[0]);
+        FakeNetwork.Sent retry = awaitFetch();
+        assertEquals(7, ((FetchRequest) retry.body()).getPartitions(0).getFetchOffset(), "no reset");
+        assertEquals(7, consumer.position(p0));
+    }
+
+    @Test
     void outOfRangeWithResetNoneFailsPoll() {
         setUp(Map.of("auto.offset.reset", "none"), 0, 10);
         SluiceException noPosition = assertThrows(SluiceException.class, () -> consumer.poll(Duration.ZERO));
