@@ -89,7 +89,12 @@ final class GroupMemberRunner implements AutoCloseable {
                     reads.add(new Read(name, r.topicPartition(), r.offset()));
                 }
                 if (!records.isEmpty() && !network.cut) {
-                    consumer.commitSync();
+                    try {
+                        consumer.commitSync();
+                    } catch (CommitFailedException e) {
+                        // Fenced (the coordinator moved): as a Kafka application does, go on polling; the
+                        // partitions come back at their committed offsets and these records are read again.
+                    }
                 }
             }
         } catch (Throwable t) {

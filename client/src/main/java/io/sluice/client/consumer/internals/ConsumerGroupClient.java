@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a consumer with a {@code group.id} does beyond reading: subscribe, apply the coordinator's
- * assignment (revoke and commit first, then assign and start from the committed offsets), auto-commit,
- * commit on request, leave on close. The consumer calls {@link #poll} at the start of each of its polls;
+ * assignment (revoke and commit first, then assign and start from the committed offsets), drop every
+ * partition uncommitted when the group fenced this member, auto-commit, commit on request, leave on close. The consumer calls {@link #poll} at the start of each of its polls;
  * everything here, listener and commit callbacks included, runs on the consumer's thread, except the
  * heartbeats of {@link GroupMembership}.
  *
@@ -43,6 +43,8 @@ public final class ConsumerGroupClient implements AutoCloseable {
     private final Set<TopicPartition> needCommittedPosition = new TreeSet<>(PartitionsView.ORDER);
     private ConsumerRebalanceListener listener = ConsumerRebalanceListener.NONE;
     private long nextAutoCommitMs;
+    /** The membership's incarnation the partitions held now were assigned in (see {@link #loseIfFenced}). */
+    private volatile int incarnation;
 
     public ConsumerGroupClient(GroupSettings settings, Metadata metadata, Network network, Time time,
                                PartitionsView partitions, String clientId) {
@@ -54,7 +56,7 @@ public final class ConsumerGroupClient implements AutoCloseable {
                 settings.requestTimeoutMs(), settings.retryBackoffMs());
         this.membership = new GroupMembership(settings, coordinator, network, time, clientId);
         this.committer = new OffsetCommitter(settings.groupId(), coordinator, metadata, network, time,
-                settings.requestTimeoutMs(), settings.retryBackoffMs(), membership::metadata);
+                settings.requestTimeoutMs(), settings.retryBackoffMs(), () -> membership.metadataToCommit(incarnation));
     }
 
     public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
@@ -81,6 +83,7 @@ public final class ConsumerGroupClient implements AutoCloseable {
      * offset keep no position: the consumer resolves them with {@code auto.offset.reset}.
      */
     public void poll(long timeoutMs) {
+        loseIfFenced();
         Set<TopicPartition> assignment = membership.takeAssignment();
         if (assignment != null) {
             reconcile(assignment, timeoutMs);
@@ -88,6 +91,25 @@ public final class ConsumerGroupClient implements AutoCloseable {
         initializePositions(timeoutMs);
         maybeAutoCommit();
         runCallbacks();
+    }
+
+    /**
+     * After the coordinator fenced this member, drops every partition without committing (another member
+     * may own it and have committed further), so whatever comes back starts from its committed offset.
+     */
+    private void loseIfFenced() {
+        int now = membership.incarnation();
+        if (now == incarnation) {
+            return;
+        }
+        incarnation = now;
+        List<TopicPartition> lost = List.copyOf(partitions.assignment());
+        partitions.assign(List.of());
+        needCommittedPosition.clear();
+        if (!lost.isEmpty()) {
+            log.info("Group {}: lost {} (this member was fenced)", settings.groupId(), lost);
+            listener.onPartitionsLost(lost);
+        }
     }
 
     private void reconcile(Set<TopicPartition> target, long timeoutMs) {
@@ -111,7 +133,7 @@ public final class ConsumerGroupClient implements AutoCloseable {
             partitions.assign(kept);
             needCommittedPosition.addAll(added);
             needCommittedPosition.retainAll(kept);
-            membership.owned(kept);
+            membership.owned(kept, incarnation);
         }
         log.info("Group {}: revoked {}, assigned {}", settings.groupId(), revoked, added);
         if (!added.isEmpty()) {

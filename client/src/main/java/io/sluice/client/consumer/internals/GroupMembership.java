@@ -5,6 +5,7 @@ import io.sluice.client.NetworkClient;
 import io.sluice.client.Node;
 import io.sluice.client.Time;
 import io.sluice.client.TopicPartition;
+import io.sluice.client.consumer.CommitFailedException;
 import io.sluice.client.consumer.ConsumerGroupMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.Errors;
@@ -50,6 +51,8 @@ public final class GroupMembership implements AutoCloseable {
     private String memberId = "";
     private int memberEpoch;
     private Set<TopicPartition> owned = Set.of();
+    /** How many times the coordinator fenced this member; each time it lost every partition it owned. */
+    private int incarnation;
     private Set<TopicPartition> assignment;
     private boolean assignmentTaken = true;
     private long intervalMs;
@@ -95,10 +98,22 @@ public final class GroupMembership implements AutoCloseable {
         return assignment;
     }
 
-    /** What the consumer owns now, after reconciling; reported in a heartbeat sent at once. */
-    public synchronized void owned(Set<TopicPartition> partitions) {
+    /**
+     * What the consumer owns now, after reconciling an assignment of {@code incarnation}; reported in a
+     * heartbeat sent at once. Ignored when the member was fenced since: it owns nothing then, and the
+     * consumer drops those partitions at its next poll.
+     */
+    public synchronized void owned(Set<TopicPartition> partitions, int incarnation) {
+        if (incarnation != this.incarnation) {
+            return;
+        }
         owned = Set.copyOf(partitions);
         wakeNow();
+    }
+
+    /** Counts the fences: the consumer compares it with the one its partitions belong to. */
+    public synchronized int incarnation() {
+        return incarnation;
     }
 
     /** Rejoins with the same member id: the coordinator computes a new target (sticky: little moves). */
@@ -110,6 +125,18 @@ public final class GroupMembership implements AutoCloseable {
     public synchronized ConsumerGroupMetadata metadata() {
         return new ConsumerGroupMetadata(settings.groupId(), memberId.isEmpty() ? -1 : memberEpoch, memberId,
                 settings.instanceId());
+    }
+
+    /**
+     * The identity to commit offsets of partitions owned in {@code incarnation} with; a
+     * {@link CommitFailedException} when the member was fenced since, because a commit under its new
+     * identity could move offsets of partitions another member has read past meanwhile.
+     */
+    public synchronized ConsumerGroupMetadata metadataToCommit(int incarnation) {
+        if (incarnation != this.incarnation) {
+            throw new CommitFailedException(settings.groupId());
+        }
+        return metadata();
     }
 
     public synchronized boolean isActive() {
@@ -226,8 +253,15 @@ public final class GroupMembership implements AutoCloseable {
             coordinator.invalidate(node);
             retrySoon();
         } else if (error == ErrorCode.UNKNOWN_MEMBER_ID || error == ErrorCode.ILLEGAL_GENERATION) {
-            // Removed or fenced: join again with epoch 0, reporting what it still holds (kept if nobody else has it).
-            log.info("Member {} of group {} must rejoin: {}", memberId, settings.groupId(), r.getErrorMessage());
+            // Removed or fenced: its partitions may have gone to other members, who may have read and committed
+            // past this consumer's positions. It loses them all (the consumer drops them at its next poll, and
+            // starts again from the committed offsets whatever it gets back) and joins again owning nothing.
+            log.info("Member {} of group {} was fenced and lost its partitions {}; rejoining: {}", memberId,
+                    settings.groupId(), owned, r.getErrorMessage());
+            incarnation++;
+            owned = Set.of();
+            assignment = null;
+            assignmentTaken = true;
             memberEpoch = 0;
             if (error == ErrorCode.UNKNOWN_MEMBER_ID && settings.instanceId().isEmpty()) {
                 memberId = "";

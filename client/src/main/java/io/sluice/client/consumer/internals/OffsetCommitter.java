@@ -33,9 +33,10 @@ import java.util.function.Supplier;
 /**
  * Commits offsets to the group's coordinator and reads committed offsets back. Each commit carries the
  * member id and epoch current when it is sent (from {@code identity}), so a member that lost its
- * partitions cannot move their offsets. Synchronous calls retry coordinator moves, timeouts, network
- * errors and a membership the coordinator does not know (yet) until their deadline; asynchronous ones
- * try once. Thread-safe.
+ * partitions cannot move their offsets; {@code identity} throws {@link
+ * io.sluice.client.consumer.CommitFailedException} once the member was fenced. Synchronous calls retry
+ * coordinator moves, timeouts, network errors and a member epoch that moved on until their deadline;
+ * asynchronous ones try once. Thread-safe.
  */
 public final class OffsetCommitter {
     private final String groupId;
@@ -80,10 +81,11 @@ public final class OffsetCommitter {
                     return;
                 }
                 if (isMembershipError(failure.code()) && !request.getMemberId().isEmpty()) {
-                    // Membership lives in the coordinator's memory: after the coordinator moved (or the epoch
-                    // moved on) the heartbeat thread rejoins, reporting the partitions this consumer still
-                    // holds. The commit is retried with the identity it gets; if the partitions went to
-                    // another member meanwhile, that retry is refused per partition, which is final.
+                    // Either the member's epoch moved on while the commit was out (retried with the new one),
+                    // or the member was fenced (the coordinator moved or the session expired): the heartbeat
+                    // thread learns that too, and the identity supplier then throws CommitFailedException,
+                    // since a commit under the identity of the rejoin could move back offsets that another
+                    // member committed meanwhile.
                     if (time.monotonicMs() + retryBackoffMs >= deadline) {
                         throw failure;
                     }
@@ -114,12 +116,14 @@ public final class OffsetCommitter {
             return CompletableFuture.completedFuture(null);
         }
         Node node;
+        OffsetCommitRequest request;
         try {
             node = coordinator.coordinator(requestTimeoutMs);
+            request = request(offsets);
         } catch (SluiceException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return network.call(node, ApiKey.OFFSET_COMMIT, request(offsets), OffsetCommitResponse.parser(), requestTimeoutMs)
+        return network.call(node, ApiKey.OFFSET_COMMIT, request, OffsetCommitResponse.parser(), requestTimeoutMs)
                 .handle((r, error) -> {
                     SluiceException failure = error != null
                             ? new SluiceException(ErrorCode.NETWORK_EXCEPTION, NetworkClient.unwrap(error).getMessage())

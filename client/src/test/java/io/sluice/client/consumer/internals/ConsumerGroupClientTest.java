@@ -10,6 +10,7 @@ import io.sluice.client.TestMetadata;
 import io.sluice.client.Time;
 import io.sluice.client.TopicPartition;
 import io.sluice.client.consumer.ConsumerConfig;
+import io.sluice.client.consumer.CommitFailedException;
 import io.sluice.client.consumer.ConsumerRebalanceListener;
 import io.sluice.client.consumer.OffsetAndMetadata;
 import io.sluice.protocol.ErrorCode;
@@ -41,8 +42,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Reconciliation against a scripted coordinator: partitions start at their committed offsets, a
- * revoked partition is committed before the heartbeat that releases it, a removed member rejoins
- * with what it still owns, and a fatal error reaches poll.
+ * revoked partition is committed before the heartbeat that releases it, a fenced member loses its
+ * partitions uncommitted and rejoins owning nothing, and a fatal error reaches poll.
  */
 @Timeout(20)
 class ConsumerGroupClientTest {
@@ -164,6 +165,19 @@ class ConsumerGroupClientTest {
         }
     }
 
+    private long count(String line) {
+        return log.stream().filter(line::equals).count();
+    }
+
+    /** Waits, without polling, until the coordinator saw {@code line} {@code times} times. */
+    private void awaitLog(String line, int times) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (count(line) < times) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for '" + line + "'; coordinator saw " + log);
+            Thread.sleep(5);
+        }
+    }
+
     @Test
     void assignedPartitionsStartAtTheirCommittedOffsets() throws Exception {
         assignment = List.of(T0, T1);
@@ -197,12 +211,20 @@ class ConsumerGroupClientTest {
     }
 
     @Test
-    void aRemovedMemberRejoinsReportingWhatItOwns() throws Exception {
+    void aFencedMemberLosesItsPartitionsUncommittedAndStartsAgainFromTheCommittedOffsets() throws Exception {
         assignment = List.of(T0);
         start(false);
         pollUntil(() -> partitions.assignment().size() == 1);
-        heartbeatError = ErrorCode.UNKNOWN_MEMBER_ID;
-        pollUntil(() -> log.stream().anyMatch(l -> l.equals("heartbeat epoch=0 owned=[t-0]")));
+        partitions.seek(T0, 42); // read up to 42, not committed
+        heartbeatError = ErrorCode.UNKNOWN_MEMBER_ID; // fenced: another member may read and commit T0 now
+        awaitLog("heartbeat epoch=0 owned=[]", 2); // after the first join: the rejoin, owning nothing
+        assertThrows(CommitFailedException.class, () -> client.commitSync(Map.of(T0, new OffsetAndMetadata(42)), 10_000),
+                "what was read before the fence is not committed under the new membership");
+        heartbeatError = ErrorCode.NONE; // T0 comes back
+        pollUntil(() -> callbacks.size() == 3);
+        assertEquals(List.of("assigned [t-0] at [5]", "revoked [t-0]", "assigned [t-0] at [5]"), callbacks,
+                "lost (by default reported as revoked), then assigned again at the committed offset, not at 42");
+        assertTrue(log.stream().noneMatch(l -> l.startsWith("commit t-0@42")), "nothing committed: " + log);
     }
 
     @Test
@@ -215,15 +237,14 @@ class ConsumerGroupClientTest {
     }
 
     @Test
-    void aCommitRefusedByACoordinatorThatDoesNotKnowTheMemberYetSucceedsAfterTheRejoin() throws Exception {
+    void aCommitRefusedByACoordinatorThatForgotTheMemberFailsAndIsNeverSentUnderTheRejoinedIdentity() throws Exception {
         assignment = List.of(T0);
         start(false);
         pollUntil(() -> partitions.assignment().size() == 1);
         memberKnown = false; // the coordinator moved: membership was in the old one's memory
-        client.commitSync(Map.of(T0, new OffsetAndMetadata(7)), 10_000);
-        int refused = log.indexOf("commit refused: unknown member");
-        int rejoin = log.indexOf("heartbeat epoch=0 owned=[t-0]");
-        int committed = log.indexOf("commit t-0@7 epoch=3");
-        assertTrue(refused >= 0 && rejoin > refused && committed > rejoin, "refused, rejoined, committed: " + log);
+        assertThrows(CommitFailedException.class, () -> client.commitSync(Map.of(T0, new OffsetAndMetadata(7)), 10_000));
+        assertTrue(log.contains("commit refused: unknown member"), log.toString());
+        pollUntil(() -> count("heartbeat epoch=0 owned=[]") == 2);
+        assertTrue(log.stream().noneMatch(l -> l.startsWith("commit t-0@7")), "not retried as the new member: " + log);
     }
 }
