@@ -1,5 +1,6 @@
 package io.sluice.group;
 
+import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.MetadataNode;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
@@ -70,7 +71,8 @@ public final class GroupApis {
         this.metadata = metadata;
         this.lag = new GroupLag(client, LAG_TIMEOUT_MS);
         this.coordinator = new GroupCoordinator(nodeId, metadata::image, config, () -> System.nanoTime() / 1_000_000);
-        this.commits = new OffsetCommitBatcher(metadata::submit, System::currentTimeMillis, config.maxOffsetsPerCommand());
+        this.commits = new OffsetCommitBatcher(metadata::submit, System::currentTimeMillis, config.maxOffsetsPerCommand(),
+                nodeId);
         timer.scheduleWithFixedDelay(coordinator::expire, config.expiryCheckIntervalMs(),
                 config.expiryCheckIntervalMs(), TimeUnit.MILLISECONDS);
     }

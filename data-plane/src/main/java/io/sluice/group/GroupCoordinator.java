@@ -1,5 +1,6 @@
 package io.sluice.group;
 
+import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.TopicImage;
 import io.sluice.metadata.image.TopicPartition;

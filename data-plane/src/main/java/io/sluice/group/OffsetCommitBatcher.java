@@ -28,6 +28,7 @@ public final class OffsetCommitBatcher {
     private final Function<MetadataCommand, CompletableFuture<CommandResult>> submit;
     private final LongSupplier wallClock;
     private final int maxPerCommand;
+    private final int coordinatorId;
     private final Map<Key, Pending> pending = new LinkedHashMap<>();
     private boolean inFlight;
     private long commandsSent;
@@ -46,11 +47,16 @@ public final class OffsetCommitBatcher {
         }
     }
 
+    /**
+     * @param coordinatorId this node: the quorum applies its commits only for groups it coordinates in
+     *                      the quorum's own view (see CommitOffsetsCommand.coordinator_id)
+     */
     public OffsetCommitBatcher(Function<MetadataCommand, CompletableFuture<CommandResult>> submit,
-                               LongSupplier wallClock, int maxPerCommand) {
+                               LongSupplier wallClock, int maxPerCommand, int coordinatorId) {
         this.submit = submit;
         this.wallClock = wallClock;
         this.maxPerCommand = maxPerCommand;
+        this.coordinatorId = coordinatorId;
     }
 
     /**
@@ -93,7 +99,7 @@ public final class OffsetCommitBatcher {
             batch.add(it.next());
             it.remove();
         }
-        CommitOffsetsCommand.Builder command = CommitOffsetsCommand.newBuilder();
+        CommitOffsetsCommand.Builder command = CommitOffsetsCommand.newBuilder().setCoordinatorId(coordinatorId);
         batch.forEach(p -> command.addOffsets(p.commit));
         commandsSent++;
         MetadataCommand full = MetadataCommand.newBuilder().setRequestId(UUID.randomUUID().toString())

@@ -25,7 +25,7 @@ class OffsetCommitBatcherTest {
         CompletableFuture<CommandResult> reply = new CompletableFuture<>();
         replies.add(reply);
         return reply;
-    }, () -> 1234L, 3);
+    }, () -> 1234L, 3, 7);
 
     private static OffsetCommit commit(String group, int partition, long offset) {
         return OffsetCommit.newBuilder().setGroup(group).setTopic("t").setPartition(partition).setOffset(offset).build();
@@ -46,6 +46,7 @@ class OffsetCommitBatcherTest {
     void commitsWaitingBehindTheCommandInFlightGoTogether() {
         List<CompletableFuture<PartitionOutcome>> first = batcher.commit(List.of(commit("a", 0, 5)));
         assertEquals(1, sent.size());
+        assertEquals(7, sent.get(0).getCommitOffsets().getCoordinatorId(), "the quorum checks who commits");
         List<CompletableFuture<PartitionOutcome>> queued = new ArrayList<>();
         queued.addAll(batcher.commit(List.of(commit("a", 1, 7))));
         queued.addAll(batcher.commit(List.of(commit("b", 0, 1), commit("b", 9, 1))));

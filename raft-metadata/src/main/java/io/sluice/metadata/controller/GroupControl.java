@@ -1,5 +1,6 @@
 package io.sluice.metadata.controller;
 
+import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.TopicImage;
 import io.sluice.metadata.image.TopicPartition;
@@ -17,6 +18,7 @@ import io.sluice.protocol.metadata.TopicPartitionRef;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** Consumer group offsets and producer id blocks. Stateless. */
 final class GroupControl {
@@ -28,7 +30,12 @@ final class GroupControl {
     private GroupControl() {
     }
 
-    /** Commits each offset on its own: an unknown partition fails that entry only. */
+    /**
+     * Commits each offset on its own: an unknown partition fails that entry only, and so does a group
+     * that the committing coordinator (when the command names it) does not coordinate in this image.
+     * The image is the one every later command sees, so of two brokers that both believe for a moment
+     * that they coordinate a group, only the one the quorum agrees on commits its offsets.
+     */
     static ControllerResult commitOffsets(MetadataImage image, CommitOffsetsCommand cmd, long timestampMs) {
         List<MetadataRecord> records = new ArrayList<>();
         MetadataCommandResult.Builder result = MetadataCommandResult.newBuilder();
@@ -36,8 +43,16 @@ final class GroupControl {
             PartitionOutcome.Builder outcome = PartitionOutcome.newBuilder().setGroup(commit.getGroup())
                     .setTopic(commit.getTopic()).setPartition(commit.getPartition());
             TopicImage topic = image.topics().topic(commit.getTopic());
+            OptionalInt coordinator = cmd.hasCoordinatorId()
+                    ? CoordinatorLocator.coordinatorFor(commit.getGroup(), image.cluster()) : OptionalInt.empty();
             if (commit.getGroup().isEmpty()) {
                 outcome.setError(ErrorCode.INVALID_GROUP_ID).setErrorMessage("The group id is empty: set group.id.");
+            } else if (cmd.hasCoordinatorId()
+                    && (coordinator.isEmpty() || coordinator.getAsInt() != cmd.getCoordinatorId())) {
+                outcome.setError(ErrorCode.NOT_COORDINATOR).setErrorMessage("Broker " + cmd.getCoordinatorId()
+                        + " no longer coordinates group '" + commit.getGroup() + "' (" + (coordinator.isEmpty()
+                        ? "no broker is live" : "broker " + coordinator.getAsInt() + " does")
+                        + "); the offset was not committed: find the coordinator again.");
             } else if (topic == null || topic.partition(commit.getPartition()) == null) {
                 outcome.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).setErrorMessage("Partition "
                         + commit.getTopic() + "-" + commit.getPartition() + " does not exist; its offset was not committed.");

@@ -1,6 +1,7 @@
 package io.sluice.metadata.controller;
 
 import io.sluice.metadata.image.CommittedOffset;
+import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.image.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.metadata.AllocateProducerIdsCommand;
@@ -46,6 +47,23 @@ class GroupControlTest {
         assertEquals(ErrorCode.INVALID_COMMIT_OFFSET_SIZE, result.result().getPartitions(4).getError());
         assertEquals(1, result.records().size());
         assertEquals(5, h.image.groupOffsets().offset("g", new TopicPartition("t", 0)).offset());
+    }
+
+    @Test
+    void onlyTheGroupsCoordinatorInTheQuorumsViewCommitsItsOffsets() {
+        ControllerHarness three = ControllerHarness.withBrokers(3);
+        three.ok(createTopic("t", 1, 1));
+        int coordinator = CoordinatorLocator.coordinatorFor("g", three.image.cluster()).getAsInt();
+        int other = coordinator % 3 + 1;
+        ControllerResult stale = three.ok(MetadataCommand.newBuilder().setCommitOffsets(CommitOffsetsCommand.newBuilder()
+                .setCoordinatorId(other).addOffsets(commit("g", "t", 0, 5))).build());
+        assertEquals(ErrorCode.NOT_COORDINATOR, stale.result().getPartitions(0).getError(),
+                "a broker whose image still says it coordinates the group must not commit for it");
+        assertNull(three.image.groupOffsets().offset("g", new TopicPartition("t", 0)));
+
+        three.ok(MetadataCommand.newBuilder().setCommitOffsets(CommitOffsetsCommand.newBuilder()
+                .setCoordinatorId(coordinator).addOffsets(commit("g", "t", 0, 7))).build());
+        assertEquals(7, three.image.groupOffsets().offset("g", new TopicPartition("t", 0)).offset());
     }
 
     @Test

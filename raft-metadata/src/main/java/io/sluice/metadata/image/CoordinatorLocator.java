@@ -1,7 +1,5 @@
-package io.sluice.group;
+package io.sluice.metadata.image;
 
-import io.sluice.metadata.image.BrokerRegistration;
-import io.sluice.metadata.image.ClusterImage;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
 

@@ -1,11 +1,9 @@
-package io.sluice.group;
+package io.sluice.metadata.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.metadata.image.BrokerRegistration;
-import io.sluice.metadata.image.ClusterImage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
