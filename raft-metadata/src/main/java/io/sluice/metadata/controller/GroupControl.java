@@ -17,7 +17,9 @@ import io.sluice.protocol.metadata.ProducerIdsRecord;
 import io.sluice.protocol.metadata.TopicPartitionRef;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /** Consumer group offsets and producer id blocks. Stateless. */
@@ -39,20 +41,17 @@ final class GroupControl {
     static ControllerResult commitOffsets(MetadataImage image, CommitOffsetsCommand cmd, long timestampMs) {
         List<MetadataRecord> records = new ArrayList<>();
         MetadataCommandResult.Builder result = MetadataCommandResult.newBuilder();
+        Map<String, String> notCoordinator = new HashMap<>(); // per group: why refused, "" when allowed
         for (OffsetCommit commit : cmd.getOffsetsList()) {
             PartitionOutcome.Builder outcome = PartitionOutcome.newBuilder().setGroup(commit.getGroup())
                     .setTopic(commit.getTopic()).setPartition(commit.getPartition());
             TopicImage topic = image.topics().topic(commit.getTopic());
-            OptionalInt coordinator = cmd.hasCoordinatorId()
-                    ? CoordinatorLocator.coordinatorFor(commit.getGroup(), image.cluster()) : OptionalInt.empty();
+            String refusal = cmd.hasCoordinatorId() ? notCoordinator.computeIfAbsent(commit.getGroup(),
+                    group -> whyNotCoordinator(image, group, cmd.getCoordinatorId())) : "";
             if (commit.getGroup().isEmpty()) {
                 outcome.setError(ErrorCode.INVALID_GROUP_ID).setErrorMessage("The group id is empty: set group.id.");
-            } else if (cmd.hasCoordinatorId()
-                    && (coordinator.isEmpty() || coordinator.getAsInt() != cmd.getCoordinatorId())) {
-                outcome.setError(ErrorCode.NOT_COORDINATOR).setErrorMessage("Broker " + cmd.getCoordinatorId()
-                        + " no longer coordinates group '" + commit.getGroup() + "' (" + (coordinator.isEmpty()
-                        ? "no broker is live" : "broker " + coordinator.getAsInt() + " does")
-                        + "); the offset was not committed: find the coordinator again.");
+            } else if (!refusal.isEmpty()) {
+                outcome.setError(ErrorCode.NOT_COORDINATOR).setErrorMessage(refusal);
             } else if (topic == null || topic.partition(commit.getPartition()) == null) {
                 outcome.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).setErrorMessage("Partition "
                         + commit.getTopic() + "-" + commit.getPartition() + " does not exist; its offset was not committed.");
@@ -68,6 +67,17 @@ final class GroupControl {
             result.addPartitions(outcome);
         }
         return ControllerResult.of(records, result.build());
+    }
+
+    /** Why {@code broker} may not commit for {@code group} in this image, or "" when it coordinates it. */
+    private static String whyNotCoordinator(MetadataImage image, String group, int broker) {
+        OptionalInt coordinator = CoordinatorLocator.coordinatorFor(group, image.cluster());
+        if (coordinator.isPresent() && coordinator.getAsInt() == broker) {
+            return "";
+        }
+        return "Broker " + broker + " no longer coordinates group '" + group + "' (" + (coordinator.isEmpty()
+                ? "no broker is live" : "broker " + coordinator.getAsInt() + " does")
+                + "); the offset was not committed: find the coordinator again.";
     }
 
     static ControllerResult deleteOffsets(MetadataImage image, DeleteGroupOffsetsCommand cmd) {

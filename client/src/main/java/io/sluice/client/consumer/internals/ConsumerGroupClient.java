@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * What a consumer with a {@code group.id} does beyond reading: subscribe, apply the coordinator's
  * assignment (revoke and commit first, then assign and start from the committed offsets), drop every
- * partition uncommitted when the group fenced this member, auto-commit, commit on request, leave on close. The consumer calls {@link #poll} at the start of each of its polls;
- * everything here, listener and commit callbacks included, runs on the consumer's thread, except the
- * heartbeats of {@link GroupMembership}.
+ * partition uncommitted when the group fenced this member, auto-commit, commit on request, leave on
+ * close. The consumer calls {@link #poll} at the start of each of its polls; everything here, listener
+ * and commit callbacks included, runs on the consumer's thread, except the heartbeats of
+ * {@link GroupMembership}.
  *
  * <p>Not thread-safe, like the consumer that owns it.
  */
