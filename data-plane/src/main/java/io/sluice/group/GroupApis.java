@@ -57,6 +57,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GroupApis {
     private static final int LAG_TIMEOUT_MS = 5_000;
+    /** How long a stable offset fetch waits for commits to settle before answering UNSTABLE_OFFSET_COMMIT. */
+    private static final int STABLE_WAIT_MS = 5_000;
     private final MetadataNode metadata;
     private final GroupCoordinator coordinator;
     private final OffsetCommitBatcher commits;
@@ -86,6 +88,11 @@ public final class GroupApis {
         handlers.put(ApiKey.DESCRIBE_GROUPS, this::describeGroups);
         handlers.put(ApiKey.DELETE_GROUPS, this::deleteGroups);
         handlers.put(ApiKey.ALTER_GROUP_OFFSETS, this::alterOffsets);
+    }
+
+    /** Called once this node is registered (again): offset commits carry the epoch, see OffsetCommitBatcher. */
+    public void setBrokerEpoch(long epoch) {
+        commits.setBrokerEpoch(epoch);
     }
 
     public GroupCoordinator coordinator() {
@@ -195,13 +202,43 @@ public final class GroupApis {
     private CompletableFuture<Response> offsetFetch(RequestContext ctx, RequestFrame frame) throws Exception {
         OffsetFetchRequest r = parse(frame, OffsetFetchRequest.parser());
         try {
-            GroupCoordinator.checkGroupId(r.getGroupId());
+            if (r.getRequireStable()) {
+                coordinator.checkCoordinator(r.getGroupId());
+            } else {
+                GroupCoordinator.checkGroupId(r.getGroupId());
+            }
         } catch (SluiceException e) {
-            return done(OffsetFetchResponse.newBuilder().setError(e.code()).setErrorMessage(e.getMessage()).build());
+            return done(fetchError(e));
         }
-        // A linearizable read: a commit acknowledged by any coordinator before this request is seen.
-        return metadata.readLinearizable().thenApply(image -> Response.of(
-                WireGroups.offsets(image.groupOffsets().offsets(r.getGroupId()), r.getPartitionsList())));
+        if (!r.getRequireStable()) {
+            // A linearizable read: a commit acknowledged by any coordinator before this request is seen.
+            return metadata.readLinearizable().thenApply(image -> Response.of(
+                    WireGroups.offsets(image.groupOffsets().offsets(r.getGroupId()), r.getPartitionsList())));
+        }
+        // A member about to start from these offsets: first let every commit this coordinator accepted
+        // settle (a timed-out one could otherwise still be applied after the read), then read, and answer
+        // only if this node still coordinates the group in what it read.
+        CompletableFuture<Boolean> settled = commits.settled().orTimeout(STABLE_WAIT_MS, TimeUnit.MILLISECONDS)
+                .handle((v, timedOut) -> timedOut == null);
+        return settled.thenCompose(stable -> {
+            if (!stable) {
+                return done(fetchError(new SluiceException(ErrorCode.UNSTABLE_OFFSET_COMMIT, "commits to group '"
+                        + r.getGroupId() + "' are not settled in the metadata quorum yet; retry")));
+            }
+            return metadata.readLinearizable().thenApply(image -> {
+                try {
+                    coordinator.checkCoordinator(r.getGroupId());
+                } catch (SluiceException e) {
+                    return Response.of(fetchError(e));
+                }
+                return Response.of(WireGroups.offsets(image.groupOffsets().offsets(r.getGroupId()),
+                        r.getPartitionsList()));
+            });
+        });
+    }
+
+    private static OffsetFetchResponse fetchError(SluiceException e) {
+        return OffsetFetchResponse.newBuilder().setError(e.code()).setErrorMessage(e.getMessage()).build();
     }
 
     private CompletableFuture<Response> listGroups(RequestContext ctx, RequestFrame frame) throws Exception {

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -22,7 +24,13 @@ import java.util.function.LongSupplier;
  * {@code maxPerCommand} offsets each), and a partition committed again while queued travels once, with
  * its latest offset (apply would keep only the last anyway; every caller hears that outcome). A Raft
  * entry costs milliseconds here, so this turns thousands of commits per second into a few hundred
- * entries at most, and a lone commit pays one entry's latency with no added linger. Thread-safe.
+ * entries at most, and a lone commit pays one entry's latency with no added linger.
+ *
+ * <p>Commands are numbered (with the broker epoch) and the quorum applies none that is older than one
+ * it already applied from this node. So a command whose outcome never came back (the quorum was slow,
+ * the caller heard REQUEST_TIMED_OUT) is settled once a later command is applied: it was applied
+ * before, or never will be. {@link #settled()} waits for that, so a new owner of a partition reads the
+ * offset it must start from only when no earlier commit can still move it. Thread-safe.
  */
 public final class OffsetCommitBatcher {
     private final Function<MetadataCommand, CompletableFuture<CommandResult>> submit;
@@ -30,11 +38,24 @@ public final class OffsetCommitBatcher {
     private final int maxPerCommand;
     private final int coordinatorId;
     private final Map<Key, Pending> pending = new LinkedHashMap<>();
+    /** Callers of settled() waiting for a command at least this new to be applied. */
+    private final List<Barrier> barriers = new ArrayList<>();
+    /** Runs a fence after a failed command a little later, so an unreachable quorum is not asked in a tight loop. */
+    private final Executor retryDelay;
+    private long brokerEpoch = -1;
     private boolean inFlight;
+    /** Also the sequence number of the last command sent. */
     private long commandsSent;
+    /** Whether the last command sent is known applied; false too before the first (an earlier process's may linger). */
+    private boolean lastApplied;
+
+    static final long FENCE_RETRY_MS = 100;
 
     /** What one queued commit replaces: the same group and partition. */
     private record Key(String group, String topic, int partition) {
+    }
+
+    private record Barrier(long sequence, CompletableFuture<Void> done) {
     }
 
     /** The latest queued commit of a partition and everyone waiting for its outcome. */
@@ -53,6 +74,13 @@ public final class OffsetCommitBatcher {
      */
     public OffsetCommitBatcher(Function<MetadataCommand, CompletableFuture<CommandResult>> submit,
                                LongSupplier wallClock, int maxPerCommand, int coordinatorId) {
+        this(submit, wallClock, maxPerCommand, coordinatorId,
+                CompletableFuture.delayedExecutor(FENCE_RETRY_MS, TimeUnit.MILLISECONDS));
+    }
+
+    OffsetCommitBatcher(Function<MetadataCommand, CompletableFuture<CommandResult>> submit, LongSupplier wallClock,
+                        int maxPerCommand, int coordinatorId, Executor retryDelay) {
+        this.retryDelay = retryDelay;
         this.submit = submit;
         this.wallClock = wallClock;
         this.maxPerCommand = maxPerCommand;
@@ -82,13 +110,44 @@ public final class OffsetCommitBatcher {
         return futures;
     }
 
+    /** The broker epoch of this node's registration; commands carry it so a restarted node's outrank its old ones. */
+    public synchronized void setBrokerEpoch(long epoch) {
+        brokerEpoch = epoch;
+    }
+
+    /**
+     * Completes once no commit queued before the call can still change an offset: every command that
+     * carries one is applied or refused, and a command at least as new as the last of them was applied
+     * (when the last sent has an unknown outcome, an empty command is sent to settle it). Never completes
+     * exceptionally; a caller that cannot wait longer times the future out itself.
+     */
+    public synchronized CompletableFuture<Void> settled() {
+        if (!inFlight && pending.isEmpty() && lastApplied) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long needed;
+        if (!pending.isEmpty()) {
+            needed = commandsSent + (pending.size() + maxPerCommand - 1) / maxPerCommand;
+        } else {
+            needed = inFlight ? commandsSent : commandsSent + 1;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        barriers.add(new Barrier(needed, done));
+        if (!inFlight) {
+            sendNext();
+        }
+        return done;
+    }
+
     /** Commands sent so far (how many Raft entries the commits cost). */
     public synchronized long commandsSent() {
         return commandsSent;
     }
 
+    /** Sends the next command: queued commits, or none when only settled() callers wait (a fence). */
     private void sendNext() {
-        if (pending.isEmpty()) {
+        barriers.removeIf(b -> b.done.isDone());
+        if (pending.isEmpty() && barriers.isEmpty()) {
             inFlight = false;
             return;
         }
@@ -99,9 +158,10 @@ public final class OffsetCommitBatcher {
             batch.add(it.next());
             it.remove();
         }
-        CommitOffsetsCommand.Builder command = CommitOffsetsCommand.newBuilder().setCoordinatorId(coordinatorId);
+        long sequence = ++commandsSent;
+        CommitOffsetsCommand.Builder command = CommitOffsetsCommand.newBuilder().setCoordinatorId(coordinatorId)
+                .setCoordinatorEpoch(brokerEpoch).setSequence(sequence);
         batch.forEach(p -> command.addOffsets(p.commit));
-        commandsSent++;
         MetadataCommand full = MetadataCommand.newBuilder().setRequestId(UUID.randomUUID().toString())
                 .setTimestampMs(wallClock.getAsLong()).setCommitOffsets(command).build();
         CompletableFuture<CommandResult> sent;
@@ -112,12 +172,34 @@ public final class OffsetCommitBatcher {
         }
         sent.whenComplete((result, error) -> {
             complete(batch, result, error);
+            boolean applied = error == null && result.isSuccess();
+            List<CompletableFuture<Void>> released = new ArrayList<>();
+            boolean fenceLater;
             synchronized (this) {
-                sendNext();
+                lastApplied = applied;
+                barriers.removeIf(b -> b.done.isDone());
+                if (applied) {
+                    barriers.removeIf(b -> b.sequence <= sequence && released.add(b.done));
+                }
+                fenceLater = !applied && pending.isEmpty() && !barriers.isEmpty();
+                if (fenceLater) {
+                    inFlight = false;
+                } else {
+                    sendNext();
+                }
+            }
+            released.forEach(done -> done.complete(null));
+            if (fenceLater) {
+                retryDelay.execute(this::fenceIfIdle);
             }
         });
     }
 
+    private synchronized void fenceIfIdle() {
+        if (!inFlight) {
+            sendNext();
+        }
+    }
     private static void complete(List<Pending> batch, CommandResult result, Throwable error) {
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +84,8 @@ public final class Node implements AutoCloseable {
             new ControllerApis(metadata).register(handlers);
             new ClusterApis(metadata, client).register(handlers);
             new AdminApis(metadata, config.defaults(), config.nodeId()).register(handlers);
-            new GroupApis(config.nodeId(), metadata, client, GroupConfig.defaults(), workers).register(handlers);
+            GroupApis groups = new GroupApis(config.nodeId(), metadata, client, GroupConfig.defaults(), workers);
+            groups.register(handlers);
             ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
                     ReplicationConfig.defaults().fetchBackoffMs());
@@ -98,7 +100,7 @@ public final class Node implements AutoCloseable {
                     server.boundAddress().getPort());
             replicas.start();
             BrokerLifecycle lifecycle = new BrokerLifecycle(config, metadata, client, advertised,
-                    new SecureRandom().nextLong() & Long.MAX_VALUE, replicas::setBrokerEpoch);
+                    new SecureRandom().nextLong() & Long.MAX_VALUE, registered(replicas, groups));
             lifecycle.start();
             PreferredLeaderBalancer balancer = config.autoLeaderRebalance()
                     ? new PreferredLeaderBalancer(metadata, config.leaderImbalanceCheckIntervalMs()) : null;
@@ -115,6 +117,14 @@ public final class Node implements AutoCloseable {
             metadata.close();
             throw e;
         }
+    }
+
+    /** What learns the broker epoch of each registration: both stamp what they send the quorum with it. */
+    private static LongConsumer registered(ReplicaManager replicas, GroupApis groups) {
+        return epoch -> {
+            replicas.setBrokerEpoch(epoch);
+            groups.setBrokerEpoch(epoch);
+        };
     }
 
     /** Fails before anything is written when a port is taken (the real bind later can still race). */

@@ -95,6 +95,14 @@ class GroupApisIT {
         return r.getPartitions(0).getOffset();
     }
 
+    /** A member's read before it starts from the committed offsets (require_stable). */
+    private static OffsetFetchResponse fetchedStable(InetSocketAddress node, String group, String topic, int partition)
+            throws Exception {
+        return call(node, ApiKey.OFFSET_FETCH, OffsetFetchRequest.newBuilder().setGroupId(group).setRequireStable(true)
+                .addPartitions(TopicPartitions.newBuilder().setTopic(topic).addPartitions(partition)).build(),
+                OffsetFetchResponse.parser());
+    }
+
     @Test
     void membershipCommitsAndBadInput() throws Exception {
         try (TestCluster cluster = TestCluster.start(3); TestWire wire = new TestWire()) {
@@ -114,6 +122,9 @@ class GroupApisIT {
             assertEquals(ErrorCode.NONE, ok.getPartitions(0).getError(), ok.getPartitions(0).getErrorMessage());
             assertEquals(42, fetched(elsewhere, "g1", "events", 2), "any node reads the committed offset");
             assertEquals(-1, fetched(at, "g1", "events", 3));
+            assertEquals(42, fetchedStable(at, "g1", "events", 2).getPartitions(0).getOffset());
+            assertEquals(ErrorCode.NOT_COORDINATOR, fetchedStable(elsewhere, "g1", "events", 2).getError(),
+                    "only the coordinator knows whether commits are still on their way");
 
             // Bad input: one clear error each, nothing changed.
             OffsetCommitResponse unknownPartition = call(at, ApiKey.OFFSET_COMMIT,
@@ -192,6 +203,9 @@ class GroupApisIT {
             InetSocketAddress next = cluster.address(coordinator(cluster, survivor, "g2"));
             for (int p = 0; p < 3; p++) {
                 assertEquals(100 + p, fetched(next, "g2", "events", p));
+                OffsetFetchResponse stable = fetchedStable(next, "g2", "events", p);
+                assertEquals(ErrorCode.NONE, stable.getError(), stable.getErrorMessage());
+                assertEquals(100 + p, stable.getPartitions(0).getOffset());
             }
             ConsumerGroupHeartbeatResponse rejoined = join(next, "g2", "events");
             assertEquals(ErrorCode.NONE, rejoined.getError(), rejoined.getErrorMessage());

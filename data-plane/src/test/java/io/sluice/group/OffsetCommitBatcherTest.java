@@ -20,12 +20,14 @@ import org.junit.jupiter.api.Timeout;
 class OffsetCommitBatcherTest {
     private final List<MetadataCommand> sent = new ArrayList<>();
     private final List<CompletableFuture<CommandResult>> replies = new ArrayList<>();
+    /** Fences the batcher put off after a failed command; the test runs them. */
+    private final List<Runnable> delayed = new ArrayList<>();
     private final OffsetCommitBatcher batcher = new OffsetCommitBatcher(command -> {
         sent.add(command);
         CompletableFuture<CommandResult> reply = new CompletableFuture<>();
         replies.add(reply);
         return reply;
-    }, () -> 1234L, 3, 7);
+    }, () -> 1234L, 3, 7, delayed::add);
 
     private static OffsetCommit commit(String group, int partition, long offset) {
         return OffsetCommit.newBuilder().setGroup(group).setTopic("t").setPartition(partition).setOffset(offset).build();
@@ -97,5 +99,76 @@ class OffsetCommitBatcherTest {
         assertTrue(first.get(0).join().getErrorMessage().contains("no quorum"));
         replies.get(1).completeExceptionally(new IllegalStateException("closed"));
         assertEquals(ErrorCode.REQUEST_TIMED_OUT, second.get(0).join().getError());
+    }
+
+    @Test
+    void commandsAreNumberedInTheBrokerEpochSoTheQuorumCanRefuseALateOne() {
+        batcher.setBrokerEpoch(40);
+        batcher.commit(List.of(commit("a", 0, 1)));
+        batcher.commit(List.of(commit("a", 1, 1)));
+        replies.get(0).complete(CommandResult.error(ErrorCode.REQUEST_TIMED_OUT, "no quorum"));
+        assertEquals(40, sent.get(0).getCommitOffsets().getCoordinatorEpoch());
+        assertEquals(List.of(1L, 2L), sent.stream().map(c -> c.getCommitOffsets().getSequence()).toList());
+    }
+
+    @Test
+    void settledWaitsUntilACommandAtLeastAsNewAsTheQueuedCommitsIsApplied() {
+        batcher.commit(List.of(commit("a", 0, 1)));
+        batcher.commit(List.of(commit("a", 1, 1), commit("a", 2, 1), commit("a", 3, 1), commit("a", 4, 1)));
+        CompletableFuture<Void> settled = batcher.settled();
+        replies.get(0).complete(applied(sent.get(0)));
+        assertFalse(settled.isDone(), "four queued commits take commands 2 and 3");
+        replies.get(1).complete(applied(sent.get(1)));
+        assertFalse(settled.isDone());
+        replies.get(2).complete(applied(sent.get(2)));
+        assertTrue(settled.isDone());
+        assertEquals(3, sent.size(), "no fence needed: the last command was applied");
+        assertTrue(batcher.settled().isDone(), "idle after an applied command: settled at once");
+    }
+
+    @Test
+    void aCommandWithAnUnknownOutcomeIsSettledByAnEmptyCommandAfterIt() {
+        List<CompletableFuture<PartitionOutcome>> lost = batcher.commit(List.of(commit("a", 0, 5)));
+        CompletableFuture<Void> settled = batcher.settled();
+        replies.get(0).completeExceptionally(new IllegalStateException("timed out"));
+        assertEquals(ErrorCode.REQUEST_TIMED_OUT, lost.get(0).join().getError(), "the caller hears its commit failed");
+        assertFalse(settled.isDone(), "but the timed-out command may still be applied later");
+
+        assertEquals(1, sent.size(), "the fence waits a moment: the quorum just failed");
+        runDelayed();
+        assertEquals(2, sent.size());
+        assertEquals(0, sent.get(1).getCommitOffsets().getOffsetsCount());
+        assertEquals(2, sent.get(1).getCommitOffsets().getSequence());
+        replies.get(1).completeExceptionally(new IllegalStateException("timed out again"));
+        runDelayed();
+        assertEquals(3, sent.size(), "the fence is sent again");
+        assertFalse(settled.isDone());
+        replies.get(2).complete(applied(sent.get(2)));
+        assertTrue(settled.isDone(), "applying command 3 makes the quorum refuse commands 1 and 2 from now on");
+    }
+
+    @Test
+    void beforeItsFirstCommandAppliedANodeIsNotSettled() {
+        CompletableFuture<Void> settled = batcher.settled();
+        assertEquals(1, sent.size(), "an earlier process of this node may have left a command in the quorum");
+        assertEquals(0, sent.get(0).getCommitOffsets().getOffsetsCount());
+        replies.get(0).complete(applied(sent.get(0)));
+        assertTrue(settled.isDone());
+    }
+
+    @Test
+    void aCallerThatStopsWaitingStopsTheFencing() {
+        batcher.settled().orTimeout(1, java.util.concurrent.TimeUnit.MILLISECONDS).exceptionally(e -> null).join();
+        replies.get(0).completeExceptionally(new IllegalStateException("timed out"));
+        runDelayed();
+        assertEquals(1, sent.size(), "nobody waits, so no fence follows");
+        batcher.settled();
+        assertEquals(2, sent.size(), "until someone asks again");
+    }
+
+    private void runDelayed() {
+        List<Runnable> due = new ArrayList<>(delayed);
+        delayed.clear();
+        due.forEach(Runnable::run);
     }
 }

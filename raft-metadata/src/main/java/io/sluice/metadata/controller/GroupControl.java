@@ -1,5 +1,6 @@
 package io.sluice.metadata.controller;
 
+import io.sluice.metadata.image.CommitSequence;
 import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.TopicImage;
@@ -7,6 +8,7 @@ import io.sluice.metadata.image.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.metadata.AllocateProducerIdsCommand;
 import io.sluice.protocol.metadata.CommitOffsetsCommand;
+import io.sluice.protocol.metadata.CommitSequenceRecord;
 import io.sluice.protocol.metadata.DeleteGroupOffsetsCommand;
 import io.sluice.protocol.metadata.GroupOffsetRecord;
 import io.sluice.protocol.metadata.MetadataCommandResult;
@@ -36,10 +38,24 @@ final class GroupControl {
      * Commits each offset on its own: an unknown partition fails that entry only, and so does a group
      * that the committing coordinator (when the command names it) does not coordinate in this image.
      * The image is the one every later command sees, so of two brokers that both believe for a moment
-     * that they coordinate a group, only the one the quorum agrees on commits its offsets.
+     * that they coordinate a group, only the one the quorum agrees on commits its offsets. A command with
+     * a sequence that is not newer than the last one applied from its coordinator is refused whole.
      */
     static ControllerResult commitOffsets(MetadataImage image, CommitOffsetsCommand cmd, long timestampMs) {
         List<MetadataRecord> records = new ArrayList<>();
+        if (cmd.hasCoordinatorId() && cmd.hasSequence()) {
+            CommitSequence sent = new CommitSequence(cmd.getCoordinatorEpoch(), cmd.getSequence());
+            CommitSequence last = image.groupOffsets().commitSequence(cmd.getCoordinatorId());
+            if (last != null && sent.compareTo(last) <= 0) {
+                return ControllerResult.error(ErrorCode.REQUEST_TIMED_OUT, "This offset commit reached the quorum "
+                        + "after a later one of broker " + cmd.getCoordinatorId() + " (command " + sent.sequence()
+                        + " of broker epoch " + sent.brokerEpoch() + ", after " + last.sequence() + " of epoch "
+                        + last.brokerEpoch() + "); its coordinator had given up on it, so it was not applied: commit again.");
+            }
+            records.add(MetadataRecord.newBuilder().setCommitSequence(CommitSequenceRecord.newBuilder()
+                    .setCoordinatorId(cmd.getCoordinatorId()).setBrokerEpoch(sent.brokerEpoch())
+                    .setSequence(sent.sequence())).build());
+        }
         MetadataCommandResult.Builder result = MetadataCommandResult.newBuilder();
         Map<String, String> notCoordinator = new HashMap<>(); // per group: why refused, "" when allowed
         for (OffsetCommit commit : cmd.getOffsetsList()) {

@@ -1,5 +1,6 @@
 package io.sluice.metadata.image;
 
+import io.sluice.protocol.metadata.CommitSequenceRecord;
 import io.sluice.protocol.metadata.GroupOffsetRecord;
 
 import java.util.Collections;
@@ -12,6 +13,7 @@ public final class GroupOffsetsDelta {
     private final GroupOffsetsImage base;
     /** The complete new offsets of each touched group; empty means the group has none left. */
     private final SortedMap<String, TreeMap<TopicPartition, CommittedOffset>> changed = new TreeMap<>();
+    private final SortedMap<Integer, CommitSequence> sequences = new TreeMap<>();
 
     GroupOffsetsDelta(GroupOffsetsImage base) {
         this.base = base;
@@ -33,6 +35,10 @@ public final class GroupOffsetsDelta {
         }
     }
 
+    void replay(CommitSequenceRecord record) {
+        sequences.put(record.getCoordinatorId(), new CommitSequence(record.getBrokerEpoch(), record.getSequence()));
+    }
+
     /** Drops every group's offsets of a deleted topic, as Kafka does when a topic goes away. */
     void removeTopic(String topic) {
         for (String group : base.groups().keySet()) {
@@ -48,7 +54,7 @@ public final class GroupOffsetsDelta {
     }
 
     GroupOffsetsImage apply() {
-        if (changed.isEmpty()) {
+        if (changed.isEmpty() && sequences.isEmpty()) {
             return base;
         }
         TreeMap<String, SortedMap<TopicPartition, CommittedOffset>> groups = new TreeMap<>(base.groups());
@@ -59,6 +65,11 @@ public final class GroupOffsetsDelta {
                 groups.put(group, Collections.unmodifiableSortedMap(new TreeMap<>(offsets)));
             }
         });
-        return new GroupOffsetsImage(groups);
+        SortedMap<Integer, CommitSequence> commitSequences = base.commitSequences();
+        if (!sequences.isEmpty()) {
+            commitSequences = new TreeMap<>(commitSequences);
+            commitSequences.putAll(sequences);
+        }
+        return new GroupOffsetsImage(groups, commitSequences);
     }
 }

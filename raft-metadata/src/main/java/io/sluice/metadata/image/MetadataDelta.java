@@ -72,6 +72,7 @@ public final class MetadataDelta {
             }
             case CONFIG -> configs().replay(record.getConfig());
             case GROUP_OFFSET -> groupOffsets().replay(record.getGroupOffset());
+            case COMMIT_SEQUENCE -> groupOffsets().replay(record.getCommitSequence());
             case PRODUCER_IDS -> nextProducerId = record.getProducerIds().getNextProducerId();
             case REQUEST -> requests.add(new AbstractMap.SimpleImmutableEntry<>(
                     record.getRequest().getRequestId(), record.getRequest().getResult()));

@@ -1,6 +1,7 @@
 package io.sluice.metadata.image;
 
 import io.sluice.protocol.metadata.ClusterIdRecord;
+import io.sluice.protocol.metadata.CommitSequenceRecord;
 import io.sluice.protocol.metadata.ConfigRecord;
 import io.sluice.protocol.metadata.GroupOffsetRecord;
 import io.sluice.protocol.metadata.MetadataCommandResult;
@@ -73,6 +74,9 @@ public record MetadataImage(long index, long term, String clusterId, ClusterImag
                         .setGroup(group).setTopic(partition.topic()).setPartition(partition.partition())
                         .setOffset(committed.offset()).setMetadata(committed.metadata())
                         .setCommitTimestampMs(committed.commitTimestampMs())).build())));
+        groupOffsets.commitSequences().forEach((coordinator, last) -> records.add(MetadataRecord.newBuilder()
+                .setCommitSequence(CommitSequenceRecord.newBuilder().setCoordinatorId(coordinator)
+                        .setBrokerEpoch(last.brokerEpoch()).setSequence(last.sequence())).build()));
         if (nextProducerId != 0) {
             records.add(MetadataRecord.newBuilder().setProducerIds(
                     ProducerIdsRecord.newBuilder().setBrokerId(-1).setNextProducerId(nextProducerId)).build());

@@ -1,5 +1,6 @@
 package io.sluice.metadata.controller;
 
+import io.sluice.metadata.image.CommitSequence;
 import io.sluice.metadata.image.CommittedOffset;
 import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.image.TopicPartition;
@@ -64,6 +65,45 @@ class GroupControlTest {
         three.ok(MetadataCommand.newBuilder().setCommitOffsets(CommitOffsetsCommand.newBuilder()
                 .setCoordinatorId(coordinator).addOffsets(commit("g", "t", 0, 7))).build());
         assertEquals(7, three.image.groupOffsets().offset("g", new TopicPartition("t", 0)).offset());
+    }
+
+    @Test
+    void aCommitCommandOlderThanOneAlreadyAppliedFromItsCoordinatorIsRefusedWhole() {
+        ControllerHarness one = ControllerHarness.withBrokers(1);
+        one.ok(createTopic("t", 1, 1));
+        int coordinator = CoordinatorLocator.coordinatorFor("g", one.image.cluster()).getAsInt();
+        one.ok(sequenced(coordinator, 40, 7, 300));
+        assertEquals(new CommitSequence(40, 7), one.image.groupOffsets().commitSequence(coordinator));
+
+        // Command 6 timed out at its coordinator and reaches the quorum only now: it must not move the offset back.
+        ControllerResult late = one.run(sequenced(coordinator, 40, 6, 200));
+        assertEquals(ErrorCode.REQUEST_TIMED_OUT, late.result().getError());
+        assertEquals(300, one.image.groupOffsets().offset("g", new TopicPartition("t", 0)).offset());
+        assertEquals(ErrorCode.REQUEST_TIMED_OUT, one.run(sequenced(coordinator, 40, 7, 200)).result().getError(),
+                "the same command twice is no newer");
+        assertEquals(ErrorCode.REQUEST_TIMED_OUT, one.run(sequenced(coordinator, 39, 99, 200)).result().getError(),
+                "an earlier incarnation of the broker is older, whatever its count");
+
+        one.ok(sequenced(coordinator, 52, 1, 310)); // the broker restarted: its count starts again, its epoch is newer
+        assertEquals(310, one.image.groupOffsets().offset("g", new TopicPartition("t", 0)).offset());
+        assertEquals(new CommitSequence(52, 1), one.image.groupOffsets().commitSequence(coordinator));
+    }
+
+    @Test
+    void anEmptyCommitCommandOnlyAdvancesItsCoordinatorsSequence() {
+        ControllerHarness one = ControllerHarness.withBrokers(1);
+        one.ok(createTopic("t", 1, 1));
+        int coordinator = CoordinatorLocator.coordinatorFor("g", one.image.cluster()).getAsInt();
+        one.ok(MetadataCommand.newBuilder().setCommitOffsets(CommitOffsetsCommand.newBuilder()
+                .setCoordinatorId(coordinator).setCoordinatorEpoch(3).setSequence(5)).build());
+        assertEquals(new CommitSequence(3, 5), one.image.groupOffsets().commitSequence(coordinator));
+        assertEquals(ErrorCode.REQUEST_TIMED_OUT, one.run(sequenced(coordinator, 3, 4, 1)).result().getError());
+        assertNull(one.image.groupOffsets().offset("g", new TopicPartition("t", 0)));
+    }
+
+    private static MetadataCommand sequenced(int coordinator, long epoch, long sequence, long offset) {
+        return MetadataCommand.newBuilder().setCommitOffsets(CommitOffsetsCommand.newBuilder().setCoordinatorId(coordinator)
+                .setCoordinatorEpoch(epoch).setSequence(sequence).addOffsets(commit("g", "t", 0, offset))).build();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.sluice.metadata.image;
 
 import io.sluice.protocol.metadata.ClusterIdRecord;
+import io.sluice.protocol.metadata.CommitSequenceRecord;
 import io.sluice.protocol.metadata.ConfigRecord;
 import io.sluice.protocol.metadata.GroupOffsetRecord;
 import io.sluice.protocol.metadata.MetadataCommandResult;
@@ -36,6 +37,8 @@ class MetadataImageTest {
         delta.replay(topic("gone", "id-gone"));
         delta.replay(config("orders", "retention.ms", "100", false));
         delta.replay(offset("g", "orders", 1, 42, false));
+        delta.replay(MetadataRecord.newBuilder().setCommitSequence(CommitSequenceRecord.newBuilder().setCoordinatorId(2)
+                .setBrokerEpoch(4).setSequence(31)).build());
         delta.replay(MetadataRecord.newBuilder().setProducerIds(ProducerIdsRecord.newBuilder().setNextProducerId(5000)).build());
         delta.replay(MetadataRecord.newBuilder().setRequest(RequestRecord.newBuilder().setRequestId("r1")
                 .setResult(MetadataCommandResult.newBuilder().setTopicId("id-orders"))).build());
@@ -48,6 +51,7 @@ class MetadataImageTest {
         MetadataImage copy = MetadataImage.fromRecords(image.toRecords(), image.index(), image.term());
         assertEquals(image, copy);
         assertEquals(image.toRecords(), copy.toRecords());
+        assertEquals(new CommitSequence(4, 31), copy.groupOffsets().commitSequence(2));
         assertEquals(MetadataImage.EMPTY, MetadataImage.fromRecords(MetadataImage.EMPTY.toRecords(), 0, 0));
     }
 

@@ -56,7 +56,7 @@ public final class ConsumerGroupClient implements AutoCloseable {
         CoordinatorLookup coordinator = new CoordinatorLookup(settings.groupId(), metadata, network, time,
                 settings.requestTimeoutMs(), settings.retryBackoffMs());
         this.membership = new GroupMembership(settings, coordinator, network, time, clientId);
-        this.committer = new OffsetCommitter(settings.groupId(), coordinator, metadata, network, time,
+        this.committer = new OffsetCommitter(settings.groupId(), coordinator, network, time,
                 settings.requestTimeoutMs(), settings.retryBackoffMs(), () -> membership.metadataToCommit(incarnation));
     }
 

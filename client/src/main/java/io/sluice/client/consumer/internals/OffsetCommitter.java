@@ -1,6 +1,5 @@
 package io.sluice.client.consumer.internals;
 
-import io.sluice.client.Metadata;
 import io.sluice.client.Network;
 import io.sluice.client.NetworkClient;
 import io.sluice.client.Node;
@@ -41,19 +40,17 @@ import java.util.function.Supplier;
 public final class OffsetCommitter {
     private final String groupId;
     private final CoordinatorLookup coordinator;
-    private final Metadata metadata;
     private final Network network;
     private final Time time;
     private final int requestTimeoutMs;
     private final long retryBackoffMs;
     private final Supplier<ConsumerGroupMetadata> identity;
 
-    public OffsetCommitter(String groupId, CoordinatorLookup coordinator, Metadata metadata, Network network,
+    public OffsetCommitter(String groupId, CoordinatorLookup coordinator, Network network,
                            Time time, int requestTimeoutMs, long retryBackoffMs,
                            Supplier<ConsumerGroupMetadata> identity) {
         this.groupId = groupId;
         this.coordinator = coordinator;
-        this.metadata = metadata;
         this.network = network;
         this.time = time;
         this.requestTimeoutMs = requestTimeoutMs;
@@ -138,38 +135,55 @@ public final class OffsetCommitter {
                 });
     }
 
-    /** The committed offsets of the partitions (absent: none committed), read from any broker. */
+    /**
+     * The committed offsets of the partitions (absent: none committed), read from the coordinator once
+     * every commit it accepted is settled in the quorum (Kafka's require_stable): a member that starts
+     * from these offsets cannot have them moved under it by a commit that was still on its way.
+     * Retries coordinator moves, network errors and unsettled commits until the deadline.
+     */
     public Map<TopicPartition, OffsetAndMetadata> committed(Collection<TopicPartition> partitions, long timeoutMs) {
         Map<String, List<Integer>> byTopic = new TreeMap<>();
         partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
-        OffsetFetchRequest.Builder request = OffsetFetchRequest.newBuilder().setGroupId(groupId);
+        OffsetFetchRequest.Builder request = OffsetFetchRequest.newBuilder().setGroupId(groupId).setRequireStable(true);
         byTopic.forEach((t, ps) -> request.addPartitions(TopicPartitions.newBuilder().setTopic(t).addAllPartitions(ps)));
         long deadline = time.monotonicMs() + timeoutMs;
         while (true) {
-            Node node = metadata.anyNode();
+            Node node = null;
+            ErrorCode retriable;
+            String message;
             try {
+                node = coordinator.coordinator(Math.max(1, deadline - time.monotonicMs()));
                 OffsetFetchResponse r = network.call(node, ApiKey.OFFSET_FETCH, request.build(),
                         OffsetFetchResponse.parser(), requestTimeoutMs).join();
-                if (r.getError() != ErrorCode.NONE) {
+                if (r.getError() == ErrorCode.NONE) {
+                    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+                    for (OffsetFetchPartition p : r.getPartitionsList()) {
+                        if (p.getOffset() >= 0) {
+                            out.put(new TopicPartition(p.getTopic(), p.getPartition()),
+                                    new OffsetAndMetadata(p.getOffset(), p.getMetadata()));
+                        }
+                    }
+                    return out;
+                }
+                if (r.getError() != ErrorCode.UNSTABLE_OFFSET_COMMIT && !CoordinatorLookup.isCoordinatorError(r.getError())) {
                     throw new SluiceException(r.getError(), "reading the committed offsets of group '" + groupId
                             + "' failed: " + Errors.describe(r.getError(), r.getErrorMessage()));
                 }
-                Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-                for (OffsetFetchPartition p : r.getPartitionsList()) {
-                    if (p.getOffset() >= 0) {
-                        out.put(new TopicPartition(p.getTopic(), p.getPartition()),
-                                new OffsetAndMetadata(p.getOffset(), p.getMetadata()));
-                    }
-                }
-                return out;
+                retriable = r.getError();
+                message = Errors.describe(r.getError(), r.getErrorMessage());
             } catch (CompletionException e) {
-                if (time.monotonicMs() + retryBackoffMs >= deadline) {
-                    throw new SluiceException(ErrorCode.REQUEST_TIMED_OUT, "reading the committed offsets of group '"
-                            + groupId + "' timed out after " + timeoutMs + " ms: " + NetworkClient.unwrap(e).getMessage());
-                }
-                metadata.requestUpdate();
-                CoordinatorLookup.sleep(retryBackoffMs);
+                retriable = ErrorCode.NETWORK_EXCEPTION;
+                message = NetworkClient.unwrap(e).getMessage();
             }
+            if (retriable != ErrorCode.UNSTABLE_OFFSET_COMMIT) {
+                coordinator.invalidate(node);
+            }
+            if (time.monotonicMs() + retryBackoffMs >= deadline) {
+                throw new SluiceException(retriable == ErrorCode.UNSTABLE_OFFSET_COMMIT ? retriable
+                        : ErrorCode.REQUEST_TIMED_OUT, "reading the committed offsets of group '" + groupId
+                        + "' timed out after " + timeoutMs + " ms: " + message);
+            }
+            CoordinatorLookup.sleep(retryBackoffMs);
         }
     }
 

@@ -57,6 +57,8 @@ class ConsumerGroupClientTest {
     private volatile ErrorCode heartbeatError = ErrorCode.NONE;
     /** False: the coordinator (as a new one would) knows no member until one joins with epoch 0. */
     private volatile boolean memberKnown = true;
+    /** How many more offset fetches the coordinator answers with UNSTABLE_OFFSET_COMMIT. */
+    private volatile int unsettledFetches;
     private final FakePartitions partitions = new FakePartitions();
     private final List<String> callbacks = new ArrayList<>();
     private ConsumerGroupClient client;
@@ -91,8 +93,9 @@ class ConsumerGroupClientTest {
 
     private void start(boolean autoCommit) {
         network.answerMetadataWith(new TestMetadata().brokers(1).topic("t", 1, 1).response());
-        network.autoAnswer(ApiKey.FIND_COORDINATOR, s -> FakeNetwork.frame(FindCoordinatorResponse.newBuilder().setNodeId(1)
-                .setEndpoint(Endpoint.newBuilder().setHost("localhost").setPort(9092)).build(), new byte[0]));
+        // The coordinator is node 2, not the bootstrap node 1 that answers metadata.
+        network.autoAnswer(ApiKey.FIND_COORDINATOR, s -> FakeNetwork.frame(FindCoordinatorResponse.newBuilder().setNodeId(2)
+                .setEndpoint(Endpoint.newBuilder().setHost("localhost").setPort(9093)).build(), new byte[0]));
         network.autoAnswer(ApiKey.GROUP_HEARTBEAT, s -> {
             ConsumerGroupHeartbeatRequest r = (ConsumerGroupHeartbeatRequest) s.body();
             List<String> owned = new ArrayList<>();
@@ -112,6 +115,11 @@ class ConsumerGroupClientTest {
         network.autoAnswer(ApiKey.OFFSET_FETCH, s -> {
             OffsetFetchRequest r = (OffsetFetchRequest) s.body();
             OffsetFetchResponse.Builder b = OffsetFetchResponse.newBuilder();
+            log.add("fetch at node " + s.node().id() + (r.getRequireStable() ? " (stable)" : ""));
+            if (unsettledFetches > 0) {
+                unsettledFetches--;
+                return FakeNetwork.frame(b.setError(ErrorCode.UNSTABLE_OFFSET_COMMIT).build(), new byte[0]);
+            }
             r.getPartitionsList().forEach(t -> t.getPartitionsList().forEach(p -> b.addPartitions(OffsetFetchPartition
                     .newBuilder().setTopic(t.getTopic()).setPartition(p).setOffset(p == 0 ? 5 : -1))));
             return FakeNetwork.frame(b.build(), new byte[0]);
@@ -188,6 +196,18 @@ class ConsumerGroupClientTest {
         assertEquals(List.of("assigned [t-0, t-1] at [5, null]"), callbacks);
         assertEquals("g", client.groupMetadata().groupId());
         assertEquals(3, client.groupMetadata().generationId());
+    }
+
+    @Test
+    void theStartingOffsetsComeFromTheCoordinatorOnceItsCommitsSettled() throws Exception {
+        assignment = List.of(T0);
+        unsettledFetches = 2;
+        start(true);
+        pollUntil(() -> partitions.assignment().size() == 1);
+        assertEquals(5L, partitions.position(T0));
+        assertEquals(List.of("fetch at node 2 (stable)", "fetch at node 2 (stable)", "fetch at node 2 (stable)"),
+                log.stream().filter(l -> l.startsWith("fetch")).toList(),
+                "asked the coordinator until no commit could still move the offset");
     }
 
     @Test
