@@ -182,6 +182,10 @@ public final class MetadataStateMachine extends BaseStateMachine {
     private MetadataCommandResult apply(MetadataCommand command, long index, long term) {
         MetadataImage current = image;
         ControllerResult result = MetadataController.execute(current, command, index);
+        if (command.hasCommitOffsets() && result.result().getError() != ErrorCode.NONE) {
+            // Rare and worth seeing: a coordinator's commit that arrived after a later one of its own.
+            LOG.info("{}: offset commit at index {} refused: {}", getId(), index, result.result().getErrorMessage());
+        }
         MetadataDelta delta = new MetadataDelta(current);
         result.records().forEach(delta::replay);
         MetadataImage next = delta.apply(index, term);
