@@ -95,6 +95,10 @@ public final class OffsetCommitBatcher {
     public List<CompletableFuture<PartitionOutcome>> commit(List<OffsetCommit> commits) {
         List<CompletableFuture<PartitionOutcome>> futures = new ArrayList<>(commits.size());
         synchronized (this) {
+            if (brokerEpoch < 0) {
+                commits.forEach(c -> futures.add(CompletableFuture.completedFuture(notRegistered(c))));
+                return futures;
+            }
             for (OffsetCommit c : commits) {
                 CompletableFuture<PartitionOutcome> f = new CompletableFuture<>();
                 Pending p = pending.computeIfAbsent(new Key(c.getGroup(), c.getTopic(), c.getPartition()),
@@ -113,13 +117,28 @@ public final class OffsetCommitBatcher {
     /** The broker epoch of this node's registration; commands carry it so a restarted node's outrank its old ones. */
     public synchronized void setBrokerEpoch(long epoch) {
         brokerEpoch = epoch;
+        if (!inFlight) {
+            sendNext(); // a fence, when settled() callers wait
+        }
+    }
+
+    /**
+     * Until this process has registered, its commands would carry no epoch and the quorum would refuse
+     * them as older than those of the node's previous process (whose registration its image may still
+     * show, so it may believe it coordinates the group). So they are refused here, retriably.
+     */
+    private PartitionOutcome notRegistered(OffsetCommit c) {
+        return PartitionOutcome.newBuilder().setGroup(c.getGroup()).setTopic(c.getTopic()).setPartition(c.getPartition())
+                .setError(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS).setErrorMessage("node " + coordinatorId
+                        + " has not registered with the metadata quorum since it started; retry in a moment").build();
     }
 
     /**
      * Completes once no commit queued before the call can still change an offset: every command that
      * carries one is applied or refused, and a command at least as new as the last of them was applied
-     * (when the last sent has an unknown outcome, an empty command is sent to settle it). Never completes
-     * exceptionally; a caller that cannot wait longer times the future out itself.
+     * (when the last sent has an unknown outcome, an empty command is sent to settle it, once this node
+     * is registered). Never completes exceptionally; a caller that cannot wait longer times the future
+     * out itself.
      */
     public synchronized CompletableFuture<Void> settled() {
         if (!inFlight && pending.isEmpty() && lastApplied) {
@@ -147,7 +166,7 @@ public final class OffsetCommitBatcher {
     /** Sends the next command: queued commits, or none when only settled() callers wait (a fence). */
     private void sendNext() {
         barriers.removeIf(b -> b.done.isDone());
-        if (pending.isEmpty() && barriers.isEmpty()) {
+        if (brokerEpoch < 0 || pending.isEmpty() && barriers.isEmpty()) {
             inFlight = false;
             return;
         }

@@ -29,6 +29,10 @@ class OffsetCommitBatcherTest {
         return reply;
     }, () -> 1234L, 3, 7, delayed::add);
 
+    {
+        batcher.setBrokerEpoch(40);
+    }
+
     private static OffsetCommit commit(String group, int partition, long offset) {
         return OffsetCommit.newBuilder().setGroup(group).setTopic("t").setPartition(partition).setOffset(offset).build();
     }
@@ -103,7 +107,6 @@ class OffsetCommitBatcherTest {
 
     @Test
     void commandsAreNumberedInTheBrokerEpochSoTheQuorumCanRefuseALateOne() {
-        batcher.setBrokerEpoch(40);
         batcher.commit(List.of(commit("a", 0, 1)));
         batcher.commit(List.of(commit("a", 1, 1)));
         replies.get(0).complete(CommandResult.error(ErrorCode.REQUEST_TIMED_OUT, "no quorum"));
@@ -170,5 +173,25 @@ class OffsetCommitBatcherTest {
         List<Runnable> due = new ArrayList<>(delayed);
         delayed.clear();
         due.forEach(Runnable::run);
+    }
+
+    @Test
+    void untilTheNodeIsRegisteredCommitsAreRefusedRetriablyAndSettledWaits() {
+        OffsetCommitBatcher restarted = new OffsetCommitBatcher(command -> {
+            sent.add(command);
+            CompletableFuture<CommandResult> reply = new CompletableFuture<>();
+            replies.add(reply);
+            return reply;
+        }, () -> 1L, 3, 7, delayed::add);
+        PartitionOutcome refused = restarted.commit(List.of(commit("a", 0, 5))).get(0).join();
+        assertEquals(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, refused.getError());
+        CompletableFuture<Void> settled = restarted.settled();
+        assertEquals(0, sent.size(), "nothing goes to the quorum without the broker epoch");
+
+        restarted.setBrokerEpoch(52);
+        assertEquals(1, sent.size(), "registered: the fence goes");
+        assertEquals(52, sent.get(0).getCommitOffsets().getCoordinatorEpoch());
+        replies.get(0).complete(applied(sent.get(0)));
+        assertTrue(settled.isDone());
     }
 }
