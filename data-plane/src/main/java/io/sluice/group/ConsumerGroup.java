@@ -54,14 +54,26 @@ public final class ConsumerGroup {
         static final AssignmentInputs NONE = new AssignmentInputs(new TreeMap<>(), new TreeMap<>());
     }
 
+    /** The metadata index from which this node has coordinated the group without a break (see GroupCoordinator). */
+    private final long coordinatedSince;
+
     public ConsumerGroup(String groupId, GroupConfig config, long holdNewPartitionsUntilMs) {
+        this(groupId, config, holdNewPartitionsUntilMs, 0);
+    }
+
+    public ConsumerGroup(String groupId, GroupConfig config, long holdNewPartitionsUntilMs, long coordinatedSince) {
         this.groupId = groupId;
         this.config = config;
         this.holdNewPartitionsUntilMs = holdNewPartitionsUntilMs;
+        this.coordinatedSince = coordinatedSince;
     }
 
     public String groupId() {
         return groupId;
+    }
+
+    public long coordinatedSince() {
+        return coordinatedSince;
     }
 
     /**

@@ -140,33 +140,35 @@ public final class GroupApis {
         OffsetCommitRequest r = parse(frame, OffsetCommitRequest.parser());
         List<TopicPartition> partitions = r.getPartitionsList().stream()
                 .map(p -> new TopicPartition(p.getTopic(), p.getPartition())).toList();
-        Map<TopicPartition, String> refused;
+        GroupCoordinator.CommitCheck check;
         try {
-            refused = coordinator.checkCommit(r.getGroupId(), r.getMemberId(), r.getMemberEpoch(), partitions);
+            check = coordinator.checkCommit(r.getGroupId(), r.getMemberId(), r.getMemberEpoch(), partitions);
         } catch (SluiceException e) {
             return done(OffsetCommitResponse.newBuilder().setError(e.code()).setErrorMessage(e.getMessage()).build());
         }
-        return write(r.getGroupId(), r.getPartitionsList(), refused).thenApply(results ->
+        return write(r.getGroupId(), r.getPartitionsList(), check.refused(), check.coordinatedSince()).thenApply(results ->
                 Response.of(OffsetCommitResponse.newBuilder().addAllPartitions(results).build()));
     }
 
     private CompletableFuture<Response> alterOffsets(RequestContext ctx, RequestFrame frame) throws Exception {
         AlterGroupOffsetsRequest r = parse(frame, AlterGroupOffsetsRequest.parser());
+        long checkedAt;
         try {
-            coordinator.checkNoMembers(r.getGroupId(), "resetting its offsets");
+            checkedAt = coordinator.checkNoMembers(r.getGroupId(), "resetting its offsets");
         } catch (SluiceException e) {
             return done(AlterGroupOffsetsResponse.newBuilder().setError(e.code()).setErrorMessage(e.getMessage()).build());
         }
-        return write(r.getGroupId(), r.getPartitionsList(), Map.of()).thenApply(results ->
+        return write(r.getGroupId(), r.getPartitionsList(), Map.of(), checkedAt).thenApply(results ->
                 Response.of(AlterGroupOffsetsResponse.newBuilder().addAllPartitions(results).build()));
     }
 
     /**
      * Writes the offsets that passed the checks through the batcher; partitions refused by the group,
-     * or unknown in this node's image, get their error without reaching the quorum.
+     * or unknown in this node's image, get their error without reaching the quorum. The quorum applies
+     * them only if this node has coordinated the group without a break since {@code coordinatedSince}.
      */
     private CompletableFuture<List<PartitionResult>> write(String group, List<OffsetCommitPartition> partitions,
-                                                           Map<TopicPartition, String> refused) {
+                                                           Map<TopicPartition, String> refused, long coordinatedSince) {
         MetadataImage image = metadata.image();
         List<CompletableFuture<PartitionResult>> results = new ArrayList<>();
         List<OffsetCommit> accepted = new ArrayList<>();
@@ -184,7 +186,8 @@ public final class GroupApis {
                         .setErrorMessage(refused.get(tp)).build()));
             } else {
                 accepted.add(OffsetCommit.newBuilder().setGroup(group).setTopic(p.getTopic())
-                        .setPartition(p.getPartition()).setOffset(p.getOffset()).setMetadata(p.getMetadata()).build());
+                        .setPartition(p.getPartition()).setOffset(p.getOffset()).setMetadata(p.getMetadata())
+                        .setCoordinatedSince(coordinatedSince).build());
                 acceptedIndex.add(results.size());
                 results.add(null);
             }

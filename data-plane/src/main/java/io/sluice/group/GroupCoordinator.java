@@ -53,8 +53,12 @@ public final class GroupCoordinator {
 
     /** Refuses an empty group id, and a group this node does not coordinate (NOT_COORDINATOR, retriable). */
     public void checkCoordinator(String groupId) {
+        checkCoordinator(groupId, images.get());
+    }
+
+    private void checkCoordinator(String groupId, MetadataImage image) {
         checkGroupId(groupId);
-        OptionalInt coordinator = CoordinatorLocator.coordinatorFor(groupId, images.get().cluster());
+        OptionalInt coordinator = CoordinatorLocator.coordinatorFor(groupId, image.cluster());
         if (coordinator.isEmpty()) {
             throw new SluiceException(ErrorCode.COORDINATOR_NOT_AVAILABLE,
                     "no live broker can coordinate group '" + groupId + "' yet; retry in a moment");
@@ -72,18 +76,20 @@ public final class GroupCoordinator {
     }
 
     public Heartbeat.Result heartbeat(String groupId, Heartbeat.Request request) {
-        checkCoordinator(groupId);
+        MetadataImage image = images.get();
+        checkCoordinator(groupId, image);
         SortedMap<String, Integer> topics = topicCounts();
         long now = clock.getAsLong();
         Heartbeat.Result[] result = new Heartbeat.Result[1];
-        groups.compute(groupId, (id, group) -> {
+        groups.compute(groupId, (id, current) -> {
+            ConsumerGroup group = continuing(current, image);
             if (group == null) {
                 if (request.memberEpoch() != Heartbeat.JOIN_EPOCH) {
                     // Leaving a group we do not know is a no-op; anything else is an unknown member.
                     result[0] = new ConsumerGroup(id, config, 0).heartbeat(request, topics, now);
                     return null;
                 }
-                group = new ConsumerGroup(id, config, takeOverHoldUntil(id, now));
+                group = new ConsumerGroup(id, config, takeOverHoldUntil(id, now), image.index());
             }
             result[0] = group.heartbeat(request, topics, now);
             return group.hasMembers() ? group : null;
@@ -105,26 +111,55 @@ public final class GroupCoordinator {
         return known && now < holdUntil ? holdUntil : 0;
     }
 
-    /** Checks an offset commit against the group's members; see {@link ConsumerGroup#checkCommit}. */
-    public Map<TopicPartition, String> checkCommit(String groupId, String memberId, int memberEpoch,
-                                                   Collection<TopicPartition> partitions) {
-        checkCoordinator(groupId);
-        ConsumerGroup group = groups.get(groupId);
-        if (group == null) {
-            return new ConsumerGroup(groupId, config, 0).checkCommit(memberId, memberEpoch, partitions);
-        }
-        return group.checkCommit(memberId, memberEpoch, partitions);
+    /**
+     * The outcome of a commit check: the partitions refused (with why), and the metadata index from
+     * which this node has coordinated the group without a break, which the commit carries to the quorum.
+     */
+    public record CommitCheck(Map<TopicPartition, String> refused, long coordinatedSince) {
     }
 
-    /** Refuses with NON_EMPTY_GROUP while the group has members (before deleting or resetting it). */
-    public void checkNoMembers(String groupId, String action) {
-        checkCoordinator(groupId);
-        ConsumerGroup group = groups.get(groupId);
+    /** Checks an offset commit against the group's members; see {@link ConsumerGroup#checkCommit}. */
+    public CommitCheck checkCommit(String groupId, String memberId, int memberEpoch, Collection<TopicPartition> partitions) {
+        MetadataImage image = images.get();
+        checkCoordinator(groupId, image);
+        ConsumerGroup group = groups.computeIfPresent(groupId, (id, current) -> continuing(current, image));
+        if (group == null) {
+            return new CommitCheck(new ConsumerGroup(groupId, config, 0).checkCommit(memberId, memberEpoch, partitions),
+                    image.index());
+        }
+        return new CommitCheck(group.checkCommit(memberId, memberEpoch, partitions), group.coordinatedSince());
+    }
+
+    /**
+     * Refuses with NON_EMPTY_GROUP while the group has members (before deleting or resetting it);
+     * returns the metadata index of the image checked.
+     */
+    public long checkNoMembers(String groupId, String action) {
+        MetadataImage image = images.get();
+        checkCoordinator(groupId, image);
+        ConsumerGroup group = groups.computeIfPresent(groupId, (id, current) -> continuing(current, image));
         if (group != null && group.hasMembers()) {
             throw new SluiceException(ErrorCode.NON_EMPTY_GROUP, "group '" + groupId + "' has " + group.memberCount()
                     + " active member(s); stop its consumers (or wait for their sessions to expire) before you "
                     + action);
         }
+        return image.index();
+    }
+
+    /**
+     * The group, or null when it moved to another node and back since this node created it: the other
+     * coordinator may have handed its partitions to other members meanwhile, so every member here is
+     * stale (they rejoin, as after any move). The timer would drop it too, but only if it ran while the
+     * group was away.
+     */
+    private ConsumerGroup continuing(ConsumerGroup group, MetadataImage image) {
+        if (group == null || CoordinatorLocator.coordinatedSince(group.groupId(), nodeId, group.coordinatedSince(),
+                image.cluster())) {
+            return group;
+        }
+        log.info("Group {} was coordinated elsewhere since index {}; dropping its {} member(s) here", group.groupId(),
+                group.coordinatedSince(), group.memberCount());
+        return null;
     }
 
     /** Describes a group this node coordinates; GROUP_ID_NOT_FOUND when it has neither members nor offsets. */
@@ -166,10 +201,14 @@ public final class GroupCoordinator {
         for (String groupId : List.copyOf(groups.keySet())) {
             OptionalInt coordinator = CoordinatorLocator.coordinatorFor(groupId, image.cluster());
             boolean ours = coordinator.isPresent() && coordinator.getAsInt() == nodeId;
-            groups.computeIfPresent(groupId, (id, group) -> {
+            groups.computeIfPresent(groupId, (id, current) -> {
                 if (!ours) {
                     log.info("Group {} moved to node {}; dropping its {} member(s) here", id,
-                            coordinator.isPresent() ? coordinator.getAsInt() : -1, group.memberCount());
+                            coordinator.isPresent() ? coordinator.getAsInt() : -1, current.memberCount());
+                    return null;
+                }
+                ConsumerGroup group = continuing(current, image);
+                if (group == null) {
                     return null;
                 }
                 group.expire(now).forEach(line -> log.info("Removed {}", line));

@@ -38,8 +38,10 @@ final class GroupControl {
      * Commits each offset on its own: an unknown partition fails that entry only, and so does a group
      * that the committing coordinator (when the command names it) does not coordinate in this image.
      * The image is the one every later command sees, so of two brokers that both believe for a moment
-     * that they coordinate a group, only the one the quorum agrees on commits its offsets. A command with
-     * a sequence that is not newer than the last one applied from its coordinator is refused whole.
+     * that they coordinate a group, only the one the quorum agrees on commits its offsets; and a commit
+     * of a group that moved away from its coordinator and back since that coordinator took it is refused
+     * too. A command with a sequence that is not newer than the last one applied from its coordinator
+     * is refused whole.
      */
     static ControllerResult commitOffsets(MetadataImage image, CommitOffsetsCommand cmd, long timestampMs) {
         List<MetadataRecord> records = new ArrayList<>();
@@ -68,6 +70,12 @@ final class GroupControl {
                 outcome.setError(ErrorCode.INVALID_GROUP_ID).setErrorMessage("The group id is empty: set group.id.");
             } else if (!refusal.isEmpty()) {
                 outcome.setError(ErrorCode.NOT_COORDINATOR).setErrorMessage(refusal);
+            } else if (cmd.hasCoordinatorId() && commit.hasCoordinatedSince() && !CoordinatorLocator.coordinatedSince(
+                    commit.getGroup(), cmd.getCoordinatorId(), commit.getCoordinatedSince(), image.cluster())) {
+                outcome.setError(ErrorCode.NOT_COORDINATOR).setErrorMessage("Group '" + commit.getGroup()
+                        + "' was coordinated by another broker after broker " + cmd.getCoordinatorId()
+                        + " accepted this commit (it has held the group since index " + commit.getCoordinatedSince()
+                        + "); the offset was not committed: find the coordinator again.");
             } else if (topic == null || topic.partition(commit.getPartition()) == null) {
                 outcome.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).setErrorMessage("Partition "
                         + commit.getTopic() + "-" + commit.getPartition() + " does not exist; its offset was not committed.");

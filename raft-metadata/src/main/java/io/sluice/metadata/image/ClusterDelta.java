@@ -1,5 +1,6 @@
 package io.sluice.metadata.image;
 
+import io.sluice.protocol.metadata.BrokerEligibilityRecord;
 import io.sluice.protocol.metadata.BrokerFencingRecord;
 import io.sluice.protocol.metadata.BrokerRegistrationRecord;
 
@@ -12,6 +13,8 @@ public final class ClusterDelta {
 
     private final ClusterImage base;
     private final SortedMap<Integer, BrokerRegistration> changed = new TreeMap<>();
+    /** Set by snapshot records; otherwise computed in apply. */
+    private final SortedMap<Integer, Long> eligibilityChangedAt = new TreeMap<>();
 
     ClusterDelta(ClusterImage base) {
         this.base = base;
@@ -39,12 +42,24 @@ public final class ClusterDelta {
         }
     }
 
-    ClusterImage apply() {
-        if (changed.isEmpty()) {
+    void replay(BrokerEligibilityRecord record) {
+        eligibilityChangedAt.put(record.getBrokerId(), record.getChangedAt());
+    }
+
+    /** The new image; a broker whose eligibility differs from the base's is marked as changed at {@code index}. */
+    ClusterImage apply(long index) {
+        if (changed.isEmpty() && eligibilityChangedAt.isEmpty()) {
             return base;
         }
         TreeMap<Integer, BrokerRegistration> brokers = new TreeMap<>(base.brokers());
         brokers.putAll(changed);
-        return new ClusterImage(brokers);
+        TreeMap<Integer, Long> changedAt = new TreeMap<>(base.eligibilityChangedAt());
+        changed.forEach((id, broker) -> {
+            if (base.isEligible(id) != broker.isEligible()) {
+                changedAt.put(id, index);
+            }
+        });
+        changedAt.putAll(eligibilityChangedAt);
+        return new ClusterImage(brokers, changedAt);
     }
 }

@@ -5,13 +5,23 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** The registered brokers by id, in id order (so iteration is deterministic). Immutable. */
-public record ClusterImage(SortedMap<Integer, BrokerRegistration> brokers) {
+/**
+ * The registered brokers by id, in id order (so iteration is deterministic), and when each last
+ * became eligible or ineligible (the index of that apply; absent: never changed). Immutable.
+ */
+public record ClusterImage(SortedMap<Integer, BrokerRegistration> brokers,
+                           SortedMap<Integer, Long> eligibilityChangedAt) {
 
-    public static final ClusterImage EMPTY = new ClusterImage(new TreeMap<>());
+    public static final ClusterImage EMPTY = new ClusterImage(new TreeMap<>(), new TreeMap<>());
 
     public ClusterImage {
         brokers = Collections.unmodifiableSortedMap(new TreeMap<>(brokers));
+        eligibilityChangedAt = Collections.unmodifiableSortedMap(new TreeMap<>(eligibilityChangedAt));
+    }
+
+    /** The index of the apply at which the broker last became eligible or ineligible; 0 when never. */
+    public long eligibilityChangedAt(int brokerId) {
+        return eligibilityChangedAt.getOrDefault(brokerId, 0L);
     }
 
     public BrokerRegistration broker(int id) {

@@ -23,13 +23,40 @@ public final class CoordinatorLocator {
             if (!broker.isEligible()) {
                 continue;
             }
-            long score = mix(groupHash ^ (broker.id() * 0x9E3779B97F4A7C15L));
+            long score = score(groupHash, broker.id());
             if (best == -1 || score > bestScore) {
                 best = broker.id();
                 bestScore = score;
             }
         }
         return best == -1 ? OptionalInt.empty() : OptionalInt.of(best);
+    }
+
+    /**
+     * Whether {@code broker} has coordinated {@code groupId} without a break from the image at index
+     * {@code since} to this one: it has been eligible all along, and every broker that would outrank it
+     * for the group has been ineligible all along. A group that moved away and back in between fails
+     * this, although it is the broker's again now.
+     */
+    public static boolean coordinatedSince(String groupId, int broker, long since, ClusterImage cluster) {
+        if (!cluster.isEligible(broker) || cluster.eligibilityChangedAt(broker) > since) {
+            return false;
+        }
+        long groupHash = fnv1a(groupId);
+        long score = score(groupHash, broker);
+        for (BrokerRegistration other : cluster.brokers().values()) {
+            long otherScore = score(groupHash, other.id());
+            boolean outranks = otherScore > score || otherScore == score && other.id() < broker;
+            if (other.id() != broker && outranks
+                    && (other.isEligible() || cluster.eligibilityChangedAt(other.id()) > since)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long score(long groupHash, int broker) {
+        return mix(groupHash ^ (broker * 0x9E3779B97F4A7C15L));
     }
 
     /** 64-bit FNV-1a of the UTF-8 bytes: fixed by definition, unlike a JVM's hash codes might be. */

@@ -73,6 +73,7 @@ public final class MetadataDelta {
             case CONFIG -> configs().replay(record.getConfig());
             case GROUP_OFFSET -> groupOffsets().replay(record.getGroupOffset());
             case COMMIT_SEQUENCE -> groupOffsets().replay(record.getCommitSequence());
+            case BROKER_ELIGIBILITY -> cluster().replay(record.getBrokerEligibility());
             case PRODUCER_IDS -> nextProducerId = record.getProducerIds().getNextProducerId();
             case REQUEST -> requests.add(new AbstractMap.SimpleImmutableEntry<>(
                     record.getRequest().getRequestId(), record.getRequest().getResult()));
@@ -84,7 +85,7 @@ public final class MetadataDelta {
     public MetadataImage apply(long index, long term) {
         return new MetadataImage(index, term,
                 clusterId != null ? clusterId : base.clusterId(),
-                clusterDelta != null ? clusterDelta.apply() : base.cluster(),
+                clusterDelta != null ? clusterDelta.apply(index) : base.cluster(),
                 topicsDelta != null ? topicsDelta.apply() : base.topics(),
                 configsDelta != null ? configsDelta.apply() : base.configs(),
                 groupOffsetsDelta != null ? groupOffsetsDelta.apply() : base.groupOffsets(),

@@ -1,5 +1,6 @@
 package io.sluice.metadata.image;
 
+import io.sluice.protocol.metadata.BrokerEligibilityRecord;
 import io.sluice.protocol.metadata.ClusterIdRecord;
 import io.sluice.protocol.metadata.CommitSequenceRecord;
 import io.sluice.protocol.metadata.ConfigRecord;
@@ -61,6 +62,9 @@ public record MetadataImage(long index, long term, String clusterId, ClusterImag
                     .setClusterId(ClusterIdRecord.newBuilder().setClusterId(clusterId)).build());
         }
         cluster.brokers().values().forEach(broker -> records.add(broker.toRecord()));
+        cluster.eligibilityChangedAt().forEach((broker, changedAt) -> records.add(MetadataRecord.newBuilder()
+                .setBrokerEligibility(BrokerEligibilityRecord.newBuilder().setBrokerId(broker).setChangedAt(changedAt))
+                .build()));
         for (TopicImage topic : topics.byId().values()) {
             records.add(MetadataRecord.newBuilder()
                     .setTopic(TopicRecord.newBuilder().setName(topic.name()).setTopicId(topic.id())).build());

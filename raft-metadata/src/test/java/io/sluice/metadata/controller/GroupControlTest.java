@@ -107,6 +107,33 @@ class GroupControlTest {
     }
 
     @Test
+    void aCommitOfAGroupThatMovedAwayFromItsCoordinatorAndBackIsRefused() {
+        ControllerHarness three = ControllerHarness.withBrokers(1, 2, 3);
+        three.ok(createTopic("t", 1, 1));
+        String group = "g";
+        int first = CoordinatorLocator.coordinatorFor(group, three.image.cluster()).getAsInt();
+        three.ok(three.fence(first));
+        int second = CoordinatorLocator.coordinatorFor(group, three.image.cluster()).getAsInt();
+        long since = three.image.index(); // the second broker takes the group here, and accepts a commit
+        MetadataCommand late = MetadataCommand.newBuilder().setCommitOffsets(CommitOffsetsCommand.newBuilder()
+                .setCoordinatorId(second).addOffsets(commit(group, "t", 0, 5).toBuilder().setCoordinatedSince(since)))
+                .build();
+        three.ok(ControllerHarness.unfence(first, three.image.cluster().broker(first).epoch())); // the group goes back
+        three.ok(three.fence(first)); // and comes again
+
+        ControllerResult result = three.ok(late);
+        assertEquals(ErrorCode.NOT_COORDINATOR, result.result().getPartitions(0).getError(),
+                "the first broker may have handed the partition to another member meanwhile");
+        assertNull(three.image.groupOffsets().offset(group, new TopicPartition("t", 0)));
+
+        MetadataCommand fresh = MetadataCommand.newBuilder().setCommitOffsets(CommitOffsetsCommand.newBuilder()
+                .setCoordinatorId(second).addOffsets(commit(group, "t", 0, 6).toBuilder()
+                        .setCoordinatedSince(three.image.index()))).build();
+        three.ok(fresh);
+        assertEquals(6, three.image.groupOffsets().offset(group, new TopicPartition("t", 0)).offset());
+    }
+
+    @Test
     void deletesSomeOrAllOffsetsOfAGroup() {
         h.ok(createTopic("t", 3, 1));
         h.ok(MetadataCommand.newBuilder().setCommitOffsets(CommitOffsetsCommand.newBuilder()
