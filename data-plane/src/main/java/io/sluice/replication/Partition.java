@@ -7,6 +7,7 @@ import io.sluice.storage.LogAppendResult;
 import io.sluice.storage.PartitionLog;
 import io.sluice.storage.TopicPartition;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -127,6 +128,15 @@ public final class Partition {
 
     private void becomeLeader(PartitionRegistration r) {
         long now = clock.millis();
+        long epochStart;
+        try {
+            // As Kafka's makeLeader: the epoch starts here now, not at the first append. Until then a
+            // follower that was the previous epoch's leader would get UNDEFINED for its last epoch and
+            // truncate everything, and a follower's epoch could not be checked against ours.
+            epochStart = log.assignEpochAtEnd(r.leaderEpoch());
+        } catch (IOException e) {
+            throw new UncheckedIOException("recording leader epoch " + r.leaderEpoch() + " of " + tp, e);
+        }
         synchronized (this) {
             followers.clear();
             for (int replica : r.replicas()) {
@@ -134,7 +144,7 @@ public final class Partition {
                     followers.put(replica, FollowerState.unknown(now));
                 }
             }
-            leaderEpochStartOffset = log.logEndOffset();
+            leaderEpochStartOffset = epochStart;
         }
         leader = true;
         maybeIncrementHighWatermark();
@@ -183,11 +193,19 @@ public final class Partition {
     /**
      * Records a follower's fetch: everything below {@code fetchOffset} is durable on it. May move the
      * high watermark and ask to add the follower to the ISR.
+     *
+     * <p>Only a fetch consistent with this leader's log counts (Kafka updates a follower's fetch state
+     * only after a read without a diverging epoch): one past the log end, or whose last epoch diverges
+     * here, describes a tail the follower is about to truncate, and counting it would let the high
+     * watermark, and acks=all, pass offsets the follower does not hold.
      */
-    public void updateFollowerFetch(int replicaId, long fetchOffset) {
+    public void updateFollowerFetch(int replicaId, long fetchOffset, int lastFetchedEpoch) {
         leaderIsrLock.readLock().lock();
         try {
             if (!leader) {
+                return;
+            }
+            if (fetchOffset > log.logEndOffset() || divergence(fetchOffset, lastFetchedEpoch) != null) {
                 return;
             }
             PartitionRegistration r = registration;

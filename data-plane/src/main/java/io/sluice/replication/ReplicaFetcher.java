@@ -228,7 +228,9 @@ final class ReplicaFetcher {
         long leaderEnd = r.getDivergingEpoch().getEndOffset();
         long target;
         if (epoch < 0 || leaderEnd < 0) {
-            target = r.getLogStartOffset();
+            // The leader cannot say where we diverge (Kafka: truncate to the high watermark). Never
+            // below it: what is below it is committed, and a replica that dropped it may be elected.
+            target = partitionLog.highWatermark();
         } else {
             EpochEndOffset local = partitionLog.endOffsetForEpoch(epoch);
             target = local.endOffset() < 0 ? leaderEnd : Math.min(local.endOffset(), leaderEnd);

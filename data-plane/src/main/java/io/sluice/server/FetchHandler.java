@@ -43,7 +43,12 @@ final class FetchHandler implements RequestHandler {
         boolean follower = request.getReplicaId() >= 0;
         if (follower) {
             for (FetchPartition fp : request.getPartitionsList()) {
-                replicas.partition(tp(fp)).ifPresent(p -> p.updateFollowerFetch(request.getReplicaId(), fp.getFetchOffset()));
+                replicas.partition(tp(fp)).ifPresent(p -> {
+                    // A follower of another epoch is answered with an error below; its offset does not count.
+                    if (LeaderEpochCheck.check(fp.getCurrentLeaderEpoch(), p.leaderEpoch()) == ErrorCode.NONE) {
+                        p.updateFollowerFetch(request.getReplicaId(), fp.getFetchOffset(), fp.getLastFetchedEpoch());
+                    }
+                });
             }
         }
         Read first = read(request);

@@ -336,6 +336,9 @@ public final class PartitionLog implements AutoCloseable {
         try {
             ensureOpen();
             if (offset >= logEndOffset) {
+                // Nothing to remove, but an epoch this replica assigned as leader without appending
+                // may start at the end: drop it, or it would still be this log's latest epoch (Kafka).
+                epochCache.truncateFromEnd(logEndOffset);
                 return;
             }
             if (offset <= logStartOffset) {
@@ -420,6 +423,22 @@ public final class PartitionLog implements AutoCloseable {
         lock.lock();
         try {
             highWatermark = Math.min(Math.max(hw, logStartOffset), logEndOffset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A new leader's epoch starts at the current log end, before its first append (Kafka's
+     * {@code maybeAssignEpochStartOffset}); nothing happens if the cache already has it or a later
+     * one. Returns the log end offset it was recorded at.
+     */
+    public long assignEpochAtEnd(int epoch) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            epochCache.assign(epoch, logEndOffset);
+            return logEndOffset;
         } finally {
             lock.unlock();
         }

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The leader's high watermark and ISR bookkeeping, with a fake clock and a recording listener. */
 @Timeout(20)
 class PartitionTest {
+    /** A fetch that names no last epoch: no divergence check. */
+    private static final int NO_EPOCH = EpochEndOffset.UNDEFINED_EPOCH;
+
     private static final TopicPartition TP = new TopicPartition("t", 0);
     @TempDir
     Path dir;
@@ -102,15 +105,15 @@ class PartitionTest {
         append(5, -1, 2, ErrorCode.NONE);
         assertEquals(0, partition.highWatermark(), "no follower has fetched yet");
 
-        partition.updateFollowerFetch(2, 5);
+        partition.updateFollowerFetch(2, 5, NO_EPOCH);
         assertEquals(0, partition.highWatermark(), "follower 3 is in the ISR and holds nothing yet");
-        partition.updateFollowerFetch(3, 3);
+        partition.updateFollowerFetch(3, 3, NO_EPOCH);
         assertEquals(3, partition.highWatermark());
-        partition.updateFollowerFetch(3, 5);
+        partition.updateFollowerFetch(3, 5, NO_EPOCH);
         assertEquals(5, partition.highWatermark());
         assertEquals(2, hwChanges);
 
-        partition.updateFollowerFetch(2, 2); // a late, reordered report never moves it back
+        partition.updateFollowerFetch(2, 2, NO_EPOCH); // a late, reordered report never moves it back
         assertEquals(5, partition.highWatermark());
     }
 
@@ -118,11 +121,11 @@ class PartitionTest {
     void aShrunkIsrLetsTheHighWatermarkMoveWithoutTheLaggard() throws Exception {
         lead(List.of(1, 2, 3), 0);
         append(4, -1, 2, ErrorCode.NONE);
-        partition.updateFollowerFetch(2, 4);
+        partition.updateFollowerFetch(2, 4, NO_EPOCH);
         assertEquals(0, partition.highWatermark());
 
         clock.now += 10_001;
-        partition.updateFollowerFetch(2, 4); // 2 keeps up, 3 is silent
+        partition.updateFollowerFetch(2, 4, NO_EPOCH); // 2 keeps up, 3 is silent
         partition.maybeShrinkIsr(10_000);
         assertEquals(List.of(List.of(1, 2)), isrRequests);
         partition.maybeShrinkIsr(10_000);
@@ -137,12 +140,12 @@ class PartitionTest {
     void aFollowerThatCatchesUpIsAskedBackIntoTheIsr() throws Exception {
         lead(List.of(1, 2), 0);
         append(3, -1, 1, ErrorCode.NONE);
-        partition.updateFollowerFetch(2, 3);
+        partition.updateFollowerFetch(2, 3, NO_EPOCH);
         assertEquals(3, partition.highWatermark());
 
-        partition.updateFollowerFetch(3, 1);
+        partition.updateFollowerFetch(3, 1, NO_EPOCH);
         assertTrue(isrRequests.isEmpty(), "behind the high watermark: not yet");
-        partition.updateFollowerFetch(3, 3);
+        partition.updateFollowerFetch(3, 3, NO_EPOCH);
         assertEquals(List.of(List.of(1, 2, 3)), isrRequests);
     }
 
@@ -174,5 +177,76 @@ class PartitionTest {
         EpochEndOffset unknownEpoch = partition.divergence(5, 4); // epoch 4 never existed here
         assertEquals(3, unknownEpoch.epoch());
         assertEquals(4, unknownEpoch.endOffset());
+    }
+
+    /**
+     * The fault suite's offsets seed 41 (20261202T073344, jepsen-offsets-3): node 1 led epoch 2 from
+     * offset 1253 with ISR [3, 1]; node 3, the epoch-1 leader, still held an epoch-1 tail up to 1282
+     * and fetched from 1282 until it had truncated. The leader counted 1282 as held by node 3, so its
+     * high watermark followed its own log end and acks=all writes at 1253..1272 were acknowledged on
+     * one copy; node 3 was elected next without them. A fetch offset past the leader's log end says
+     * nothing about what the follower holds of this leader's log: it must not move the high watermark.
+     */
+    @Test
+    void aFollowerFetchingPastTheLeadersEndDoesNotMoveTheHighWatermark() throws Exception {
+        lead(List.of(1, 2), 1);
+        append(3, -1, 2, ErrorCode.NONE);      // epoch 1: offsets 0..2
+        partition.updateFollowerFetch(2, 3, NO_EPOCH);
+        assertEquals(3, partition.highWatermark());
+
+        lead(List.of(1, 2), 2);
+        append(2, -1, 2, ErrorCode.NONE);      // epoch 2: offsets 3..4, only here
+        partition.updateFollowerFetch(2, 10, NO_EPOCH);  // follower 2 still holds a diverged epoch-1 tail to 10
+        assertEquals(3, partition.highWatermark(), "follower 2 holds none of epoch 2");
+        assertTrue(isrRequests.isEmpty());
+    }
+
+    /** The same follower once it reports the epoch of its last batch and its log end is inside ours. */
+    @Test
+    void aFollowerWhoseLastEpochDivergesDoesNotMoveTheHighWatermarkOrJoinTheIsr() throws Exception {
+        lead(List.of(1, 2), 1);
+        append(3, -1, 2, ErrorCode.NONE);      // epoch 1: offsets 0..2
+        partition.updateFollowerFetch(2, 3, 1);
+        lead(List.of(1, 2), 2);
+        append(4, -1, 2, ErrorCode.NONE);      // epoch 2: offsets 3..6
+        partition.updateFollowerFetch(2, 5, 1);  // epoch-1 data up to 5: diverges at 3
+        assertEquals(3, partition.highWatermark());
+        partition.updateFollowerFetch(3, 6, 1);  // not in the ISR, diverged: not asked in
+        assertTrue(isrRequests.isEmpty());
+
+        partition.updateFollowerFetch(2, 3, 1);  // truncated to 3, consistent now
+        partition.updateFollowerFetch(2, 7, 2);
+        assertEquals(7, partition.highWatermark());
+    }
+
+    /**
+     * A new leader must know where its own epoch starts before its first append, or a follower that
+     * was the previous epoch's leader gets UNDEFINED for its epoch and truncates its whole log (seed 41:
+     * node 1, "diverged from leader 3 at epoch -1; truncated from 1275 to 0").
+     */
+    @Test
+    void aNewLeaderAnswersDivergenceForAnEpochItNeverSawBeforeItsFirstAppend() throws Exception {
+        lead(List.of(1, 2, 3), 1);
+        append(3, 1, 1, ErrorCode.NONE);       // epoch 1: offsets 0..2
+        partition.applyRegistration(new PartitionRegistration(List.of(1, 2, 3), List.of(2, 3), 2, 2, 2));
+        lead(List.of(1), 3);                   // leads epoch 3 from 3; nothing appended yet
+
+        EpochEndOffset diverged = partition.divergence(5, 2); // the epoch-2 leader wrote 3..4 alone
+        assertNotNull(diverged);
+        assertEquals(1, diverged.epoch(), "not UNDEFINED: the follower must keep 0..2");
+        assertEquals(3, diverged.endOffset());
+        assertEquals(3, log.latestEpoch());
+    }
+
+    /** The other half of assigning the epoch on election: a leader that wrote nothing leaves no epoch. */
+    @Test
+    void anEpochLedWithoutAppendingIsDroppedWhenTheFormerLeaderTruncatesAtItsEnd() throws Exception {
+        lead(List.of(1, 2, 3), 1);
+        append(3, 1, 1, ErrorCode.NONE);       // epoch 1: offsets 0..2
+        lead(List.of(1, 2, 3), 2);             // elected again, wrote nothing
+        partition.applyRegistration(new PartitionRegistration(List.of(1, 2, 3), List.of(2, 3), 2, 3, 3));
+        log.truncateTo(3);                     // what a diverging answer (1, 3) from the new leader leads to
+        assertEquals(1, log.latestEpoch(), "epoch 2 has no data here and must not be this log's last epoch");
+        assertEquals(3, log.logEndOffset());
     }
 }
