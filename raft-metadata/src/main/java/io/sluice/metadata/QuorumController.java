@@ -233,8 +233,8 @@ public final class QuorumController implements AutoCloseable {
         if (!expired.isEmpty()) {
             LOG.info("Fencing brokers {}: no heartbeat for more than {} ms",
                     expired.stream().map(BrokerRef::getBrokerId).toList(), sessionTimeoutMs);
-            pendingFence = quorum.submit(MetadataCommand.newBuilder()
-                    .setFenceBrokers(FenceBrokersCommand.newBuilder().addAllBrokers(expired)).build());
+            pendingFence = quorum.submit(MetadataCommand.newBuilder().setFenceBrokers(
+                    FenceBrokersCommand.newBuilder().addAllBrokers(expired).setControllerTerm(term)).build());
         }
     }
 

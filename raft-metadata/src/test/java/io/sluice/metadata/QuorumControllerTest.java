@@ -260,7 +260,7 @@ class QuorumControllerTest {
 
         private CommandResult apply(MetadataCommand command) {
             index++;
-            ControllerResult result = MetadataController.execute(image, command, index);
+            ControllerResult result = MetadataController.execute(image, command, index, term);
             MetadataDelta delta = new MetadataDelta(image);
             result.records().forEach(delta::replay);
             image = delta.apply(index, term);

@@ -60,7 +60,13 @@ final class BrokerControl {
     }
 
     /** Fences every listed broker whose epoch is current and that is not fenced yet; others are skipped. */
-    static ControllerResult fence(MetadataImage image, FenceBrokersCommand cmd) {
+    static ControllerResult fence(MetadataImage image, FenceBrokersCommand cmd, long term) {
+        if (cmd.getControllerTerm() != 0 && cmd.getControllerTerm() != term) {
+            return ControllerResult.error(ErrorCode.NOT_CONTROLLER, "Fencing of brokers " + cmd.getBrokersList().stream()
+                    .map(BrokerRef::getBrokerId).toList() + " was decided by the controller of term "
+                    + cmd.getControllerTerm() + ", which is no longer active (this entry is in term " + term
+                    + "); ignored: the active controller judges liveness itself.");
+        }
         TreeMap<Integer, BrokerRegistration> toFence = new TreeMap<>();
         for (BrokerRef ref : cmd.getBrokersList()) {
             BrokerRegistration broker = current(image, ref);

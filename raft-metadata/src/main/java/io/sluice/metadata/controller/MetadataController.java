@@ -29,7 +29,7 @@ public final class MetadataController {
     /**
      * @param index the Raft index of the entry holding {@code command} (becomes a broker's epoch)
      */
-    public static ControllerResult execute(MetadataImage image, MetadataCommand command, long index) {
+    public static ControllerResult execute(MetadataImage image, MetadataCommand command, long index, long term) {
         String requestId = command.getRequestId();
         if (!requestId.isEmpty()) {
             MetadataCommandResult earlier = image.requests().outcome(requestId);
@@ -37,7 +37,7 @@ public final class MetadataController {
                 return ControllerResult.of(List.of(), earlier.toBuilder().setDuplicate(true).build());
             }
         }
-        ControllerResult result = dispatch(image, command, index);
+        ControllerResult result = dispatch(image, command, index, term);
         if (requestId.isEmpty()) {
             return result;
         }
@@ -47,11 +47,11 @@ public final class MetadataController {
         return ControllerResult.of(records, result.result());
     }
 
-    private static ControllerResult dispatch(MetadataImage image, MetadataCommand command, long index) {
+    private static ControllerResult dispatch(MetadataImage image, MetadataCommand command, long index, long term) {
         return switch (command.getCommandCase()) {
             case INITIALIZE_CLUSTER -> initialize(image, command.getInitializeCluster());
             case REGISTER_BROKER -> BrokerControl.register(image, command.getRegisterBroker(), index);
-            case FENCE_BROKERS -> BrokerControl.fence(image, command.getFenceBrokers());
+            case FENCE_BROKERS -> BrokerControl.fence(image, command.getFenceBrokers(), term);
             case UNFENCE_BROKER -> BrokerControl.unfence(image, command.getUnfenceBroker());
             case CONTROLLED_SHUTDOWN -> BrokerControl.controlledShutdown(image, command.getControlledShutdown());
             case CREATE_TOPIC -> TopicControl.create(image, command.getCreateTopic(), index);

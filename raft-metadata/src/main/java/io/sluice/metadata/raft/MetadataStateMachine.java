@@ -181,7 +181,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
 
     private MetadataCommandResult apply(MetadataCommand command, long index, long term) {
         MetadataImage current = image;
-        ControllerResult result = MetadataController.execute(current, command, index);
+        ControllerResult result = MetadataController.execute(current, command, index, term);
         if (command.hasCommitOffsets() && result.result().getError() != ErrorCode.NONE) {
             // Rare and worth seeing: a coordinator's commit that arrived after a later one of its own.
             LOG.info("{}: offset commit at index {} refused: {}", getId(), index, result.result().getErrorMessage());

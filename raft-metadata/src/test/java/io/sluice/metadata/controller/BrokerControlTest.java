@@ -66,6 +66,22 @@ class BrokerControlTest {
     }
 
     @Test
+    void fencingDecidedByAControllerOfAnEarlierTermIsIgnored() {
+        ControllerHarness h = ControllerHarness.withBrokers(1, 2, 3);
+        MetadataCommand stale = h.fence(2, 3).toBuilder().setFenceBrokers(h.fence(2, 3).getFenceBrokers().toBuilder()
+                .setControllerTerm(ControllerHarness.TERM - 1)).build();
+        ControllerResult refused = h.run(stale);
+        assertEquals(ErrorCode.NOT_CONTROLLER, refused.result().getError(),
+                "a controller paused through its term saw no heartbeats; its verdict must not be applied");
+        assertFalse(h.broker(2).fenced());
+        assertFalse(h.broker(3).fenced());
+
+        h.ok(h.fence(2).toBuilder().setFenceBrokers(h.fence(2).getFenceBrokers().toBuilder()
+                .setControllerTerm(ControllerHarness.TERM)).build());
+        assertTrue(h.broker(2).fenced(), "the active controller's own decision is applied");
+    }
+
+    @Test
     void fencingMovesEveryLeadershipToAnotherIsrMemberWithHigherLeaderEpoch() {
         ControllerHarness h = ControllerHarness.withBrokers(1, 2, 3);
         h.ok(createTopic("t", 6, 3));

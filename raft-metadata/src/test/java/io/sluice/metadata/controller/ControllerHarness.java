@@ -30,16 +30,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class ControllerHarness {
 
     static final String CLUSTER = "cluster-a";
+    /** Every command is applied in this Raft term. */
+    static final long TERM = 3;
 
     MetadataImage image = MetadataImage.EMPTY;
     long index;
 
     ControllerResult run(MetadataCommand command) {
         index++;
-        ControllerResult result = MetadataController.execute(image, command, index);
+        ControllerResult result = MetadataController.execute(image, command, index, TERM);
         MetadataDelta delta = new MetadataDelta(image);
         result.records().forEach(delta::replay);
-        image = delta.apply(index, 1);
+        image = delta.apply(index, TERM);
         return result;
     }
 
