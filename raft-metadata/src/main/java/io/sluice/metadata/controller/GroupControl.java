@@ -59,23 +59,18 @@ final class GroupControl {
                     .setSequence(sent.sequence())).build());
         }
         MetadataCommandResult.Builder result = MetadataCommandResult.newBuilder();
-        Map<String, String> notCoordinator = new HashMap<>(); // per group: why refused, "" when allowed
+        Map<GroupSince, String> notCoordinator = new HashMap<>(); // why refused, "" when allowed
         for (OffsetCommit commit : cmd.getOffsetsList()) {
             PartitionOutcome.Builder outcome = PartitionOutcome.newBuilder().setGroup(commit.getGroup())
                     .setTopic(commit.getTopic()).setPartition(commit.getPartition());
             TopicImage topic = image.topics().topic(commit.getTopic());
-            String refusal = cmd.hasCoordinatorId() ? notCoordinator.computeIfAbsent(commit.getGroup(),
-                    group -> whyNotCoordinator(image, group, cmd.getCoordinatorId())) : "";
+            String refusal = cmd.hasCoordinatorId() ? notCoordinator.computeIfAbsent(new GroupSince(commit.getGroup(),
+                    commit.hasCoordinatedSince() ? commit.getCoordinatedSince() : NOT_GIVEN),
+                    key -> whyNotCoordinator(image, key, cmd.getCoordinatorId())) : "";
             if (commit.getGroup().isEmpty()) {
                 outcome.setError(ErrorCode.INVALID_GROUP_ID).setErrorMessage("The group id is empty: set group.id.");
             } else if (!refusal.isEmpty()) {
                 outcome.setError(ErrorCode.NOT_COORDINATOR).setErrorMessage(refusal);
-            } else if (cmd.hasCoordinatorId() && commit.hasCoordinatedSince() && !CoordinatorLocator.coordinatedSince(
-                    commit.getGroup(), cmd.getCoordinatorId(), commit.getCoordinatedSince(), image.cluster())) {
-                outcome.setError(ErrorCode.NOT_COORDINATOR).setErrorMessage("Group '" + commit.getGroup()
-                        + "' was coordinated by another broker after broker " + cmd.getCoordinatorId()
-                        + " accepted this commit (it has held the group since index " + commit.getCoordinatedSince()
-                        + "); the offset was not committed: find the coordinator again.");
             } else if (topic == null || topic.partition(commit.getPartition()) == null) {
                 outcome.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).setErrorMessage("Partition "
                         + commit.getTopic() + "-" + commit.getPartition() + " does not exist; its offset was not committed.");
@@ -93,15 +88,31 @@ final class GroupControl {
         return ControllerResult.of(records, result.build());
     }
 
-    /** Why {@code broker} may not commit for {@code group} in this image, or "" when it coordinates it. */
-    private static String whyNotCoordinator(MetadataImage image, String group, int broker) {
-        OptionalInt coordinator = CoordinatorLocator.coordinatorFor(group, image.cluster());
-        if (coordinator.isPresent() && coordinator.getAsInt() == broker) {
-            return "";
+    /** A commit's group and the index since which its coordinator says it has held it (or NOT_GIVEN). */
+    private record GroupSince(String group, long since) {
+    }
+
+    private static final long NOT_GIVEN = -1;
+
+    /**
+     * Why {@code broker} may not commit for the group in this image, or "" when it coordinates it and,
+     * when the commit says since when, has without a break. Decided once per group and index in a
+     * command, which may carry thousands of offsets of few groups.
+     */
+    private static String whyNotCoordinator(MetadataImage image, GroupSince key, int broker) {
+        OptionalInt coordinator = CoordinatorLocator.coordinatorFor(key.group(), image.cluster());
+        if (coordinator.isEmpty() || coordinator.getAsInt() != broker) {
+            return "Broker " + broker + " no longer coordinates group '" + key.group() + "' (" + (coordinator.isEmpty()
+                    ? "no broker is live" : "broker " + coordinator.getAsInt() + " does")
+                    + "); the offset was not committed: find the coordinator again.";
         }
-        return "Broker " + broker + " no longer coordinates group '" + group + "' (" + (coordinator.isEmpty()
-                ? "no broker is live" : "broker " + coordinator.getAsInt() + " does")
-                + "); the offset was not committed: find the coordinator again.";
+        if (key.since() != NOT_GIVEN && !CoordinatorLocator.coordinatedSince(key.group(), broker, key.since(),
+                image.cluster())) {
+            return "Group '" + key.group() + "' was coordinated by another broker after broker " + broker
+                    + " accepted this commit (it has held the group since index " + key.since()
+                    + "); the offset was not committed: find the coordinator again.";
+        }
+        return "";
     }
 
     static ControllerResult deleteOffsets(MetadataImage image, DeleteGroupOffsetsCommand cmd) {
