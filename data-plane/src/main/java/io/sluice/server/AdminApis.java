@@ -66,6 +66,10 @@ final class AdminApis {
         this.producerIds = new ProducerIdBlocks(metadata, brokerId);
     }
 
+    ProducerIdBlocks producerIds() {
+        return producerIds;
+    }
+
     void register(Map<ApiKey, RequestHandler> handlers) {
         handlers.put(ApiKey.CREATE_TOPICS, this::createTopics);
         handlers.put(ApiKey.DELETE_TOPICS, this::deleteTopics);

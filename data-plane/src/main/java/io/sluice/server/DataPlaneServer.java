@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's data-plane listener: one acceptor thread and a few I/O event loops (no thread per
- * connection or partition). Each connection's pipeline is
- * {@code flushConsolidation -> frameDecoder -> dispatcher}; handlers run on the event loop.
+ * connection or partition). A connection's first bytes choose its protocol ({@link ProtocolDetector}):
+ * a native connection's pipeline is {@code flushConsolidation -> frameDecoder -> dispatcher}, any
+ * other is set up by the {@link ConnectionProtocol} the node serves (Kafka's); handlers run on the
+ * event loop.
  *
  * <p>Start once, close once; closing also closes every open connection. The bound address is fixed
  * after {@link #start}.
@@ -36,6 +38,7 @@ public final class DataPlaneServer implements AutoCloseable {
     private final int ioThreads;
     private final int maxFrameBytes;
     private final RequestDispatcher dispatcher;
+    private final ConnectionProtocol otherProtocol;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private Channel serverChannel;
@@ -46,7 +49,8 @@ public final class DataPlaneServer implements AutoCloseable {
      *                and shuts them down after {@link #close}
      */
     public DataPlaneServer(InetSocketAddress listen, EventLoopGroup workers, int ioThreads, int maxFrameBytes,
-                           Map<ApiKey, RequestHandler> handlers) {
+                           Map<ApiKey, RequestHandler> handlers, ConnectionProtocol otherProtocol) {
+        this.otherProtocol = otherProtocol;
         this.listen = listen;
         this.ioThreads = ioThreads;
         this.maxFrameBytes = maxFrameBytes;
@@ -70,8 +74,9 @@ public final class DataPlaneServer implements AutoCloseable {
                         connections.add(ch);
                         ch.pipeline()
                                 .addLast("flushConsolidation", new FlushConsolidationHandler(256, true))
-                                .addLast("frameDecoder", new FrameDecoder(maxFrameBytes))
-                                .addLast("dispatcher", dispatcher);
+                                .addLast("protocolDetector", new ProtocolDetector(pipeline -> pipeline
+                                        .addLast("frameDecoder", new FrameDecoder(maxFrameBytes))
+                                        .addLast("dispatcher", dispatcher), otherProtocol));
                     }
                 });
         try {
@@ -84,8 +89,8 @@ public final class DataPlaneServer implements AutoCloseable {
             }
             throw new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
         }
-        log.info("Data plane listening on {} ({} I/O threads, {})", boundAddress(), ioThreads,
-                Transport.isEpoll() ? "epoll" : "nio");
+        log.info("Data plane listening on {} ({} I/O threads, {}; protocols: sluice{})", boundAddress(), ioThreads,
+                Transport.isEpoll() ? "epoll" : "nio", otherProtocol == null ? "" : ", " + otherProtocol.name());
     }
 
     public InetSocketAddress boundAddress() {

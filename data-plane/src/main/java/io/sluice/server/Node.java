@@ -7,6 +7,9 @@ import io.sluice.group.GroupApis;
 import io.sluice.group.GroupConfig;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.Transport;
+import io.sluice.replication.FetchService;
+import io.sluice.replication.ListOffsetsService;
+import io.sluice.replication.ProduceService;
 import io.sluice.replication.ReplicaManager;
 import io.sluice.replication.ReplicationConfig;
 import io.sluice.storage.LogManager;
@@ -83,7 +86,8 @@ public final class Node implements AutoCloseable {
             Map<ApiKey, RequestHandler> handlers = new EnumMap<>(ApiKey.class);
             new ControllerApis(metadata).register(handlers);
             new ClusterApis(metadata, client).register(handlers);
-            new AdminApis(metadata, config.defaults(), config.nodeId()).register(handlers);
+            AdminApis admin = new AdminApis(metadata, config.defaults(), config.nodeId());
+            admin.register(handlers);
             GroupApis groups = new GroupApis(config.nodeId(), metadata, client, GroupConfig.defaults(), workers);
             groups.register(handlers);
             ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
@@ -91,13 +95,17 @@ public final class Node implements AutoCloseable {
                     ReplicationConfig.defaults().fetchBackoffMs());
             replicas = new ReplicaManager(config.nodeId(), logs, metadata, config.defaults(), client, replication,
                     Clock.systemUTC());
-            handlers.put(ApiKey.PRODUCE, new ProduceHandler(replicas));
-            handlers.put(ApiKey.FETCH, new FetchHandler(replicas));
-            handlers.put(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(replicas));
-            server = new DataPlaneServer(config.listen(), workers, config.ioThreads(), config.maxFrameBytes(), handlers);
+            BrokerServices services = new BrokerServices(config, metadata, replicas, new ProduceService(replicas),
+                    new FetchService(replicas), new ListOffsetsService(replicas), admin.producerIds(), groups, client,
+                    workers);
+            handlers.put(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
+            handlers.put(ApiKey.FETCH, new FetchHandler(services.fetch()));
+            handlers.put(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));
+            server = new DataPlaneServer(config.listen(), workers, config.ioThreads(), config.maxFrameBytes(), handlers,
+                    otherProtocol(services));
             server.start();
-            InetSocketAddress advertised = new InetSocketAddress(config.listen().getHostString(),
-                    server.boundAddress().getPort());
+            InetSocketAddress advertised = config.advertised() != null ? config.advertised()
+                    : new InetSocketAddress(config.listen().getHostString(), server.boundAddress().getPort());
             replicas.start();
             BrokerLifecycle lifecycle = new BrokerLifecycle(config, metadata, client, advertised,
                     new SecureRandom().nextLong() & Long.MAX_VALUE, registered(replicas, groups));
@@ -117,6 +125,19 @@ public final class Node implements AutoCloseable {
             metadata.close();
             throw e;
         }
+    }
+
+    /**
+     * The other protocol this process can serve (Kafka's, when its module is on the class path), or
+     * null. Only one is supported besides the native one, since the first bytes tell only two apart.
+     */
+    private static ConnectionProtocol otherProtocol(BrokerServices services) {
+        var factories = java.util.ServiceLoader.load(ConnectionProtocol.Factory.class).stream().toList();
+        if (factories.size() > 1) {
+            throw new IllegalStateException("more than one other protocol on the class path: " + factories.stream()
+                    .map(f -> f.type().getName()).toList());
+        }
+        return factories.isEmpty() ? null : factories.get(0).get().create(services);
     }
 
     /** What learns the broker epoch of each registration: both stamp what they send the quorum with it. */

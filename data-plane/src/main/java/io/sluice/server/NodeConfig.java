@@ -22,6 +22,12 @@ public final class NodeConfig {
         Map<String, String> k = new LinkedHashMap<>();
         k.put("node.id", "This node's id, one of the ids in voters (required)");
         k.put("listen", "host:port of the data plane, where clients and other nodes connect (default localhost:9092)");
+        k.put("listeners", "Kafka's name for listen: PLAINTEXT://host:port (one listener; it serves both the Kafka"
+                + " and the native protocol)");
+        k.put("advertised.listeners", "PLAINTEXT://host:port (or host:port) that clients are told to connect to"
+                + " (default: the listener's)");
+        k.put("auto.create.topics.enable", "A Kafka client's metadata request or produce to a missing topic creates it"
+                + " with num.partitions and default.replication.factor (default true)");
         k.put("raft.address", "host:port of this node's Raft endpoint; must match its entry in voters (required)");
         k.put("voters", "The metadata quorum: id@host:port,... of every voter (required)");
         k.put("data.dir", "Directory of this node's metadata and partition logs (required)");
@@ -49,6 +55,8 @@ public final class NodeConfig {
 
     private final int nodeId;
     private final InetSocketAddress listen;
+    private final InetSocketAddress advertised;
+    private final boolean autoCreateTopics;
     private final String raftAddress;
     private final Map<Integer, String> voters;
     private final Path dataDir;
@@ -82,7 +90,14 @@ public final class NodeConfig {
             throw new IllegalArgumentException("raft.address " + raftAddress + " differs from node " + nodeId
                     + "'s entry in voters (" + voters.get(nodeId) + "); make them the same");
         }
-        this.listen = parseHostPort("listen", p.getOrDefault("listen", "localhost:9092"));
+        if (p.containsKey("listen") && p.containsKey("listeners")) {
+            throw new IllegalArgumentException("set either listen or listeners, not both (they are the same setting)");
+        }
+        this.listen = p.containsKey("listeners") ? parseListener("listeners", p.get("listeners"))
+                : parseHostPort("listen", p.getOrDefault("listen", "localhost:9092"));
+        this.advertised = p.containsKey("advertised.listeners")
+                ? parseListener("advertised.listeners", p.get("advertised.listeners")) : null;
+        this.autoCreateTopics = booleanValue(p, "auto.create.topics.enable", true);
         this.dataDir = Path.of(required(p, "data.dir"));
         this.clusterId = p.containsKey("cluster.id") ? p.get("cluster.id") : defaultClusterId(voters);
         this.ioThreads = intValue(p, "io.threads", Runtime.getRuntime().availableProcessors(), 1, 64);
@@ -131,6 +146,37 @@ public final class NodeConfig {
 
     public int nodeId() {
         return nodeId;
+    }
+
+    /**
+     * The address clients are told to connect to, or null to advertise the listener's own (with the
+     * port it bound).
+     */
+    public InetSocketAddress advertised() {
+        return advertised;
+    }
+
+    public boolean autoCreateTopics() {
+        return autoCreateTopics;
+    }
+
+    /** Parses one listener in Kafka's form ({@code PLAINTEXT://host:port}) or as {@code host:port}. */
+    static InetSocketAddress parseListener(String key, String value) {
+        String v = value.trim();
+        if (v.contains(",")) {
+            throw new IllegalArgumentException(key + " '" + value + "' names several listeners; Sluice serves one"
+                    + " per node (PLAINTEXT://host:port)");
+        }
+        int scheme = v.indexOf("://");
+        if (scheme >= 0) {
+            String protocol = v.substring(0, scheme);
+            if (!protocol.equals("PLAINTEXT")) {
+                throw new IllegalArgumentException(key + " '" + value + "': only PLAINTEXT listeners are supported,"
+                        + " not " + protocol);
+            }
+            v = v.substring(scheme + 3);
+        }
+        return parseHostPort(key, v);
     }
 
     public InetSocketAddress listen() {

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * producer in {@value #BLOCK_SIZE} costs a Raft entry. Ids are unique across the cluster and never
  * reused, also across restarts (an unused rest of a block is simply skipped). Thread-safe.
  */
-final class ProducerIdBlocks {
+public final class ProducerIdBlocks {
     static final int BLOCK_SIZE = 1000;
     private final MetadataNode metadata;
     private final int brokerId;
@@ -25,7 +25,7 @@ final class ProducerIdBlocks {
         this.brokerId = brokerId;
     }
 
-    synchronized CompletableFuture<Long> next() {
+    public synchronized CompletableFuture<Long> next() {
         if (next < end) {
             return CompletableFuture.completedFuture(next++);
         }

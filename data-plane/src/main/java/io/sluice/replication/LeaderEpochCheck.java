@@ -1,4 +1,4 @@
-package io.sluice.server;
+package io.sluice.replication;
 
 import io.sluice.protocol.ErrorCode;
 
@@ -8,12 +8,12 @@ import io.sluice.protocol.ErrorCode;
  * one means this broker has not heard of a leader change yet, and may be a former leader cut off from
  * the quorum: it must not serve what it holds as if it still led.
  */
-final class LeaderEpochCheck {
+public final class LeaderEpochCheck {
     private LeaderEpochCheck() {
     }
 
     /** NONE when {@code requested} is -1 (the sender does not say) or the leader's epoch. */
-    static ErrorCode check(int requested, int current) {
+    public static ErrorCode check(int requested, int current) {
         if (requested < 0 || requested == current) {
             return ErrorCode.NONE;
         }
@@ -21,7 +21,7 @@ final class LeaderEpochCheck {
     }
 
     /** The message for a {@link #check} error. */
-    static String describe(int requested, int current) {
+    public static String describe(int requested, int current) {
         return requested < current
                 ? "leader epoch " + requested + " is stale; the current one is " + current + ": refresh metadata"
                 : "leader epoch " + requested + " is newer than this broker's " + current + ": it has not caught up";

@@ -1,0 +1,74 @@
+package io.sluice.replication;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.storage.PartitionLog;
+import io.sluice.storage.TimestampOffset;
+import io.sluice.storage.TopicPartition;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * ListOffsets on the partition leader, shared by every protocol: earliest (-2) is the log start,
+ * latest (-1) the high watermark (what a consumer can read; the log end for a replica), and a
+ * timestamp the first committed offset
+ * whose record is at least that new. Stateless; thread-safe.
+ */
+public final class ListOffsetsService {
+    public static final long LATEST = -1;
+    public static final long EARLIEST = -2;
+    public static final long EARLIEST_LOCAL = -4;
+
+    /** The answer; {@code offset} and {@code timestamp} are -1 when no record matches. */
+    public record Result(TopicPartition tp, ErrorCode error, String message, long timestamp, long offset,
+                         int leaderEpoch) {
+    }
+
+    private final ReplicaManager replicas;
+
+    public ListOffsetsService(ReplicaManager replicas) {
+        this.replicas = replicas;
+    }
+
+    public Result lookup(TopicPartition tp, long timestamp, int currentLeaderEpoch, boolean replica) {
+        Partition p = replicas.partition(tp).orElse(null);
+        if (p == null || !p.isLeader()) {
+            var topic = replicas.image().topics().topic(tp.topic());
+            boolean exists = topic != null && topic.partition(tp.partition()) != null;
+            return failed(tp, exists ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                    exists ? "this broker does not lead " + tp : "topic-partition " + tp + " does not exist");
+        }
+        ErrorCode epoch = LeaderEpochCheck.check(currentLeaderEpoch, p.leaderEpoch());
+        if (epoch != ErrorCode.NONE) {
+            return failed(tp, epoch, tp + ": " + LeaderEpochCheck.describe(currentLeaderEpoch, p.leaderEpoch()));
+        }
+        PartitionLog log = p.log();
+        long hw = p.highWatermark();
+        if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL) {
+            return found(tp, -1, log.logStartOffset(), p.leaderEpoch());
+        }
+        if (timestamp == LATEST) {
+            return found(tp, -1, replica ? log.logEndOffset() : hw, p.leaderEpoch());
+        }
+        if (timestamp < 0) {
+            return failed(tp, ErrorCode.INVALID_REQUEST, "timestamp " + timestamp
+                    + " is neither -1 (latest), -2 (earliest) nor a time in milliseconds");
+        }
+        try {
+            Optional<TimestampOffset> found = log.offsetForTimestamp(timestamp);
+            if (found.isPresent() && found.get().offset() < hw) {
+                return found(tp, found.get().timestamp(), found.get().offset(), p.leaderEpoch());
+            }
+            return found(tp, -1, -1, p.leaderEpoch());
+        } catch (IOException e) {
+            return failed(tp, ErrorCode.KAFKA_STORAGE_ERROR, "cannot read the log of " + tp + ": " + e.getMessage());
+        }
+    }
+
+    private static Result found(TopicPartition tp, long timestamp, long offset, int leaderEpoch) {
+        return new Result(tp, ErrorCode.NONE, null, timestamp, offset, leaderEpoch);
+    }
+
+    private static Result failed(TopicPartition tp, ErrorCode error, String message) {
+        return new Result(tp, error, message, -1, -1, -1);
+    }
+}

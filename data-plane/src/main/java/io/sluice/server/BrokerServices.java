@@ -1,0 +1,35 @@
+package io.sluice.server;
+
+import io.netty.channel.EventLoopGroup;
+import io.sluice.group.GroupApis;
+import io.sluice.metadata.MetadataNode;
+import io.sluice.replication.FetchService;
+import io.sluice.replication.ListOffsetsService;
+import io.sluice.replication.ProduceService;
+import io.sluice.replication.ReplicaManager;
+
+/**
+ * What a node offers the codecs of its protocols: the services that hold the rules (produce, fetch,
+ * offsets, groups, producer ids, the metadata quorum and its image) and the node's identity. A codec
+ * translates requests into calls on these and never holds rules itself. Immutable.
+ */
+public record BrokerServices(
+        NodeConfig config,
+        MetadataNode metadata,
+        ReplicaManager replicas,
+        ProduceService produce,
+        FetchService fetch,
+        ListOffsetsService listOffsets,
+        ProducerIdBlocks producerIds,
+        GroupApis groups,
+        NodeClient nodeClient,
+        EventLoopGroup workers) {
+
+    public int nodeId() {
+        return config.nodeId();
+    }
+
+    public BrokerDefaults defaults() {
+        return config.defaults();
+    }
+}

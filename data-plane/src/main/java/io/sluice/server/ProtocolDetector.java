@@ -1,0 +1,53 @@
+package io.sluice.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+import java.util.function.Consumer;
+import io.netty.channel.ChannelPipeline;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells a connection's protocol from its first five bytes, installs that protocol's handlers and
+ * steps aside (the bytes read so far go to them). Both protocols start with a 4-byte length; then a
+ * Kafka request has its int16 API key, whose high byte is 0 for every API Kafka defines (keys are
+ * below 256), while a native frame has the varint length of its header, which is at least 2 since a
+ * header always names its API. So a zero fifth byte means Kafka.
+ */
+final class ProtocolDetector extends ByteToMessageDecoder {
+    private static final Logger log = LoggerFactory.getLogger(ProtocolDetector.class);
+    private final Consumer<ChannelPipeline> nativeProtocol;
+    private final ConnectionProtocol other;
+
+    /** @param other the protocol of connections that are not native, or null to close those */
+    ProtocolDetector(Consumer<ChannelPipeline> nativeProtocol, ConnectionProtocol other) {
+        this.nativeProtocol = nativeProtocol;
+        this.other = other;
+    }
+
+    /** Whether a connection whose first bytes are {@code in} (five or more readable) speaks the native protocol. */
+    static boolean isNative(ByteBuf in) {
+        return in.getByte(in.readerIndex() + 4) != 0;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < 5) {
+            return;
+        }
+        if (isNative(in)) {
+            nativeProtocol.accept(ctx.pipeline());
+        } else if (other != null) {
+            other.initConnection(ctx.pipeline());
+        } else {
+            log.warn("Closing connection from {}: not a Sluice frame, and no other protocol is served",
+                    ctx.channel().remoteAddress());
+            in.skipBytes(in.readableBytes());
+            ctx.close();
+            return;
+        }
+        ctx.pipeline().remove(this);
+    }
+}
