@@ -88,7 +88,8 @@ public final class Node implements AutoCloseable {
             new ClusterApis(metadata, client).register(handlers);
             AdminApis admin = new AdminApis(metadata, config.defaults(), config.nodeId());
             admin.register(handlers);
-            GroupApis groups = new GroupApis(config.nodeId(), metadata, client, GroupConfig.defaults(), workers);
+            GroupApis groups = new GroupApis(config.nodeId(), metadata, client,
+                    GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs()), workers);
             groups.register(handlers);
             ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),

@@ -3,8 +3,20 @@ package io.sluice.kafka;
 import io.netty.channel.ChannelPipeline;
 import io.sluice.kafka.codec.KafkaFrameDecoder;
 import io.sluice.kafka.codec.KafkaRequestDispatcher;
+import io.sluice.group.ClassicGroupCoordinator;
 import io.sluice.kafka.handlers.ApiVersionsHandler;
+import io.sluice.kafka.handlers.DeleteGroupsHandler;
+import io.sluice.kafka.handlers.DescribeGroupsHandler;
+import io.sluice.kafka.handlers.FindCoordinatorHandler;
+import io.sluice.kafka.handlers.HeartbeatHandler;
+import io.sluice.kafka.handlers.JoinGroupHandler;
+import io.sluice.kafka.handlers.LeaveGroupHandler;
+import io.sluice.kafka.handlers.ListGroupsHandler;
 import io.sluice.kafka.handlers.MetadataHandler;
+import io.sluice.kafka.handlers.OffsetCommitHandler;
+import io.sluice.kafka.handlers.OffsetDeleteHandler;
+import io.sluice.kafka.handlers.OffsetFetchHandler;
+import io.sluice.kafka.handlers.SyncGroupHandler;
 import io.sluice.server.BrokerServices;
 import io.sluice.server.ConnectionProtocol;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -29,6 +41,19 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(apis));
         TopicCreator creator = new TopicCreator(services);
         apis.add(ApiKeys.METADATA, 0, 12, new MetadataHandler(services, creator));
+        // Consumer groups, classic protocol (KIP-848's ConsumerGroupHeartbeat is not served yet).
+        ClassicGroupCoordinator classic = services.groups().classic();
+        apis.add(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(services));
+        apis.add(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(classic));
+        apis.add(ApiKeys.SYNC_GROUP, 0, 5, new SyncGroupHandler(classic));
+        apis.add(ApiKeys.HEARTBEAT, 0, 4, new HeartbeatHandler(classic));
+        apis.add(ApiKeys.LEAVE_GROUP, 0, 5, new LeaveGroupHandler(classic));
+        apis.add(ApiKeys.OFFSET_COMMIT, 2, 10, new OffsetCommitHandler(services));
+        apis.add(ApiKeys.OFFSET_FETCH, 1, 10, new OffsetFetchHandler(services));
+        apis.add(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsHandler(services.groups()));
+        apis.add(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsHandler(services.groups()));
+        apis.add(ApiKeys.DELETE_GROUPS, 0, 3, new DeleteGroupsHandler(services.groups()));
+        apis.add(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(services.groups()));
         return apis;
     }
 
