@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 public final class GroupOffsets {
     /** How long a stable offset fetch waits for commits to settle before answering UNSTABLE_OFFSET_COMMIT. */
     private static final int STABLE_WAIT_MS = 5_000;
+    /** Kafka's offset.metadata.max.bytes default: the metadata string travels in every Raft entry. */
+    static final int MAX_METADATA_CHARS = 4096;
     private final MetadataNode metadata;
     private final GroupCoordinator coordinator;
     private final OffsetCommitBatcher commits;
@@ -66,6 +68,10 @@ public final class GroupOffsets {
             if (topic == null || topic.partition(tp.partition()) == null) {
                 results.add(CompletableFuture.completedFuture(new Outcome(tp, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
                         "partition " + tp + " does not exist; its offset was not committed")));
+            } else if (c.metadata() != null && c.metadata().length() > MAX_METADATA_CHARS) {
+                results.add(CompletableFuture.completedFuture(new Outcome(tp, ErrorCode.OFFSET_METADATA_TOO_LARGE,
+                        "the metadata of the offset of " + tp + " has " + c.metadata().length() + " characters, more"
+                                + " than " + MAX_METADATA_CHARS + "; it was not committed")));
             } else if (refused.containsKey(tp)) {
                 results.add(CompletableFuture.completedFuture(new Outcome(tp, ErrorCode.ILLEGAL_GENERATION,
                         refused.get(tp))));

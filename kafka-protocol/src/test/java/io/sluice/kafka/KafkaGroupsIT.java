@@ -1,0 +1,225 @@
+package io.sluice.kafka;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.metadata.CommandResult;
+import io.sluice.protocol.metadata.CreateTopicCommand;
+import io.sluice.protocol.metadata.MetadataCommand;
+import io.sluice.server.TestCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Kafka's own KafkaConsumer (group.protocol=classic) and Admin against a three-node cluster: members
+ * of one group share the partitions, commit, and a member that leaves hands its partitions over at
+ * their committed offsets; the admin calls of kafka-consumer-groups.sh list, describe, reset and
+ * delete. Positions come from committed offsets only (no records are read), so these tests need no
+ * Kafka Fetch or ListOffsets.
+ */
+@Timeout(300)
+class KafkaGroupsIT {
+    private static final String TOPIC = "orders";
+    private static final int PARTITIONS = 6;
+    private static TestCluster cluster;
+    private static Admin admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestCluster.start(3, Map.of("group.initial.rebalance.delay.ms", "0"));
+        // Through the quorum: Kafka's CreateTopics is another module's work.
+        CommandResult created = cluster.runningNodes().get(0).metadata().submit(MetadataCommand.newBuilder()
+                .setCreateTopic(CreateTopicCommand.newBuilder().setName(TOPIC).setPartitions(PARTITIONS)
+                        .setReplicationFactor(1)).build()).get(30, TimeUnit.SECONDS);
+        assertTrue(created.isSuccess(), created::toString);
+        TestCluster.await(Duration.ofSeconds(30), "every node knows " + TOPIC, () -> cluster.runningNodes().stream()
+                .allMatch(n -> n.metadata().image().topics().topic(TOPIC) != null));
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        admin = Admin.create(p);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String group, String assignor) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "200");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(p);
+    }
+
+    private static Set<TopicPartition> all() {
+        return IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(TOPIC, p)).collect(Collectors.toSet());
+    }
+
+    /** Polls every consumer briefly (one thread drives them all, as each is single-threaded) until the condition holds. */
+    private static void pollUntil(List<KafkaConsumer<byte[], byte[]>> consumers, String what,
+                                  java.util.function.BooleanSupplier condition) {
+        await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ZERO).until(() -> {
+            for (KafkaConsumer<byte[], byte[]> c : consumers) {
+                c.poll(Duration.ofMillis(50));
+            }
+            return condition.getAsBoolean();
+        });
+    }
+
+    /** Eager (range) and cooperative (cooperative-sticky: a second rebalance after revocation) alike. */
+    @ParameterizedTest
+    @ValueSource(classes = {RangeAssignor.class, CooperativeStickyAssignor.class})
+    void membersSharePartitionsAndALeaverHandsOverAtTheCommittedOffsets(Class<?> assignor) throws Exception {
+        String group = "share-" + assignor.getSimpleName();
+        // Starting offsets committed without membership, as kafka-consumer-groups.sh --reset-offsets does.
+        Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+        all().forEach(tp -> start.put(tp, new OffsetAndMetadata(10L * tp.partition())));
+        admin.alterConsumerGroupOffsets(group, start).all().get();
+
+        try (KafkaConsumer<byte[], byte[]> first = consumer(group, assignor.getName());
+             KafkaConsumer<byte[], byte[]> second = consumer(group, assignor.getName())) {
+            first.subscribe(List.of(TOPIC));
+            pollUntil(List.of(first), "the first member owns everything", () -> first.assignment().equals(all()));
+            second.subscribe(List.of(TOPIC));
+            pollUntil(List.of(first, second), "both members own a share", () ->
+                    !first.assignment().isEmpty() && !second.assignment().isEmpty()
+                            && first.assignment().size() + second.assignment().size() == PARTITIONS);
+            Set<TopicPartition> union = new HashSet<>(first.assignment());
+            union.addAll(second.assignment());
+            assertEquals(all(), union, "shares are disjoint and cover every partition");
+            for (TopicPartition tp : second.assignment()) {
+                assertEquals(10L * tp.partition(), second.position(tp), "starts at the committed offset");
+            }
+
+            // The first member "processes" 5 records of each of its partitions and commits.
+            Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+            for (TopicPartition tp : first.assignment()) {
+                done.put(tp, new OffsetAndMetadata(first.position(tp) + 5, "by-first"));
+            }
+            first.commitSync(done);
+            Set<TopicPartition> handedOver = Set.copyOf(first.assignment());
+            first.close(); // LeaveGroup: the other member rebalances at once
+
+            pollUntil(List.of(second), "the second member takes over", () -> second.assignment().equals(all()));
+            for (TopicPartition tp : handedOver) {
+                assertEquals(10L * tp.partition() + 5, second.position(tp), "takes over at the committed offset of " + tp);
+            }
+
+            ConsumerGroupDescription described = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+            assertEquals(GroupState.STABLE, described.groupState());
+            assertEquals(1, described.members().size());
+            assertEquals(all(), described.members().iterator().next().assignment().topicPartitions());
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            handedOver.forEach(tp -> assertEquals(done.get(tp).offset(), committed.get(tp).offset()));
+            ExecutionException busy = assertThrows(ExecutionException.class,
+                    () -> admin.deleteConsumerGroups(List.of(group)).all().get());
+            assertTrue(busy.getCause() instanceof GroupNotEmptyException, busy.getCause().toString());
+        }
+    }
+
+    @Test
+    @SuppressWarnings({"deprecation", "removal"})
+    void adminListsDescribesResetsAndDeletesGroups() throws Exception {
+        String group = "admin-group";
+        Map<TopicPartition, OffsetAndMetadata> offsets = Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(7),
+                new TopicPartition(TOPIC, 1), new OffsetAndMetadata(9));
+        admin.alterConsumerGroupOffsets(group, offsets).all().get();
+        Collection<ConsumerGroupListing> listed = admin.listConsumerGroups().all().get();
+        assertTrue(listed.stream().anyMatch(l -> l.groupId().equals(group)), listed::toString);
+        ConsumerGroupDescription empty = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        assertEquals(GroupState.EMPTY, empty.groupState());
+        assertTrue(empty.members().isEmpty());
+        assertEquals(offsets, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                        e -> new OffsetAndMetadata(e.getValue().offset()))));
+
+        admin.deleteConsumerGroups(List.of(group)).all().get();
+        assertTrue(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().isEmpty());
+        ExecutionException gone = assertThrows(ExecutionException.class,
+                () -> admin.deleteConsumerGroups(List.of(group)).all().get());
+        assertTrue(gone.getCause() instanceof GroupIdNotFoundException, gone.getCause().toString());
+        assertFalse(admin.listConsumerGroups().all().get().stream().anyMatch(l -> l.groupId().equals(group)));
+    }
+
+    @Test
+    void aStaticMemberRestartingKeepsItsPartitionsWithoutARebalance() throws Exception {
+        String group = "static-group";
+        Map<TopicPartition, OffsetAndMetadata> zero = new HashMap<>();
+        all().forEach(tp -> zero.put(tp, new OffsetAndMetadata(0)));
+        admin.alterConsumerGroupOffsets(group, zero).all().get();
+        List<Set<TopicPartition>> owned = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            try (KafkaConsumer<byte[], byte[]> c = staticConsumer(group)) {
+                c.subscribe(List.of(TOPIC));
+                pollUntil(List.of(c), "assigned", () -> !c.assignment().isEmpty());
+                owned.add(Set.copyOf(c.assignment()));
+                // close() of a static member sends no LeaveGroup: the group keeps its place until the session ends.
+            }
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+            assertEquals(1, d.members().size(), "the static member is still in the group after closing");
+            assertEquals("instance-1", d.members().iterator().next().groupInstanceId().orElseThrow());
+        }
+        assertEquals(owned.get(0), owned.get(1));
+    }
+
+    private static KafkaConsumer<byte[], byte[]> staticConsumer(String group) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-1");
+        p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "60000");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "200");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(p);
+    }
+}
