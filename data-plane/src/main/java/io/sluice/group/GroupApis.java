@@ -210,10 +210,19 @@ public final class GroupApis {
     private CompletableFuture<Response> listGroups(RequestContext ctx, RequestFrame frame) throws Exception {
         ListGroupsRequest r = parse(frame, ListGroupsRequest.parser());
         ListGroupsResponse.Builder response = ListGroupsResponse.newBuilder();
+        Map<String, ListedGroup> listed = new java.util.TreeMap<>();
         for (GroupDescription g : coordinator.list()) {
-            if (r.getStatesCount() == 0 || r.getStatesList().stream().anyMatch(s -> s.equalsIgnoreCase(g.state().label()))) {
-                response.addGroups(ListedGroup.newBuilder().setGroupId(g.groupId()).setState(g.state().label())
-                        .setMembers(g.members().size()));
+            listed.put(g.groupId(), ListedGroup.newBuilder().setGroupId(g.groupId()).setState(g.state().label())
+                    .setMembers(g.members().size()).build());
+        }
+        // Kafka consumers' classic groups share this coordinator and its offsets, so they are listed too.
+        for (Classic.Description g : classic.list()) {
+            listed.put(g.groupId(), ListedGroup.newBuilder().setGroupId(g.groupId()).setState(g.state())
+                    .setMembers(g.members().size()).build());
+        }
+        for (ListedGroup g : listed.values()) {
+            if (r.getStatesCount() == 0 || r.getStatesList().stream().anyMatch(s -> s.equalsIgnoreCase(g.getState()))) {
+                response.addGroups(g);
             }
         }
         return done(response.build());
@@ -225,8 +234,10 @@ public final class GroupApis {
         List<CompletableFuture<DescribedGroup>> groups = new ArrayList<>();
         for (String groupId : r.getGroupIdsList()) {
             try {
-                DescribedGroup.Builder described = WireGroups.describe(coordinator.describe(groupId))
-                        .setCoordinatorId(nodeId());
+                coordinator.checkCoordinator(groupId);
+                var kafkaClassic = classic.describe(groupId);
+                DescribedGroup.Builder described = (kafkaClassic.isPresent() ? WireGroups.describe(kafkaClassic.get())
+                        : WireGroups.describe(coordinator.describe(groupId))).setCoordinatorId(nodeId());
                 groups.add(lag.total(image, image.groupOffsets().offsets(groupId))
                         .thenApply(total -> described.setLag(total).build()));
             } catch (SluiceException e) {
