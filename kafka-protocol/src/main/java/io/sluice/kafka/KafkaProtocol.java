@@ -5,6 +5,7 @@ import io.sluice.kafka.codec.KafkaFrameDecoder;
 import io.sluice.kafka.codec.KafkaRequestDispatcher;
 import io.sluice.group.ClassicGroupCoordinator;
 import io.sluice.kafka.handlers.ApiVersionsHandler;
+import io.sluice.kafka.handlers.ConsumerGroupHeartbeatHandler;
 import io.sluice.kafka.handlers.DeleteGroupsHandler;
 import io.sluice.kafka.handlers.DescribeGroupsHandler;
 import io.sluice.kafka.handlers.FindCoordinatorHandler;
@@ -41,7 +42,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(apis));
         TopicCreator creator = new TopicCreator(services);
         apis.add(ApiKeys.METADATA, 0, 12, new MetadataHandler(services, creator));
-        // Consumer groups, classic protocol (KIP-848's ConsumerGroupHeartbeat is not served yet).
+        // Consumer groups: Kafka's classic protocol, and KIP-848's heartbeat on Sluice's own groups.
         ClassicGroupCoordinator classic = services.groups().classic();
         apis.add(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(services));
         apis.add(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(classic));
@@ -54,6 +55,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsHandler(services.groups()));
         apis.add(ApiKeys.DELETE_GROUPS, 0, 3, new DeleteGroupsHandler(services.groups()));
         apis.add(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(services.groups()));
+        apis.add(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, new ConsumerGroupHeartbeatHandler(services));
         return apis;
     }
 

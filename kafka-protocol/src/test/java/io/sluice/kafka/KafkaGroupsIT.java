@@ -209,6 +209,65 @@ class KafkaGroupsIT {
         assertEquals(owned.get(0), owned.get(1));
     }
 
+    /**
+     * KIP-848 (group.protocol=consumer) members on Sluice's server-side groups: they share, commit with
+     * member epochs, and a leaver's partitions resume at its committed offsets; a classic member cannot
+     * join such a group while it has members.
+     */
+    @Test
+    void consumerProtocolMembersShareAndHandOverAtTheCommittedOffsets() throws Exception {
+        String group = "kip848";
+        Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+        all().forEach(tp -> start.put(tp, new OffsetAndMetadata(20L * tp.partition())));
+        admin.alterConsumerGroupOffsets(group, start).all().get();
+        try (KafkaConsumer<byte[], byte[]> first = consumerProtocol(group);
+             KafkaConsumer<byte[], byte[]> second = consumerProtocol(group)) {
+            first.subscribe(List.of(TOPIC));
+            second.subscribe(List.of(TOPIC));
+            pollUntil(List.of(first, second), "both members own a share", () ->
+                    !first.assignment().isEmpty() && !second.assignment().isEmpty()
+                            && first.assignment().size() + second.assignment().size() == PARTITIONS);
+            for (TopicPartition tp : first.assignment()) {
+                assertEquals(20L * tp.partition(), first.position(tp), "starts at the committed offset");
+            }
+            try (KafkaConsumer<byte[], byte[]> classic = consumer(group, RangeAssignor.class.getName())) {
+                classic.subscribe(List.of(TOPIC));
+                org.apache.kafka.common.KafkaException refused = assertThrows(org.apache.kafka.common.KafkaException.class,
+                        () -> await().atMost(Duration.ofSeconds(30)).until(() -> {
+                            classic.poll(Duration.ofMillis(100));
+                            return false;
+                        }));
+                assertTrue(refused instanceof org.apache.kafka.common.errors.InconsistentGroupProtocolException,
+                        refused.toString());
+            }
+            Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+            for (TopicPartition tp : first.assignment()) {
+                done.put(tp, new OffsetAndMetadata(first.position(tp) + 7));
+            }
+            first.commitSync(done);
+            Set<TopicPartition> handedOver = Set.copyOf(first.assignment());
+            first.close();
+            pollUntil(List.of(second), "the second member takes over", () -> second.assignment().equals(all()));
+            for (TopicPartition tp : handedOver) {
+                assertEquals(20L * tp.partition() + 7, second.position(tp), "takes over at the committed offset of " + tp);
+            }
+            ConsumerGroupDescription described = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+            assertEquals(1, described.members().size());
+            assertEquals(all(), described.members().iterator().next().assignment().topicPartitions());
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumerProtocol(String group) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(p);
+    }
+
     private static KafkaConsumer<byte[], byte[]> staticConsumer(String group) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());

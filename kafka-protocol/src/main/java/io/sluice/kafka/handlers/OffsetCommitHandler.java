@@ -84,7 +84,9 @@ public final class OffsetCommitHandler implements KafkaApiHandler<OffsetCommitRe
                         data.generationIdOrMemberEpoch());
             }
         } catch (SluiceException e) {
-            short code = GroupRequests.code(e);
+            // A consumer-protocol member whose epoch moved on retries with its new one (STALE_MEMBER_EPOCH).
+            short code = e.code() == io.sluice.protocol.ErrorCode.ILLEGAL_GENERATION && request.version() >= 9
+                    && groups.coordinator().hasMembers(groupId) ? Errors.STALE_MEMBER_EPOCH.code() : GroupRequests.code(e);
             commits.forEach(c -> topic(response, c.partition(), ids, byId).partitions().add(
                     new OffsetCommitResponsePartition().setPartitionIndex(c.partition().partition()).setErrorCode(code)));
             return CompletableFuture.completedFuture(response);
