@@ -83,18 +83,25 @@ class KafkaGroupsIT {
         }
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String group, String assignor) {
+    /** A consumer of {@code group} with manual commits; {@code settings} are key, value, key, value, ... */
+    private static KafkaConsumer<byte[], byte[]> consumer(String group, String... settings) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
-        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "200");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        for (int i = 0; i < settings.length; i += 2) {
+            p.put(settings[i], settings[i + 1]);
+        }
         return new KafkaConsumer<>(p);
+    }
+
+    /** A member of Kafka's classic protocol with the given assignor, heartbeating often so rebalances are quick. */
+    private static KafkaConsumer<byte[], byte[]> classicConsumer(String group, String assignor) {
+        return consumer(group, ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor,
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000", ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "200");
     }
 
     private static Set<TopicPartition> all() {
@@ -122,8 +129,8 @@ class KafkaGroupsIT {
         all().forEach(tp -> start.put(tp, new OffsetAndMetadata(10L * tp.partition())));
         admin.alterConsumerGroupOffsets(group, start).all().get();
 
-        try (KafkaConsumer<byte[], byte[]> first = consumer(group, assignor.getName());
-             KafkaConsumer<byte[], byte[]> second = consumer(group, assignor.getName())) {
+        try (KafkaConsumer<byte[], byte[]> first = classicConsumer(group, assignor.getName());
+             KafkaConsumer<byte[], byte[]> second = classicConsumer(group, assignor.getName())) {
             first.subscribe(List.of(TOPIC));
             pollUntil(List.of(first), "the first member owns everything", () -> first.assignment().equals(all()));
             second.subscribe(List.of(TOPIC));
@@ -230,7 +237,7 @@ class KafkaGroupsIT {
             for (TopicPartition tp : first.assignment()) {
                 assertEquals(20L * tp.partition(), first.position(tp), "starts at the committed offset");
             }
-            try (KafkaConsumer<byte[], byte[]> classic = consumer(group, RangeAssignor.class.getName())) {
+            try (KafkaConsumer<byte[], byte[]> classic = classicConsumer(group, RangeAssignor.class.getName())) {
                 classic.subscribe(List.of(TOPIC));
                 org.apache.kafka.common.KafkaException refused = assertThrows(org.apache.kafka.common.KafkaException.class,
                         () -> await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -258,27 +265,12 @@ class KafkaGroupsIT {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumerProtocol(String group) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return new KafkaConsumer<>(p);
+        return consumer(group, ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
     }
 
     private static KafkaConsumer<byte[], byte[]> staticConsumer(String group) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-1");
-        p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "60000");
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "200");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return new KafkaConsumer<>(p);
+        return consumer(group, ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
+                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-1", ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "60000",
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "200");
     }
 }
