@@ -9,7 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.metadata.CommandResult;
 import io.sluice.protocol.metadata.CreateTopicCommand;
 import io.sluice.protocol.metadata.MetadataCommand;
+import io.sluice.replication.Partition;
+import io.sluice.replication.ProduceService;
+import io.sluice.server.Node;
 import io.sluice.server.TestCluster;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,6 +38,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
@@ -48,13 +56,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Kafka's own KafkaConsumer (group.protocol=classic) and Admin against a three-node cluster: members
  * of one group share the partitions, commit, and a member that leaves hands its partitions over at
  * their committed offsets; the admin calls of kafka-consumer-groups.sh list, describe, reset and
- * delete. Positions come from committed offsets only (no records are read), so these tests need no
- * Kafka Fetch or ListOffsets.
+ * delete. Every position checked is a committed offset inside the log, so the checks hold whether or
+ * not the consumers fetch records meanwhile.
  */
 @Timeout(300)
 class KafkaGroupsIT {
     private static final String TOPIC = "orders";
     private static final int PARTITIONS = 6;
+    /** Records in each partition; every offset the tests commit is inside the log. */
+    private static final int RECORDS = 100;
     private static TestCluster cluster;
     private static Admin admin;
 
@@ -68,6 +78,35 @@ class KafkaGroupsIT {
         assertTrue(created.isSuccess(), created::toString);
         TestCluster.await(Duration.ofSeconds(30), "every node knows " + TOPIC, () -> cluster.runningNodes().stream()
                 .allMatch(n -> n.metadata().image().topics().topic(TOPIC) != null));
+        for (int p = 0; p < PARTITIONS; p++) {
+            produce(p, RECORDS);
+        }
+    }
+
+    /**
+     * Appends records at the partition's leader through the produce service (Kafka's Produce is another
+     * module's work), so committed offsets are inside the log and a consumer that fetches keeps them.
+     */
+    private static void produce(int partition, int count) throws Exception {
+        io.sluice.storage.TopicPartition tp = new io.sluice.storage.TopicPartition(TOPIC, partition);
+        Node[] leader = new Node[1];
+        TestCluster.await(Duration.ofSeconds(30), "a leader of " + tp, () -> {
+            for (Node n : cluster.runningNodes()) {
+                if (n.replicas().partition(tp).map(Partition::isLeader).orElse(false)) {
+                    leader[0] = n;
+                    return true;
+                }
+            }
+            return false;
+        });
+        SimpleRecord[] records = new SimpleRecord[count];
+        for (int i = 0; i < count; i++) {
+            records[i] = new SimpleRecord(("record-" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        ByteBuffer batch = MemoryRecords.withRecords(Compression.NONE, records).buffer();
+        var results = new ProduceService(leader[0].replicas()).append(1, 30_000,
+                List.of(new ProduceService.PartitionRecords(tp, batch))).get(30, TimeUnit.SECONDS);
+        assertEquals(io.sluice.protocol.ErrorCode.NONE, results.get(0).error(), results::toString);
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         admin = Admin.create(p);
@@ -178,8 +217,11 @@ class KafkaGroupsIT {
         Map<TopicPartition, OffsetAndMetadata> offsets = Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(7),
                 new TopicPartition(TOPIC, 1), new OffsetAndMetadata(9));
         admin.alterConsumerGroupOffsets(group, offsets).all().get();
-        Collection<ConsumerGroupListing> listed = admin.listConsumerGroups().all().get();
-        assertTrue(listed.stream().anyMatch(l -> l.groupId().equals(group)), listed::toString);
+        // Each broker lists from its own image, which may be a moment behind the quorum that applied the commit.
+        await("listed").atMost(Duration.ofSeconds(30)).until(() -> {
+            Collection<ConsumerGroupListing> listed = admin.listConsumerGroups().all().get();
+            return listed.stream().anyMatch(l -> l.groupId().equals(group));
+        });
         ConsumerGroupDescription empty = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
         assertEquals(GroupState.EMPTY, empty.groupState());
         assertTrue(empty.members().isEmpty());
@@ -192,7 +234,8 @@ class KafkaGroupsIT {
         ExecutionException gone = assertThrows(ExecutionException.class,
                 () -> admin.deleteConsumerGroups(List.of(group)).all().get());
         assertTrue(gone.getCause() instanceof GroupIdNotFoundException, gone.getCause().toString());
-        assertFalse(admin.listConsumerGroups().all().get().stream().anyMatch(l -> l.groupId().equals(group)));
+        await("no longer listed").atMost(Duration.ofSeconds(30)).until(() ->
+                admin.listConsumerGroups().all().get().stream().noneMatch(l -> l.groupId().equals(group)));
     }
 
     @Test
@@ -225,7 +268,7 @@ class KafkaGroupsIT {
     void consumerProtocolMembersShareAndHandOverAtTheCommittedOffsets() throws Exception {
         String group = "kip848";
         Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
-        all().forEach(tp -> start.put(tp, new OffsetAndMetadata(20L * tp.partition())));
+        all().forEach(tp -> start.put(tp, new OffsetAndMetadata(10L * tp.partition())));
         admin.alterConsumerGroupOffsets(group, start).all().get();
         try (KafkaConsumer<byte[], byte[]> first = consumerProtocol(group);
              KafkaConsumer<byte[], byte[]> second = consumerProtocol(group)) {
@@ -235,7 +278,7 @@ class KafkaGroupsIT {
                     !first.assignment().isEmpty() && !second.assignment().isEmpty()
                             && first.assignment().size() + second.assignment().size() == PARTITIONS);
             for (TopicPartition tp : first.assignment()) {
-                assertEquals(20L * tp.partition(), first.position(tp), "starts at the committed offset");
+                assertEquals(10L * tp.partition(), first.position(tp), "starts at the committed offset");
             }
             try (KafkaConsumer<byte[], byte[]> classic = classicConsumer(group, RangeAssignor.class.getName())) {
                 classic.subscribe(List.of(TOPIC));
@@ -256,7 +299,7 @@ class KafkaGroupsIT {
             first.close();
             pollUntil(List.of(second), "the second member takes over", () -> second.assignment().equals(all()));
             for (TopicPartition tp : handedOver) {
-                assertEquals(20L * tp.partition() + 7, second.position(tp), "takes over at the committed offset of " + tp);
+                assertEquals(10L * tp.partition() + 7, second.position(tp), "takes over at the committed offset of " + tp);
             }
             ConsumerGroupDescription described = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
             assertEquals(1, described.members().size());
