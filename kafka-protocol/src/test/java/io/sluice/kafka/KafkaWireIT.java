@@ -3,7 +3,6 @@ package io.sluice.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.server.Node;
 import io.sluice.server.TestCluster;
 import io.sluice.storage.TopicPartition;
 import java.io.IOException;
@@ -48,15 +47,12 @@ import org.junit.jupiter.api.Timeout;
 class KafkaWireIT {
     private static final String TOPIC = "wire";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
-    private static TestCluster cluster;
-    private static Node node;
+    private static OneNode one;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = TestCluster.start(1, Map.of("auto.create.topics.enable", "false"));
-        node = cluster.runningNodes().get(0);
-        KafkaTestTopics.create(cluster, TOPIC, 1, 1, Map.of());
-        try (KafkaWire wire = wire()) {
+        one = OneNode.start(TOPIC);
+        try (KafkaWire wire = one.wire()) {
             ProduceResponseData r = produce(wire, (short) 12, MemoryRecords.withRecords(Compression.NONE, records(10)));
             assertEquals(Errors.NONE.code(), partitionError(r));
         }
@@ -64,8 +60,8 @@ class KafkaWireIT {
 
     @AfterAll
     static void stop() {
-        if (cluster != null) {
-            cluster.close();
+        if (one != null) {
+            one.close();
         }
     }
 
@@ -272,10 +268,10 @@ class KafkaWireIT {
     }
 
     private static long logEnd() {
-        return node.replicas().partition(TP).orElseThrow().log().logEndOffset();
+        return one.logEnd(TP);
     }
 
     private static KafkaWire wire() throws IOException {
-        return new KafkaWire(cluster.address(node.nodeId()));
+        return one.wire();
     }
 }

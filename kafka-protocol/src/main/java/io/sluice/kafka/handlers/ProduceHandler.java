@@ -30,7 +30,8 @@ import org.apache.kafka.common.requests.ProduceRequest;
  * refuses transactional batches with INVALID_TXN_STATE (the code Kafka gives a transactional write
  * outside an open transaction; Sluice has none yet), and hands the batches byte for byte to
  * {@link ProduceService#append}, which holds every other rule (leadership, min ISR, CRC, producer
- * sequences, acks). v13 names topics by id. An {@code acks=0} produce gets no response.
+ * sequences, acks). v13 names topics by id. An {@code acks=0} produce gets no response, or, when a
+ * partition failed, a closed connection (Kafka's signal to refresh metadata).
  *
  * <p>The request's record bytes are only valid during {@link #handle}: the log copies them inside
  * {@code append} before it returns. Stateless; runs on the connection's event loop.
@@ -80,19 +81,37 @@ public final class ProduceHandler implements KafkaApiHandler<ProduceRequestData>
             }
         }
         List<ProduceService.PartitionRecords> appends = slots.stream().map(Slot::records).toList();
-        // acks=0: append now (append copies the records before returning) and send nothing back.
+        // append copies the records before it returns, also with acks=0, whose future is complete at once.
         var appended = appends.isEmpty() ? CompletableFuture.completedFuture(List.<ProduceService.PartitionResult>of())
                 : services.produce().append(data.acks(), data.timeoutMs(), appends);
-        if (data.acks() == 0) {
-            return appended.thenApply(results -> null);
-        }
         return appended.thenApply(results -> {
             MetadataImage now = services.metadata().image();
             for (int i = 0; i < results.size(); i++) {
                 fill(slots.get(i).response(), results.get(i), version, now, response);
             }
-            return response;
+            return data.acks() == 0 ? noResponse(response) : response;
         });
+    }
+
+    /**
+     * acks=0 gets no answer; a failed write closes the connection instead, as Kafka does, so the
+     * producer refreshes its metadata (it may be writing to a former leader) and reconnects.
+     */
+    private static ProduceResponseData noResponse(ProduceResponseData response) {
+        StringBuilder failed = new StringBuilder();
+        for (TopicProduceResponse topic : response.responses()) {
+            for (PartitionProduceResponse p : topic.partitionResponses()) {
+                if (p.errorCode() != Errors.NONE.code()) {
+                    String topicName = topic.name() != null ? topic.name() : topic.topicId().toString();
+                    failed.append(failed.length() == 0 ? "" : ", ").append(topicName).append('-').append(p.index())
+                            .append(": ").append(Errors.forCode(p.errorCode()).name());
+                }
+            }
+        }
+        if (failed.length() > 0) {
+            throw new KafkaApiHandler.CloseConnection("an acks=0 produce failed (" + failed + ")");
+        }
+        return null;
     }
 
     /**
