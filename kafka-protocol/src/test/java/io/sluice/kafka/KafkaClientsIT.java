@@ -116,7 +116,9 @@ class KafkaClientsIT {
             }
         }
         org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(Map.of())) {
+        // No transactions: read_committed sees the high watermark as its last stable offset.
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
             assertEquals(0L, consumer.beginningOffsets(List.of(tp)).get(tp));
             assertEquals(20L, consumer.endOffsets(List.of(tp)).get(tp));
             OffsetAndTimestamp at = consumer.offsetsForTimes(Map.of(tp, 10_450L)).get(tp);
@@ -145,8 +147,10 @@ class KafkaClientsIT {
     }
 
     /**
-     * Kills the partition's leader while an idempotent acks=all producer keeps sending; afterwards the
-     * log holds every acknowledged record exactly once, in the order sent.
+     * Kills the partition's leader while an idempotent acks=all producer keeps sending and an assigned
+     * consumer tails the partition; afterwards the log holds every acknowledged record exactly once, in
+     * the order sent, and the consumer, which had to find the new leader and validate its position
+     * (OffsetForLeaderEpoch), read exactly the log.
      */
     @Test
     void leaderFailoverUnderAProducerLosesAndDuplicatesNothing() throws Exception {
@@ -156,39 +160,49 @@ class KafkaClientsIT {
         int oldLeader = KafkaTestTopics.leader(cluster, sluiceTp);
         Set<Integer> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
         int total = 3_000;
-        int newLeader;
-        try {
-            produceThroughAKill(topic, oldLeader, total, acked);
-            newLeader = KafkaTestTopics.leader(cluster, sluiceTp);
-        } finally {
-            if (cluster.runningNodes().stream().noneMatch(n -> n.nodeId() == oldLeader)) {
-                cluster.startNode(oldLeader); // the other tests want three brokers
-                cluster.awaitReady(Duration.ofSeconds(60));
-            }
-        }
-        assertTrue(acked.size() > total / 2, "only " + acked.size() + " of " + total + " acknowledged");
-        assertTrue(newLeader > 0 && newLeader != oldLeader, "new leader " + newLeader);
         org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(Map.of())) {
+        List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"))) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            List<ConsumerRecord<byte[], byte[]>> read = poll(consumer, (int) end);
-            Set<Integer> seen = new HashSet<>();
-            int previous = -1;
-            for (ConsumerRecord<byte[], byte[]> r : read) {
-                int n = Integer.parseInt(new String(r.key(), StandardCharsets.UTF_8).substring(4));
-                assertTrue(seen.add(n), "record " + n + " is in the log twice");
-                assertTrue(n > previous, "record " + n + " after " + previous);
-                previous = n;
+            Runnable readSome = () -> await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(read::add);
+                return read.size() >= 100;
+            });
+            int newLeader;
+            try {
+                produceThroughAKill(topic, oldLeader, total, acked, readSome);
+                newLeader = KafkaTestTopics.leader(cluster, sluiceTp);
+            } finally {
+                if (cluster.runningNodes().stream().noneMatch(n -> n.nodeId() == oldLeader)) {
+                    cluster.startNode(oldLeader); // the other tests want three brokers
+                    cluster.awaitReady(Duration.ofSeconds(60));
+                }
             }
-            Set<Integer> lost = new HashSet<>(acked);
-            lost.removeAll(seen);
-            assertEquals(Set.of(), lost, "acknowledged records missing from the log");
+            assertTrue(acked.size() > total / 2, "only " + acked.size() + " of " + total + " acknowledged");
+            assertTrue(newLeader > 0 && newLeader != oldLeader, "new leader " + newLeader);
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+                return read.size() >= end;
+            });
         }
+        Set<Integer> seen = new HashSet<>();
+        int previous = -1;
+        for (ConsumerRecord<byte[], byte[]> r : read) {
+            assertEquals(seen.size(), r.offset(), "the consumer skipped or repeated an offset");
+            int n = Integer.parseInt(new String(r.key(), StandardCharsets.UTF_8).substring(4));
+            assertTrue(seen.add(n), "record " + n + " is in the log twice");
+            assertTrue(n > previous, "record " + n + " after " + previous);
+            previous = n;
+        }
+        Set<Integer> lost = new HashSet<>(acked);
+        lost.removeAll(seen);
+        assertEquals(Set.of(), lost, "acknowledged records missing from the log");
     }
 
-    private static void produceThroughAKill(String topic, int leader, int total, Set<Integer> acked) throws Exception {
+    private static void produceThroughAKill(String topic, int leader, int total, Set<Integer> acked, Runnable beforeKill)
+            throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "2",
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000", ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"))) {
             List<Future<RecordMetadata>> sends = new ArrayList<>();
@@ -201,6 +215,7 @@ class KafkaClientsIT {
                 }));
                 if (i == total / 3) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() > total / 6);
+                    beforeKill.run();
                     cluster.killNode(leader);
                 }
             }
