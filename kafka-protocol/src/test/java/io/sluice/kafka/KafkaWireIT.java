@@ -103,7 +103,8 @@ class KafkaWireIT {
     void acksZeroIsAnsweredWithNothing() throws Exception {
         long end = logEnd();
         try (KafkaWire wire = wire()) {
-            ProduceRequestData data = produceData(MemoryRecords.withRecords(Compression.NONE, records(1))).setAcks((short) 0);
+            ProduceRequestData data = produceData(MemoryRecords.withRecords(Compression.NONE, records(1)))
+                    .setAcks((short) 0);
             wire.send(KafkaWire.frame(ApiKeys.PRODUCE, (short) 12, 1, data));
             // The next response on the connection is the ApiVersions one: the produce got none.
             ApiVersionsResponse versions = (ApiVersionsResponse) wire.roundTrip(ApiKeys.API_VERSIONS, (short) 3, 2,
@@ -175,7 +176,8 @@ class KafkaWireIT {
                 return Arrays.copyOf(valid, 4 + random.nextInt(valid.length - 4));
             }
             case 3 -> { // a size the node must refuse before buffering it
-                int size = random.nextBoolean() ? -1 - random.nextInt(Integer.MAX_VALUE) : Integer.MAX_VALUE - random.nextInt(1000);
+                int size = random.nextBoolean() ? -1 - random.nextInt(Integer.MAX_VALUE)
+                        : Integer.MAX_VALUE - random.nextInt(1000);
                 return ByteBuffer.allocate(12).putInt(size).putShort((short) 0).putShort((short) 3).putInt(1).array();
             }
             case 4 -> { // an API key no Kafka version defines

@@ -43,7 +43,8 @@ public final class ListOffsetsHandler implements KafkaApiHandler<ListOffsetsRequ
         return CompletableFuture.completedFuture(response);
     }
 
-    private ListOffsetsPartitionResponse lookup(short version, String topic, ListOffsetsRequestData.ListOffsetsPartition p) {
+    private ListOffsetsPartitionResponse lookup(short version, String topic,
+                                                ListOffsetsRequestData.ListOffsetsPartition p) {
         ListOffsetsPartitionResponse answer = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
                 .setTimestamp(-1).setOffset(-1);
         TopicPartition tp = TopicLookup.partition(topic, p.partitionIndex());
