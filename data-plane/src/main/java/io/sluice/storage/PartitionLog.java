@@ -326,6 +326,20 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
+     * The first record carrying the largest timestamp in the log, with that timestamp (Kafka's
+     * {@code MAX_TIMESTAMP} lookup); empty if no record has a timestamp. Takes no lock, like
+     * {@link #offsetForTimestamp}: it reuses that search with the largest timestamp of any segment.
+     */
+    public Optional<TimestampOffset> maxTimestampOffset() throws IOException {
+        long end = logEndOffset;
+        long max = segments.maxTimestamp();
+        if (max < 0) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(segments.findByTimestamp(max, logStartOffset, end));
+    }
+
+    /**
      * Removes every batch at and above {@code offset} (the whole batch holding it, so the log end
      * may end up below {@code offset} if it falls inside a batch), the epochs starting there, and
      * producer state learned from them. The high watermark, durable end offset and recovery point
@@ -451,6 +465,16 @@ public final class PartitionLog implements AutoCloseable {
     /** The latest leader epoch with data (or assigned) in this log, -1 if none. */
     public int latestEpoch() {
         return epochCache.latestEpoch();
+    }
+
+    /** The idempotent producers this log has seen (those whose batches it still remembers). */
+    public List<ActiveProducer> activeProducers() {
+        lock.lock();
+        try {
+            return producers.snapshot();
+        } finally {
+            lock.unlock();
+        }
     }
 
     public long logStartOffset() {

@@ -4,7 +4,13 @@ import io.netty.channel.ChannelPipeline;
 import io.sluice.kafka.codec.KafkaFrameDecoder;
 import io.sluice.kafka.codec.KafkaRequestDispatcher;
 import io.sluice.kafka.handlers.ApiVersionsHandler;
+import io.sluice.kafka.handlers.DescribeProducersHandler;
+import io.sluice.kafka.handlers.FetchHandler;
+import io.sluice.kafka.handlers.InitProducerIdHandler;
+import io.sluice.kafka.handlers.ListOffsetsHandler;
 import io.sluice.kafka.handlers.MetadataHandler;
+import io.sluice.kafka.handlers.OffsetForLeaderEpochHandler;
+import io.sluice.kafka.handlers.ProduceHandler;
 import io.sluice.server.BrokerServices;
 import io.sluice.server.ConnectionProtocol;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -29,6 +35,15 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(apis));
         TopicCreator creator = new TopicCreator(services);
         apis.add(ApiKeys.METADATA, 0, 12, new MetadataHandler(services, creator));
+        // Produce v0-2 are advertised and refused, as Kafka 4 does: librdkafka compresses only when they are listed.
+        apis.add(ApiKeys.PRODUCE, 0, 3, 13, new ProduceHandler(services));
+        apis.add(ApiKeys.FETCH, 4, 18, new FetchHandler(services));
+        // v11 adds earliest-pending-upload (-6), a tiered-storage lookup this broker has no answer for.
+        apis.add(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(services.listOffsets()));
+        // v6 (two-phase commit, KIP-939) is unstable in kafka-clients 4.4 and about transactions anyway.
+        apis.add(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(services.producerIds()));
+        apis.add(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(services.listOffsets()));
+        apis.add(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(services.replicas()));
         return apis;
     }
 
