@@ -1,5 +1,8 @@
 package io.sluice.kafka;
 
+import io.sluice.server.BrokerServices;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.Comparator;
 import org.apache.kafka.common.protocol.ApiKeys;
 
@@ -27,8 +30,24 @@ public final class CompatibilityTable {
         return key.name;
     }
 
+    /** The table of this build; the handlers are only constructed, so no node needs to run. */
+    public static String markdown() {
+        return markdown(KafkaProtocol.apis(absentServices()));
+    }
+
+    /** Services whose every part is absent (null): enough to build the handlers for their versions. */
+    private static BrokerServices absentServices() {
+        Class<?>[] types = Arrays.stream(BrokerServices.class.getRecordComponents())
+                .map(RecordComponent::getType).toArray(Class<?>[]::new);
+        try {
+            return BrokerServices.class.getDeclaredConstructor(types).newInstance(new Object[types.length]);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Prints the table for this build: {@code java -cp ... io.sluice.kafka.CompatibilityTable}. */
     public static void main(String[] args) {
-        System.out.print(markdown(KafkaProtocol.apis(null)));
+        System.out.print(markdown());
     }
 }
