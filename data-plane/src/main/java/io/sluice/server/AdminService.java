@@ -121,6 +121,11 @@ public final class AdminService {
         return Optional.of(BrokerConfigs.topicConfigs(config, image.configs().topicConfig(topic)));
     }
 
+    /** The effective settings of a topic whose own settings are {@code own} (a topic just created). */
+    public List<ConfigValue> topicConfigs(Map<String, String> own) {
+        return BrokerConfigs.topicConfigs(config, own);
+    }
+
     /** This node's own settings (read-only: they come from its properties file and command line). */
     public List<ConfigValue> brokerConfigs() {
         return BrokerConfigs.brokerConfigs(config);

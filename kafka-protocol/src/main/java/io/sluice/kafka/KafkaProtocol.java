@@ -3,7 +3,18 @@ package io.sluice.kafka;
 import io.netty.channel.ChannelPipeline;
 import io.sluice.kafka.codec.KafkaFrameDecoder;
 import io.sluice.kafka.codec.KafkaRequestDispatcher;
+import io.sluice.kafka.handlers.AlterConfigsHandler;
 import io.sluice.kafka.handlers.ApiVersionsHandler;
+import io.sluice.kafka.handlers.CreatePartitionsHandler;
+import io.sluice.kafka.handlers.CreateTopicsHandler;
+import io.sluice.kafka.handlers.DeleteRecordsHandler;
+import io.sluice.kafka.handlers.DeleteTopicsHandler;
+import io.sluice.kafka.handlers.DescribeClusterHandler;
+import io.sluice.kafka.handlers.DescribeConfigsHandler;
+import io.sluice.kafka.handlers.DescribeLogDirsHandler;
+import io.sluice.kafka.handlers.DescribeQuorumHandler;
+import io.sluice.kafka.handlers.ElectLeadersHandler;
+import io.sluice.kafka.handlers.IncrementalAlterConfigsHandler;
 import io.sluice.kafka.handlers.MetadataHandler;
 import io.sluice.server.BrokerServices;
 import io.sluice.server.ConnectionProtocol;
@@ -29,6 +40,17 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(apis));
         TopicCreator creator = new TopicCreator(services);
         apis.add(ApiKeys.METADATA, 0, 12, new MetadataHandler(services, creator));
+        apis.add(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(services.admin()));
+        apis.add(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(services));
+        apis.add(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsHandler(services.admin()));
+        apis.add(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsHandler(services));
+        apis.add(ApiKeys.ALTER_CONFIGS, 0, 2, new AlterConfigsHandler(services.admin()));
+        apis.add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, new IncrementalAlterConfigsHandler(services.admin()));
+        apis.add(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterHandler(services));
+        apis.add(ApiKeys.DESCRIBE_LOG_DIRS, 1, 4, new DescribeLogDirsHandler(services.admin()));
+        apis.add(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(services.admin()));
+        apis.add(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(services));
+        apis.add(ApiKeys.DESCRIBE_QUORUM, 0, 2, new DescribeQuorumHandler(services.admin()));
         return apis;
     }
 
