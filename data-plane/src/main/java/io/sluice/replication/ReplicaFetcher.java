@@ -204,6 +204,9 @@ final class ReplicaFetcher {
                     }
                 }
                 partition.updateFollowerHighWatermark(r.getHighWatermark());
+                // Kafka's way of spreading DeleteRecords (and the leader's retention): a follower's
+                // log start follows the leader's, bounded by its own high watermark.
+                partitionLog.advanceLogStartOffset(r.getLogStartOffset());
                 return true;
             }
             case OFFSET_OUT_OF_RANGE -> {

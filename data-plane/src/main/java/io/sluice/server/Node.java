@@ -83,20 +83,21 @@ public final class Node implements AutoCloseable {
         try {
             logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()));
             NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes());
-            Map<ApiKey, RequestHandler> handlers = new EnumMap<>(ApiKey.class);
-            new ControllerApis(metadata).register(handlers);
-            new ClusterApis(metadata, client).register(handlers);
-            AdminApis admin = new AdminApis(metadata, config.defaults(), config.nodeId());
-            admin.register(handlers);
-            GroupApis groups = new GroupApis(config.nodeId(), metadata, client, GroupConfig.defaults(), workers);
-            groups.register(handlers);
             ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
                     ReplicationConfig.defaults().fetchBackoffMs());
             replicas = new ReplicaManager(config.nodeId(), logs, metadata, config.defaults(), client, replication,
                     Clock.systemUTC());
+            AdminService admin = new AdminService(metadata, config, replicas, client);
+            ProducerIdBlocks producerIds = new ProducerIdBlocks(metadata, config.nodeId());
+            Map<ApiKey, RequestHandler> handlers = new EnumMap<>(ApiKey.class);
+            new ControllerApis(metadata).register(handlers);
+            new ClusterApis(metadata, admin.quorum()).register(handlers);
+            new AdminApis(admin, producerIds).register(handlers);
+            GroupApis groups = new GroupApis(config.nodeId(), metadata, client, GroupConfig.defaults(), workers);
+            groups.register(handlers);
             BrokerServices services = new BrokerServices(config, metadata, replicas, new ProduceService(replicas),
-                    new FetchService(replicas), new ListOffsetsService(replicas), admin.producerIds(), groups, client,
+                    new FetchService(replicas), new ListOffsetsService(replicas), producerIds, admin, groups, client,
                     workers);
             handlers.put(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
             handlers.put(ApiKey.FETCH, new FetchHandler(services.fetch()));

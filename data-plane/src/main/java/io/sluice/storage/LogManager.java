@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Checkpoints (Kafka's format: version, count, then {@code topic partition offset} lines):
  * {@value #RECOVERY_POINT_FILE} (everything below is fsynced; recovery scans from there) and
- * {@value #HIGH_WATERMARK_FILE}. Both are written every {@code checkpointIntervalMs} and at close.
+ * {@value #HIGH_WATERMARK_FILE} and {@value #LOG_START_FILE} (a log start moved by DeleteRecords inside
+ * a segment, which the segment files cannot tell). All are written every {@code checkpointIntervalMs}
+ * and at close; as in Kafka, a crash in between may bring records below a fresh log start back.
  *
  * <p>Thread-safety: all public methods may be called from any thread.
  */
@@ -37,6 +39,7 @@ public final class LogManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
     static final String RECOVERY_POINT_FILE = "recovery-point-offset-checkpoint";
     static final String HIGH_WATERMARK_FILE = "replication-offset-checkpoint";
+    static final String LOG_START_FILE = "log-start-offset-checkpoint";
     /** fsyncs of different partitions run in parallel on this many threads. */
     public static final int DEFAULT_FLUSH_THREADS = 4;
 
@@ -101,6 +104,7 @@ public final class LogManager implements AutoCloseable {
     private void loadLogs() throws IOException {
         Map<TopicPartition, Long> recoveryPoints = readCheckpoint(RECOVERY_POINT_FILE);
         Map<TopicPartition, Long> highWatermarks = readCheckpoint(HIGH_WATERMARK_FILE);
+        Map<TopicPartition, Long> logStarts = readCheckpoint(LOG_START_FILE);
         try (Stream<Path> dirs = Files.list(dataDir)) {
             for (Path dir : (Iterable<Path>) dirs::iterator) {
                 if (!Files.isDirectory(dir)) {
@@ -116,6 +120,7 @@ public final class LogManager implements AutoCloseable {
                 PartitionLog log = PartitionLog.open(dir, tp, defaultConfig, clock,
                         recoveryPoints.getOrDefault(tp, 0L), flusher, fanOut);
                 log.updateHighWatermark(highWatermarks.getOrDefault(tp, 0L));
+                log.restoreLogStartOffset(logStarts.getOrDefault(tp, 0L));
                 logs.put(tp, log);
             }
         }
@@ -191,18 +196,21 @@ public final class LogManager implements AutoCloseable {
         return deleted;
     }
 
-    /** Writes the recovery-point and high-watermark checkpoint files now. */
+    /** Writes the recovery-point, high-watermark and log-start checkpoint files now. */
     public void checkpoint() throws IOException {
         synchronized (checkpointLock) {
             List<String> recovery = new ArrayList<>();
             List<String> hw = new ArrayList<>();
+            List<String> starts = new ArrayList<>();
             for (PartitionLog log : logs.values()) {
                 TopicPartition tp = log.topicPartition();
                 recovery.add(tp.topic() + " " + tp.partition() + " " + log.recoveryPoint());
                 hw.add(tp.topic() + " " + tp.partition() + " " + log.highWatermark());
+                starts.add(tp.topic() + " " + tp.partition() + " " + log.logStartOffset());
             }
             CheckpointFile.write(dataDir.resolve(RECOVERY_POINT_FILE), recovery);
             CheckpointFile.write(dataDir.resolve(HIGH_WATERMARK_FILE), hw);
+            CheckpointFile.write(dataDir.resolve(LOG_START_FILE), starts);
         }
     }
 

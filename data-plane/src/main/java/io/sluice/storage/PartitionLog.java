@@ -419,7 +419,8 @@ public final class PartitionLog implements AutoCloseable {
             List<LogSegment> expired = segments.retentionCandidates(config, nowMs, highWatermark);
             for (LogSegment s : expired) {
                 segments.remove(s);
-                logStartOffset = segments.first().baseOffset();
+                // A DeleteRecords may have moved the start inside the next segment already.
+                logStartOffset = Math.max(logStartOffset, segments.first().baseOffset());
                 s.delete();
                 LOG.info("{}: deleted segment {} by retention, log start offset now {}", tp, s.baseOffset(), logStartOffset);
             }
@@ -430,6 +431,55 @@ public final class PartitionLog implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Moves the log start offset up to {@code offset} (Kafka's {@code maybeIncrementLogStartOffset}):
+     * records below it are gone for readers at once, and the segments wholly below it are deleted.
+     * Never past the high watermark, so only committed records are removed (a leader's DeleteRecords;
+     * a follower learning the leader's log start from a fetch response). A lower offset changes
+     * nothing. Returns the log start offset afterwards.
+     */
+    public long advanceLogStartOffset(long offset) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            return raiseLogStart(Math.min(offset, highWatermark));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** At load: the log start offset checkpointed before the restart (bounded by the log end only). */
+    void restoreLogStartOffset(long offset) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            raiseLogStart(Math.min(offset, logEndOffset));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long raiseLogStart(long offset) throws IOException {
+        if (offset <= logStartOffset) {
+            return logStartOffset;
+        }
+        logStartOffset = offset;
+        highWatermark = Math.max(highWatermark, offset);
+        int deleted = 0;
+        for (LogSegment s : segments.all()) {
+            LogSegment next = segments.next(s);
+            if (next == null || next.baseOffset() > offset) {
+                break; // the active segment, or one that still holds offsets at or above the new start
+            }
+            segments.remove(s);
+            s.delete();
+            deleted++;
+        }
+        epochCache.truncateFromStart(offset);
+        LOG.info("{}: log start offset moved to {}; {} segments deleted", tp, offset, deleted);
+        return offset;
     }
 
     /** Sets the high watermark, clamped to [log start, log end]; owned by the replication layer. */
