@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -49,7 +50,11 @@ final class KafkaQueueClient implements QueueClient {
 
             @Override
             public void close() {
-                producer.close(Duration.ofSeconds(2));
+                try {
+                    producer.close(Duration.ofSeconds(2));
+                } catch (InterruptException e) {
+                    Thread.currentThread().interrupt(); // the workload is stopping; the producer is closed anyway
+                }
             }
         };
     }
@@ -97,7 +102,11 @@ final class KafkaQueueClient implements QueueClient {
 
             @Override
             public void close() {
-                consumer.close();
+                try {
+                    consumer.close();
+                } catch (InterruptException e) {
+                    Thread.currentThread().interrupt(); // the workload is stopping
+                }
             }
         };
     }
