@@ -43,6 +43,7 @@ public final class LogManager implements AutoCloseable {
     private final Path dataDir;
     private final LogConfig defaultConfig;
     private final Clock clock;
+    private final FileAccess files;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> lastIntervalFlushNanos = new ConcurrentHashMap<>();
     private final List<DurabilityListener> listeners = new CopyOnWriteArrayList<>();
@@ -51,8 +52,9 @@ public final class LogManager implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Object checkpointLock = new Object();
 
-    private LogManager(Path dataDir, LogConfig defaultConfig, Clock clock, int flushThreads) {
+    private LogManager(Path dataDir, LogConfig defaultConfig, Clock clock, int flushThreads, FileAccess files) {
         this.dataDir = dataDir;
+        this.files = files;
         this.defaultConfig = defaultConfig;
         this.clock = clock;
         this.flusher = new GroupCommitFlusher("log-flusher-" + dataDir.getFileName(), flushThreads);
@@ -69,8 +71,16 @@ public final class LogManager implements AutoCloseable {
      */
     public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
             long retentionCheckIntervalMs, long checkpointIntervalMs, int flushThreads) throws IOException {
+        return start(dataDir, defaultConfig, clock, retentionCheckIntervalMs, checkpointIntervalMs, flushThreads,
+                FileAccess.DIRECT);
+    }
+
+    /** As above, with every write, fsync and rename of the logs going through {@code files}. */
+    public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
+            long retentionCheckIntervalMs, long checkpointIntervalMs, int flushThreads, FileAccess files)
+            throws IOException {
         Files.createDirectories(dataDir);
-        LogManager manager = new LogManager(dataDir, defaultConfig, clock, flushThreads);
+        LogManager manager = new LogManager(dataDir, defaultConfig, clock, flushThreads, files);
         try {
             manager.loadLogs();
         } catch (IOException | RuntimeException e) {
@@ -114,7 +124,7 @@ public final class LogManager implements AutoCloseable {
                     continue;
                 }
                 PartitionLog log = PartitionLog.open(dir, tp, defaultConfig, clock,
-                        recoveryPoints.getOrDefault(tp, 0L), flusher, fanOut);
+                        recoveryPoints.getOrDefault(tp, 0L), flusher, fanOut, files);
                 log.updateHighWatermark(highWatermarks.getOrDefault(tp, 0L));
                 logs.put(tp, log);
             }
@@ -134,8 +144,9 @@ public final class LogManager implements AutoCloseable {
             if (existing != null) {
                 return existing;
             }
-            PartitionLog log = PartitionLog.open(dataDir.resolve(tp.dirName()), tp, config, clock, 0, flusher, fanOut);
-            CheckpointFile.fsyncDirectory(dataDir);
+            PartitionLog log = PartitionLog.open(dataDir.resolve(tp.dirName()), tp, config, clock, 0, flusher, fanOut,
+                    files);
+            files.fsyncDirectory(dataDir);
             logs.put(tp, log);
             return log;
         }
@@ -201,8 +212,8 @@ public final class LogManager implements AutoCloseable {
                 recovery.add(tp.topic() + " " + tp.partition() + " " + log.recoveryPoint());
                 hw.add(tp.topic() + " " + tp.partition() + " " + log.highWatermark());
             }
-            CheckpointFile.write(dataDir.resolve(RECOVERY_POINT_FILE), recovery);
-            CheckpointFile.write(dataDir.resolve(HIGH_WATERMARK_FILE), hw);
+            CheckpointFile.write(files, dataDir.resolve(RECOVERY_POINT_FILE), recovery);
+            CheckpointFile.write(files, dataDir.resolve(HIGH_WATERMARK_FILE), hw);
         }
     }
 
@@ -264,6 +275,22 @@ public final class LogManager implements AutoCloseable {
         checkpoint();
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * A crash of the process: stops the threads (an fsync already running finishes, as it would have
+     * before the crash), closes the files without flushing, and writes no checkpoint, so the next
+     * start recovers from the checkpoints written before.
+     */
+    public void crash() {
+        shutdownThreads();
+        for (PartitionLog log : logs.values()) {
+            try {
+                log.abandon();
+            } catch (IOException e) {
+                LOG.warn("{}: closing after a crash failed", log.topicPartition(), e);
+            }
         }
     }
 
