@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Plays the leader for a broker's follower fetchers: every fetch waits in a queue until the test
- * takes it ({@link #next}) and answers it; the fetcher handles the answer on the answering thread,
- * so when {@link Fetch#answer} returns the follower has acted on it. Thread-safe.
+ * takes it ({@link #next}) and answers it. An answer is given only once the fetcher listens for it,
+ * so the fetcher handles it on the answering thread: when {@link Fetch#answer} returns, the follower
+ * has acted on it. Thread-safe.
  */
 final class FakeLeader implements ReplicaClient {
     private final BlockingQueue<Fetch> fetches = new LinkedBlockingQueue<>();
@@ -28,6 +29,7 @@ final class FakeLeader implements ReplicaClient {
     /** One fetch sent by a follower, to be answered once. */
     record Fetch(InetSocketAddress address, FetchRequest request, CompletableFuture<ResponseFrame> response) {
         void answer(FetchPartitionResponse.Builder partition, ByteBuffer records) {
+            awaitListener();
             ByteBuf raw = records == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(records.duplicate());
             FetchResponse body = FetchResponse.newBuilder()
                     .addPartitions(partition.setRecordsSize(raw.readableBytes())).build();
@@ -36,8 +38,24 @@ final class FakeLeader implements ReplicaClient {
                     Unpooled.wrappedBuffer(body.toByteArray()), raw, frame));
         }
 
+        private void awaitListener() {
+            FakeLeader.awaitListener(response);
+        }
+
         void fail() {
+            awaitListener();
             response.completeExceptionally(new java.io.IOException("connection refused (fake)"));
+        }
+    }
+
+    /** Waits until the fetcher has attached its handler, which it does right after sending. */
+    private static void awaitListener(CompletableFuture<ResponseFrame> response) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (response.getNumberOfDependents() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the fetcher never listened for its response");
+            }
+            Thread.onSpinWait();
         }
     }
 
