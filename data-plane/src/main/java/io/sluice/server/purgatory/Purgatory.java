@@ -86,6 +86,12 @@ public final class Purgatory<K> implements AutoCloseable {
         return watchers.values().stream().mapToInt(Set::size).sum();
     }
 
+    /** Operations waiting on {@code key} (tests check that a request really parked). */
+    public int watched(K key) {
+        Set<DelayedOperation<K>> ops = watchers.get(key);
+        return ops == null ? 0 : ops.size();
+    }
+
     private void unwatch(DelayedOperation<K> op) {
         for (K key : op.keys()) {
             Set<DelayedOperation<K>> ops = watchers.get(key);
