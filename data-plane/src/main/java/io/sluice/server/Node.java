@@ -12,6 +12,7 @@ import io.sluice.replication.ListOffsetsService;
 import io.sluice.replication.ProduceService;
 import io.sluice.replication.ReplicaManager;
 import io.sluice.replication.ReplicationConfig;
+import io.sluice.storage.FileAccess;
 import io.sluice.storage.LogManager;
 import java.time.Clock;
 import java.io.IOException;
@@ -63,6 +64,11 @@ public final class Node implements AutoCloseable {
      * directory of another cluster or node and a port in use.
      */
     public static Node start(NodeConfig config) throws IOException {
+        return start(config, FileAccess.DIRECT);
+    }
+
+    /** As {@link #start(NodeConfig)}, with the partition logs written through {@code files} (tests' disks). */
+    public static Node start(NodeConfig config, FileAccess files) throws IOException {
         log.info("Starting node {} (cluster {}, data plane {}, raft {}, voters {})", config.nodeId(),
                 config.clusterId(), config.listen(), config.raftAddress(), config.voters());
         ensureFree("--listen", config.listen());
@@ -81,7 +87,8 @@ public final class Node implements AutoCloseable {
         LogManager logs = null;
         ReplicaManager replicas = null;
         try {
-            logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()));
+            logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()), Clock.systemUTC(),
+                    300_000, 60_000, LogManager.DEFAULT_FLUSH_THREADS, files);
             NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes());
             ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
@@ -206,8 +213,9 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Stops without a controlled shutdown, as abruptly as a crash looks to the other nodes (tests use it
-     * for in-process kills; data already written stays as it is on disk).
+     * Crashes in process (tests' kills): no controlled shutdown, threads stopped, sockets closed, and
+     * the partition logs abandoned as they are: nothing flushed, no checkpoint written, so the next
+     * start recovers as after a real crash.
      */
     public void halt() {
         stop(false);
@@ -230,7 +238,11 @@ public final class Node implements AutoCloseable {
         replicas.close();
         client.close();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        closeQuietly(logs);
+        if (controlled) {
+            closeQuietly(logs);
+        } else {
+            logs.crash();
+        }
         metadata.close();
         log.info("Node {} stopped", config.nodeId());
     }

@@ -46,6 +46,7 @@ public final class LogManager implements AutoCloseable {
     private final Path dataDir;
     private final LogConfig defaultConfig;
     private final Clock clock;
+    private final FileAccess files;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> lastIntervalFlushNanos = new ConcurrentHashMap<>();
     private final List<DurabilityListener> listeners = new CopyOnWriteArrayList<>();
@@ -54,8 +55,9 @@ public final class LogManager implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Object checkpointLock = new Object();
 
-    private LogManager(Path dataDir, LogConfig defaultConfig, Clock clock, int flushThreads) {
+    private LogManager(Path dataDir, LogConfig defaultConfig, Clock clock, int flushThreads, FileAccess files) {
         this.dataDir = dataDir;
+        this.files = files;
         this.defaultConfig = defaultConfig;
         this.clock = clock;
         this.flusher = new GroupCommitFlusher("log-flusher-" + dataDir.getFileName(), flushThreads);
@@ -72,8 +74,16 @@ public final class LogManager implements AutoCloseable {
      */
     public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
             long retentionCheckIntervalMs, long checkpointIntervalMs, int flushThreads) throws IOException {
+        return start(dataDir, defaultConfig, clock, retentionCheckIntervalMs, checkpointIntervalMs, flushThreads,
+                FileAccess.DIRECT);
+    }
+
+    /** As above, with every write, fsync and rename of the logs going through {@code files}. */
+    public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
+            long retentionCheckIntervalMs, long checkpointIntervalMs, int flushThreads, FileAccess files)
+            throws IOException {
         Files.createDirectories(dataDir);
-        LogManager manager = new LogManager(dataDir, defaultConfig, clock, flushThreads);
+        LogManager manager = new LogManager(dataDir, defaultConfig, clock, flushThreads, files);
         try {
             manager.loadLogs();
         } catch (IOException | RuntimeException e) {
@@ -118,7 +128,7 @@ public final class LogManager implements AutoCloseable {
                     continue;
                 }
                 PartitionLog log = PartitionLog.open(dir, tp, defaultConfig, clock,
-                        recoveryPoints.getOrDefault(tp, 0L), flusher, fanOut);
+                        recoveryPoints.getOrDefault(tp, 0L), flusher, fanOut, files);
                 log.updateHighWatermark(highWatermarks.getOrDefault(tp, 0L));
                 log.restoreLogStartOffset(logStarts.getOrDefault(tp, 0L));
                 logs.put(tp, log);
@@ -139,8 +149,9 @@ public final class LogManager implements AutoCloseable {
             if (existing != null) {
                 return existing;
             }
-            PartitionLog log = PartitionLog.open(dataDir.resolve(tp.dirName()), tp, config, clock, 0, flusher, fanOut);
-            CheckpointFile.fsyncDirectory(dataDir);
+            PartitionLog log = PartitionLog.open(dataDir.resolve(tp.dirName()), tp, config, clock, 0, flusher, fanOut,
+                    files);
+            files.fsyncDirectory(dataDir);
             logs.put(tp, log);
             return log;
         }
@@ -208,9 +219,9 @@ public final class LogManager implements AutoCloseable {
                 hw.add(tp.topic() + " " + tp.partition() + " " + log.highWatermark());
                 starts.add(tp.topic() + " " + tp.partition() + " " + log.logStartOffset());
             }
-            CheckpointFile.write(dataDir.resolve(RECOVERY_POINT_FILE), recovery);
-            CheckpointFile.write(dataDir.resolve(HIGH_WATERMARK_FILE), hw);
-            CheckpointFile.write(dataDir.resolve(LOG_START_FILE), starts);
+            CheckpointFile.write(files, dataDir.resolve(RECOVERY_POINT_FILE), recovery);
+            CheckpointFile.write(files, dataDir.resolve(HIGH_WATERMARK_FILE), hw);
+            CheckpointFile.write(files, dataDir.resolve(LOG_START_FILE), starts);
         }
     }
 
@@ -272,6 +283,22 @@ public final class LogManager implements AutoCloseable {
         checkpoint();
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * A crash of the process: stops the threads (an fsync already running finishes, as it would have
+     * before the crash), closes the files without flushing, and writes no checkpoint, so the next
+     * start recovers from the checkpoints written before.
+     */
+    public void crash() {
+        shutdownThreads();
+        for (PartitionLog log : logs.values()) {
+            try {
+                log.abandon();
+            } catch (IOException e) {
+                LOG.warn("{}: closing after a crash failed", log.topicPartition(), e);
+            }
         }
     }
 

@@ -43,6 +43,7 @@ public final class PartitionLog implements AutoCloseable {
     private final Path dir;
     private final TopicPartition tp;
     private final Clock clock;
+    private final FileAccess files;
     private final FlushRequester flushRequester;
     private final DurabilityListener listener;
     private final LogSegments segments;
@@ -61,9 +62,10 @@ public final class PartitionLog implements AutoCloseable {
     private long truncations; // guarded by lock; a flush that raced a truncation must not advance
     private volatile boolean closed;
 
-    private PartitionLog(Path dir, TopicPartition tp, LogConfig config, Clock clock, LogLoader.Loaded loaded,
-            FlushRequester flushRequester, DurabilityListener listener) {
+    private PartitionLog(Path dir, TopicPartition tp, LogConfig config, Clock clock, FileAccess files,
+            LogLoader.Loaded loaded, FlushRequester flushRequester, DurabilityListener listener) {
         this.dir = dir;
+        this.files = files;
         this.tp = tp;
         this.config = config;
         this.clock = clock;
@@ -99,8 +101,14 @@ public final class PartitionLog implements AutoCloseable {
      */
     static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, long recoveryPoint,
             FlushRequester flushRequester, DurabilityListener listener) throws IOException {
-        LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, clock.millis(), recoveryPoint);
-        PartitionLog log = new PartitionLog(dir, tp, config, clock, loaded, flushRequester, listener);
+        return open(dir, tp, config, clock, recoveryPoint, flushRequester, listener, FileAccess.DIRECT);
+    }
+
+    /** As above, writing and fsyncing through {@code files}. */
+    static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, long recoveryPoint,
+            FlushRequester flushRequester, DurabilityListener listener, FileAccess files) throws IOException {
+        LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, clock.millis(), recoveryPoint, files);
+        PartitionLog log = new PartitionLog(dir, tp, config, clock, files, loaded, flushRequester, listener);
         for (LogSegment s : log.segments.from(recoveryPoint)) {
             s.flush(s == log.active);
         }
@@ -210,7 +218,7 @@ public final class PartitionLog implements AutoCloseable {
         if (segment.size() == 0 || !(full || old || offsetOverflow || segment.isIndexFull())) {
             return segment;
         }
-        LogSegment next = LogSegment.create(dir, firstOffset, cfg, now);
+        LogSegment next = LogSegment.create(dir, firstOffset, cfg, now, files);
         segments.add(next);
         active = next;
         LOG.info("{}: rolled segment at offset {} ({})", tp, firstOffset,
@@ -378,13 +386,13 @@ public final class PartitionLog implements AutoCloseable {
         try {
             ensureOpen();
             segments.deleteAll();
-            active = LogSegment.create(dir, offset, config, clock.millis());
+            active = LogSegment.create(dir, offset, config, clock.millis(), files);
             segments.add(active);
             epochCache.clear();
             producers.clear();
             logStartOffset = offset;
             afterTruncation(offset);
-            CheckpointFile.fsyncDirectory(dir);
+            files.fsyncDirectory(dir);
             LOG.info("{}: truncated fully, log restarts at offset {}", tp, offset);
         } finally {
             lock.unlock();
@@ -591,6 +599,22 @@ public final class PartitionLog implements AutoCloseable {
             }
             closed = true;
             segments.closeAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A crash of the process: closes the files without flushing anything, so what reaches the disk
+     * is what the appends and fsyncs so far put there. Later calls fail as on a closed log.
+     */
+    void abandon() throws IOException {
+        lock.lock();
+        try {
+            if (!closed) {
+                closed = true;
+                segments.closeAll();
+            }
         } finally {
             lock.unlock();
         }
