@@ -55,6 +55,7 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -78,6 +79,12 @@ class KafkaAdminIT {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
         admin = Admin.create(props);
+    }
+
+    /** The election test stops and restarts a node: every test starts with all three registered and unfenced. */
+    @BeforeEach
+    void everyBrokerUp() {
+        cluster.awaitReady(WAIT);
     }
 
     @AfterAll
@@ -277,6 +284,7 @@ class KafkaAdminIT {
         cluster.stopNode(preferred);
         await().atMost(WAIT).until(() -> leaderOf("elected", 0) != preferred && leaderOf("elected", 0) >= 0);
         cluster.startNode(preferred);
+        cluster.awaitReady(WAIT); // an ISR member that is still fenced cannot be elected
         await().atMost(WAIT).until(() -> describe("elected").partitions().get(0).isr().size() == 3);
         Map<org.apache.kafka.common.TopicPartition, java.util.Optional<Throwable>> results =
                 admin.electLeaders(ElectionType.PREFERRED, null).partitions().get();
