@@ -143,7 +143,7 @@ class TutorialIT {
     void badInputGetsOneClearLineAndWritesNothing() {
         Run zero = sluice("topics", "--create", "--topic", "bad-input", "--partitions", "0", "--bootstrap-server", bootstrap);
         assertEquals(2, zero.exit());
-        assertEquals("Error: The partitions must be greater than 0, not 0", zero.err().strip());
+        assertEquals("Error: --partitions must be greater than 0, not 0. Run ./sluice topics --help for usage.", zero.err().strip());
         assertTrue(!sluice("topics", "--list", "--bootstrap-server", bootstrap).out().contains("bad-input"));
 
         Run illegal = sluice("topics", "--create", "--topic", "no spaces", "--bootstrap-server", bootstrap);
