@@ -8,7 +8,6 @@ import io.sluice.protocol.SluiceException;
 import io.sluice.tools.Command;
 import io.sluice.tools.CommonOptions;
 import io.sluice.tools.Usage;
-import io.sluice.tools.UsageException;
 import io.sluice.tools.configs.ClientOptions;
 import io.sluice.tools.configs.NoSplitter;
 import java.io.BufferedReader;

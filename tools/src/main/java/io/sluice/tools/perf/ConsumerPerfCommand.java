@@ -7,8 +7,6 @@ import io.sluice.client.consumer.Consumer;
 import io.sluice.client.consumer.ConsumerRecord;
 import io.sluice.client.consumer.ConsumerRecords;
 import io.sluice.client.consumer.ConsumerRebalanceListener;
-import io.sluice.protocol.ErrorCode;
-import io.sluice.protocol.SluiceException;
 import io.sluice.tools.Command;
 import io.sluice.tools.CommonOptions;
 import io.sluice.tools.Usage;
