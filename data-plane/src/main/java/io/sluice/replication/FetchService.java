@@ -151,7 +151,10 @@ public final class FetchService {
             }
             long limit = params.isFollower() ? p.log().logEndOffset() : p.highWatermark();
             if (pf.fetchOffset() < limit) {
-                LogReadResult r = p.log().read(pf.fetchOffset(), Math.max(1, params.minBytes()), limit);
+                // Up to what the partition may return, not min bytes: a read capped at min bytes stops
+                // before the batch that would reach it, and a wait for more than one batch never ended early.
+                int cap = pf.maxBytes() > 0 ? pf.maxBytes() : Integer.MAX_VALUE;
+                LogReadResult r = p.log().read(pf.fetchOffset(), cap, limit);
                 bytes += r.isEmpty() ? 0 : r.range().length();
             }
         }

@@ -9,7 +9,6 @@ import io.sluice.protocol.rpc.FetchRequest;
 import io.sluice.protocol.rpc.FetchResponse;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.ResponseFrame;
-import io.sluice.server.NodeClient;
 import io.sluice.storage.EpochEndOffset;
 import io.sluice.storage.LogAppendResult;
 import io.sluice.storage.PartitionLog;
@@ -40,7 +39,7 @@ final class ReplicaFetcher {
     private static final Logger log = LoggerFactory.getLogger(ReplicaFetcher.class);
     private final int brokerId;
     private final int leaderId;
-    private final NodeClient client;
+    private final ReplicaClient client;
     private final ReplicationConfig config;
     private final Function<TopicPartition, Optional<Partition>> partitions;
     private final IntFunction<Optional<InetSocketAddress>> leaderAddress;
@@ -57,7 +56,7 @@ final class ReplicaFetcher {
     private volatile boolean inFlight;
     private volatile boolean closed;
 
-    ReplicaFetcher(int brokerId, int leaderId, NodeClient client, ReplicationConfig config,
+    ReplicaFetcher(int brokerId, int leaderId, ReplicaClient client, ReplicationConfig config,
                    Function<TopicPartition, Optional<Partition>> partitions,
                    IntFunction<Optional<InetSocketAddress>> leaderAddress, ScheduledExecutorService scheduler,
                    java.util.function.BooleanSupplier paused) {
@@ -204,6 +203,9 @@ final class ReplicaFetcher {
                     }
                 }
                 partition.updateFollowerHighWatermark(r.getHighWatermark());
+                // Kafka's way of spreading DeleteRecords (and the leader's retention): a follower's
+                // log start follows the leader's, bounded by its own high watermark.
+                partitionLog.advanceLogStartOffset(r.getLogStartOffset());
                 return true;
             }
             case OFFSET_OUT_OF_RANGE -> {

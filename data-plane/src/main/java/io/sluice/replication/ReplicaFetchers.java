@@ -1,6 +1,5 @@
 package io.sluice.replication;
 
-import io.sluice.server.NodeClient;
 import io.sluice.storage.TopicPartition;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -17,7 +16,7 @@ import java.util.function.IntFunction;
  */
 final class ReplicaFetchers implements AutoCloseable {
     private final int brokerId;
-    private final NodeClient client;
+    private final ReplicaClient client;
     private final ReplicationConfig config;
     private final Function<TopicPartition, Optional<Partition>> partitions;
     private final IntFunction<Optional<InetSocketAddress>> leaderAddress;
@@ -29,7 +28,7 @@ final class ReplicaFetchers implements AutoCloseable {
         return t;
     });
 
-    ReplicaFetchers(int brokerId, NodeClient client, ReplicationConfig config,
+    ReplicaFetchers(int brokerId, ReplicaClient client, ReplicationConfig config,
                     Function<TopicPartition, Optional<Partition>> partitions,
                     IntFunction<Optional<InetSocketAddress>> leaderAddress) {
         this.brokerId = brokerId;

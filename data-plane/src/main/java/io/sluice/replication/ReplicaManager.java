@@ -1,5 +1,6 @@
 package io.sluice.replication;
 
+import io.netty.util.Timer;
 import io.sluice.metadata.MetadataNode;
 import io.sluice.metadata.MetadataPublisher;
 import io.sluice.metadata.image.BrokerRegistration;
@@ -44,14 +45,14 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
     private final int brokerId;
     private final LogManager logs;
-    private final MetadataNode metadata;
+    private final ReplicaMetadata metadata;
     private final BrokerDefaults defaults;
     private final ReplicationConfig config;
     private final Clock clock;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, String> topicIds = new ConcurrentHashMap<>();
-    private final Purgatory<TopicPartition> producePurgatory = new Purgatory<>("produce");
-    private final Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch");
+    private final Purgatory<TopicPartition> producePurgatory;
+    private final Purgatory<TopicPartition> fetchPurgatory;
     private final ReplicaFetchers fetchers;
     private final IsrChangeBatcher isrChanges;
     private final AtomicReference<MetadataImage> latest = new AtomicReference<>();
@@ -65,6 +66,17 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
 
     public ReplicaManager(int brokerId, LogManager logs, MetadataNode metadata, BrokerDefaults defaults,
                           NodeClient client, ReplicationConfig config, Clock clock) {
+        this(brokerId, logs, ReplicaMetadata.of(metadata), defaults, client::send, config, clock, null);
+    }
+
+    /**
+     * With the quorum, the network and the purgatories' timer behind interfaces (tests pass fakes);
+     * {@code purgatoryTimer} null gives each purgatory its own timer wheel.
+     */
+    public ReplicaManager(int brokerId, LogManager logs, ReplicaMetadata metadata, BrokerDefaults defaults,
+                          ReplicaClient client, ReplicationConfig config, Clock clock, Timer purgatoryTimer) {
+        this.producePurgatory = purgatoryTimer == null ? new Purgatory<>("produce") : new Purgatory<>(purgatoryTimer);
+        this.fetchPurgatory = purgatoryTimer == null ? new Purgatory<>("fetch") : new Purgatory<>(purgatoryTimer);
         this.brokerId = brokerId;
         this.logs = logs;
         this.metadata = metadata;

@@ -1,19 +1,6 @@
 package io.sluice.server;
 
-import io.sluice.metadata.MetadataNode;
-import io.sluice.metadata.image.MetadataImage;
-import io.sluice.metadata.image.TopicImage;
 import io.sluice.protocol.ErrorCode;
-import io.sluice.protocol.metadata.AllocateProducerIdsCommand;
-import io.sluice.protocol.metadata.AlterConfigsCommand;
-import io.sluice.protocol.metadata.CreatePartitionsCommand;
-import io.sluice.protocol.metadata.CreateTopicCommand;
-import io.sluice.protocol.metadata.DeleteTopicCommand;
-import io.sluice.protocol.metadata.ElectPreferredLeadersCommand;
-import io.sluice.protocol.metadata.MetadataCommand;
-import io.sluice.protocol.metadata.MetadataCommandResult;
-import io.sluice.protocol.metadata.PartitionOutcome;
-import io.sluice.protocol.metadata.TopicPartitionRef;
 import io.sluice.protocol.rpc.AlterConfigsRequest;
 import io.sluice.protocol.rpc.AlterConfigsResource;
 import io.sluice.protocol.rpc.AlterConfigsResponse;
@@ -43,31 +30,26 @@ import io.sluice.protocol.rpc.TopicPartitions;
 import io.sluice.protocol.rpc.TopicResult;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
+import io.sluice.storage.TopicPartition;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Topic and config administration: each request becomes one metadata command per topic, proposed
- * through the Raft quorum, and is answered once this node's own image has caught up with the result,
- * so a describe on the same connection sees the change. Validation (names, counts, config keys and
- * values) happens inside apply, where every node reaches the same verdict. Stateless; thread-safe.
+ * The native protocol's admin APIs: each request is translated into calls on {@link AdminService},
+ * which holds the rules and talks to the quorum, and its outcomes back into protobuf. Stateless;
+ * thread-safe.
  */
 final class AdminApis {
-    private final MetadataNode metadata;
-    private final BrokerDefaults defaults;
+    private final AdminService admin;
     private final ProducerIdBlocks producerIds;
 
-    AdminApis(MetadataNode metadata, BrokerDefaults defaults, int brokerId) {
-        this.metadata = metadata;
-        this.defaults = defaults;
-        this.producerIds = new ProducerIdBlocks(metadata, brokerId);
-    }
-
-    ProducerIdBlocks producerIds() {
-        return producerIds;
+    AdminApis(AdminService admin, ProducerIdBlocks producerIds) {
+        this.admin = admin;
+        this.producerIds = producerIds;
     }
 
     void register(Map<ApiKey, RequestHandler> handlers) {
@@ -84,14 +66,10 @@ final class AdminApis {
         CreateTopicsRequest request = parse(frame, CreateTopicsRequest.parser());
         List<CompletableFuture<TopicResult>> results = new ArrayList<>();
         for (CreatableTopic t : request.getTopicsList()) {
-            int partitions = t.getNumPartitions() == -1 ? defaults.numPartitions() : t.getNumPartitions();
-            int rf = t.getReplicationFactor() == -1 ? defaults.replicationFactor() : t.getReplicationFactor();
-            CreateTopicCommand command = CreateTopicCommand.newBuilder()
-                    .setName(t.getName()).setPartitions(partitions).setReplicationFactor(rf)
-                    .putAllConfigs(t.getConfigsMap()).build();
-            results.add(submit(MetadataCommand.newBuilder().setCreateTopic(command))
-                    .thenApply(r -> topicResult(t.getName(), r).setNumPartitions(partitions)
-                            .setReplicationFactor(rf).setTopicId(r.getTopicId()).build()));
+            results.add(admin.createTopic(t.getName(), t.getNumPartitions(), t.getReplicationFactor(),
+                            t.getConfigsMap(), request.getValidateOnly())
+                    .thenApply(o -> topicResult(t.getName(), o).setNumPartitions(o.partitions())
+                            .setReplicationFactor(o.replicationFactor()).setTopicId(o.topicId()).build()));
         }
         return all(results).thenApply(list -> Response.of(CreateTopicsResponse.newBuilder().addAllTopics(list).build()));
     }
@@ -100,8 +78,7 @@ final class AdminApis {
         DeleteTopicsRequest request = parse(frame, DeleteTopicsRequest.parser());
         List<CompletableFuture<TopicResult>> results = new ArrayList<>();
         for (String name : request.getNamesList()) {
-            results.add(submit(MetadataCommand.newBuilder().setDeleteTopic(DeleteTopicCommand.newBuilder().setName(name)))
-                    .thenApply(r -> topicResult(name, r).build()));
+            results.add(admin.deleteTopic(name).thenApply(o -> topicResult(name, o).build()));
         }
         return all(results).thenApply(list -> Response.of(DeleteTopicsResponse.newBuilder().addAllTopics(list).build()));
     }
@@ -110,10 +87,8 @@ final class AdminApis {
         CreatePartitionsRequest request = parse(frame, CreatePartitionsRequest.parser());
         List<CompletableFuture<TopicResult>> results = new ArrayList<>();
         for (PartitionsIncrease t : request.getTopicsList()) {
-            CreatePartitionsCommand command = CreatePartitionsCommand.newBuilder()
-                    .setTopic(t.getName()).setTotalCount(t.getCount()).build();
-            results.add(submit(MetadataCommand.newBuilder().setCreatePartitions(command))
-                    .thenApply(r -> topicResult(t.getName(), r).setNumPartitions(t.getCount()).build()));
+            results.add(admin.createPartitions(t.getName(), t.getCount(), false)
+                    .thenApply(o -> topicResult(t.getName(), o).setNumPartitions(t.getCount()).build()));
         }
         return all(results).thenApply(list ->
                 Response.of(CreatePartitionsResponse.newBuilder().addAllTopics(list).build()));
@@ -130,17 +105,18 @@ final class AdminApis {
                                 + "server.properties").build()));
                 continue;
             }
-            AlterConfigsCommand.Builder command = AlterConfigsCommand.newBuilder().setTopic(resource.getResource().getName());
+            Map<String, String> set = new HashMap<>();
+            List<String> delete = new ArrayList<>();
             for (AlterableConfig c : resource.getConfigsList()) {
                 if (c.getOp() == io.sluice.protocol.rpc.AlterConfigOp.DELETE) {
-                    command.addDelete(c.getName());
+                    delete.add(c.getName());
                 } else {
-                    command.putSet(c.getName(), c.getValue());
+                    set.put(c.getName(), c.getValue());
                 }
             }
-            results.add(submit(MetadataCommand.newBuilder().setAlterConfigs(command))
-                    .thenApply(r -> AlterConfigsResult.newBuilder().setResource(resource.getResource())
-                            .setError(r.getError()).setErrorMessage(r.getErrorMessage()).build()));
+            results.add(admin.alterTopicConfigs(resource.getResource().getName(), set, delete, false)
+                    .thenApply(o -> AlterConfigsResult.newBuilder().setResource(resource.getResource())
+                            .setError(o.error()).setErrorMessage(o.message()).build()));
         }
         return all(results).thenApply(list ->
                 Response.of(AlterConfigsResponse.newBuilder().addAllResults(list).build()));
@@ -148,50 +124,48 @@ final class AdminApis {
 
     private CompletableFuture<Response> describeConfigs(RequestContext ctx, RequestFrame frame) throws Exception {
         DescribeConfigsRequest request = parse(frame, DescribeConfigsRequest.parser());
-        MetadataImage image = metadata.image();
         DescribeConfigsResponse.Builder response = DescribeConfigsResponse.newBuilder();
         for (ConfigResource resource : request.getResourcesList()) {
-            response.addResults(describe(image, resource));
+            response.addResults(describe(resource));
         }
         return CompletableFuture.completedFuture(Response.of(response.build()));
     }
 
-    private DescribeConfigsResult describe(MetadataImage image, ConfigResource resource) {
+    private DescribeConfigsResult describe(ConfigResource resource) {
         DescribeConfigsResult.Builder result = DescribeConfigsResult.newBuilder().setResource(resource);
         if (resource.getType() != ConfigResourceType.TOPIC) {
             return result.setError(ErrorCode.INVALID_REQUEST)
                     .setErrorMessage("only topic configs can be described; broker settings live in server.properties")
                     .build();
         }
-        TopicImage topic = image.topics().topic(resource.getName());
-        if (topic == null) {
+        Optional<List<ConfigValue>> configs = admin.topicConfigs(resource.getName());
+        if (configs.isEmpty()) {
             return result.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
                     .setErrorMessage("topic '" + resource.getName() + "' does not exist").build();
         }
-        Map<String, String> dynamic = image.configs().topicConfig(resource.getName());
-        for (Map.Entry<String, String> e : defaults.topicDefaults().entrySet()) {
-            String value = dynamic.get(e.getKey());
-            result.addEntries(ConfigEntry.newBuilder().setName(e.getKey())
-                    .setValue(value != null ? value : e.getValue())
-                    .setSource(value != null ? ConfigSource.DYNAMIC_TOPIC_CONFIG : ConfigSource.DEFAULT_CONFIG));
+        for (ConfigValue c : configs.get()) {
+            result.addEntries(ConfigEntry.newBuilder().setName(c.name()).setValue(c.value())
+                    .setSource(c.source() == ConfigValue.Source.DYNAMIC_TOPIC
+                            ? ConfigSource.DYNAMIC_TOPIC_CONFIG : ConfigSource.DEFAULT_CONFIG));
         }
         return result.build();
     }
 
     private CompletableFuture<Response> electLeaders(RequestContext ctx, RequestFrame frame) throws Exception {
         ElectLeadersRequest request = parse(frame, ElectLeadersRequest.parser());
-        ElectPreferredLeadersCommand.Builder command = ElectPreferredLeadersCommand.newBuilder();
+        List<TopicPartition> partitions = new ArrayList<>();
         for (TopicPartitions tp : request.getPartitionsList()) {
             for (int p : tp.getPartitionsList()) {
-                command.addPartitions(TopicPartitionRef.newBuilder().setTopic(tp.getTopic()).setPartition(p));
+                partitions.add(new TopicPartition(tp.getTopic(), p));
             }
         }
-        return submit(MetadataCommand.newBuilder().setElectPreferredLeaders(command)).thenApply(r -> {
+        return admin.electPreferredLeaders(partitions).thenApply(elections -> {
             ElectLeadersResponse.Builder response = ElectLeadersResponse.newBuilder()
-                    .setError(r.getError()).setErrorMessage(r.getErrorMessage());
-            for (PartitionOutcome o : r.getPartitionsList()) {
-                response.addPartitions(PartitionResult.newBuilder().setTopic(o.getTopic()).setPartition(o.getPartition())
-                        .setError(o.getError()).setErrorMessage(o.getErrorMessage()));
+                    .setError(elections.error()).setErrorMessage(elections.message());
+            for (AdminService.ElectionOutcome o : elections.partitions()) {
+                response.addPartitions(PartitionResult.newBuilder().setTopic(o.partition().topic())
+                        .setPartition(o.partition().partition()).setError(o.error())
+                        .setErrorMessage(o.message()));
             }
             return Response.of(response.build());
         });
@@ -211,15 +185,8 @@ final class AdminApis {
         });
     }
 
-    /** Proposes a command and completes once this node's image includes its outcome. */
-    private CompletableFuture<MetadataCommandResult> submit(MetadataCommand.Builder command) {
-        command.setRequestId(UUID.randomUUID().toString()).setTimestampMs(System.currentTimeMillis());
-        return metadata.submit(command.build())
-                .thenCompose(result -> metadata.readLinearizable().thenApply(image -> result.toProto()));
-    }
-
-    private static TopicResult.Builder topicResult(String name, MetadataCommandResult r) {
-        return TopicResult.newBuilder().setName(name).setError(r.getError()).setErrorMessage(r.getErrorMessage());
+    private static TopicResult.Builder topicResult(String name, AdminService.TopicOutcome o) {
+        return TopicResult.newBuilder().setName(name).setError(o.error()).setErrorMessage(o.message());
     }
 
     private static <T> T parse(RequestFrame frame, com.google.protobuf.Parser<T> parser) throws Exception {

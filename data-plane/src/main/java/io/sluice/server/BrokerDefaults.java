@@ -21,7 +21,7 @@ public final class BrokerDefaults {
         this.topicDefaults = Collections.unmodifiableMap(topicDefaults);
     }
 
-    static BrokerDefaults from(Map<String, String> settings) {
+    public static BrokerDefaults from(Map<String, String> settings) {
         Map<String, String> d = new TreeMap<>();
         d.put("cleanup.policy", "delete");
         d.put("compression.type", "producer");

@@ -10,7 +10,7 @@ import io.sluice.replication.ReplicaManager;
 
 /**
  * What a node offers the codecs of its protocols: the services that hold the rules (produce, fetch,
- * offsets, groups, producer ids, the metadata quorum and its image) and the node's identity. A codec
+ * offsets, admin, groups, producer ids, the metadata quorum and its image) and the node's identity. A codec
  * translates requests into calls on these and never holds rules itself. Immutable.
  */
 public record BrokerServices(
@@ -21,6 +21,7 @@ public record BrokerServices(
         FetchService fetch,
         ListOffsetsService listOffsets,
         ProducerIdBlocks producerIds,
+        AdminService admin,
         GroupApis groups,
         NodeClient nodeClient,
         EventLoopGroup workers) {

@@ -6,22 +6,17 @@ import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.PartitionRegistration;
 import io.sluice.metadata.image.TopicImage;
 import io.sluice.protocol.ErrorCode;
-import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.rpc.BrokerDescription;
 import io.sluice.protocol.rpc.DescribeClusterResponse;
-import io.sluice.protocol.rpc.DescribeQuorumRequest;
-import io.sluice.protocol.rpc.DescribeQuorumResponse;
 import io.sluice.protocol.rpc.MetadataRequest;
 import io.sluice.protocol.rpc.MetadataResponse;
 import io.sluice.protocol.rpc.PartitionMetadata;
 import io.sluice.protocol.rpc.TopicMetadata;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
-import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,13 +25,12 @@ import java.util.concurrent.CompletableFuture;
  * so a follower forwards it to the leader. Stateless; thread-safe.
  */
 final class ClusterApis {
-    private static final int FORWARD_TIMEOUT_MS = 5_000;
     private final MetadataNode metadata;
-    private final NodeClient client;
+    private final QuorumDescriber quorum;
 
-    ClusterApis(MetadataNode metadata, NodeClient client) {
+    ClusterApis(MetadataNode metadata, QuorumDescriber quorum) {
         this.metadata = metadata;
-        this.client = client;
+        this.quorum = quorum;
     }
 
     void register(Map<ApiKey, RequestHandler> handlers) {
@@ -59,18 +53,7 @@ final class ClusterApis {
 
     private CompletableFuture<Response> describeQuorum(RequestContext ctx, RequestFrame frame) {
         frame.release();
-        if (metadata.isLeader()) {
-            return CompletableFuture.completedFuture(Response.of(metadata.describeQuorum()));
-        }
-        OptionalInt leader = metadata.leaderId();
-        BrokerRegistration leaderBroker = leader.isPresent() ? metadata.image().cluster().broker(leader.getAsInt()) : null;
-        if (leaderBroker == null) {
-            return CompletableFuture.failedFuture(new SluiceException(ErrorCode.NOT_CONTROLLER,
-                    "no metadata leader is known yet (an election may be under way); retry in a moment"));
-        }
-        InetSocketAddress address = new InetSocketAddress(leaderBroker.host(), leaderBroker.port());
-        return client.call(address, ApiKey.DESCRIBE_QUORUM, DescribeQuorumRequest.getDefaultInstance(),
-                DescribeQuorumResponse.parser(), FORWARD_TIMEOUT_MS).thenApply(Response::of);
+        return quorum.describeProto().thenApply(Response::of);
     }
 
     private CompletableFuture<Response> metadata(RequestContext ctx, RequestFrame frame) throws Exception {

@@ -12,6 +12,7 @@ import io.sluice.replication.ListOffsetsService;
 import io.sluice.replication.ProduceService;
 import io.sluice.replication.ReplicaManager;
 import io.sluice.replication.ReplicationConfig;
+import io.sluice.storage.FileAccess;
 import io.sluice.storage.LogManager;
 import java.time.Clock;
 import java.io.IOException;
@@ -63,6 +64,11 @@ public final class Node implements AutoCloseable {
      * directory of another cluster or node and a port in use.
      */
     public static Node start(NodeConfig config) throws IOException {
+        return start(config, FileAccess.DIRECT);
+    }
+
+    /** As {@link #start(NodeConfig)}, with the partition logs written through {@code files} (tests' disks). */
+    public static Node start(NodeConfig config, FileAccess files) throws IOException {
         log.info("Starting node {} (cluster {}, data plane {}, raft {}, voters {})", config.nodeId(),
                 config.clusterId(), config.listen(), config.raftAddress(), config.voters());
         ensureFree("--listen", config.listen());
@@ -81,23 +87,25 @@ public final class Node implements AutoCloseable {
         LogManager logs = null;
         ReplicaManager replicas = null;
         try {
-            logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()));
+            logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()), Clock.systemUTC(),
+                    300_000, 60_000, LogManager.DEFAULT_FLUSH_THREADS, files);
             NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes());
-            Map<ApiKey, RequestHandler> handlers = new EnumMap<>(ApiKey.class);
-            new ControllerApis(metadata).register(handlers);
-            new ClusterApis(metadata, client).register(handlers);
-            AdminApis admin = new AdminApis(metadata, config.defaults(), config.nodeId());
-            admin.register(handlers);
-            GroupApis groups = new GroupApis(config.nodeId(), metadata, client,
-                    GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs()), workers);
-            groups.register(handlers);
             ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
                     ReplicationConfig.defaults().fetchBackoffMs());
             replicas = new ReplicaManager(config.nodeId(), logs, metadata, config.defaults(), client, replication,
                     Clock.systemUTC());
+            AdminService admin = new AdminService(metadata, config, replicas, client);
+            ProducerIdBlocks producerIds = new ProducerIdBlocks(metadata, config.nodeId());
+            Map<ApiKey, RequestHandler> handlers = new EnumMap<>(ApiKey.class);
+            new ControllerApis(metadata).register(handlers);
+            new ClusterApis(metadata, admin.quorum()).register(handlers);
+            new AdminApis(admin, producerIds).register(handlers);
+            GroupApis groups = new GroupApis(config.nodeId(), metadata, client,
+                    GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs()), workers);
+            groups.register(handlers);
             BrokerServices services = new BrokerServices(config, metadata, replicas, new ProduceService(replicas),
-                    new FetchService(replicas), new ListOffsetsService(replicas), admin.producerIds(), groups, client,
+                    new FetchService(replicas), new ListOffsetsService(replicas), producerIds, admin, groups, client,
                     workers);
             handlers.put(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
             handlers.put(ApiKey.FETCH, new FetchHandler(services.fetch()));
@@ -206,8 +214,9 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Stops without a controlled shutdown, as abruptly as a crash looks to the other nodes (tests use it
-     * for in-process kills; data already written stays as it is on disk).
+     * Crashes in process (tests' kills): no controlled shutdown, threads stopped, sockets closed, and
+     * the partition logs abandoned as they are: nothing flushed, no checkpoint written, so the next
+     * start recovers as after a real crash.
      */
     public void halt() {
         stop(false);
@@ -230,7 +239,11 @@ public final class Node implements AutoCloseable {
         replicas.close();
         client.close();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        closeQuietly(logs);
+        if (controlled) {
+            closeQuietly(logs);
+        } else {
+            logs.crash();
+        }
         metadata.close();
         log.info("Node {} stopped", config.nodeId());
     }

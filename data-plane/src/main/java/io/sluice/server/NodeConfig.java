@@ -57,6 +57,7 @@ public final class NodeConfig {
         KEYS = Collections.unmodifiableMap(k);
     }
 
+    private final Map<String, String> settings;
     private final int nodeId;
     private final InetSocketAddress listen;
     private final InetSocketAddress advertised;
@@ -77,6 +78,7 @@ public final class NodeConfig {
     private final int groupInitialRebalanceDelayMs;
 
     private NodeConfig(Map<String, String> p) {
+        this.settings = Collections.unmodifiableMap(new TreeMap<>(p));
         for (String key : p.keySet()) {
             if (!KEYS.containsKey(key)) {
                 throw new IllegalArgumentException("unknown setting '" + key + "'; known settings: "
@@ -152,6 +154,11 @@ public final class NodeConfig {
     /** Builds a configuration from settings; throws {@link IllegalArgumentException} saying what is wrong. */
     public static NodeConfig from(Map<String, String> settings) {
         return new NodeConfig(new TreeMap<>(settings));
+    }
+
+    /** The settings as given (without defaults), sorted by key. */
+    public Map<String, String> settings() {
+        return settings;
     }
 
     public int nodeId() {

@@ -1,19 +1,17 @@
 package io.sluice.storage;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A small text file replaced atomically: written to {@code <name>.tmp}, fsynced, renamed over the
- * old one, and the directory fsynced, so a crash leaves either the old or the new content. Format
+ * old one, and the directory fsynced (all through {@link FileAccess}), so a crash leaves either the
+ * old or the new content. Format
  * (as Kafka's checkpoint files): a version line {@code 0}, a count line, then one entry per line.
  * Stateless; callers serialize writes to the same file.
  */
@@ -23,20 +21,20 @@ final class CheckpointFile {
     private CheckpointFile() {
     }
 
-    static void write(Path file, List<String> entries) throws IOException {
+    static void write(FileAccess files, Path file, List<String> entries) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         StringBuilder sb = new StringBuilder(32 + entries.size() * 24);
         sb.append(VERSION).append('\n').append(entries.size()).append('\n');
         for (String e : entries) {
             sb.append(e).append('\n');
         }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)));
-            ch.force(true);
+        try (FileAccess.StorageFile out = files.open(tmp)) {
+            out.truncate(0);
+            out.write(java.nio.ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)), 0);
+            out.force(true);
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(file.getParent());
+        files.rename(tmp, file);
+        files.fsyncDirectory(file.getParent());
     }
 
     /** The entries, or an empty list if the file does not exist. Malformed content throws. */
@@ -60,11 +58,5 @@ final class CheckpointFile {
             throw new IOException("checkpoint " + file + " says " + count + " entries but has " + (lines.size() - 2));
         }
         return new ArrayList<>(lines.subList(2, lines.size()));
-    }
-
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
     }
 }

@@ -20,14 +20,16 @@ final class LeaderEpochCache {
     static final String FILE_NAME = "leader-epoch-checkpoint";
 
     private final Path file;
+    private final FileAccess files;
     private final TreeMap<Integer, Long> epochs = new TreeMap<>();
 
-    private LeaderEpochCache(Path file) {
+    private LeaderEpochCache(Path file, FileAccess files) {
         this.file = file;
+        this.files = files;
     }
 
-    static LeaderEpochCache load(Path dir) throws IOException {
-        LeaderEpochCache cache = new LeaderEpochCache(dir.resolve(FILE_NAME));
+    static LeaderEpochCache load(Path dir, FileAccess files) throws IOException {
+        LeaderEpochCache cache = new LeaderEpochCache(dir.resolve(FILE_NAME), files);
         for (String line : CheckpointFile.read(cache.file)) {
             String[] parts = line.trim().split("\\s+");
             if (parts.length != 2) {
@@ -111,6 +113,6 @@ final class LeaderEpochCache {
     private void persist() throws IOException {
         List<String> lines = new ArrayList<>(epochs.size());
         epochs.forEach((e, start) -> lines.add(e + " " + start));
-        CheckpointFile.write(file, lines);
+        CheckpointFile.write(files, file, lines);
     }
 }

@@ -33,10 +33,11 @@ final class LogLoader {
     private LogLoader() {
     }
 
-    static Loaded load(Path dir, TopicPartition tp, LogConfig config, long nowMs, long recoveryPoint) throws IOException {
+    static Loaded load(Path dir, TopicPartition tp, LogConfig config, long nowMs, long recoveryPoint, FileAccess files)
+            throws IOException {
         Files.createDirectories(dir);
         removeLeftovers(dir);
-        LeaderEpochCache epochCache = LeaderEpochCache.load(dir);
+        LeaderEpochCache epochCache = LeaderEpochCache.load(dir, files);
         ProducerStateManager producers = new ProducerStateManager();
         LogSegments segments = new LogSegments();
         boolean recovering = false;
@@ -44,10 +45,10 @@ final class LogLoader {
         for (long base : segmentBaseOffsets(dir)) {
             if (dropRest) {
                 LOG.warn("{}: deleting segment {} which follows a truncated one", tp, base);
-                LogSegment.open(dir, base, config, nowMs, false).delete();
+                LogSegment.open(dir, base, config, nowMs, false, files).delete();
                 continue;
             }
-            LogSegment segment = LogSegment.open(dir, base, config, nowMs, !recovering);
+            LogSegment segment = LogSegment.open(dir, base, config, nowMs, !recovering, files);
             if (!recovering && (segment.needsRecovery() || segment.nextOffset() > recoveryPoint)) {
                 recovering = true;
                 LOG.info("{}: recovering from segment {} (recovery point {})", tp, base, recoveryPoint);
@@ -60,7 +61,7 @@ final class LogLoader {
             segments.add(segment);
         }
         if (segments.isEmpty()) {
-            segments.add(LogSegment.create(dir, 0, config, nowMs));
+            segments.add(LogSegment.create(dir, 0, config, nowMs, files));
         }
         epochCache.truncateFromEnd(segments.last().nextOffset());
         epochCache.truncateFromStart(segments.first().baseOffset());

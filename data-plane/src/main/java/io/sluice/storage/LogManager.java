@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Checkpoints (Kafka's format: version, count, then {@code topic partition offset} lines):
  * {@value #RECOVERY_POINT_FILE} (everything below is fsynced; recovery scans from there) and
- * {@value #HIGH_WATERMARK_FILE}. Both are written every {@code checkpointIntervalMs} and at close.
+ * {@value #HIGH_WATERMARK_FILE} and {@value #LOG_START_FILE} (a log start moved by DeleteRecords inside
+ * a segment, which the segment files cannot tell). All are written every {@code checkpointIntervalMs}
+ * and at close; as in Kafka, a crash in between may bring records below a fresh log start back.
  *
  * <p>Thread-safety: all public methods may be called from any thread.
  */
@@ -37,12 +39,14 @@ public final class LogManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
     static final String RECOVERY_POINT_FILE = "recovery-point-offset-checkpoint";
     static final String HIGH_WATERMARK_FILE = "replication-offset-checkpoint";
+    static final String LOG_START_FILE = "log-start-offset-checkpoint";
     /** fsyncs of different partitions run in parallel on this many threads. */
     public static final int DEFAULT_FLUSH_THREADS = 4;
 
     private final Path dataDir;
     private final LogConfig defaultConfig;
     private final Clock clock;
+    private final FileAccess files;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> lastIntervalFlushNanos = new ConcurrentHashMap<>();
     private final List<DurabilityListener> listeners = new CopyOnWriteArrayList<>();
@@ -51,8 +55,9 @@ public final class LogManager implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Object checkpointLock = new Object();
 
-    private LogManager(Path dataDir, LogConfig defaultConfig, Clock clock, int flushThreads) {
+    private LogManager(Path dataDir, LogConfig defaultConfig, Clock clock, int flushThreads, FileAccess files) {
         this.dataDir = dataDir;
+        this.files = files;
         this.defaultConfig = defaultConfig;
         this.clock = clock;
         this.flusher = new GroupCommitFlusher("log-flusher-" + dataDir.getFileName(), flushThreads);
@@ -69,8 +74,16 @@ public final class LogManager implements AutoCloseable {
      */
     public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
             long retentionCheckIntervalMs, long checkpointIntervalMs, int flushThreads) throws IOException {
+        return start(dataDir, defaultConfig, clock, retentionCheckIntervalMs, checkpointIntervalMs, flushThreads,
+                FileAccess.DIRECT);
+    }
+
+    /** As above, with every write, fsync and rename of the logs going through {@code files}. */
+    public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
+            long retentionCheckIntervalMs, long checkpointIntervalMs, int flushThreads, FileAccess files)
+            throws IOException {
         Files.createDirectories(dataDir);
-        LogManager manager = new LogManager(dataDir, defaultConfig, clock, flushThreads);
+        LogManager manager = new LogManager(dataDir, defaultConfig, clock, flushThreads, files);
         try {
             manager.loadLogs();
         } catch (IOException | RuntimeException e) {
@@ -101,6 +114,7 @@ public final class LogManager implements AutoCloseable {
     private void loadLogs() throws IOException {
         Map<TopicPartition, Long> recoveryPoints = readCheckpoint(RECOVERY_POINT_FILE);
         Map<TopicPartition, Long> highWatermarks = readCheckpoint(HIGH_WATERMARK_FILE);
+        Map<TopicPartition, Long> logStarts = readCheckpoint(LOG_START_FILE);
         try (Stream<Path> dirs = Files.list(dataDir)) {
             for (Path dir : (Iterable<Path>) dirs::iterator) {
                 if (!Files.isDirectory(dir)) {
@@ -114,8 +128,9 @@ public final class LogManager implements AutoCloseable {
                     continue;
                 }
                 PartitionLog log = PartitionLog.open(dir, tp, defaultConfig, clock,
-                        recoveryPoints.getOrDefault(tp, 0L), flusher, fanOut);
+                        recoveryPoints.getOrDefault(tp, 0L), flusher, fanOut, files);
                 log.updateHighWatermark(highWatermarks.getOrDefault(tp, 0L));
+                log.restoreLogStartOffset(logStarts.getOrDefault(tp, 0L));
                 logs.put(tp, log);
             }
         }
@@ -134,8 +149,9 @@ public final class LogManager implements AutoCloseable {
             if (existing != null) {
                 return existing;
             }
-            PartitionLog log = PartitionLog.open(dataDir.resolve(tp.dirName()), tp, config, clock, 0, flusher, fanOut);
-            CheckpointFile.fsyncDirectory(dataDir);
+            PartitionLog log = PartitionLog.open(dataDir.resolve(tp.dirName()), tp, config, clock, 0, flusher, fanOut,
+                    files);
+            files.fsyncDirectory(dataDir);
             logs.put(tp, log);
             return log;
         }
@@ -191,18 +207,21 @@ public final class LogManager implements AutoCloseable {
         return deleted;
     }
 
-    /** Writes the recovery-point and high-watermark checkpoint files now. */
+    /** Writes the recovery-point, high-watermark and log-start checkpoint files now. */
     public void checkpoint() throws IOException {
         synchronized (checkpointLock) {
             List<String> recovery = new ArrayList<>();
             List<String> hw = new ArrayList<>();
+            List<String> starts = new ArrayList<>();
             for (PartitionLog log : logs.values()) {
                 TopicPartition tp = log.topicPartition();
                 recovery.add(tp.topic() + " " + tp.partition() + " " + log.recoveryPoint());
                 hw.add(tp.topic() + " " + tp.partition() + " " + log.highWatermark());
+                starts.add(tp.topic() + " " + tp.partition() + " " + log.logStartOffset());
             }
-            CheckpointFile.write(dataDir.resolve(RECOVERY_POINT_FILE), recovery);
-            CheckpointFile.write(dataDir.resolve(HIGH_WATERMARK_FILE), hw);
+            CheckpointFile.write(files, dataDir.resolve(RECOVERY_POINT_FILE), recovery);
+            CheckpointFile.write(files, dataDir.resolve(HIGH_WATERMARK_FILE), hw);
+            CheckpointFile.write(files, dataDir.resolve(LOG_START_FILE), starts);
         }
     }
 
@@ -264,6 +283,22 @@ public final class LogManager implements AutoCloseable {
         checkpoint();
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * A crash of the process: stops the threads (an fsync already running finishes, as it would have
+     * before the crash), closes the files without flushing, and writes no checkpoint, so the next
+     * start recovers from the checkpoints written before.
+     */
+    public void crash() {
+        shutdownThreads();
+        for (PartitionLog log : logs.values()) {
+            try {
+                log.abandon();
+            } catch (IOException e) {
+                LOG.warn("{}: closing after a crash failed", log.topicPartition(), e);
+            }
         }
     }
 

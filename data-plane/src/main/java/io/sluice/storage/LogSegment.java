@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -29,6 +28,8 @@ final class LogSegment implements AutoCloseable {
 
     private final long baseOffset;
     private final Path logFile;
+    private final FileAccess.StorageFile file;
+    /** The file's JDK channel: reads and zero-copy transfers (writes go through {@link #file}). */
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
@@ -46,11 +47,11 @@ final class LogSegment implements AutoCloseable {
     private volatile boolean indexesFlushed;
     private boolean needsRecovery;
 
-    private LogSegment(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
+    private LogSegment(Path dir, long baseOffset, LogConfig config, long nowMs, FileAccess files) throws IOException {
         this.baseOffset = baseOffset;
         this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
-        this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        this.file = files.open(logFile);
+        this.channel = file.channel();
         this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset,
                 config.segmentIndexBytes());
         this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset,
@@ -63,9 +64,10 @@ final class LogSegment implements AutoCloseable {
     }
 
     /** Creates an empty segment (its files must not hold data). */
-    static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
-        LogSegment segment = new LogSegment(dir, baseOffset, config, nowMs);
-        segment.channel.truncate(0);
+    static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs, FileAccess files)
+            throws IOException {
+        LogSegment segment = new LogSegment(dir, baseOffset, config, nowMs, files);
+        segment.file.truncate(0);
         segment.size = 0;
         segment.firstAppendMs = -1;
         segment.offsetIndex.reset();
@@ -79,10 +81,11 @@ final class LogSegment implements AutoCloseable {
      * and max timestamp. If that fails, or the segment is not trusted, {@link #needsRecovery()} is
      * true and the caller must {@link #recover} it, which also rebuilds the indexes.
      */
-    static LogSegment open(Path dir, long baseOffset, LogConfig config, long nowMs, boolean trusted) throws IOException {
+    static LogSegment open(Path dir, long baseOffset, LogConfig config, long nowMs, boolean trusted, FileAccess files)
+            throws IOException {
         boolean indexMissing = !Files.exists(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)))
                 || !Files.exists(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)));
-        LogSegment segment = new LogSegment(dir, baseOffset, config, nowMs);
+        LogSegment segment = new LogSegment(dir, baseOffset, config, nowMs, files);
         segment.needsRecovery = !trusted || indexMissing
                 || segment.timeIndex.entries() != segment.offsetIndex.entries()
                 || !segment.timeIndex.isConsistent(Integer.MAX_VALUE)
@@ -139,7 +142,7 @@ final class LogSegment implements AutoCloseable {
             onBatch.accept(batch, position);
         });
         if (result.droppedBytes() > 0) {
-            channel.truncate(result.validBytes());
+            file.truncate(result.validBytes());
         }
         size = result.validBytes();
         needsRecovery = false;
@@ -155,11 +158,7 @@ final class LogSegment implements AutoCloseable {
         if (firstAppendMs < 0) {
             firstAppendMs = nowMs;
         }
-        ByteBuffer src = buffer.duplicate();
-        long pos = start;
-        while (src.hasRemaining()) {
-            pos += channel.write(src, pos);
-        }
+        file.write(buffer.duplicate(), start);
         int batchPos = start;
         for (RecordBatch batch : batches) {
             indexBatch(batch.baseOffset(), batch.maxTimestamp(), batchPos, batch.sizeInBytes());
@@ -294,7 +293,7 @@ final class LogSegment implements AutoCloseable {
         offsetIndex.truncateTo(h.baseOffset());
         timeIndex.truncateTo(h.baseOffset());
         size = h.position();
-        channel.truncate(h.position());
+        file.truncate(h.position());
         nextOffset = h.baseOffset();
         indexesFlushed = false;
         scanTail();
@@ -303,7 +302,7 @@ final class LogSegment implements AutoCloseable {
 
     /** fsyncs the log file, and the indexes the first time after the segment stopped being active. */
     void flush(boolean active) throws IOException {
-        channel.force(false);
+        file.force(false);
         if (!active && !indexesFlushed) {
             offsetIndex.flush();
             timeIndex.flush();
@@ -353,7 +352,7 @@ final class LogSegment implements AutoCloseable {
     public void close() throws IOException {
         offsetIndex.close();
         timeIndex.close();
-        channel.close();
+        file.close();
     }
 
     /** Closes and removes the three files. */

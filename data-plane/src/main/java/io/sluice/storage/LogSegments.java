@@ -1,5 +1,6 @@
 package io.sluice.storage;
 
+import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,15 @@ final class LogSegments {
             e = segments.higherEntry(e.getKey());
         }
         return null;
+    }
+
+    /** The largest record timestamp of any segment, -1 ({@code NO_TIMESTAMP}) when no record has one. */
+    long maxTimestamp() {
+        long max = RecordBatch.NO_TIMESTAMP;
+        for (LogSegment segment : segments.values()) {
+            max = Math.max(max, segment.maxTimestamp());
+        }
+        return max;
     }
 
     /** The first record at or after {@code minOffset}, below {@code end}, with timestamp &gt;= {@code timestamp}. */

@@ -43,6 +43,7 @@ public final class PartitionLog implements AutoCloseable {
     private final Path dir;
     private final TopicPartition tp;
     private final Clock clock;
+    private final FileAccess files;
     private final FlushRequester flushRequester;
     private final DurabilityListener listener;
     private final LogSegments segments;
@@ -61,9 +62,10 @@ public final class PartitionLog implements AutoCloseable {
     private long truncations; // guarded by lock; a flush that raced a truncation must not advance
     private volatile boolean closed;
 
-    private PartitionLog(Path dir, TopicPartition tp, LogConfig config, Clock clock, LogLoader.Loaded loaded,
-            FlushRequester flushRequester, DurabilityListener listener) {
+    private PartitionLog(Path dir, TopicPartition tp, LogConfig config, Clock clock, FileAccess files,
+            LogLoader.Loaded loaded, FlushRequester flushRequester, DurabilityListener listener) {
         this.dir = dir;
+        this.files = files;
         this.tp = tp;
         this.config = config;
         this.clock = clock;
@@ -99,8 +101,14 @@ public final class PartitionLog implements AutoCloseable {
      */
     static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, long recoveryPoint,
             FlushRequester flushRequester, DurabilityListener listener) throws IOException {
-        LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, clock.millis(), recoveryPoint);
-        PartitionLog log = new PartitionLog(dir, tp, config, clock, loaded, flushRequester, listener);
+        return open(dir, tp, config, clock, recoveryPoint, flushRequester, listener, FileAccess.DIRECT);
+    }
+
+    /** As above, writing and fsyncing through {@code files}. */
+    static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, long recoveryPoint,
+            FlushRequester flushRequester, DurabilityListener listener, FileAccess files) throws IOException {
+        LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, clock.millis(), recoveryPoint, files);
+        PartitionLog log = new PartitionLog(dir, tp, config, clock, files, loaded, flushRequester, listener);
         for (LogSegment s : log.segments.from(recoveryPoint)) {
             s.flush(s == log.active);
         }
@@ -210,7 +218,7 @@ public final class PartitionLog implements AutoCloseable {
         if (segment.size() == 0 || !(full || old || offsetOverflow || segment.isIndexFull())) {
             return segment;
         }
-        LogSegment next = LogSegment.create(dir, firstOffset, cfg, now);
+        LogSegment next = LogSegment.create(dir, firstOffset, cfg, now, files);
         segments.add(next);
         active = next;
         LOG.info("{}: rolled segment at offset {} ({})", tp, firstOffset,
@@ -326,6 +334,20 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
+     * The first record carrying the largest timestamp in the log, with that timestamp (Kafka's
+     * {@code MAX_TIMESTAMP} lookup); empty if no record has a timestamp. Takes no lock, like
+     * {@link #offsetForTimestamp}: it reuses that search with the largest timestamp of any segment.
+     */
+    public Optional<TimestampOffset> maxTimestampOffset() throws IOException {
+        long end = logEndOffset;
+        long max = segments.maxTimestamp();
+        if (max < 0) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(segments.findByTimestamp(max, logStartOffset, end));
+    }
+
+    /**
      * Removes every batch at and above {@code offset} (the whole batch holding it, so the log end
      * may end up below {@code offset} if it falls inside a batch), the epochs starting there, and
      * producer state learned from them. The high watermark, durable end offset and recovery point
@@ -364,13 +386,13 @@ public final class PartitionLog implements AutoCloseable {
         try {
             ensureOpen();
             segments.deleteAll();
-            active = LogSegment.create(dir, offset, config, clock.millis());
+            active = LogSegment.create(dir, offset, config, clock.millis(), files);
             segments.add(active);
             epochCache.clear();
             producers.clear();
             logStartOffset = offset;
             afterTruncation(offset);
-            CheckpointFile.fsyncDirectory(dir);
+            files.fsyncDirectory(dir);
             LOG.info("{}: truncated fully, log restarts at offset {}", tp, offset);
         } finally {
             lock.unlock();
@@ -405,7 +427,8 @@ public final class PartitionLog implements AutoCloseable {
             List<LogSegment> expired = segments.retentionCandidates(config, nowMs, highWatermark);
             for (LogSegment s : expired) {
                 segments.remove(s);
-                logStartOffset = segments.first().baseOffset();
+                // A DeleteRecords may have moved the start inside the next segment already.
+                logStartOffset = Math.max(logStartOffset, segments.first().baseOffset());
                 s.delete();
                 LOG.info("{}: deleted segment {} by retention, log start offset now {}", tp, s.baseOffset(), logStartOffset);
             }
@@ -416,6 +439,55 @@ public final class PartitionLog implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Moves the log start offset up to {@code offset} (Kafka's {@code maybeIncrementLogStartOffset}):
+     * records below it are gone for readers at once, and the segments wholly below it are deleted.
+     * Never past the high watermark, so only committed records are removed (a leader's DeleteRecords;
+     * a follower learning the leader's log start from a fetch response). A lower offset changes
+     * nothing. Returns the log start offset afterwards.
+     */
+    public long advanceLogStartOffset(long offset) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            return raiseLogStart(Math.min(offset, highWatermark));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** At load: the log start offset checkpointed before the restart (bounded by the log end only). */
+    void restoreLogStartOffset(long offset) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            raiseLogStart(Math.min(offset, logEndOffset));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long raiseLogStart(long offset) throws IOException {
+        if (offset <= logStartOffset) {
+            return logStartOffset;
+        }
+        logStartOffset = offset;
+        highWatermark = Math.max(highWatermark, offset);
+        int deleted = 0;
+        for (LogSegment s : segments.all()) {
+            LogSegment next = segments.next(s);
+            if (next == null || next.baseOffset() > offset) {
+                break; // the active segment, or one that still holds offsets at or above the new start
+            }
+            segments.remove(s);
+            s.delete();
+            deleted++;
+        }
+        epochCache.truncateFromStart(offset);
+        LOG.info("{}: log start offset moved to {}; {} segments deleted", tp, offset, deleted);
+        return offset;
     }
 
     /** Sets the high watermark, clamped to [log start, log end]; owned by the replication layer. */
@@ -451,6 +523,16 @@ public final class PartitionLog implements AutoCloseable {
     /** The latest leader epoch with data (or assigned) in this log, -1 if none. */
     public int latestEpoch() {
         return epochCache.latestEpoch();
+    }
+
+    /** The idempotent producers this log has seen (those whose batches it still remembers). */
+    public List<ActiveProducer> activeProducers() {
+        lock.lock();
+        try {
+            return producers.snapshot();
+        } finally {
+            lock.unlock();
+        }
     }
 
     public long logStartOffset() {
@@ -517,6 +599,22 @@ public final class PartitionLog implements AutoCloseable {
             }
             closed = true;
             segments.closeAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A crash of the process: closes the files without flushing anything, so what reaches the disk
+     * is what the appends and fsyncs so far put there. Later calls fail as on a closed log.
+     */
+    void abandon() throws IOException {
+        lock.lock();
+        try {
+            if (!closed) {
+                closed = true;
+                segments.closeAll();
+            }
         } finally {
             lock.unlock();
         }

@@ -159,6 +159,17 @@ final class ProducerStateManager {
                 h.lastOffset(), h.maxTimestamp());
     }
 
+    /** A copy of every producer's state, in no particular order. */
+    List<ActiveProducer> snapshot() {
+        List<ActiveProducer> out = new java.util.ArrayList<>(producers.size());
+        for (Map.Entry<Long, ProducerEntry> e : producers.entrySet()) {
+            BatchMetadata last = e.getValue().batches.peekLast();
+            out.add(new ActiveProducer(e.getKey(), e.getValue().epoch, e.getValue().lastSeq(),
+                    last == null ? RecordBatch.NO_TIMESTAMP : last.maxTimestamp()));
+        }
+        return out;
+    }
+
     void clear() {
         producers.clear();
     }

@@ -1,5 +1,7 @@
 package io.sluice.server;
 
+import io.sluice.storage.FileAccess;
+import io.sluice.storage.SimulatedDisk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -13,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -20,24 +23,37 @@ import java.util.stream.Stream;
 /**
  * An in-process cluster of combined nodes on loopback with ephemeral ports and a temporary directory,
  * for integration tests of the metadata quorum, replication and groups. Nodes can be stopped
- * (controlled), killed (no controlled shutdown, as a crash as far as the others can tell) and started
- * again with their data. Not thread-safe: drive it from the test thread.
+ * (controlled shutdown), killed (a crash: threads stopped, sockets closed, nothing flushed, no
+ * checkpoint written) and, when the cluster runs on {@link SimulatedDisk}s, made to lose power (a
+ * crash that also loses what was written but not fsynced); then started again with their data.
+ *
+ * <p>Data-plane ports are bound as port 0 and read back (a restarted node binds the port it had).
+ * Raft ports cannot be: every voter must know every other's address before any starts, so they are
+ * probed free first, and a start that finds one taken meanwhile picks new ones and tries again.
+ *
+ * <p>Not thread-safe: drive it from the test thread.
  */
 public final class TestCluster implements AutoCloseable {
     private final Path dir;
     private final Map<Integer, Integer> raftPorts = new HashMap<>();
     private final Map<Integer, Integer> clientPorts = new HashMap<>();
     private final Map<Integer, Node> nodes = new HashMap<>();
+    private final Map<Integer, SimulatedDisk> disks = new HashMap<>();
     private final Map<String, String> overrides;
     private final int size;
+    private final boolean simulatedDisks;
 
-    private TestCluster(int size, Map<String, String> overrides) throws IOException {
+    private TestCluster(int size, Map<String, String> overrides, boolean simulatedDisks) throws IOException {
         this.size = size;
         this.overrides = Map.copyOf(overrides);
+        this.simulatedDisks = simulatedDisks;
         this.dir = Files.createTempDirectory("sluice-test-cluster");
         for (int id = 1; id <= size; id++) {
             raftPorts.put(id, freePort());
-            clientPorts.put(id, freePort());
+            clientPorts.put(id, 0);
+            if (simulatedDisks) {
+                disks.put(id, new SimulatedDisk());
+            }
         }
     }
 
@@ -48,7 +64,34 @@ public final class TestCluster implements AutoCloseable {
 
     /** As {@link #start(int)}, with node settings (keys of server.properties) overriding the test defaults. */
     public static TestCluster start(int size, Map<String, String> overrides) throws IOException {
-        TestCluster cluster = new TestCluster(size, overrides);
+        return start(size, overrides, false);
+    }
+
+    /**
+     * As {@link #start(int, Map)}, with every node's partition logs on a {@link SimulatedDisk}, so that
+     * {@link #powerLoss} can drop what was not fsynced.
+     */
+    public static TestCluster startWithSimulatedDisks(int size, Map<String, String> overrides) throws IOException {
+        return start(size, overrides, true);
+    }
+
+    private static TestCluster start(int size, Map<String, String> overrides, boolean simulatedDisks)
+            throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tryStart(size, overrides, simulatedDisks);
+            } catch (IOException e) {
+                // Only the race this class cannot close (a probed Raft port taken before the bind) is retried.
+                if (attempt >= 3 || e.getMessage() == null || !e.getMessage().contains("port is in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static TestCluster tryStart(int size, Map<String, String> overrides, boolean simulatedDisks)
+            throws IOException {
+        TestCluster cluster = new TestCluster(size, overrides, simulatedDisks);
         try {
             List<Thread> starters = new ArrayList<>();
             List<IOException> failures = new ArrayList<>();
@@ -102,9 +145,11 @@ public final class TestCluster implements AutoCloseable {
 
     /** Starts (or restarts, with its data) node {@code id}. */
     public Node startNode(int id) throws IOException {
-        Node node = Node.start(config(id));
+        SimulatedDisk disk = disks.get(id);
+        Node node = Node.start(config(id), disk != null ? disk : FileAccess.DIRECT);
         synchronized (nodes) {
             nodes.put(id, node);
+            clientPorts.put(id, node.address().getPort()); // kept for restarts, so addresses stay valid
         }
         return node;
     }
@@ -117,12 +162,48 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** Stops node {@code id} without a controlled shutdown: to the others it has crashed. */
+    /**
+     * Crashes node {@code id}: no controlled shutdown, threads stopped, sockets closed, nothing flushed
+     * and no checkpoint written. What it wrote stays (the page cache survives a process crash).
+     */
     public void killNode(int id) {
         Node node = nodes.remove(id);
         if (node != null) {
             node.halt();
         }
+    }
+
+    /**
+     * Node {@code id} loses power: its disk fails from this instant (so nothing later is fsynced or
+     * acknowledged as durable), the node crashes, and when the power is back its files hold what was
+     * fsynced before the cut, plus a torn tail in {@link SimulatedDisk.Loss#TORN_TAIL} mode. Needs a
+     * cluster started with {@link #startWithSimulatedDisks}. Start the node again with {@link #startNode}.
+     */
+    public void powerLoss(int id, SimulatedDisk.Loss loss, Random random) throws IOException {
+        SimulatedDisk disk = disks.get(id);
+        if (disk == null) {
+            throw new IllegalStateException("power loss needs a cluster started with startWithSimulatedDisks");
+        }
+        disk.powerOff();
+        killNode(id);
+        disk.powerOn(loss, random);
+    }
+
+    /** Every node loses power at the same instant (a data centre outage); see {@link #powerLoss}. */
+    public void powerLossAll(SimulatedDisk.Loss loss, Random random) throws IOException {
+        List<Integer> ids = new ArrayList<>(nodes.keySet());
+        ids.forEach(id -> disks.get(id).powerOff());
+        for (int id : ids) {
+            killNode(id);
+        }
+        for (int id : ids) {
+            disks.get(id).powerOn(loss, random);
+        }
+    }
+
+    /** The data directory of node {@code id}'s partition logs. */
+    public Path logsDir(int id) {
+        return config(id).logsDir();
     }
 
     public Node node(int id) {
@@ -172,6 +253,7 @@ public final class TestCluster implements AutoCloseable {
         return runningNodes().stream().map(n -> "127.0.0.1:" + n.address().getPort()).collect(Collectors.joining(","));
     }
 
+    /** Node {@code id}'s data-plane address (the port it bound; it keeps it across restarts). */
     public InetSocketAddress address(int id) {
         return new InetSocketAddress("127.0.0.1", clientPorts.get(id));
     }

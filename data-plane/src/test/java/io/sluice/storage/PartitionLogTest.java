@@ -172,6 +172,21 @@ class PartitionLogTest {
     }
 
     @Test
+    void maxTimestampIsTheFirstRecordCarryingItAcrossSegments() throws IOException {
+        open(Map.of(LogConfig.SEGMENT_BYTES, "300"));
+        assertEquals(Optional.empty(), log.maxTimestampOffset());
+        log.appendAsLeader(Batches.values(100, "a", "b"), 0); // 0-1
+        ByteBuffer batch = new io.sluice.protocol.record.RecordBatchBuilder(io.sluice.protocol.record.CompressionType.ZSTD)
+                .append(200, null, new byte[1]).append(900, null, new byte[1]).append(900, null, new byte[1]).build();
+        log.appendAsLeader(batch, 0); // 2-4; offset 3 is the first record carrying 900
+        for (int i = 0; i < 10; i++) {
+            log.appendAsLeader(Batches.values(500 + i, "later" + i), 0); // later segments, older timestamps
+        }
+        assertTrue(log.numberOfSegments() > 1);
+        assertEquals(Optional.of(new TimestampOffset(900, 3)), log.maxTimestampOffset());
+    }
+
+    @Test
     void truncationRemovesWholeBatchesAndEpochs() throws IOException {
         open(Map.of(LogConfig.SEGMENT_BYTES, "300"));
         log.appendAsLeader(Batches.values(1, "a", "b"), 1); // 0-1

@@ -5,6 +5,7 @@ import com.beust.jcommander.ParameterException;
 import io.sluice.jepsen.checker.CheckResult;
 import io.sluice.jepsen.workload.MetadataWorkload;
 import io.sluice.jepsen.workload.OffsetsWorkload;
+import io.sluice.jepsen.workload.QueueClient;
 import io.sluice.jepsen.workload.QueueWorkload;
 import io.sluice.jepsen.workload.Workload;
 import java.io.IOException;
@@ -86,7 +87,7 @@ public final class Main {
         return switch (options.workload) {
             case "metadata" -> new MetadataWorkload();
             case "offsets" -> new OffsetsWorkload();
-            default -> new QueueWorkload(options.subscribe);
+            default -> new QueueWorkload(options.subscribe, QueueClient.named(options.client));
         };
     }
 

@@ -17,6 +17,10 @@ public final class SuiteOptions {
     @Parameter(names = "--subscribe", description = "queue: readers join one consumer group and commit, instead of assign")
     boolean subscribe;
 
+    @Parameter(names = "--client", description = "queue: the client library of writers and readers: sluice (its own,"
+            + " native protocol) or kafka (Apache Kafka's kafka-clients over the Kafka protocol)")
+    String client = "sluice";
+
     @Parameter(names = "--nemesis", description = "Comma-separated fault families: kill, pause, partition, loss, or none")
     String nemesis = "kill,pause,partition";
 
@@ -93,6 +97,12 @@ public final class SuiteOptions {
         if (!List.of("queue", "metadata", "offsets").contains(workload)) {
             throw new IllegalArgumentException("unknown workload '" + workload + "'; use queue, metadata or offsets");
         }
+        if (!List.of("sluice", "kafka").contains(client)) {
+            throw new IllegalArgumentException("unknown client '" + client + "'; use sluice or kafka");
+        }
+        if (client.equals("kafka") && (!workload.equals("queue") || subscribe)) {
+            throw new IllegalArgumentException("--client kafka drives the queue workload (assign readers) only");
+        }
         if (subscribe && !workload.equals("queue")) {
             throw new IllegalArgumentException("--subscribe is a variant of the queue workload (offsets always subscribes)");
         }
@@ -101,6 +111,6 @@ public final class SuiteOptions {
 
     /** The test's name in the store and the report: the workload and its variant, e.g. {@code queue-subscribe}. */
     String testName() {
-        return workload + (subscribe ? "-subscribe" : "");
+        return workload + (subscribe ? "-subscribe" : "") + (client.equals("kafka") ? "-kafka" : "");
     }
 }

@@ -1,22 +1,39 @@
 package io.sluice.kafka;
 
 import io.netty.channel.ChannelPipeline;
+import io.sluice.group.ClassicGroupCoordinator;
 import io.sluice.kafka.codec.KafkaFrameDecoder;
 import io.sluice.kafka.codec.KafkaRequestDispatcher;
-import io.sluice.group.ClassicGroupCoordinator;
+import io.sluice.kafka.handlers.AlterConfigsHandler;
 import io.sluice.kafka.handlers.ApiVersionsHandler;
 import io.sluice.kafka.handlers.ConsumerGroupHeartbeatHandler;
+import io.sluice.kafka.handlers.CreatePartitionsHandler;
+import io.sluice.kafka.handlers.CreateTopicsHandler;
 import io.sluice.kafka.handlers.DeleteGroupsHandler;
+import io.sluice.kafka.handlers.DeleteRecordsHandler;
+import io.sluice.kafka.handlers.DeleteTopicsHandler;
+import io.sluice.kafka.handlers.DescribeClusterHandler;
+import io.sluice.kafka.handlers.DescribeConfigsHandler;
 import io.sluice.kafka.handlers.DescribeGroupsHandler;
+import io.sluice.kafka.handlers.DescribeLogDirsHandler;
+import io.sluice.kafka.handlers.DescribeProducersHandler;
+import io.sluice.kafka.handlers.DescribeQuorumHandler;
+import io.sluice.kafka.handlers.ElectLeadersHandler;
+import io.sluice.kafka.handlers.FetchHandler;
 import io.sluice.kafka.handlers.FindCoordinatorHandler;
 import io.sluice.kafka.handlers.HeartbeatHandler;
+import io.sluice.kafka.handlers.IncrementalAlterConfigsHandler;
+import io.sluice.kafka.handlers.InitProducerIdHandler;
 import io.sluice.kafka.handlers.JoinGroupHandler;
 import io.sluice.kafka.handlers.LeaveGroupHandler;
 import io.sluice.kafka.handlers.ListGroupsHandler;
+import io.sluice.kafka.handlers.ListOffsetsHandler;
 import io.sluice.kafka.handlers.MetadataHandler;
 import io.sluice.kafka.handlers.OffsetCommitHandler;
 import io.sluice.kafka.handlers.OffsetDeleteHandler;
 import io.sluice.kafka.handlers.OffsetFetchHandler;
+import io.sluice.kafka.handlers.OffsetForLeaderEpochHandler;
+import io.sluice.kafka.handlers.ProduceHandler;
 import io.sluice.kafka.handlers.SyncGroupHandler;
 import io.sluice.server.BrokerServices;
 import io.sluice.server.ConnectionProtocol;
@@ -56,6 +73,26 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.DELETE_GROUPS, 0, 3, new DeleteGroupsHandler(services.groups()));
         apis.add(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(services.groups()));
         apis.add(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, new ConsumerGroupHeartbeatHandler(services));
+        // Produce v0-2 are advertised and refused, as Kafka 4 does: librdkafka compresses only when they are listed.
+        apis.add(ApiKeys.PRODUCE, 0, 3, 13, new ProduceHandler(services));
+        apis.add(ApiKeys.FETCH, 4, 18, new FetchHandler(services));
+        // v11 adds earliest-pending-upload (-6), a tiered-storage lookup this broker has no answer for.
+        apis.add(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(services.listOffsets()));
+        // v6 (two-phase commit, KIP-939) is unstable in kafka-clients 4.4 and about transactions anyway.
+        apis.add(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(services.producerIds()));
+        apis.add(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(services.listOffsets()));
+        apis.add(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(services.replicas()));
+        apis.add(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(services.admin()));
+        apis.add(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(services));
+        apis.add(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsHandler(services.admin()));
+        apis.add(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsHandler(services));
+        apis.add(ApiKeys.ALTER_CONFIGS, 0, 2, new AlterConfigsHandler(services.admin()));
+        apis.add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, new IncrementalAlterConfigsHandler(services.admin()));
+        apis.add(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterHandler(services));
+        apis.add(ApiKeys.DESCRIBE_LOG_DIRS, 1, 4, new DescribeLogDirsHandler(services.admin()));
+        apis.add(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(services.admin()));
+        apis.add(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(services));
+        apis.add(ApiKeys.DESCRIBE_QUORUM, 0, 2, new DescribeQuorumHandler(services.admin()));
         return apis;
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.server.purgatory;
 
 import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,14 +15,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Purgatory<K> implements AutoCloseable {
     private final Map<K, Set<DelayedOperation<K>>> watchers = new ConcurrentHashMap<>();
-    private final HashedWheelTimer timer;
+    private final Timer timer;
 
     public Purgatory(String name) {
-        this.timer = new HashedWheelTimer(r -> {
+        this(new HashedWheelTimer(r -> {
             Thread t = new Thread(r, "sluice-purgatory-" + name);
             t.setDaemon(true);
             return t;
-        }, 5, TimeUnit.MILLISECONDS);
+        }, 5, TimeUnit.MILLISECONDS));
+    }
+
+    /** With the timer that expires operations (tests pass one whose time they move); closing stops it. */
+    public Purgatory(Timer timer) {
+        this.timer = timer;
     }
 
     /**
@@ -78,6 +84,12 @@ public final class Purgatory<K> implements AutoCloseable {
 
     public int watched() {
         return watchers.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** Operations waiting on {@code key} (tests check that a request really parked). */
+    public int watched(K key) {
+        Set<DelayedOperation<K>> ops = watchers.get(key);
+        return ops == null ? 0 : ops.size();
     }
 
     private void unwatch(DelayedOperation<K> op) {

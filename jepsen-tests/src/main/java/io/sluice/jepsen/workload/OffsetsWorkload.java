@@ -43,7 +43,7 @@ public final class OffsetsWorkload implements Workload {
 
     @Override
     public void start(WorkloadContext context, long deadlineNanos) {
-        threads.addAll(QueueWorkload.startWriters(context, TOPIC, deadlineNanos));
+        threads.addAll(QueueWorkload.startWriters(context, QueueClient.named("sluice"), TOPIC, deadlineNanos));
         List<String> groups = groups(context.clients());
         for (int g = 0; g < groups.size(); g++) {
             for (int m = 0; m < MEMBERS_PER_GROUP; m++) {
@@ -64,7 +64,7 @@ public final class OffsetsWorkload implements Workload {
     public void finalReads(WorkloadContext context, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         CommittedReader.finalReads(context, TOPIC, groups(context.clients()), deadline);
-        QueueWorkload.readAll(context, TOPIC, deadline);
+        QueueWorkload.readAll(context, QueueClient.named("sluice"), TOPIC, deadline);
     }
 
     @Override

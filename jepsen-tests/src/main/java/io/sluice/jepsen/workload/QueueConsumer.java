@@ -1,6 +1,5 @@
 package io.sluice.jepsen.workload;
 
-import io.sluice.client.TopicPartition;
 import io.sluice.client.consumer.Consumer;
 import io.sluice.client.consumer.ConsumerRecord;
 import io.sluice.client.consumer.ConsumerRecords;
@@ -23,12 +22,14 @@ final class QueueConsumer implements Runnable {
     private static final long REASSIGN_NANOS = 5_000_000_000L;
 
     private final WorkloadContext context;
+    private final QueueClient client;
     private final String topic;
     private final long deadlineNanos;
     private final Random random;
 
-    QueueConsumer(WorkloadContext context, String topic, long deadlineNanos, int salt) {
+    QueueConsumer(WorkloadContext context, QueueClient client, String topic, long deadlineNanos, int salt) {
         this.context = context;
+        this.client = client;
         this.topic = topic;
         this.deadlineNanos = deadlineNanos;
         this.random = context.random(salt);
@@ -38,7 +39,7 @@ final class QueueConsumer implements Runnable {
     public void run() {
         while (!Thread.currentThread().isInterrupted() && System.nanoTime() < deadlineNanos) {
             int process = context.nextProcess();
-            try (Consumer<byte[], byte[]> consumer = Consumer.ofBytes(context.consumerProps())) {
+            try (QueueClient.Reader consumer = client.reader(context.consumerProps(), topic)) {
                 while (!Thread.currentThread().isInterrupted() && System.nanoTime() < deadlineNanos) {
                     assign(consumer, process, randomKeys());
                     long until = Math.min(deadlineNanos, System.nanoTime() + REASSIGN_NANOS);
@@ -65,21 +66,37 @@ final class QueueConsumer implements Runnable {
         return keys;
     }
 
-    void assign(Consumer<byte[], byte[]> consumer, int process, List<Integer> keys) {
+    void assign(QueueClient.Reader consumer, int process, List<Integer> keys) {
         List<String> names = keys.stream().map(String::valueOf).toList();
         Op invoke = context.history().invoke("assign", process, null, names, null);
-        consumer.assign(keys.stream().map(k -> new TopicPartition(topic, k)).toList());
+        consumer.assign(keys);
         context.history().complete(invoke, Op.Type.OK, names, null, null);
     }
 
-    /** One recorded poll; returns the records, or throws after recording a fail. */
+    /** One recorded poll of a Sluice consumer; returns the records, or throws after recording a fail. */
     static ConsumerRecords<byte[], byte[]> poll(WorkloadContext context, Consumer<byte[], byte[]> consumer,
                                                 int process, Duration timeout) {
+        var records = new java.util.concurrent.atomic.AtomicReference<ConsumerRecords<byte[], byte[]>>();
+        recordPoll(context, process, () -> {
+            records.set(consumer.poll(timeout));
+            return reads(records.get());
+        });
+        return records.get();
+    }
+
+    /** One recorded poll of either client; returns partition -> [offset, value] pairs, or throws after recording a fail. */
+    static Map<String, Object> poll(WorkloadContext context, QueueClient.Reader consumer, int process,
+                                    Duration timeout) {
+        return recordPoll(context, process, () -> consumer.poll(timeout));
+    }
+
+    private static Map<String, Object> recordPoll(WorkloadContext context, int process,
+                                                  java.util.function.Supplier<Map<String, Object>> poll) {
         Op invoke = context.history().invoke("poll", process, null, null, null);
         try {
-            ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
-            context.history().complete(invoke, Op.Type.OK, reads(records), null, null);
-            return records;
+            Map<String, Object> reads = poll.get();
+            context.history().complete(invoke, Op.Type.OK, reads, null, null);
+            return reads;
         } catch (RuntimeException e) {
             context.history().complete(invoke, Op.Type.FAIL, null, null, QueueWorkload.describe(e));
             throw e;

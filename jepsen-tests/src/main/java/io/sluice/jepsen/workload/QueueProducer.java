@@ -1,10 +1,7 @@
 package io.sluice.jepsen.workload;
 
-import io.sluice.client.producer.Producer;
-import io.sluice.client.producer.ProducerRecord;
 import io.sluice.jepsen.history.Op;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +18,7 @@ final class QueueProducer implements Runnable {
     private static final int MAX_IN_FLIGHT = 64;
 
     private final WorkloadContext context;
+    private final QueueClient client;
     private final String topic;
     private final AtomicLong values;
     private final long pauseNanos;
@@ -29,9 +27,10 @@ final class QueueProducer implements Runnable {
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private volatile boolean broken;
 
-    QueueProducer(WorkloadContext context, String topic, AtomicLong values, double ratePerWriter, long deadlineNanos,
-                  int salt) {
+    QueueProducer(WorkloadContext context, QueueClient client, String topic, AtomicLong values, double ratePerWriter,
+                  long deadlineNanos, int salt) {
         this.context = context;
+        this.client = client;
         this.topic = topic;
         this.values = values;
         this.pauseNanos = (long) (1e9 / Math.max(ratePerWriter, 0.1));
@@ -44,9 +43,9 @@ final class QueueProducer implements Runnable {
         while (!Thread.currentThread().isInterrupted() && System.nanoTime() < deadlineNanos) {
             int process = context.nextProcess();
             broken = false;
-            Producer<byte[], byte[]> producer;
+            QueueClient.Writer producer;
             try {
-                producer = Producer.ofBytes(context.producerProps());
+                producer = client.writer(context.producerProps());
             } catch (RuntimeException e) {
                 QueueWorkload.sleep(500); // no metadata yet; try again with a new process
                 continue;
@@ -54,12 +53,12 @@ final class QueueProducer implements Runnable {
             try {
                 sendUntilBroken(producer, process);
             } finally {
-                producer.close(Duration.ofSeconds(2));
+                producer.close();
             }
         }
     }
 
-    private void sendUntilBroken(Producer<byte[], byte[]> producer, int process) {
+    private void sendUntilBroken(QueueClient.Writer producer, int process) {
         long next = System.nanoTime();
         while (!broken && !Thread.currentThread().isInterrupted() && System.nanoTime() < deadlineNanos) {
             QueueWorkload.sleepNanos(next - System.nanoTime());
@@ -76,14 +75,14 @@ final class QueueProducer implements Runnable {
         }
     }
 
-    private void send(Producer<byte[], byte[]> producer, int process, int partition, long value) {
+    private void send(QueueClient.Writer producer, int process, int partition, long value) {
         Op invoke = context.history().invoke("send", process, Integer.toString(partition), value, null);
         byte[] bytes = Long.toString(value).getBytes(StandardCharsets.UTF_8);
         try {
-            producer.send(new ProducerRecord<>(topic, partition, null, bytes)).whenComplete((meta, error) -> {
+            producer.send(topic, partition, bytes).whenComplete((offset, error) -> {
                 inFlight.release();
                 if (error == null) {
-                    context.history().complete(invoke, Op.Type.OK, value, meta.offset(), null);
+                    context.history().complete(invoke, Op.Type.OK, value, offset, null);
                 } else {
                     // the batch may have been written before the error: its fate is unknown
                     broken = true;

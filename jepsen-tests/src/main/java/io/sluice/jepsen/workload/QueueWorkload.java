@@ -38,16 +38,25 @@ public final class QueueWorkload implements Workload {
     static final String GROUP = "jepsen-queue-readers";
 
     private final boolean subscribe;
+    private final QueueClient client;
     private final List<Thread> threads = new ArrayList<>();
 
-    /** The {@code assign} variant. */
+    /** The {@code assign} variant on Sluice's own client. */
     public QueueWorkload() {
-        this(false);
+        this(false, QueueClient.named("sluice"));
     }
 
-    /** @param subscribe readers are members of one consumer group instead of assigning partitions themselves */
-    public QueueWorkload(boolean subscribe) {
+    /**
+     * @param subscribe readers are members of one consumer group instead of assigning partitions themselves
+     *                  (Sluice's client only)
+     * @param client    the client library the writers and the readers use
+     */
+    public QueueWorkload(boolean subscribe, QueueClient client) {
+        if (subscribe && !client.name().equals("sluice")) {
+            throw new IllegalArgumentException("--subscribe runs on Sluice's own client only; use --client sluice");
+        }
         this.subscribe = subscribe;
+        this.client = client;
     }
 
     @Override
@@ -83,21 +92,21 @@ public final class QueueWorkload implements Workload {
 
     @Override
     public void start(WorkloadContext context, long deadline) {
-        threads.addAll(startWriters(context, TOPIC, deadline));
+        threads.addAll(startWriters(context, client, TOPIC, deadline));
         for (int i = 0; i < context.clients(); i++) {
             Runnable reader = subscribe ? new GroupConsumer(context, TOPIC, GROUP, deadline, 1000 + i)
-                    : new QueueConsumer(context, TOPIC, deadline, 1000 + i);
+                    : new QueueConsumer(context, client, TOPIC, deadline, 1000 + i);
             threads.add(QueueWorkload.started("reader-" + i, reader));
         }
     }
 
     /** Starts {@code clients} writers of unique values to {@code topic}, at {@code rate} writes/s together. */
-    static List<Thread> startWriters(WorkloadContext context, String topic, long deadline) {
+    static List<Thread> startWriters(WorkloadContext context, QueueClient client, String topic, long deadline) {
         AtomicLong values = new AtomicLong();
         List<Thread> writers = new ArrayList<>();
         for (int i = 0; i < context.clients(); i++) {
             writers.add(QueueWorkload.started("writer-" + i,
-                    new QueueProducer(context, topic, values, context.rate() / context.clients(), deadline, i)));
+                    new QueueProducer(context, client, topic, values, context.rate() / context.clients(), deadline, i)));
         }
         return writers;
     }
@@ -123,37 +132,40 @@ public final class QueueWorkload implements Workload {
 
     @Override
     public void finalReads(WorkloadContext context, Duration timeout) {
-        readAll(context, TOPIC, System.nanoTime() + timeout.toNanos());
+        readAll(context, client, TOPIC, System.nanoTime() + timeout.toNanos());
     }
 
     /** Reads each partition of {@code topic} until every acknowledged value of it was seen, or the deadline. */
-    static void readAll(WorkloadContext context, String topic, long deadline) {
+    static void readAll(WorkloadContext context, QueueClient client, String topic, long deadline) {
         Map<String, Set<Long>> acked = ackedValues(context.history().ops());
         for (int p = 0; p < context.keys(); p++) {
             Set<Long> missing = new HashSet<>(acked.getOrDefault(Integer.toString(p), Set.of()));
-            while (System.nanoTime() < deadline && !readPartition(context, new TopicPartition(topic, p), missing, deadline)) {
+            while (System.nanoTime() < deadline && !readPartition(context, client, topic, p, missing, deadline)) {
                 sleep(500); // the consumer failed (the failure is recorded); try a fresh one
             }
         }
     }
 
     /** Reads partition {@code p} from the beginning until {@code missing} is empty and the end is reached. */
-    private static boolean readPartition(WorkloadContext context, TopicPartition tp, Set<Long> missing, long deadline) {
+    private static boolean readPartition(WorkloadContext context, QueueClient client, String topic, int partition,
+                                         Set<Long> missing, long deadline) {
         int process = context.nextProcess();
-        String p = Integer.toString(tp.partition());
-        try (Consumer<byte[], byte[]> consumer = Consumer.ofBytes(context.consumerProps())) {
+        String p = Integer.toString(partition);
+        try (QueueClient.Reader consumer = client.reader(context.consumerProps(), topic)) {
             Op assign = context.history().invoke("assign", process, null, List.of(p), null);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(partition);
             context.history().complete(assign, Op.Type.OK, List.of(p), null, null);
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            long end = consumer.endOffset(partition);
             while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r
-                        : QueueConsumer.poll(context, consumer, process, Duration.ofMillis(500))) {
-                    missing.remove(Long.parseLong(new String(r.value(), StandardCharsets.UTF_8)));
+                Map<String, Object> reads = QueueConsumer.poll(context, consumer, process, Duration.ofMillis(500));
+                @SuppressWarnings("unchecked")
+                List<List<Object>> pairs = (List<List<Object>>) reads.getOrDefault(p, List.of());
+                for (List<Object> pair : pairs) {
+                    missing.remove((Long) pair.get(1));
                 }
-                if (consumer.position(tp) >= end) {
-                    long newEnd = consumer.endOffsets(List.of(tp)).get(tp);
+                if (consumer.position(partition) >= end) {
+                    long newEnd = consumer.endOffset(partition);
                     if (missing.isEmpty() || newEnd <= end) {
                         return true; // the whole log was read: what is still missing is not in it
                     }

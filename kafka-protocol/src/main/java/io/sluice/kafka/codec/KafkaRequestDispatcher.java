@@ -96,13 +96,22 @@ public final class KafkaRequestDispatcher extends ChannelInboundHandlerAdapter {
         } catch (Exception e) {
             response = CompletableFuture.failedFuture(e);
         }
-        response = response.exceptionally(error -> errorResponse(request, header, error));
+        response = response.exceptionally(error -> {
+            if (unwrap(error) instanceof KafkaApiHandler.CloseConnection close) {
+                throw close; // drain() closes the connection when it reaches this request
+            }
+            return errorResponse(request, header, error);
+        });
         enqueue(ctx, header, response);
     }
 
     /** The API's own error response for a handler that failed, with the Kafka error that matches the cause. */
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
     private static ApiMessage errorResponse(AbstractRequest request, RequestHeader header, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = unwrap(error);
         Errors mapped = Errors.forException(cause);
         if (mapped == Errors.UNKNOWN_SERVER_ERROR) {
             log.error("{} request {} from client '{}' failed", header.apiKey(), header.correlationId(),
@@ -128,7 +137,17 @@ public final class KafkaRequestDispatcher extends ChannelInboundHandlerAdapter {
         boolean wrote = false;
         while (!inFlight.isEmpty() && inFlight.peek().response().isDone()) {
             Pending p = inFlight.poll();
-            ApiMessage body = p.response().join();
+            ApiMessage body;
+            try {
+                body = p.response().join();
+            } catch (CompletionException e) { // only KafkaApiHandler.CloseConnection gets here
+                if (wrote) {
+                    ctx.flush();
+                }
+                inFlight.clear();
+                close(ctx, unwrap(e).getMessage());
+                return;
+            }
             if (body == null || !ctx.channel().isActive()) {
                 continue; // acks=0, or the client is gone
             }

@@ -43,7 +43,7 @@ public final class MetadataHandler implements KafkaApiHandler<MetadataRequestDat
         MetadataImage image = services.metadata().image();
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(image.clusterId())
-                .setControllerId(controllerId(image));
+                .setControllerId(controllerId(services, image));
         for (BrokerRegistration b : image.cluster().brokers().values()) {
             if (!b.fenced()) {
                 response.brokers().add(new MetadataResponseBroker().setNodeId(b.id()).setHost(b.host())
@@ -64,7 +64,7 @@ public final class MetadataHandler implements KafkaApiHandler<MetadataRequestDat
     }
 
     /** The metadata leader, where Kafka's admin client sends controller requests; any node takes them. */
-    private int controllerId(MetadataImage image) {
+    static int controllerId(BrokerServices services, MetadataImage image) {
         var leader = services.metadata().leaderId();
         if (leader.isPresent() && image.cluster().isUnfenced(leader.getAsInt())) {
             return leader.getAsInt();

@@ -1,0 +1,96 @@
+package io.sluice.server;
+
+import io.sluice.storage.LogConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The settings a describe shows: a node's own (every key of {@link NodeConfig#KEYS}, read-only, with
+ * the effective value when not given) and a topic's effective ones, each with the broker key that
+ * sets its default (Kafka's synonyms: {@code retention.ms} falls back to {@code log.retention.ms}).
+ * Pure; thread-safe.
+ */
+public final class BrokerConfigs {
+    /** Topic key -> the node setting that gives its default, where there is one. */
+    static final Map<String, String> BROKER_SYNONYMS = Map.of(
+            "min.insync.replicas", "min.insync.replicas",
+            LogConfig.FLUSH_POLICY, "log.flush.policy",
+            LogConfig.FLUSH_MS, "log.flush.interval.ms",
+            LogConfig.RETENTION_MS, "log.retention.ms",
+            LogConfig.RETENTION_BYTES, "log.retention.bytes",
+            LogConfig.SEGMENT_BYTES, "log.segment.bytes",
+            LogConfig.MAX_MESSAGE_BYTES, "message.max.bytes");
+
+    private BrokerConfigs() {
+    }
+
+    /** Every node setting, sorted by key: as given (STATIC_BROKER) or its effective default. */
+    public static List<ConfigValue> brokerConfigs(NodeConfig config) {
+        Map<String, String> effective = effectiveSettings(config);
+        List<ConfigValue> out = new ArrayList<>();
+        for (String key : new TreeMap<>(NodeConfig.KEYS).keySet()) {
+            String given = config.settings().get(key);
+            ConfigValue.Source source = given != null ? ConfigValue.Source.STATIC_BROKER : ConfigValue.Source.DEFAULT;
+            String value = given != null ? given : effective.get(key);
+            out.add(new ConfigValue(key, value, source, true, NodeConfig.KEYS.get(key),
+                    List.of(new ConfigValue.Synonym(key, value, source))));
+        }
+        return out;
+    }
+
+    /** A topic's effective settings, sorted by key, given its own ({@code topicConfig}). */
+    public static List<ConfigValue> topicConfigs(NodeConfig config, Map<String, String> topicConfig) {
+        List<ConfigValue> out = new ArrayList<>();
+        for (Map.Entry<String, String> d : config.defaults().topicDefaults().entrySet()) {
+            String key = d.getKey();
+            List<ConfigValue.Synonym> synonyms = new ArrayList<>();
+            String own = topicConfig.get(key);
+            if (own != null) {
+                synonyms.add(new ConfigValue.Synonym(key, own, ConfigValue.Source.DYNAMIC_TOPIC));
+            }
+            String brokerKey = BROKER_SYNONYMS.get(key);
+            ConfigValue.Source defaultSource = brokerKey != null && config.settings().containsKey(brokerKey)
+                    ? ConfigValue.Source.STATIC_BROKER : ConfigValue.Source.DEFAULT;
+            if (brokerKey != null) {
+                synonyms.add(new ConfigValue.Synonym(brokerKey, d.getValue(), defaultSource));
+            }
+            out.add(new ConfigValue(key, own != null ? own : d.getValue(),
+                    own != null ? ConfigValue.Source.DYNAMIC_TOPIC : defaultSource, false, null, synonyms));
+        }
+        return out;
+    }
+
+    /** The value every node setting has on this node, given or not. */
+    static Map<String, String> effectiveSettings(NodeConfig c) {
+        Map<String, String> m = new TreeMap<>();
+        Map<String, String> topic = c.defaults().topicDefaults();
+        String listen = c.listen().getHostString() + ":" + c.listen().getPort();
+        m.put("node.id", Integer.toString(c.nodeId()));
+        m.put("listen", listen);
+        m.put("listeners", "PLAINTEXT://" + listen);
+        m.put("advertised.listeners", c.advertised() == null ? "PLAINTEXT://" + listen
+                : "PLAINTEXT://" + c.advertised().getHostString() + ":" + c.advertised().getPort());
+        m.put("auto.create.topics.enable", Boolean.toString(c.autoCreateTopics()));
+        m.put("raft.address", c.raftAddress());
+        StringBuilder voters = new StringBuilder();
+        new TreeMap<>(c.voters()).forEach((id, address) ->
+                voters.append(voters.isEmpty() ? "" : ",").append(id).append('@').append(address));
+        m.put("voters", voters.toString());
+        m.put("data.dir", c.dataDir().toString());
+        m.put("cluster.id", c.clusterId());
+        m.put("io.threads", Integer.toString(c.ioThreads()));
+        m.put("broker.session.timeout.ms", Integer.toString(c.sessionTimeoutMs()));
+        m.put("broker.heartbeat.interval.ms", Integer.toString(c.heartbeatIntervalMs()));
+        m.put("metadata.snapshot.threshold", Long.toString(c.snapshotThreshold()));
+        m.put("max.frame.bytes", Integer.toString(c.maxFrameBytes()));
+        m.put("replica.lag.time.max.ms", Integer.toString(c.replicaLagTimeMaxMs()));
+        m.put("auto.leader.rebalance.enable", Boolean.toString(c.autoLeaderRebalance()));
+        m.put("leader.imbalance.check.interval.ms", Integer.toString(c.leaderImbalanceCheckIntervalMs()));
+        m.put("num.partitions", Integer.toString(c.defaults().numPartitions()));
+        m.put("default.replication.factor", Integer.toString(c.defaults().replicationFactor()));
+        BROKER_SYNONYMS.forEach((topicKey, brokerKey) -> m.put(brokerKey, topic.get(topicKey)));
+        return m;
+    }
+}

@@ -1,0 +1,78 @@
+package io.sluice.replication;
+
+import com.google.protobuf.MessageLite;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.rpc.ApiKey;
+import io.sluice.protocol.rpc.FetchPartitionResponse;
+import io.sluice.protocol.rpc.FetchRequest;
+import io.sluice.protocol.rpc.FetchResponse;
+import io.sluice.protocol.rpc.ResponseHeader;
+import io.sluice.protocol.wire.ResponseFrame;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plays the leader for a broker's follower fetchers: every fetch waits in a queue until the test
+ * takes it ({@link #next}) and answers it. An answer is given only once the fetcher listens for it,
+ * so the fetcher handles it on the answering thread: when {@link Fetch#answer} returns, the follower
+ * has acted on it. Thread-safe.
+ */
+final class FakeLeader implements ReplicaClient {
+    private final BlockingQueue<Fetch> fetches = new LinkedBlockingQueue<>();
+
+    /** One fetch sent by a follower, to be answered once. */
+    record Fetch(InetSocketAddress address, FetchRequest request, CompletableFuture<ResponseFrame> response) {
+        void answer(FetchPartitionResponse.Builder partition, ByteBuffer records) {
+            awaitListener();
+            ByteBuf raw = records == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(records.duplicate());
+            FetchResponse body = FetchResponse.newBuilder()
+                    .addPartitions(partition.setRecordsSize(raw.readableBytes())).build();
+            ByteBuf frame = Unpooled.buffer(1);
+            response.complete(new ResponseFrame(ResponseHeader.newBuilder().setError(ErrorCode.NONE).build(),
+                    Unpooled.wrappedBuffer(body.toByteArray()), raw, frame));
+        }
+
+        private void awaitListener() {
+            FakeLeader.awaitListener(response);
+        }
+
+        void fail() {
+            awaitListener();
+            response.completeExceptionally(new java.io.IOException("connection refused (fake)"));
+        }
+    }
+
+    /** Waits until the fetcher has attached its handler, which it does right after sending. */
+    private static void awaitListener(CompletableFuture<ResponseFrame> response) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (response.getNumberOfDependents() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the fetcher never listened for its response");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Override
+    public CompletableFuture<ResponseFrame> send(InetSocketAddress address, ApiKey api, MessageLite body, ByteBuf raw,
+                                                 long timeoutMs) {
+        CompletableFuture<ResponseFrame> response = new CompletableFuture<>();
+        fetches.add(new Fetch(address, (FetchRequest) body, response));
+        return response;
+    }
+
+    /** The next fetch a follower sent, waiting up to 10 s for it. */
+    Fetch next() throws InterruptedException {
+        Fetch f = fetches.poll(10, TimeUnit.SECONDS);
+        if (f == null) {
+            throw new AssertionError("no follower fetch within 10 s");
+        }
+        return f;
+    }
+}

@@ -1,0 +1,191 @@
+package io.sluice.replication;
+
+import static io.sluice.replication.ReplicaHarness.TP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.replication.FetchService.FetchParams;
+import io.sluice.replication.FetchService.PartitionData;
+import io.sluice.replication.FetchService.PartitionFetch;
+import io.sluice.replication.ProduceService.PartitionRecords;
+import io.sluice.server.TestWire;
+import io.sluice.storage.EpochEndOffset;
+import io.sluice.storage.TopicPartition;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fetch rules of {@link FetchService} on broker 1, leader of a partition on 1, 2 and 3: consumers
+ * read below the high watermark, followers to the log end; a fetch with less than min bytes parks in
+ * the purgatory until enough is visible or its wait (on the manual timer) is over; followers learn of
+ * divergence; stale and unknown epochs, other leaders and offsets out of range are answered at once.
+ */
+@Timeout(30)
+class FetchServiceTest {
+    private static final int CONSUMER = -1;
+    @TempDir
+    Path dir;
+    private ReplicaHarness h;
+    private Partition p;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new ReplicaHarness(dir, 1);
+        p = h.publish(List.of(1, 2, 3), 1, 0, 0);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        h.close();
+    }
+
+    private void append(String... values) throws Exception {
+        var r = h.produce.append(1, 1000, List.of(new PartitionRecords(TP, TestWire.batch(List.of(values), null))))
+                .get(5, TimeUnit.SECONDS).get(0);
+        assertEquals(ErrorCode.NONE, r.error(), r.message());
+    }
+
+    private CompletableFuture<List<PartitionData>> fetch(int replica, long offset, int maxWaitMs, int minBytes) {
+        return fetch(replica, offset, 0, -1, maxWaitMs, minBytes);
+    }
+
+    private CompletableFuture<List<PartitionData>> fetch(int replica, long offset, int currentEpoch, int lastEpoch,
+                                                         int maxWaitMs, int minBytes) {
+        return h.fetch.fetch(new FetchParams(replica, maxWaitMs, minBytes, 1 << 20,
+                List.of(new PartitionFetch(TP, offset, currentEpoch, lastEpoch, 1 << 20))));
+    }
+
+    private static PartitionData only(CompletableFuture<List<PartitionData>> f) throws Exception {
+        List<PartitionData> data = f.get(5, TimeUnit.SECONDS);
+        assertEquals(1, data.size());
+        return data.get(0);
+    }
+
+    /** Both followers report {@code offset}: the high watermark moves there. */
+    private void replicateTo(long offset) throws Exception {
+        only(fetch(2, offset, 0, 0));
+        only(fetch(3, offset, 0, 0));
+        assertEquals(offset, p.highWatermark());
+    }
+
+    @Test
+    void consumersSeeOnlyWhatIsBelowTheHighWatermarkAndFollowersSeeTheLogEnd() throws Exception {
+        append("a");
+        append("b", "c");
+        replicateTo(1);
+        PartitionData consumer = only(fetch(CONSUMER, 0, 0, 1));
+        assertEquals(ErrorCode.NONE, consumer.error());
+        assertEquals(1, consumer.highWatermark());
+        assertEquals(3, consumer.logEndOffset());
+        assertEquals(0, consumer.records().firstOffset());
+        assertEquals(0, consumer.records().lastOffset(), "the batch above the high watermark is not sent");
+
+        PartitionData atHw = only(fetch(CONSUMER, 1, 0, 1));
+        assertNull(atHw.records(), "nothing committed at the high watermark yet");
+
+        PartitionData follower = only(fetch(2, 1, 0, 1));
+        assertEquals(2, follower.records().lastOffset(), "a follower reads to the log end");
+    }
+
+    @Test
+    void aLongPollParksUntilDataIsCommittedAndAnswersThenWithIt() throws Exception {
+        CompletableFuture<List<PartitionData>> poll = fetch(CONSUMER, 0, 500, 1);
+        assertFalse(poll.isDone(), "answered before anything was there: the fetch did not park");
+        assertEquals(1, h.replicas.fetchPurgatory().watched());
+        append("a");
+        assertFalse(poll.isDone(), "written but not committed: still invisible to a consumer");
+        replicateTo(1);
+        PartitionData data = only(poll);
+        assertNotNull(data.records(), "the parked fetch answered with the committed batch");
+        assertEquals(0, data.records().firstOffset());
+        assertEquals(0, h.timer.pending(), "its timeout was cancelled");
+    }
+
+    @Test
+    void aLongPollAnswersEmptyWhenItsMaxWaitPasses() throws Exception {
+        CompletableFuture<List<PartitionData>> poll = fetch(CONSUMER, 0, 500, 1);
+        h.timer.advance(499);
+        assertFalse(poll.isDone());
+        h.timer.advance(1);
+        PartitionData data = only(poll);
+        assertEquals(ErrorCode.NONE, data.error());
+        assertNull(data.records());
+        assertEquals(0, h.replicas.fetchPurgatory().watched());
+    }
+
+    @Test
+    void minBytesHoldsTheAnswerUntilThatMuchIsVisible() throws Exception {
+        append("x");
+        replicateTo(1);
+        int oneBatch = only(fetch(CONSUMER, 0, 0, 1)).recordsSize();
+        CompletableFuture<List<PartitionData>> poll = fetch(CONSUMER, 0, 500, oneBatch + 1);
+        assertFalse(poll.isDone(), "one batch is less than min bytes");
+        append("y");
+        replicateTo(2);
+        PartitionData data = only(poll);
+        assertEquals(1, data.records().lastOffset());
+        assertTrue(data.recordsSize() > oneBatch);
+    }
+
+    @Test
+    void aFollowerPollParksAtTheLogEndAndWakesOnAnAppend() throws Exception {
+        CompletableFuture<List<PartitionData>> poll = fetch(2, 0, 0, -1, 500, 1);
+        assertFalse(poll.isDone());
+        append("a");
+        assertEquals(0, only(poll).records().firstOffset(), "a follower does not wait for the high watermark");
+    }
+
+    @Test
+    void aFollowerWhoseLastEpochEndsBeforeItsOffsetIsToldWhereToTruncate() throws Exception {
+        append("a", "b");
+        h.publish(List.of(1, 2, 3), 1, 2, 1); // a new epoch of the same leader, starting at offset 2
+        append("c");
+        // Follower 2 claims offsets up to 4 in epoch 0, which ended at 2 here.
+        PartitionData data = only(fetch(2, 4, 2, 0, 500, 1));
+        assertEquals(new EpochEndOffset(0, 2), data.diverging());
+        assertNull(data.records());
+        assertEquals(-1L, p.followerOffsets().get(2), "a diverging follower's offset does not count");
+        // Its offset in the current epoch is consistent: no divergence, and it counts.
+        PartitionData ok = only(fetch(2, 2, 2, 2, 0, 1));
+        assertNull(ok.diverging());
+        assertEquals(2L, p.followerOffsets().get(2));
+    }
+
+    @Test
+    void epochsOtherLeadersAndOffsetsOutOfRangeAreAnsweredAtOnce() throws Exception {
+        h.publish(List.of(1, 2, 3), 1, 3, 1);
+        assertEquals(ErrorCode.FENCED_LEADER_EPOCH, only(fetch(CONSUMER, 0, 2, -1, 500, 1)).error());
+        assertEquals(ErrorCode.UNKNOWN_LEADER_EPOCH, only(fetch(CONSUMER, 0, 4, -1, 500, 1)).error());
+        assertEquals(-1L, p.followerOffsets().get(2));
+        PartitionData fenced = only(fetch(2, 0, 2, -1, 500, 1));
+        assertEquals(ErrorCode.FENCED_LEADER_EPOCH, fenced.error());
+        assertEquals(-1L, p.followerOffsets().get(2), "a follower of a stale epoch does not move the high watermark");
+        assertEquals(ErrorCode.OFFSET_OUT_OF_RANGE, only(fetch(CONSUMER, 5, 3, -1, 500, 1)).error());
+        var unknown = h.fetch.fetch(new FetchParams(CONSUMER, 500, 1, 1 << 20,
+                List.of(new PartitionFetch(new TopicPartition("nope", 0), 0, -1, -1, 1 << 20))));
+        assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, only(unknown).error());
+        h.publish(List.of(2, 3), 2, 4, 2);
+        PartitionData moved = only(fetch(CONSUMER, 0, -1, -1, 500, 1));
+        assertEquals(ErrorCode.NOT_LEADER_OR_FOLLOWER, moved.error());
+        assertEquals(2, moved.leaderId());
+        assertEquals(0, h.replicas.fetchPurgatory().watched(), "nothing parked for an error");
+    }
+
+    @Test
+    void aParkedFetchIsAnsweredWhenLeadershipMovesAway() throws Exception {
+        CompletableFuture<List<PartitionData>> poll = fetch(CONSUMER, 0, 500, 1);
+        h.publish(List.of(2, 3), 2, 1, 1);
+        assertEquals(ErrorCode.NOT_LEADER_OR_FOLLOWER, only(poll).error());
+    }
+}

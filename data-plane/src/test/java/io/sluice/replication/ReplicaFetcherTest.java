@@ -1,0 +1,197 @@
+package io.sluice.replication;
+
+import static io.sluice.replication.ReplicaHarness.TP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.record.RecordBatch;
+import io.sluice.protocol.rpc.EpochEndOffset;
+import io.sluice.protocol.rpc.FetchPartition;
+import io.sluice.protocol.rpc.FetchPartitionResponse;
+import io.sluice.server.TestWire;
+import io.sluice.storage.PartitionLog;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The follower side: broker 2 follows broker 1 (played by {@link FakeLeader}) in epoch 5. It fetches
+ * from its log end with its latest epoch, appends what comes, takes the leader's high watermark up to
+ * what it holds, truncates by leader epoch when told it diverged (to the high watermark when the
+ * leader cannot say where: the UNDEFINED-epoch rule), and handles offsets out of range on both sides.
+ */
+@Timeout(30)
+class ReplicaFetcherTest {
+    private static final int EPOCH = 5;
+    @TempDir
+    Path dir;
+    private ReplicaHarness h;
+    private PartitionLog log;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new ReplicaHarness(dir, 2);
+        log = h.publish(List.of(1, 2, 3), 1, EPOCH, 0).log();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        h.close();
+    }
+
+    /** A batch as the leader stores it: offsets from {@code base}, written in {@code epoch}. */
+    private static ByteBuffer batch(long base, int epoch, String... values) {
+        ByteBuffer b = TestWire.batch(List.of(values), null);
+        RecordBatch rb = RecordBatch.wrap(b);
+        rb.setBaseOffset(base);
+        rb.setPartitionLeaderEpoch(epoch);
+        return b;
+    }
+
+    private static ByteBuffer concat(ByteBuffer... parts) {
+        int size = 0;
+        for (ByteBuffer p : parts) {
+            size += p.remaining();
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        for (ByteBuffer p : parts) {
+            out.put(p.duplicate());
+        }
+        return out.flip();
+    }
+
+    private static FetchPartitionResponse.Builder answer(long hw, long logStart, long logEnd) {
+        return FetchPartitionResponse.newBuilder().setTopic(TP.topic()).setPartition(TP.partition())
+                .setError(ErrorCode.NONE).setHighWatermark(hw).setLogStartOffset(logStart).setLogEndOffset(logEnd);
+    }
+
+    /** Takes the follower's next fetch and checks what it asks for. */
+    private FakeLeader.Fetch expectFetch(long offset, int lastFetchedEpoch) throws Exception {
+        FakeLeader.Fetch f = h.leader.next();
+        assertEquals(2, f.request().getReplicaId());
+        assertEquals(9001, f.address().getPort(), "sent to broker 1's address from the image");
+        FetchPartition p = f.request().getPartitions(0);
+        assertEquals(offset, p.getFetchOffset(), "fetch offset");
+        assertEquals(lastFetchedEpoch, p.getLastFetchedEpoch(), "last fetched epoch");
+        assertEquals(EPOCH, p.getCurrentLeaderEpoch());
+        return f;
+    }
+
+    /**
+     * Gives the follower offsets 0-2 of epoch 3 in one batch and 3, 4, 5 of epoch 4 in one batch each, with
+     * the leader's high watermark at {@code hw} (truncation removes whole batches, so offsets 3-5 are
+     * where a test can cut at any offset).
+     */
+    private void replicateSixOffsets(long hw) throws Exception {
+        expectFetch(0, -1).answer(answer(hw, 0, 6), concat(batch(0, 3, "a", "b", "c"), batch(3, 4, "d"),
+                batch(4, 4, "e"), batch(5, 4, "f")));
+        assertEquals(6, log.logEndOffset());
+    }
+
+    private List<String> values() throws Exception {
+        return TestWire.values(log);
+    }
+
+    @Test
+    void appendsTheLeadersBatchesAndTakesItsHighWatermarkUpToItsOwnEnd() throws Exception {
+        replicateSixOffsets(100);
+        assertEquals(List.of("a", "b", "c", "d", "e", "f"), values());
+        assertEquals(6, log.highWatermark(), "capped at what this replica holds");
+        assertEquals(4, log.latestEpoch());
+        expectFetch(6, 4).answer(answer(4, 0, 6), null);
+        assertEquals(6, log.highWatermark(), "a follower's high watermark never moves backward");
+        expectFetch(6, 4);
+    }
+
+    @Test
+    void truncatesToTheEndOfTheDivergingEpochOnTheLeader() throws Exception {
+        replicateSixOffsets(2);
+        // The leader's epoch 4 ended at 4: offset 4 and 5 were never committed there.
+        expectFetch(6, 4).answer(answer(2, 0, 8).setDivergingEpoch(EpochEndOffset.newBuilder().setEpoch(4).setEndOffset(4)),
+                null);
+        assertEquals(4, log.logEndOffset());
+        assertEquals(List.of("a", "b", "c", "d"), values());
+        expectFetch(4, 4);
+    }
+
+    @Test
+    void truncatesToItsOwnEndOfTheEpochWhenThatIsLower() throws Exception {
+        replicateSixOffsets(2);
+        // The leader has epoch 3 up to 5, but locally epoch 3 ends at 3 (epoch 4 starts there).
+        expectFetch(6, 4).answer(answer(2, 0, 8).setDivergingEpoch(EpochEndOffset.newBuilder().setEpoch(3).setEndOffset(5)),
+                null);
+        assertEquals(3, log.logEndOffset());
+        assertEquals(3, log.latestEpoch());
+        expectFetch(3, 3);
+    }
+
+    @Test
+    void anUndefinedEpochTruncatesToTheHighWatermarkAndNeverBelowIt() throws Exception {
+        replicateSixOffsets(4);
+        expectFetch(6, 4).answer(answer(4, 0, 8).setDivergingEpoch(EpochEndOffset.newBuilder().setEpoch(-1).setEndOffset(-1)),
+                null);
+        assertEquals(4, log.logEndOffset(), "what is below the high watermark is committed and stays");
+        assertEquals(List.of("a", "b", "c", "d"), values());
+        expectFetch(4, 4);
+    }
+
+    @Test
+    void aFollowerBehindTheLeadersLogStartStartsOverThere() throws Exception {
+        replicateSixOffsets(6);
+        expectFetch(6, 4).answer(answer(100, 100, 120).setError(ErrorCode.OFFSET_OUT_OF_RANGE), null);
+        assertEquals(100, log.logStartOffset());
+        assertEquals(100, log.logEndOffset());
+        expectFetch(100, -1);
+    }
+
+    @Test
+    void aFollowerAheadOfTheLeadersEndTruncatesToIt() throws Exception {
+        replicateSixOffsets(3);
+        expectFetch(6, 4).answer(answer(3, 0, 4).setError(ErrorCode.OFFSET_OUT_OF_RANGE), null);
+        assertEquals(4, log.logEndOffset());
+        expectFetch(4, 4);
+    }
+
+    @Test
+    void errorsAndFailedConnectionsAreRetriedFromTheSameOffset() throws Exception {
+        replicateSixOffsets(6);
+        expectFetch(6, 4).answer(answer(6, 0, 6).setError(ErrorCode.NOT_LEADER_OR_FOLLOWER), null);
+        expectFetch(6, 4).fail();
+        expectFetch(6, 4).answer(answer(6, 0, 7), batch(6, 5, "g"));
+        assertEquals(7, log.logEndOffset());
+        assertEquals(5, log.latestEpoch());
+    }
+
+    @Test
+    void batchesBelowTheLogEndAreRefusedAndNothingIsWritten() throws Exception {
+        replicateSixOffsets(6);
+        expectFetch(6, 4).answer(answer(6, 0, 12), batch(4, 5, "again"));
+        assertEquals(6, log.logEndOffset());
+        assertEquals(List.of("a", "b", "c", "d", "e", "f"), values());
+        expectFetch(6, 4);
+    }
+
+    @Test
+    void gapsInTheLeadersOffsetsAreKept() throws Exception {
+        replicateSixOffsets(6);
+        // A compacted log has gaps; the follower copies them as they are.
+        expectFetch(6, 4).answer(answer(6, 0, 10), batch(9, 5, "after-gap"));
+        assertEquals(10, log.logEndOffset());
+        assertTrue(values().contains("after-gap"));
+    }
+
+    @Test
+    void becomingLeaderStopsFetching() throws Exception {
+        replicateSixOffsets(6);
+        FakeLeader.Fetch pending = expectFetch(6, 4);
+        h.publish(List.of(1, 2, 3), 2, EPOCH + 1, 1);
+        pending.answer(answer(6, 0, 7), batch(6, 5, "late"));
+        assertEquals(6, log.logEndOffset(), "a leader does not append what its old leader sends");
+    }
+}

@@ -1,0 +1,122 @@
+package io.sluice.replication;
+
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.metadata.CommandResult;
+import io.sluice.metadata.MetadataPublisher;
+import io.sluice.metadata.image.BrokerRegistration;
+import io.sluice.metadata.image.MetadataDelta;
+import io.sluice.metadata.image.MetadataImage;
+import io.sluice.metadata.image.PartitionRegistration;
+import io.sluice.protocol.metadata.ConfigRecord;
+import io.sluice.protocol.metadata.MetadataCommand;
+import io.sluice.protocol.metadata.MetadataRecord;
+import io.sluice.protocol.metadata.TopicRecord;
+import io.sluice.server.BrokerDefaults;
+import io.sluice.storage.LogConfig;
+import io.sluice.storage.LogManager;
+import io.sluice.storage.MutableClock;
+import io.sluice.storage.TopicPartition;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One broker's replicas without a quorum or a network: a real {@link ReplicaManager} and real logs
+ * in a temporary directory, with a fake metadata quorum the test publishes images to, a manual
+ * clock, a manual purgatory timer and a scripted leader ({@link FakeLeader}) for its followers.
+ * Topics are written with {@code log.flush.policy=interval} unless a test says otherwise, so a
+ * write counts as durable on the leader at once and the high watermark moves only with the
+ * followers' fetches, which the test makes through the {@link FetchService}.
+ */
+final class ReplicaHarness implements AutoCloseable {
+    static final String TOPIC = "t";
+    static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+    static final String TOPIC_ID = "id-t";
+
+    final MutableClock clock = new MutableClock(1_000_000);
+    final ManualTimer timer = new ManualTimer();
+    final FakeMetadata metadata = new FakeMetadata();
+    final FakeLeader leader = new FakeLeader();
+    final LogManager logs;
+    final ReplicaManager replicas;
+    final ProduceService produce;
+    final FetchService fetch;
+    private final int brokerId;
+    private final Map<String, String> topicConfig;
+
+    ReplicaHarness(Path dir, int brokerId, Map<String, String> topicConfig) throws Exception {
+        this.brokerId = brokerId;
+        this.topicConfig = topicConfig;
+        this.logs = LogManager.start(dir, LogConfig.defaultConfig(), clock, 3_600_000, 3_600_000, 1);
+        BrokerDefaults defaults = BrokerDefaults.from(Map.of());
+        // Followers fetch with a 0 ms wait, so a scripted leader answers at once; back-off stays short.
+        this.replicas = new ReplicaManager(brokerId, logs, metadata, defaults, leader,
+                new ReplicationConfig(30_000, 0, 1 << 20, 10), clock, timer);
+        this.produce = new ProduceService(replicas);
+        this.fetch = new FetchService(replicas);
+        replicas.start();
+        replicas.setBrokerEpoch(1);
+    }
+
+    ReplicaHarness(Path dir, int brokerId) throws Exception {
+        this(dir, brokerId, Map.of("log.flush.policy", "interval"));
+    }
+
+    /** Publishes an image with brokers 1-3 and partition 0 of {@link #TOPIC} as given, and waits until it is applied. */
+    Partition publish(List<Integer> isr, int leaderId, int leaderEpoch, int partitionEpoch) {
+        MetadataDelta delta = new MetadataDelta(MetadataImage.EMPTY);
+        for (int id = 1; id <= 3; id++) {
+            delta.replay(new BrokerRegistration(id, id, "127.0.0.1", 9000 + id, "", 1, false, false).toRecord());
+        }
+        delta.replay(MetadataRecord.newBuilder().setTopic(TopicRecord.newBuilder().setName(TOPIC).setTopicId(TOPIC_ID))
+                .build());
+        topicConfig.forEach((k, v) -> delta.replay(MetadataRecord.newBuilder().setConfig(ConfigRecord.newBuilder()
+                .setTopic(TOPIC).setKey(k).setValue(v)).build()));
+        PartitionRegistration reg = new PartitionRegistration(List.of(1, 2, 3), isr, leaderId, leaderEpoch, partitionEpoch);
+        delta.replay(reg.toRecord(TOPIC_ID, 0));
+        metadata.publish(delta.apply(metadata.image().index() + 1, 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicas.partition(TP)
+                .map(p -> p.leaderEpoch() == leaderEpoch && p.isr().equals(isr)
+                        && p.isLeader() == (leaderId == brokerId)).orElse(false));
+        return replicas.partition(TP).orElseThrow();
+    }
+
+    @Override
+    public void close() throws Exception {
+        replicas.close();
+        logs.close();
+    }
+
+    /** The quorum as a list of images the test publishes; submitted commands are kept, never applied. */
+    static final class FakeMetadata implements ReplicaMetadata {
+        private volatile MetadataImage image = MetadataImage.EMPTY;
+        private final List<MetadataPublisher> publishers = new CopyOnWriteArrayList<>();
+        final List<MetadataCommand> submitted = new CopyOnWriteArrayList<>();
+
+        void publish(MetadataImage next) {
+            image = next;
+            publishers.forEach(p -> p.onMetadataUpdate(null, next));
+        }
+
+        @Override
+        public MetadataImage image() {
+            return image;
+        }
+
+        @Override
+        public void subscribe(MetadataPublisher publisher) {
+            publishers.add(publisher);
+            publisher.onMetadataUpdate(null, image);
+        }
+
+        @Override
+        public CompletableFuture<CommandResult> submit(MetadataCommand command) {
+            submitted.add(command);
+            return new CompletableFuture<>();
+        }
+    }
+}

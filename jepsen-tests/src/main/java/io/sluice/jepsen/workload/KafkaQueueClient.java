@@ -1,0 +1,113 @@
+package io.sluice.jepsen.workload;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The queue workload on Apache Kafka's own Java client ({@code kafka-clients}) over the Kafka protocol,
+ * unmodified: what a Kafka user's application does against Sluice. The workload's settings use the
+ * names both clients share.
+ */
+final class KafkaQueueClient implements QueueClient {
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
+    @Override
+    public Writer writer(Map<String, Object> props) {
+        Map<String, Object> p = new HashMap<>(props);
+        p.put("key.serializer", ByteArraySerializer.class.getName());
+        p.put("value.serializer", ByteArraySerializer.class.getName());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
+        return new Writer() {
+            @Override
+            public CompletableFuture<Long> send(String topic, int partition, byte[] value) {
+                CompletableFuture<Long> done = new CompletableFuture<>();
+                producer.send(new ProducerRecord<>(topic, partition, null, value), (meta, error) -> {
+                    if (error != null) {
+                        done.completeExceptionally(error);
+                    } else {
+                        done.complete(meta.offset());
+                    }
+                });
+                return done;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    producer.close(Duration.ofSeconds(2));
+                } catch (InterruptException e) {
+                    Thread.currentThread().interrupt(); // the workload is stopping; the producer is closed anyway
+                }
+            }
+        };
+    }
+
+    @Override
+    public Reader reader(Map<String, Object> props, String topic) {
+        Map<String, Object> p = new HashMap<>(props);
+        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("enable.auto.commit", false);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
+        return new Reader() {
+            @Override
+            public void assign(List<Integer> partitions) {
+                consumer.assign(partitions.stream().map(n -> new TopicPartition(topic, n)).toList());
+            }
+
+            @Override
+            public void seekToBeginning(int partition) {
+                consumer.seekToBeginning(List.of(new TopicPartition(topic, partition)));
+            }
+
+            @Override
+            public long endOffset(int partition) {
+                TopicPartition tp = new TopicPartition(topic, partition);
+                return consumer.endOffsets(List.of(tp)).get(tp);
+            }
+
+            @Override
+            public long position(int partition) {
+                return consumer.position(new TopicPartition(topic, partition));
+            }
+
+            @Override
+            public Map<String, Object> poll(Duration timeout) {
+                Map<String, Object> reads = new TreeMap<>();
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+                    @SuppressWarnings("unchecked")
+                    List<Object> list = (List<Object>) reads.computeIfAbsent(Integer.toString(r.partition()),
+                            k -> new ArrayList<>());
+                    list.add(List.of(r.offset(), Long.parseLong(new String(r.value(), StandardCharsets.UTF_8))));
+                }
+                return reads;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    consumer.close();
+                } catch (InterruptException e) {
+                    Thread.currentThread().interrupt(); // the workload is stopping
+                }
+            }
+        };
+    }
+}

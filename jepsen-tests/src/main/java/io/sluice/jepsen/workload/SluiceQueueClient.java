@@ -1,0 +1,71 @@
+package io.sluice.jepsen.workload;
+
+import io.sluice.client.TopicPartition;
+import io.sluice.client.consumer.Consumer;
+import io.sluice.client.producer.Producer;
+import io.sluice.client.producer.ProducerRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** The queue workload on Sluice's own client library (the native protocol). */
+final class SluiceQueueClient implements QueueClient {
+    @Override
+    public String name() {
+        return "sluice";
+    }
+
+    @Override
+    public Writer writer(Map<String, Object> props) {
+        Producer<byte[], byte[]> producer = Producer.ofBytes(props);
+        return new Writer() {
+            @Override
+            public CompletableFuture<Long> send(String topic, int partition, byte[] value) {
+                return producer.send(new ProducerRecord<>(topic, partition, null, value)).thenApply(m -> m.offset());
+            }
+
+            @Override
+            public void close() {
+                producer.close(Duration.ofSeconds(2));
+            }
+        };
+    }
+
+    @Override
+    public Reader reader(Map<String, Object> props, String topic) {
+        Consumer<byte[], byte[]> consumer = Consumer.ofBytes(props);
+        return new Reader() {
+            @Override
+            public void assign(List<Integer> partitions) {
+                consumer.assign(partitions.stream().map(p -> new TopicPartition(topic, p)).toList());
+            }
+
+            @Override
+            public void seekToBeginning(int partition) {
+                consumer.seekToBeginning(List.of(new TopicPartition(topic, partition)));
+            }
+
+            @Override
+            public long endOffset(int partition) {
+                TopicPartition tp = new TopicPartition(topic, partition);
+                return consumer.endOffsets(List.of(tp)).get(tp);
+            }
+
+            @Override
+            public long position(int partition) {
+                return consumer.position(new TopicPartition(topic, partition));
+            }
+
+            @Override
+            public Map<String, Object> poll(Duration timeout) {
+                return QueueConsumer.reads(consumer.poll(timeout));
+            }
+
+            @Override
+            public void close() {
+                consumer.close();
+            }
+        };
+    }
+}

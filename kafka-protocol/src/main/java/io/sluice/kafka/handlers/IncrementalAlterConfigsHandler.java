@@ -1,0 +1,56 @@
+package io.sluice.kafka.handlers;
+
+import io.sluice.kafka.Futures;
+import io.sluice.kafka.KafkaApiHandler;
+import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.admin.IncrementalConfigOps;
+import io.sluice.server.AdminService;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
+import org.apache.kafka.common.requests.ApiError;
+
+/**
+ * IncrementalAlterConfigs of topics (what {@code kafka-configs.sh --alter} sends): SET, DELETE, and
+ * APPEND / SUBTRACT on list settings, applied as one change per topic (see {@link IncrementalConfigOps}).
+ * Broker settings are static, as for {@link AlterConfigsHandler}.
+ */
+public final class IncrementalAlterConfigsHandler implements KafkaApiHandler<IncrementalAlterConfigsRequestData> {
+    private final AdminService admin;
+
+    public IncrementalAlterConfigsHandler(AdminService admin) {
+        this.admin = admin;
+    }
+
+    @Override
+    public CompletableFuture<IncrementalAlterConfigsResponseData> handle(KafkaRequest request,
+                                                                         IncrementalAlterConfigsRequestData data) {
+        List<CompletableFuture<AlterConfigsResourceResponse>> results = new ArrayList<>();
+        for (AlterConfigsResource resource : data.resources()) {
+            results.add(alter(resource, data.validateOnly()).thenApply(error -> new AlterConfigsResourceResponse()
+                    .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
+                    .setErrorCode(error.error().code()).setErrorMessage(error.message())));
+        }
+        return Futures.all(results).thenApply(list -> new IncrementalAlterConfigsResponseData().setResponses(list));
+    }
+
+    private CompletableFuture<ApiError> alter(AlterConfigsResource resource, boolean validateOnly) {
+        List<IncrementalConfigOps.Op> ops = new ArrayList<>();
+        for (AlterableConfig c : resource.configs()) {
+            ops.add(new IncrementalConfigOps.Op(c.name(), c.configOperation(), c.value()));
+        }
+        return AlterConfigsHandler.alterTopic(admin, resource.resourceType(), resource.resourceName(), validateOnly,
+                current -> {
+                    Map<String, String> effective = new HashMap<>();
+                    current.forEach(c -> effective.put(c.name(), c.value()));
+                    return IncrementalConfigOps.apply(ops, effective);
+                });
+    }
+}
