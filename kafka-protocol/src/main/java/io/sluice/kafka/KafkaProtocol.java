@@ -1,7 +1,6 @@
 package io.sluice.kafka;
 
 import io.netty.channel.ChannelPipeline;
-import io.sluice.group.ClassicGroupCoordinator;
 import io.sluice.kafka.codec.KafkaFrameDecoder;
 import io.sluice.kafka.codec.KafkaRequestDispatcher;
 import io.sluice.kafka.handlers.AlterConfigsHandler;
@@ -60,18 +59,17 @@ public final class KafkaProtocol implements ConnectionProtocol {
         TopicCreator creator = new TopicCreator(services);
         apis.add(ApiKeys.METADATA, 0, 12, new MetadataHandler(services, creator));
         // Consumer groups: Kafka's classic protocol, and KIP-848's heartbeat on Sluice's own groups.
-        ClassicGroupCoordinator classic = services.groups().classic();
         apis.add(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(services));
-        apis.add(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(classic));
-        apis.add(ApiKeys.SYNC_GROUP, 0, 5, new SyncGroupHandler(classic));
-        apis.add(ApiKeys.HEARTBEAT, 0, 4, new HeartbeatHandler(classic));
-        apis.add(ApiKeys.LEAVE_GROUP, 0, 5, new LeaveGroupHandler(classic));
+        apis.add(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(services));
+        apis.add(ApiKeys.SYNC_GROUP, 0, 5, new SyncGroupHandler(services));
+        apis.add(ApiKeys.HEARTBEAT, 0, 4, new HeartbeatHandler(services));
+        apis.add(ApiKeys.LEAVE_GROUP, 0, 5, new LeaveGroupHandler(services));
         apis.add(ApiKeys.OFFSET_COMMIT, 2, 10, new OffsetCommitHandler(services));
         apis.add(ApiKeys.OFFSET_FETCH, 1, 10, new OffsetFetchHandler(services));
-        apis.add(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsHandler(services.groups()));
-        apis.add(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsHandler(services.groups()));
-        apis.add(ApiKeys.DELETE_GROUPS, 0, 3, new DeleteGroupsHandler(services.groups()));
-        apis.add(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(services.groups()));
+        apis.add(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsHandler(services));
+        apis.add(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsHandler(services));
+        apis.add(ApiKeys.DELETE_GROUPS, 0, 3, new DeleteGroupsHandler(services));
+        apis.add(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(services));
         apis.add(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, new ConsumerGroupHeartbeatHandler(services));
         // Produce v0-2 are advertised and refused, as Kafka 4 does: librdkafka compresses only when they are listed.
         apis.add(ApiKeys.PRODUCE, 0, 3, 13, new ProduceHandler(services));

@@ -33,6 +33,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -147,15 +149,53 @@ class KafkaGroupsIT {
         return IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(TOPIC, p)).collect(Collectors.toSet());
     }
 
+    /** The first offset each consumer read from each partition since that partition was last assigned to it. */
+    private static final Map<KafkaConsumer<byte[], byte[]>, FirstOffsets> READ = new java.util.IdentityHashMap<>();
+
+    private static final class FirstOffsets implements ConsumerRebalanceListener {
+        final Map<TopicPartition, Long> first = new HashMap<>();
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(first::remove);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            partitions.forEach(first::remove);
+        }
+
+        boolean readFromAll(Set<TopicPartition> assigned) {
+            return first.keySet().containsAll(assigned);
+        }
+    }
+
+    private static void subscribe(KafkaConsumer<byte[], byte[]> consumer) {
+        FirstOffsets read = new FirstOffsets();
+        READ.put(consumer, read);
+        consumer.subscribe(List.of(TOPIC), read);
+    }
+
     /** Polls every consumer briefly (one thread drives them all, as each is single-threaded) until the condition holds. */
     private static void pollUntil(List<KafkaConsumer<byte[], byte[]>> consumers, String what,
                                   java.util.function.BooleanSupplier condition) {
         await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ZERO).until(() -> {
             for (KafkaConsumer<byte[], byte[]> c : consumers) {
-                c.poll(Duration.ofMillis(50));
+                ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(50));
+                FirstOffsets read = READ.get(c);
+                if (read != null) {
+                    records.forEach(r -> read.first.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset()));
+                }
             }
             return condition.getAsBoolean();
         });
+    }
+
+    /** Each consumer owns some partitions, together all, and has read from each it owns. */
+    private static boolean shared(KafkaConsumer<byte[], byte[]> a, KafkaConsumer<byte[], byte[]> b) {
+        return !a.assignment().isEmpty() && !b.assignment().isEmpty()
+                && a.assignment().size() + b.assignment().size() == PARTITIONS
+                && READ.get(a).readFromAll(a.assignment()) && READ.get(b).readFromAll(b.assignment());
     }
 
     /** Eager (range) and cooperative (cooperative-sticky: a second rebalance after revocation) alike. */
@@ -170,31 +210,31 @@ class KafkaGroupsIT {
 
         try (KafkaConsumer<byte[], byte[]> first = classicConsumer(group, assignor.getName());
              KafkaConsumer<byte[], byte[]> second = classicConsumer(group, assignor.getName())) {
-            first.subscribe(List.of(TOPIC));
+            subscribe(first);
             pollUntil(List.of(first), "the first member owns everything", () -> first.assignment().equals(all()));
-            second.subscribe(List.of(TOPIC));
-            pollUntil(List.of(first, second), "both members own a share", () ->
-                    !first.assignment().isEmpty() && !second.assignment().isEmpty()
-                            && first.assignment().size() + second.assignment().size() == PARTITIONS);
+            subscribe(second);
+            pollUntil(List.of(first, second), "both members own a share and read", () -> shared(first, second));
             Set<TopicPartition> union = new HashSet<>(first.assignment());
             union.addAll(second.assignment());
             assertEquals(all(), union, "shares are disjoint and cover every partition");
             for (TopicPartition tp : second.assignment()) {
-                assertEquals(10L * tp.partition(), second.position(tp), "starts at the committed offset");
+                assertEquals(10L * tp.partition(), READ.get(second).first.get(tp), "starts at the committed offset");
             }
 
-            // The first member "processes" 5 records of each of its partitions and commits.
+            // The first member has processed 5 records of each of its partitions, and commits that.
             Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
             for (TopicPartition tp : first.assignment()) {
-                done.put(tp, new OffsetAndMetadata(first.position(tp) + 5, "by-first"));
+                done.put(tp, new OffsetAndMetadata(10L * tp.partition() + 5, "by-first"));
             }
             first.commitSync(done);
             Set<TopicPartition> handedOver = Set.copyOf(first.assignment());
             first.close(); // LeaveGroup: the other member rebalances at once
 
-            pollUntil(List.of(second), "the second member takes over", () -> second.assignment().equals(all()));
+            pollUntil(List.of(second), "the second member takes over and reads", () ->
+                    second.assignment().equals(all()) && READ.get(second).readFromAll(all()));
             for (TopicPartition tp : handedOver) {
-                assertEquals(10L * tp.partition() + 5, second.position(tp), "takes over at the committed offset of " + tp);
+                assertEquals(10L * tp.partition() + 5, READ.get(second).first.get(tp),
+                        "takes over at the committed offset of " + tp + ", nothing skipped");
             }
 
             ConsumerGroupDescription described = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
@@ -272,13 +312,13 @@ class KafkaGroupsIT {
         admin.alterConsumerGroupOffsets(group, start).all().get();
         try (KafkaConsumer<byte[], byte[]> first = consumerProtocol(group);
              KafkaConsumer<byte[], byte[]> second = consumerProtocol(group)) {
-            first.subscribe(List.of(TOPIC));
-            second.subscribe(List.of(TOPIC));
-            pollUntil(List.of(first, second), "both members own a share", () ->
-                    !first.assignment().isEmpty() && !second.assignment().isEmpty()
-                            && first.assignment().size() + second.assignment().size() == PARTITIONS);
-            for (TopicPartition tp : first.assignment()) {
-                assertEquals(10L * tp.partition(), first.position(tp), "starts at the committed offset");
+            subscribe(first);
+            subscribe(second);
+            pollUntil(List.of(first, second), "both members own a share and read", () -> shared(first, second));
+            for (KafkaConsumer<byte[], byte[]> c : List.of(first, second)) {
+                for (TopicPartition tp : c.assignment()) {
+                    assertEquals(10L * tp.partition(), READ.get(c).first.get(tp), "starts at the committed offset");
+                }
             }
             try (KafkaConsumer<byte[], byte[]> classic = classicConsumer(group, RangeAssignor.class.getName())) {
                 classic.subscribe(List.of(TOPIC));
@@ -292,14 +332,16 @@ class KafkaGroupsIT {
             }
             Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
             for (TopicPartition tp : first.assignment()) {
-                done.put(tp, new OffsetAndMetadata(first.position(tp) + 7));
+                done.put(tp, new OffsetAndMetadata(10L * tp.partition() + 7));
             }
             first.commitSync(done);
             Set<TopicPartition> handedOver = Set.copyOf(first.assignment());
             first.close();
-            pollUntil(List.of(second), "the second member takes over", () -> second.assignment().equals(all()));
+            pollUntil(List.of(second), "the second member takes over and reads", () ->
+                    second.assignment().equals(all()) && READ.get(second).readFromAll(all()));
             for (TopicPartition tp : handedOver) {
-                assertEquals(10L * tp.partition() + 7, second.position(tp), "takes over at the committed offset of " + tp);
+                assertEquals(10L * tp.partition() + 7, READ.get(second).first.get(tp),
+                        "takes over at the committed offset of " + tp + ", nothing skipped");
             }
             ConsumerGroupDescription described = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
             assertEquals(1, described.members().size());

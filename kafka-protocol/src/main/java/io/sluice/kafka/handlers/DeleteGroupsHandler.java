@@ -1,8 +1,8 @@
 package io.sluice.kafka.handlers;
 
-import io.sluice.group.GroupApis;
 import io.sluice.kafka.KafkaApiHandler;
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.server.BrokerServices;
 import io.sluice.protocol.SluiceException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +16,10 @@ import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupRe
  * members of either kind, GROUP_ID_NOT_FOUND when there is nothing to delete.
  */
 public final class DeleteGroupsHandler implements KafkaApiHandler<DeleteGroupsRequestData> {
-    private final GroupApis groups;
+    private final BrokerServices services;
 
-    public DeleteGroupsHandler(GroupApis groups) {
-        this.groups = groups;
+    public DeleteGroupsHandler(BrokerServices services) {
+        this.services = services;
     }
 
     @Override
@@ -28,13 +28,13 @@ public final class DeleteGroupsHandler implements KafkaApiHandler<DeleteGroupsRe
         for (String groupId : data.groupsNames()) {
             DeletableGroupResult result = new DeletableGroupResult().setGroupId(groupId);
             try {
-                groups.coordinator().checkNoMembers(groupId, "deleting it");
-                groups.coordinator().describe(groupId); // GROUP_ID_NOT_FOUND when there is nothing to delete
+                services.groups().coordinator().checkNoMembers(groupId, "deleting it");
+                services.groups().coordinator().describe(groupId); // GROUP_ID_NOT_FOUND when there is nothing to delete
             } catch (SluiceException e) {
                 results.add(CompletableFuture.completedFuture(result.setErrorCode(GroupRequests.code(e))));
                 continue;
             }
-            results.add(groups.offsets().delete(groupId, List.of())
+            results.add(services.groups().offsets().delete(groupId, List.of())
                     .thenApply(c -> result.setErrorCode(GroupRequests.code(c.error()))));
         }
         return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(v -> {

@@ -1,10 +1,10 @@
 package io.sluice.kafka.handlers;
 
 import io.sluice.group.Classic;
-import io.sluice.group.GroupApis;
 import io.sluice.group.GroupDescription;
 import io.sluice.kafka.KafkaApiHandler;
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.server.BrokerServices;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.nio.ByteBuffer;
@@ -29,10 +29,10 @@ import org.apache.kafka.common.protocol.Errors;
  * Dead (with GROUP_ID_NOT_FOUND from v6, as Kafka 4 answers).
  */
 public final class DescribeGroupsHandler implements KafkaApiHandler<DescribeGroupsRequestData> {
-    private final GroupApis groups;
+    private final BrokerServices services;
 
-    public DescribeGroupsHandler(GroupApis groups) {
-        this.groups = groups;
+    public DescribeGroupsHandler(BrokerServices services) {
+        this.services = services;
     }
 
     @Override
@@ -47,12 +47,12 @@ public final class DescribeGroupsHandler implements KafkaApiHandler<DescribeGrou
     private DescribedGroup describe(String groupId, short version) {
         DescribedGroup out = new DescribedGroup().setGroupId(groupId).setProtocolType("").setProtocolData("");
         try {
-            groups.coordinator().checkCoordinator(groupId);
-            Optional<Classic.Description> classic = groups.classic().describe(groupId);
+            services.groups().coordinator().checkCoordinator(groupId);
+            Optional<Classic.Description> classic = services.groups().classic().describe(groupId);
             if (classic.isPresent()) {
                 return classic(out, classic.get(), version);
             }
-            return consumer(out, groups.coordinator().describe(groupId), version);
+            return consumer(out, services.groups().coordinator().describe(groupId), version);
         } catch (SluiceException e) {
             out.setErrorCode(GroupRequests.code(e)).setGroupState("Dead");
             if (e.code() == ErrorCode.GROUP_ID_NOT_FOUND && version < 6) {

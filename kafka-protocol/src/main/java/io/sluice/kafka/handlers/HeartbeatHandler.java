@@ -1,8 +1,8 @@
 package io.sluice.kafka.handlers;
 
-import io.sluice.group.ClassicGroupCoordinator;
 import io.sluice.kafka.KafkaApiHandler;
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.server.BrokerServices;
 import io.sluice.protocol.SluiceException;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -10,17 +10,17 @@ import org.apache.kafka.common.message.HeartbeatResponseData;
 
 /** Heartbeat (classic protocol): REBALANCE_IN_PROGRESS tells the member to rejoin; ILLEGAL_GENERATION and UNKNOWN_MEMBER_ID that it was left behind. */
 public final class HeartbeatHandler implements KafkaApiHandler<HeartbeatRequestData> {
-    private final ClassicGroupCoordinator groups;
+    private final BrokerServices services;
 
-    public HeartbeatHandler(ClassicGroupCoordinator groups) {
-        this.groups = groups;
+    public HeartbeatHandler(BrokerServices services) {
+        this.services = services;
     }
 
     @Override
     public CompletableFuture<HeartbeatResponseData> handle(KafkaRequest request, HeartbeatRequestData data) {
         HeartbeatResponseData response = new HeartbeatResponseData();
         try {
-            groups.heartbeat(data.groupId(), data.memberId(), GroupRequests.emptyToNull(data.groupInstanceId()),
+            services.groups().classic().heartbeat(data.groupId(), data.memberId(), GroupRequests.emptyToNull(data.groupInstanceId()),
                     data.generationId());
         } catch (SluiceException e) {
             response.setErrorCode(GroupRequests.code(e));

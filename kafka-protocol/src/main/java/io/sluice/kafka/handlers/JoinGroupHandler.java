@@ -4,6 +4,7 @@ import io.sluice.group.Classic;
 import io.sluice.group.ClassicGroupCoordinator;
 import io.sluice.kafka.KafkaApiHandler;
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.server.BrokerServices;
 import io.sluice.protocol.SluiceException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +22,10 @@ import org.apache.kafka.common.protocol.Errors;
  * Kafka does).
  */
 public final class JoinGroupHandler implements KafkaApiHandler<JoinGroupRequestData> {
-    private final ClassicGroupCoordinator groups;
+    private final BrokerServices services;
 
-    public JoinGroupHandler(ClassicGroupCoordinator groups) {
-        this.groups = groups;
+    public JoinGroupHandler(BrokerServices services) {
+        this.services = services;
     }
 
     @Override
@@ -39,7 +40,7 @@ public final class JoinGroupHandler implements KafkaApiHandler<JoinGroupRequestD
                 data.sessionTimeoutMs(), version >= 1 ? data.rebalanceTimeoutMs() : -1, version >= 4,
                 request.clientId(), GroupRequests.host(request));
         try {
-            return groups.join(data.groupId(), join).thenApply(r -> response(r, version));
+            return services.groups().classic().join(data.groupId(), join).thenApply(r -> response(r, version));
         } catch (SluiceException e) {
             return CompletableFuture.completedFuture(new JoinGroupResponseData().setErrorCode(GroupRequests.code(e))
                     .setMemberId(data.memberId()).setGenerationId(-1).setProtocolName(version >= 7 ? null : ""));

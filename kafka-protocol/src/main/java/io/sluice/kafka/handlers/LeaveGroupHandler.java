@@ -1,9 +1,9 @@
 package io.sluice.kafka.handlers;
 
 import io.sluice.group.Classic;
-import io.sluice.group.ClassicGroupCoordinator;
 import io.sluice.kafka.KafkaApiHandler;
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.server.BrokerServices;
 import io.sluice.protocol.SluiceException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +19,10 @@ import org.apache.kafka.common.message.LeaveGroupResponseData.MemberResponse;
  * Streams send). The remaining members rebalance once.
  */
 public final class LeaveGroupHandler implements KafkaApiHandler<LeaveGroupRequestData> {
-    private final ClassicGroupCoordinator groups;
+    private final BrokerServices services;
 
-    public LeaveGroupHandler(ClassicGroupCoordinator groups) {
-        this.groups = groups;
+    public LeaveGroupHandler(BrokerServices services) {
+        this.services = services;
     }
 
     @Override
@@ -38,7 +38,7 @@ public final class LeaveGroupHandler implements KafkaApiHandler<LeaveGroupReques
         }
         LeaveGroupResponseData response = new LeaveGroupResponseData();
         try {
-            List<Classic.LeaveResult> results = groups.leave(data.groupId(), leaving);
+            List<Classic.LeaveResult> results = services.groups().classic().leave(data.groupId(), leaving);
             if (batched) {
                 for (Classic.LeaveResult r : results) {
                     response.members().add(new MemberResponse().setMemberId(r.memberId())

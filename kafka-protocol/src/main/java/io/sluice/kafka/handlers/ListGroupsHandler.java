@@ -1,10 +1,10 @@
 package io.sluice.kafka.handlers;
 
 import io.sluice.group.Classic;
-import io.sluice.group.GroupApis;
 import io.sluice.group.GroupDescription;
 import io.sluice.kafka.KafkaApiHandler;
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.server.BrokerServices;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,22 +22,22 @@ import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
  * is in Kafka.
  */
 public final class ListGroupsHandler implements KafkaApiHandler<ListGroupsRequestData> {
-    private final GroupApis groups;
+    private final BrokerServices services;
 
-    public ListGroupsHandler(GroupApis groups) {
-        this.groups = groups;
+    public ListGroupsHandler(BrokerServices services) {
+        this.services = services;
     }
 
     @Override
     public CompletableFuture<ListGroupsResponseData> handle(KafkaRequest request, ListGroupsRequestData data) {
         Map<String, ListedGroup> listed = new TreeMap<>();
-        for (GroupDescription g : groups.coordinator().list()) {
+        for (GroupDescription g : services.groups().coordinator().list()) {
             boolean offsetsOnly = g.members().isEmpty();
             listed.put(g.groupId(), new ListedGroup().setGroupId(g.groupId())
                     .setProtocolType(offsetsOnly ? "" : "consumer").setGroupState(g.state().label())
                     .setGroupType(offsetsOnly ? "classic" : "consumer"));
         }
-        for (Classic.Description g : groups.classic().list()) {
+        for (Classic.Description g : services.groups().classic().list()) {
             listed.put(g.groupId(), new ListedGroup().setGroupId(g.groupId()).setProtocolType(g.protocolType())
                     .setGroupState(g.state()).setGroupType("classic"));
         }

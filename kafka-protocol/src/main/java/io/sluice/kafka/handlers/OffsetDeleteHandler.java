@@ -1,10 +1,10 @@
 package io.sluice.kafka.handlers;
 
 import io.sluice.group.Classic;
-import io.sluice.group.GroupApis;
 import io.sluice.group.GroupDescription;
 import io.sluice.kafka.KafkaApiHandler;
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.server.BrokerServices;
 import io.sluice.metadata.image.TopicPartition;
 import io.sluice.protocol.SluiceException;
 import java.nio.ByteBuffer;
@@ -29,10 +29,10 @@ import org.apache.kafka.common.protocol.Errors;
  * which the coordinator has once the group is Stable; during a rebalance every partition is refused.
  */
 public final class OffsetDeleteHandler implements KafkaApiHandler<OffsetDeleteRequestData> {
-    private final GroupApis groups;
+    private final BrokerServices services;
 
-    public OffsetDeleteHandler(GroupApis groups) {
-        this.groups = groups;
+    public OffsetDeleteHandler(BrokerServices services) {
+        this.services = services;
     }
 
     @Override
@@ -40,7 +40,7 @@ public final class OffsetDeleteHandler implements KafkaApiHandler<OffsetDeleteRe
         String groupId = data.groupId();
         Set<String> subscribed;
         try {
-            groups.coordinator().describe(groupId); // GROUP_ID_NOT_FOUND, NOT_COORDINATOR
+            services.groups().coordinator().describe(groupId); // GROUP_ID_NOT_FOUND, NOT_COORDINATOR
             subscribed = subscribedTopics(groupId);
         } catch (SluiceException e) {
             return CompletableFuture.completedFuture(new OffsetDeleteResponseData().setErrorCode(GroupRequests.code(e)));
@@ -62,7 +62,7 @@ public final class OffsetDeleteHandler implements KafkaApiHandler<OffsetDeleteRe
         if (deleting.isEmpty()) {
             return CompletableFuture.completedFuture(response);
         }
-        return groups.offsets().delete(groupId, deleting).thenApply(result -> {
+        return services.groups().offsets().delete(groupId, deleting).thenApply(result -> {
             // GROUP_ID_NOT_FOUND here means none of the partitions had an offset left: nothing to do.
             if (!result.isSuccess() && result.error() != io.sluice.protocol.ErrorCode.GROUP_ID_NOT_FOUND) {
                 response.setErrorCode(GroupRequests.code(result.error()));
@@ -74,7 +74,7 @@ public final class OffsetDeleteHandler implements KafkaApiHandler<OffsetDeleteRe
     /** Topics the group's active members subscribe to; null when they cannot be known now (refuse all). */
     private Set<String> subscribedTopics(String groupId) {
         Set<String> topics = new HashSet<>();
-        Optional<Classic.Description> classic = groups.classic().describe(groupId);
+        Optional<Classic.Description> classic = services.groups().classic().describe(groupId);
         if (classic.isPresent()) {
             Classic.Description g = classic.get();
             if (g.members().isEmpty()) {
@@ -88,7 +88,7 @@ public final class OffsetDeleteHandler implements KafkaApiHandler<OffsetDeleteRe
             }
             return topics;
         }
-        for (GroupDescription.Member m : groups.coordinator().describe(groupId).members()) {
+        for (GroupDescription.Member m : services.groups().coordinator().describe(groupId).members()) {
             topics.addAll(m.topics());
             if (!m.topicRegex().isEmpty()) {
                 return null;

@@ -1,9 +1,9 @@
 package io.sluice.kafka.handlers;
 
 import io.sluice.group.Classic;
-import io.sluice.group.ClassicGroupCoordinator;
 import io.sluice.kafka.KafkaApiHandler;
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.server.BrokerServices;
 import io.sluice.protocol.SluiceException;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,10 +18,10 @@ import org.apache.kafka.common.message.SyncGroupResponseData;
  * (INCONSISTENT_GROUP_PROTOCOL) and returned.
  */
 public final class SyncGroupHandler implements KafkaApiHandler<SyncGroupRequestData> {
-    private final ClassicGroupCoordinator groups;
+    private final BrokerServices services;
 
-    public SyncGroupHandler(ClassicGroupCoordinator groups) {
-        this.groups = groups;
+    public SyncGroupHandler(BrokerServices services) {
+        this.services = services;
     }
 
     @Override
@@ -35,7 +35,7 @@ public final class SyncGroupHandler implements KafkaApiHandler<SyncGroupRequestD
                 GroupRequests.emptyToNull(data.groupInstanceId()), data.generationId(),
                 version >= 5 ? data.protocolType() : null, version >= 5 ? data.protocolName() : null, assignments);
         try {
-            return groups.sync(data.groupId(), sync).thenApply(r -> {
+            return services.groups().classic().sync(data.groupId(), sync).thenApply(r -> {
                 SyncGroupResponseData response = new SyncGroupResponseData().setErrorCode(GroupRequests.code(r.error()))
                         .setAssignment(r.assignment());
                 if (version >= 5) {
