@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code /metrics} by the Prometheus client's HTTP server (one daemon thread).
  *
  * <p>Recording is allocation-free: each histogram's data point per label set is resolved once
- * (per API and protocol, per acks), and counters of traffic live in the partitions. Thread-safe.
+ * (per API and protocol on its first request, per acks at start), and counters of traffic live in the
+ * partitions. Thread-safe.
  */
 public final class NodeMetrics implements RequestMetrics, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeMetrics.class);
@@ -79,11 +80,21 @@ public final class NodeMetrics implements RequestMetrics, AutoCloseable {
 
     @Override
     public Recorder forProtocol(String protocol, Enum<?>[] apis) {
+        // Resolved on an API's first request, so only APIs in use are series (Kafka alone defines ~90).
+        // Racing first requests resolve the same data point: the library keys it by its labels.
         DistributionDataPoint[] byOrdinal = new DistributionDataPoint[apis.length];
+        String[] names = new String[apis.length];
         for (Enum<?> api : apis) {
-            byOrdinal[api.ordinal()] = requests.labelValues(protocol, api.name().toLowerCase(Locale.ROOT));
+            names[api.ordinal()] = api.name().toLowerCase(Locale.ROOT);
         }
-        return (api, nanos) -> byOrdinal[api.ordinal()].observe(nanos / NANOS_PER_SECOND);
+        return (api, nanos) -> {
+            DistributionDataPoint point = byOrdinal[api.ordinal()];
+            if (point == null) {
+                point = requests.labelValues(protocol, names[api.ordinal()]);
+                byOrdinal[api.ordinal()] = point;
+            }
+            point.observe(nanos / NANOS_PER_SECOND);
+        };
     }
 
     /** Where the produce service reports each request's time to acknowledgement. */

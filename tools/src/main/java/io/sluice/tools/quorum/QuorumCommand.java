@@ -203,6 +203,7 @@ public final class QuorumCommand implements Command {
             String role = p.isEmpty() ? "-" : role(n, q, c);
             System.out.printf("Node %d  %-12s  client localhost:%d  raft localhost:%d  %s%n", n,
                     p.map(h -> "pid " + h.pid()).orElse("down"), quorum.clientPort(n), quorum.raftPort(n), role);
+            System.out.printf("        metrics http://localhost:%d/metrics%n", io.sluice.server.NodeConfig.defaultMetricsPort(quorum.clientPort(n)));
         }
         return 0;
     }
