@@ -38,6 +38,20 @@ class NodeMetricsTest {
     }
 
     @Test
+    void servesMetricsAndHealthOverHttp() throws Exception {
+        try (NodeMetrics metrics = new NodeMetrics(1)) {
+            metrics.serve(new java.net.InetSocketAddress("127.0.0.1", 0));
+            assertTrue(metrics.port() > 0);
+            java.net.InetSocketAddress at = new java.net.InetSocketAddress("127.0.0.1", metrics.port());
+            assertTrue(MetricsText.scrape(at).has("sluice_log_flush_duration_seconds_count"));
+            var http = java.net.http.HttpClient.newHttpClient();
+            var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + metrics.port() + "/-/healthy")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode());
+        }
+    }
+
+    @Test
     void ackLatencyIsKeptPerAcksAndFlushTimesInOneHistogram() throws Exception {
         try (NodeMetrics metrics = new NodeMetrics(1)) {
             metrics.ackLatency().record(-1, 3_000_000);
