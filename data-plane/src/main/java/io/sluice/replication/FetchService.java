@@ -132,6 +132,7 @@ public final class FetchService {
             // The first non-empty partition is always sent whole, so a batch above max.bytes still makes progress.
             if (!result.isEmpty() && (read.bytes == 0 || result.range().length() <= budget)) {
                 range = result.range();
+                p.counters().fetched(follower, range.length(), range.lastOffset() - range.firstOffset() + 1);
                 read.bytes += range.length();
                 budget = (int) Math.max(0, budget - range.length());
             }

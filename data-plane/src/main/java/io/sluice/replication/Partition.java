@@ -38,6 +38,7 @@ public final class Partition {
     private final Clock clock;
     private final PartitionListener listener;
     private final ReentrantReadWriteLock leaderIsrLock = new ReentrantReadWriteLock();
+    private final PartitionCounters counters = new PartitionCounters();
 
     private volatile PartitionRegistration registration;
     private volatile boolean leader;
@@ -59,6 +60,11 @@ public final class Partition {
 
     public PartitionLog log() {
         return log;
+    }
+
+    /** This replica's traffic, for the metrics endpoint. */
+    public PartitionCounters counters() {
+        return counters;
     }
 
     public boolean isLeader() {
@@ -168,7 +174,12 @@ public final class Partition {
                         + " in-sync replicas " + r.isr() + ", fewer than min.insync.replicas=" + minInsyncReplicas
                         + "; the write is refused so it is never acknowledged on too few copies");
             }
-            return log.appendAsLeader(batches, r.leaderEpoch());
+            int bytes = batches.remaining();
+            LogAppendResult result = log.appendAsLeader(batches, r.leaderEpoch());
+            if (result.succeeded() && !result.duplicate()) {
+                counters.appended(bytes, result.lastOffset() - result.firstOffset() + 1);
+            }
+            return result;
         } finally {
             leaderIsrLock.readLock().unlock();
         }

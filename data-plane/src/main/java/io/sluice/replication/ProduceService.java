@@ -33,10 +33,25 @@ public final class ProduceService {
                                   int currentLeaderEpoch) {
     }
 
+    /** Told how long each produce request took from arrival to its answer (the node's metrics). */
+    @FunctionalInterface
+    public interface AckLatency {
+        AckLatency NONE = (acks, nanos) -> { };
+
+        /** Called once per request, on the thread that completes it; must be cheap and thread-safe. */
+        void record(int acks, long nanos);
+    }
+
     private final ReplicaManager replicas;
+    private final AckLatency ackLatency;
 
     public ProduceService(ReplicaManager replicas) {
+        this(replicas, AckLatency.NONE);
+    }
+
+    public ProduceService(ReplicaManager replicas, AckLatency ackLatency) {
         this.replicas = replicas;
+        this.ackLatency = ackLatency;
     }
 
     /**
@@ -45,6 +60,7 @@ public final class ProduceService {
      * REQUEST_TIMED_OUT; their records may still be committed, as in Kafka).
      */
     public CompletableFuture<List<PartitionResult>> append(int acks, int timeoutMs, List<PartitionRecords> partitions) {
+        long start = System.nanoTime();
         List<Outcome> outcomes = new ArrayList<>(partitions.size());
         for (PartitionRecords pr : partitions) {
             if (acks != 0 && acks != 1 && acks != -1) {
@@ -63,6 +79,7 @@ public final class ProduceService {
             }
         }
         if (waitingOn.isEmpty()) {
+            ackLatency.record(acks, System.nanoTime() - start);
             return CompletableFuture.completedFuture(results(outcomes, acks, false));
         }
         CompletableFuture<List<PartitionResult>> done = new CompletableFuture<>();
@@ -74,6 +91,7 @@ public final class ProduceService {
 
             @Override
             protected void onComplete() {
+                ackLatency.record(acks, System.nanoTime() - start);
                 done.complete(results(outcomes, acks, isExpired()));
             }
         }, Math.max(1, timeoutMs));

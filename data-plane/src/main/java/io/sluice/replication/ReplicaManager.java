@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,9 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
     private final ReplicaFetchers fetchers;
     private final IsrChangeBatcher isrChanges;
     private final AtomicReference<MetadataImage> latest = new AtomicReference<>();
+    /** ISR changes applied to partitions this broker leads (Kafka's IsrShrinksPerSec / IsrExpandsPerSec). */
+    private final LongAdder isrShrinks = new LongAdder();
+    private final LongAdder isrExpands = new LongAdder();
     /** Images older than this incarnation's registration are stale views from before a restart. */
     private volatile long registeredAt = Long.MAX_VALUE;
     private final ScheduledExecutorService stateThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -168,7 +172,12 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
                 TopicPartition tp = new TopicPartition(topic.name(), e.getKey());
                 assigned.add(tp);
                 Partition partition = ensurePartition(tp, topic.id(), topicConfig);
-                transition(partition, partition.applyRegistration(reg), reg);
+                List<Integer> isrBefore = partition.isr();
+                Partition.Transition t = partition.applyRegistration(reg);
+                if (t == Partition.Transition.ISR_CHANGED) {
+                    countIsrChange(isrBefore, reg.isr());
+                }
+                transition(partition, t, reg);
             }
         }
         for (TopicPartition tp : new HashSet<>(partitions.keySet())) {
@@ -183,6 +192,26 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
                 log.info("{}: deleted a local log no topic assigns to this broker", stray.topicPartition());
             }
         }
+    }
+
+    /** One ISR change of a led partition may both drop and add members; each direction counts once. */
+    private void countIsrChange(List<Integer> before, List<Integer> after) {
+        if (!after.containsAll(before)) {
+            isrShrinks.increment();
+        }
+        if (!before.containsAll(after)) {
+            isrExpands.increment();
+        }
+    }
+
+    /** ISR shrinks applied to partitions this broker led at the time, since it started. */
+    public long isrShrinks() {
+        return isrShrinks.sum();
+    }
+
+    /** ISR expansions applied to partitions this broker led at the time, since it started. */
+    public long isrExpands() {
+        return isrExpands.sum();
     }
 
     private Partition ensurePartition(TopicPartition tp, String topicId, Map<String, String> topicConfig)

@@ -10,7 +10,8 @@ import io.sluice.replication.ReplicaManager;
 
 /**
  * What a node offers the codecs of its protocols: the services that hold the rules (produce, fetch,
- * offsets, admin, groups, producer ids, the metadata quorum and its image) and the node's identity. A codec
+ * offsets, admin, groups, producer ids, the metadata quorum and its image), the node's identity, and
+ * where codecs report their requests' latencies. A codec
  * translates requests into calls on these and never holds rules itself. Immutable.
  */
 public record BrokerServices(
@@ -24,7 +25,8 @@ public record BrokerServices(
         AdminService admin,
         GroupApis groups,
         NodeClient nodeClient,
-        EventLoopGroup workers) {
+        EventLoopGroup workers,
+        RequestMetrics requestMetrics) {
 
     public int nodeId() {
         return config.nodeId();

@@ -42,6 +42,7 @@ public final class DataPlaneServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private Channel serverChannel;
+    private final Connections openConnections = new Connections();
     private final ChannelGroup connections = new DefaultChannelGroup("sluice-connections", GlobalEventExecutor.INSTANCE);
 
     /**
@@ -49,12 +50,14 @@ public final class DataPlaneServer implements AutoCloseable {
      *                and shuts them down after {@link #close}
      */
     public DataPlaneServer(InetSocketAddress listen, EventLoopGroup workers, int ioThreads, int maxFrameBytes,
-                           Map<ApiKey, RequestHandler> handlers, ConnectionProtocol otherProtocol) {
+                           Map<ApiKey, RequestHandler> handlers, ConnectionProtocol otherProtocol,
+                           RequestMetrics metrics) {
         this.otherProtocol = otherProtocol;
         this.listen = listen;
         this.ioThreads = ioThreads;
         this.maxFrameBytes = maxFrameBytes;
-        this.dispatcher = new RequestDispatcher(handlers);
+        this.dispatcher = new RequestDispatcher(handlers,
+                metrics.forProtocol(ProtocolDetector.NATIVE, ApiKey.values()));
         this.boss = Transport.newGroup(1, "sluice-accept");
         this.workers = workers;
     }
@@ -76,7 +79,7 @@ public final class DataPlaneServer implements AutoCloseable {
                                 .addLast("flushConsolidation", new FlushConsolidationHandler(256, true))
                                 .addLast("protocolDetector", new ProtocolDetector(pipeline -> pipeline
                                         .addLast("frameDecoder", new FrameDecoder(maxFrameBytes))
-                                        .addLast("dispatcher", dispatcher), otherProtocol));
+                                        .addLast("dispatcher", dispatcher), otherProtocol, openConnections));
                     }
                 });
         try {
@@ -91,6 +94,11 @@ public final class DataPlaneServer implements AutoCloseable {
         }
         log.info("Data plane listening on {} ({} I/O threads, {}; protocols: sluice{})", boundAddress(), ioThreads,
                 Transport.isEpoll() ? "epoll" : "nio", otherProtocol == null ? "" : ", " + otherProtocol.name());
+    }
+
+    /** The connections by protocol, for the metrics endpoint. */
+    public Connections connections() {
+        return openConnections;
     }
 
     public InetSocketAddress boundAddress() {

@@ -12,6 +12,7 @@ import io.sluice.replication.ListOffsetsService;
 import io.sluice.replication.ProduceService;
 import io.sluice.replication.ReplicaManager;
 import io.sluice.replication.ReplicationConfig;
+import io.sluice.server.metrics.NodeMetrics;
 import io.sluice.storage.FileAccess;
 import io.sluice.storage.LogManager;
 import java.time.Clock;
@@ -43,12 +44,14 @@ public final class Node implements AutoCloseable {
     private final LogManager logs;
     private final ReplicaManager replicas;
     private final PreferredLeaderBalancer balancer;
+    private final NodeMetrics metrics;
     private boolean closed;
 
     private Node(NodeConfig config, MetadataNode metadata, EventLoopGroup workers, DataPlaneServer server,
                  NodeClient client, BrokerLifecycle lifecycle, LogManager logs, ReplicaManager replicas,
-                 PreferredLeaderBalancer balancer) {
+                 PreferredLeaderBalancer balancer, NodeMetrics metrics) {
         this.balancer = balancer;
+        this.metrics = metrics;
         this.logs = logs;
         this.replicas = replicas;
         this.config = config;
@@ -73,6 +76,9 @@ public final class Node implements AutoCloseable {
                 config.clusterId(), config.listen(), config.raftAddress(), config.voters());
         ensureFree("--listen", config.listen());
         ensureFree("--raft-address", NodeConfig.parseHostPort("raft.address", config.raftAddress()));
+        if (config.metricsPort() > 0) {
+            ensureFree("metrics.port", new InetSocketAddress(config.listen().getHostString(), config.metricsPort()));
+        }
         MetadataNode metadata = MetadataNode.start(MetadataNodeConfig.builder()
                 .nodeId(config.nodeId())
                 .raftAddress(config.raftAddress())
@@ -83,12 +89,14 @@ public final class Node implements AutoCloseable {
                 .brokerSessionTimeoutMs(config.sessionTimeoutMs())
                 .build());
         EventLoopGroup workers = Transport.newGroup(config.ioThreads(), "sluice-io-" + config.nodeId());
+        NodeMetrics metrics = new NodeMetrics(config.nodeId());
         DataPlaneServer server = null;
         LogManager logs = null;
         ReplicaManager replicas = null;
         try {
             logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()), Clock.systemUTC(),
                     300_000, 60_000, LogManager.DEFAULT_FLUSH_THREADS, files);
+            logs.observeFlushTimes(metrics.flushTimes());
             NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes());
             ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
@@ -104,15 +112,19 @@ public final class Node implements AutoCloseable {
             GroupApis groups = new GroupApis(config.nodeId(), metadata, client,
                     GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs()), workers);
             groups.register(handlers);
-            BrokerServices services = new BrokerServices(config, metadata, replicas, new ProduceService(replicas),
-                    new FetchService(replicas), new ListOffsetsService(replicas), producerIds, admin, groups, client,
-                    workers);
+            BrokerServices services = new BrokerServices(config, metadata, replicas,
+                    new ProduceService(replicas, metrics.ackLatency()), new FetchService(replicas),
+                    new ListOffsetsService(replicas), producerIds, admin, groups, client, workers, metrics);
             handlers.put(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
             handlers.put(ApiKey.FETCH, new FetchHandler(services.fetch()));
             handlers.put(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));
             server = new DataPlaneServer(config.listen(), workers, config.ioThreads(), config.maxFrameBytes(), handlers,
-                    otherProtocol(services));
+                    otherProtocol(services), metrics);
             server.start();
+            metrics.register(replicas, server.connections(), metadata);
+            if (config.metricsPort() >= 0) {
+                metrics.serve(new InetSocketAddress(config.listen().getHostString(), config.metricsPort()));
+            }
             InetSocketAddress advertised = config.advertised() != null ? config.advertised()
                     : new InetSocketAddress(config.listen().getHostString(), server.boundAddress().getPort());
             replicas.start();
@@ -121,8 +133,9 @@ public final class Node implements AutoCloseable {
             lifecycle.start();
             PreferredLeaderBalancer balancer = config.autoLeaderRebalance()
                     ? new PreferredLeaderBalancer(metadata, config.leaderImbalanceCheckIntervalMs()) : null;
-            return new Node(config, metadata, workers, server, client, lifecycle, logs, replicas, balancer);
+            return new Node(config, metadata, workers, server, client, lifecycle, logs, replicas, balancer, metrics);
         } catch (IOException | RuntimeException e) {
+            metrics.close();
             if (server != null) {
                 server.close();
             }
@@ -207,6 +220,16 @@ public final class Node implements AutoCloseable {
         return new InetSocketAddress(config.listen().getHostString(), server.boundAddress().getPort());
     }
 
+    /** Where {@code /metrics} is served, or null when {@code metrics.port} is -1. */
+    public InetSocketAddress metricsAddress() {
+        return metrics.port() < 0 ? null : new InetSocketAddress(config.listen().getHostString(), metrics.port());
+    }
+
+    /** The node's metrics registry (what {@code /metrics} serves). */
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
     /** Controlled shutdown: leadership moves away first, then everything stops. */
     @Override
     public void close() {
@@ -235,6 +258,7 @@ public final class Node implements AutoCloseable {
             lifecycle.controlledShutdown(Duration.ofSeconds(10));
         }
         lifecycle.close();
+        metrics.close();
         server.close(); // no new requests reach the replicas (and their purgatories) once they stop
         replicas.close();
         client.close();

@@ -36,6 +36,9 @@ public final class NodeConfig {
         k.put("broker.session.timeout.ms", "A broker without heartbeats this long is fenced (default 6000)");
         k.put("broker.heartbeat.interval.ms", "How often a broker heartbeats to the controller (default 1000)");
         k.put("metadata.snapshot.threshold", "Metadata log entries between automatic snapshots (default 10000)");
+        k.put("metrics.port", "Port of the HTTP endpoint serving Prometheus metrics at /metrics, on the listener's"
+                + " host: -1 serves none, 0 any free port (default: the data-plane port + 1000, e.g. 10092 for 9092;"
+                + " any free port when the data-plane port is 0)");
         k.put("max.frame.bytes", "Largest request frame accepted (default 104857600)");
         k.put("replica.lag.time.max.ms", "A follower not caught up for this long leaves the ISR (default 30000)");
         k.put("auto.leader.rebalance.enable", "Move leadership back to preferred replicas once in sync (default true)");
@@ -76,6 +79,7 @@ public final class NodeConfig {
     private final boolean autoLeaderRebalance;
     private final int leaderImbalanceCheckIntervalMs;
     private final int groupInitialRebalanceDelayMs;
+    private final int metricsPort;
 
     private NodeConfig(Map<String, String> p) {
         this.settings = Collections.unmodifiableMap(new TreeMap<>(p));
@@ -122,10 +126,24 @@ public final class NodeConfig {
         this.leaderImbalanceCheckIntervalMs = intValue(p, "leader.imbalance.check.interval.ms", 30_000, 100,
                 Integer.MAX_VALUE);
         this.groupInitialRebalanceDelayMs = intValue(p, "group.initial.rebalance.delay.ms", 3_000, 0, 600_000);
+        this.metricsPort = intValue(p, "metrics.port", defaultMetricsPort(listen.getPort()), -1, 65535);
     }
 
     public int groupInitialRebalanceDelayMs() {
         return groupInitialRebalanceDelayMs;
+    }
+
+    /** Offset of the default metrics port from the data-plane port (so local nodes never collide). */
+    public static final int METRICS_PORT_OFFSET = 1000;
+
+    /** The metrics port a node listening on {@code listenPort} uses by default. */
+    public static int defaultMetricsPort(int listenPort) {
+        return listenPort == 0 || listenPort + METRICS_PORT_OFFSET > 65535 ? 0 : listenPort + METRICS_PORT_OFFSET;
+    }
+
+    /** Port of {@code /metrics}: -1 none, 0 any free port. */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     public boolean autoLeaderRebalance() {

@@ -18,13 +18,17 @@ import org.slf4j.LoggerFactory;
  */
 final class ProtocolDetector extends ByteToMessageDecoder {
     private static final Logger log = LoggerFactory.getLogger(ProtocolDetector.class);
+    /** The native protocol's name in logs and metrics. */
+    static final String NATIVE = "sluice";
     private final Consumer<ChannelPipeline> nativeProtocol;
     private final ConnectionProtocol other;
+    private final Connections connections;
 
     /** @param other the protocol of connections that are not native, or null to close those */
-    ProtocolDetector(Consumer<ChannelPipeline> nativeProtocol, ConnectionProtocol other) {
+    ProtocolDetector(Consumer<ChannelPipeline> nativeProtocol, ConnectionProtocol other, Connections connections) {
         this.nativeProtocol = nativeProtocol;
         this.other = other;
+        this.connections = connections;
     }
 
     /** Whether a connection whose first bytes are {@code in} (five or more readable) speaks the native protocol. */
@@ -38,8 +42,10 @@ final class ProtocolDetector extends ByteToMessageDecoder {
             return;
         }
         if (isNative(in)) {
+            connections.opened(NATIVE, ctx.channel());
             nativeProtocol.accept(ctx.pipeline());
         } else if (other != null) {
+            connections.opened(other.name(), ctx.channel());
             other.initConnection(ctx.pipeline());
         } else {
             log.warn("Closing connection from {}: not a Sluice frame, and no other protocol is served",

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,8 @@ final class GroupCommitFlusher implements FlushRequester, AutoCloseable {
     private final Set<PartitionLog> queued = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
+    /** Told each fsync's duration in nanoseconds (the node's metrics); set once at start. */
+    private volatile LongConsumer flushTimes = nanos -> { };
 
     GroupCommitFlusher(String name, int threadCount) {
         for (int i = 0; i < threadCount; i++) {
@@ -38,6 +41,10 @@ final class GroupCommitFlusher implements FlushRequester, AutoCloseable {
             t.start();
             threads.add(t);
         }
+    }
+
+    void observeFlushTimes(LongConsumer observer) {
+        this.flushTimes = observer;
     }
 
     @Override
@@ -58,7 +65,9 @@ final class GroupCommitFlusher implements FlushRequester, AutoCloseable {
             // Unmark before flushing: an append during this fsync must queue the log again.
             queued.remove(log);
             try {
+                long start = System.nanoTime();
                 log.flush();
+                flushTimes.accept(System.nanoTime() - start);
             } catch (IOException | RuntimeException e) {
                 if (!log.isClosed()) {
                     // The durable end offset does not advance, so nothing unflushed gets acknowledged.

@@ -178,6 +178,14 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells {@code observer} the duration in nanoseconds of every group-commit fsync (the flusher
+     * threads call it, so it must be cheap and thread-safe); for the node's metrics.
+     */
+    public void observeFlushTimes(java.util.function.LongConsumer observer) {
+        flusher.observeFlushTimes(observer);
+    }
+
     /** Adds a listener told, from the flusher thread, whenever a log's durable end offset advances. */
     public void addDurabilityListener(DurabilityListener listener) {
         listeners.add(listener);

@@ -36,6 +36,24 @@ class NodeConfigTest {
     }
 
     @Test
+    void metricsPortFollowsTheDataPlanePortUnlessSet() {
+        assertEquals(10092, NodeConfig.from(valid()).metricsPort(), "data-plane port + 1000 by default");
+        Map<String, String> s = valid();
+        s.put("listen", "localhost:9093");
+        assertEquals(10093, NodeConfig.from(s).metricsPort(), "so the nodes of a local quorum never collide");
+        s.put("listen", "localhost:0");
+        assertEquals(0, NodeConfig.from(s).metricsPort(), "an ephemeral data-plane port gets an ephemeral one");
+        s.put("listen", "localhost:65000");
+        assertEquals(0, NodeConfig.from(s).metricsPort(), "no port above 65535");
+        s.put("metrics.port", "-1");
+        assertEquals(-1, NodeConfig.from(s).metricsPort(), "-1 serves no metrics");
+        s.put("metrics.port", "23001");
+        assertEquals(23001, NodeConfig.from(s).metricsPort());
+        s.put("metrics.port", "-2");
+        assertTrue(refusal(s).contains("metrics.port"));
+    }
+
+    @Test
     void nodesWithTheSameVotersDeriveTheSameClusterId() {
         Map<String, String> other = valid();
         other.put("node.id", "1");

@@ -35,6 +35,7 @@ import io.sluice.kafka.handlers.OffsetForLeaderEpochHandler;
 import io.sluice.kafka.handlers.ProduceHandler;
 import io.sluice.kafka.handlers.SyncGroupHandler;
 import io.sluice.server.BrokerServices;
+import io.sluice.server.RequestMetrics;
 import io.sluice.server.ConnectionProtocol;
 import org.apache.kafka.common.protocol.ApiKeys;
 
@@ -46,10 +47,12 @@ import org.apache.kafka.common.protocol.ApiKeys;
 public final class KafkaProtocol implements ConnectionProtocol {
     private final int maxFrameBytes;
     private final KafkaApis apis;
+    private final RequestMetrics.Recorder metrics;
 
     public KafkaProtocol(BrokerServices services) {
         this.maxFrameBytes = services.config().maxFrameBytes();
         this.apis = apis(services);
+        this.metrics = services.requestMetrics().forProtocol(name(), ApiKeys.values());
     }
 
     /** Every Kafka API this broker serves, with the versions it advertises and handles. */
@@ -106,7 +109,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
     @Override
     public void initConnection(ChannelPipeline pipeline) {
         pipeline.addLast("kafkaFrameDecoder", new KafkaFrameDecoder(maxFrameBytes))
-                .addLast("kafkaDispatcher", new KafkaRequestDispatcher(apis));
+                .addLast("kafkaDispatcher", new KafkaRequestDispatcher(apis, metrics));
     }
 
     /** Registered with {@link java.util.ServiceLoader}, so every node with this module serves Kafka. */

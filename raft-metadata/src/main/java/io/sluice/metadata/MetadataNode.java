@@ -195,6 +195,16 @@ public final class MetadataNode implements AutoCloseable {
         return stateMachine.snapshotsInstalled();
     }
 
+    /** The Raft group as this node sees it now: term, leader, commit and applied index, followers. */
+    public RaftStatus raftStatus() {
+        return raft.status();
+    }
+
+    /** Ratis' own measurements of this node's Raft member, for the metrics endpoint. */
+    public java.util.List<RatisMetric> ratisMetrics() {
+        return raft.ratisMetrics();
+    }
+
     public DescribeQuorumResponse describeQuorum() {
         return raft.describeQuorum(config.clusterId());
     }

@@ -12,6 +12,7 @@ import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
 import io.sluice.server.RequestContext;
 import io.sluice.server.RequestHandler;
+import io.sluice.server.RequestMetrics;
 import io.sluice.server.Response;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,9 +33,15 @@ import org.slf4j.LoggerFactory;
 public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
     private final Map<ApiKey, RequestHandler> handlers;
+    private final RequestMetrics.Recorder metrics;
 
     public RequestDispatcher(Map<ApiKey, RequestHandler> handlers) {
+        this(handlers, RequestMetrics.NONE.forProtocol("sluice", ApiKey.values()));
+    }
+
+    public RequestDispatcher(Map<ApiKey, RequestHandler> handlers, RequestMetrics.Recorder metrics) {
         this.handlers = Map.copyOf(handlers);
+        this.metrics = metrics;
     }
 
     @Override
@@ -48,8 +55,10 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        long start = System.nanoTime();
         int correlationId = request.header().getCorrelationId();
-        RequestHandler handler = handlers.get(request.header().getApi());
+        ApiKey api = request.header().getApi();
+        RequestHandler handler = handlers.get(api);
         if (handler == null) {
             request.release();
             writeError(ctx, correlationId, ErrorCode.UNKNOWN_API, "this node does not serve API "
@@ -63,6 +72,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             result = CompletableFuture.failedFuture(e);
         }
         result.whenComplete((response, error) -> {
+            metrics.record(api, System.nanoTime() - start);
             if (ctx.executor().inEventLoop()) {
                 write(ctx, correlationId, response, error);
             } else {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.sluice.kafka.KafkaApiHandler;
 import io.sluice.kafka.KafkaApis;
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.server.RequestMetrics;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -36,14 +37,16 @@ import org.slf4j.LoggerFactory;
 public final class KafkaRequestDispatcher extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(KafkaRequestDispatcher.class);
     private final KafkaApis apis;
+    private final RequestMetrics.Recorder metrics;
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
 
     /** A request whose response is not written yet. */
     private record Pending(RequestHeader header, CompletableFuture<ApiMessage> response) {
     }
 
-    public KafkaRequestDispatcher(KafkaApis apis) {
+    public KafkaRequestDispatcher(KafkaApis apis, RequestMetrics.Recorder metrics) {
         this.apis = apis;
+        this.metrics = metrics;
     }
 
     @Override
@@ -57,6 +60,7 @@ public final class KafkaRequestDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(ChannelHandlerContext ctx, ByteBuf frame) {
+        long start = System.nanoTime();
         ByteBuffer buffer = frame.nioBuffer();
         RequestHeader header;
         try {
@@ -72,7 +76,7 @@ public final class KafkaRequestDispatcher extends ChannelInboundHandlerAdapter {
             // Kafka's rule: answer with v0, which every client can read, listing what is supported.
             ApiVersionsResponseData unsupported = new ApiVersionsResponseData()
                     .setErrorCode(Errors.UNSUPPORTED_VERSION.code()).setApiKeys(apis.versions());
-            enqueue(ctx, header, CompletableFuture.completedFuture(unsupported));
+            enqueue(ctx, header, CompletableFuture.completedFuture(unsupported), start);
             return;
         }
         if (api == null || !api.handles(version)) {
@@ -102,7 +106,7 @@ public final class KafkaRequestDispatcher extends ChannelInboundHandlerAdapter {
             }
             return errorResponse(request, header, error);
         });
-        enqueue(ctx, header, response);
+        enqueue(ctx, header, response, start);
     }
 
     /** The API's own error response for a handler that failed, with the Kafka error that matches the cause. */
@@ -120,10 +124,12 @@ public final class KafkaRequestDispatcher extends ChannelInboundHandlerAdapter {
         return request.getErrorResponse(0, mapped.exception(cause.getMessage())).data();
     }
 
-    private void enqueue(ChannelHandlerContext ctx, RequestHeader header, CompletableFuture<ApiMessage> response) {
+    private void enqueue(ChannelHandlerContext ctx, RequestHeader header, CompletableFuture<ApiMessage> response,
+                         long start) {
         Pending pending = new Pending(header, response);
         inFlight.add(pending);
         response.whenComplete((m, e) -> {
+            metrics.record(header.apiKey(), System.nanoTime() - start);
             if (ctx.executor().inEventLoop()) {
                 drain(ctx);
             } else {

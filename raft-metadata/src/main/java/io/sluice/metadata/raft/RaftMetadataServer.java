@@ -1,6 +1,8 @@
 package io.sluice.metadata.raft;
 
 import io.sluice.metadata.MetadataNodeConfig;
+import io.sluice.metadata.RaftStatus;
+import io.sluice.metadata.RatisMetric;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.rpc.DescribeQuorumResponse;
 import io.sluice.protocol.rpc.ReplicaState;
@@ -29,6 +31,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +65,7 @@ public final class RaftMetadataServer implements AutoCloseable {
      */
     private final RaftClient selfClient;
     private final MetadataStateMachine stateMachine;
+    private final RatisMetricsReader ratisMetrics;
 
     private RaftMetadataServer(MetadataNodeConfig config, RaftGroup group, RaftServer server,
                                RaftClient client, RaftClient selfClient, MetadataStateMachine stateMachine)
@@ -73,6 +78,8 @@ public final class RaftMetadataServer implements AutoCloseable {
         this.division = server.getDivision(group.getGroupId());
         this.client = client;
         this.stateMachine = stateMachine;
+        this.ratisMetrics = new RatisMetricsReader(selfId.toString(), config.voters().keySet().stream()
+                .map(String::valueOf).collect(java.util.stream.Collectors.toSet()));
     }
 
     /**
@@ -218,19 +225,48 @@ public final class RaftMetadataServer implements AutoCloseable {
         response.setHighWatermark(commit);
         response.addCurrentVoters(ReplicaState.newBuilder().setReplicaId(config.nodeId())
                 .setLogEndOffset(log.getNextIndex() - 1).setLastFetchTimestamp(now).setLastCaughtUpTimestamp(now));
+        forEachFollower(info, (id, matchIndex, follower) -> {
+            long lastContact = now - follower.getLastRpcElapsedTimeMs();
+            response.addCurrentVoters(ReplicaState.newBuilder()
+                    .setReplicaId(id)
+                    .setLogEndOffset(matchIndex)
+                    .setLastFetchTimestamp(lastContact)
+                    .setLastCaughtUpTimestamp(matchIndex >= commit ? lastContact : -1));
+        });
+        return response.build();
+    }
+
+    private interface FollowerVisitor {
+        void visit(int id, long matchIndex, ServerRpcProto follower);
+    }
+
+    /** On the leader, each follower with its match index; nothing elsewhere. */
+    private static void forEachFollower(DivisionInfo info, FollowerVisitor visitor) {
+        if (!info.isLeader()) {
+            return;
+        }
         // Ratis lists the follower infos and the match indices in the same (log appender) order.
         List<ServerRpcProto> followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
         long[] matchIndices = info.getFollowerMatchIndices();
         for (int i = 0; i < followers.size() && i < matchIndices.length; i++) {
             ServerRpcProto follower = followers.get(i);
-            long lastContact = now - follower.getLastRpcElapsedTimeMs();
-            response.addCurrentVoters(ReplicaState.newBuilder()
-                    .setReplicaId(Integer.parseInt(follower.getId().getId().toStringUtf8()))
-                    .setLogEndOffset(matchIndices[i])
-                    .setLastFetchTimestamp(lastContact)
-                    .setLastCaughtUpTimestamp(matchIndices[i] >= commit ? lastContact : -1));
+            visitor.visit(Integer.parseInt(follower.getId().getId().toStringUtf8()), matchIndices[i], follower);
         }
-        return response.build();
+    }
+
+    /** This member's term, leader, indices and, when it leads, its followers' match indices. */
+    public RaftStatus status() {
+        DivisionInfo info = division.getInfo();
+        RaftLog log = division.getRaftLog();
+        Map<Integer, Long> followers = new TreeMap<>();
+        forEachFollower(info, (id, matchIndex, follower) -> followers.put(id, matchIndex));
+        return new RaftStatus(info.getCurrentTerm(), leaderId().orElse(-1), isLeader(), log.getLastCommittedIndex(),
+                stateMachine.appliedIndex(), log.getNextIndex() - 1, followers);
+    }
+
+    /** Ratis' own measurements of this member (log worker, elections, state machine, appenders). */
+    public List<RatisMetric> ratisMetrics() {
+        return ratisMetrics.read();
     }
 
     public MetadataStateMachine stateMachine() {

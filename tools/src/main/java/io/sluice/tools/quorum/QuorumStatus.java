@@ -49,6 +49,8 @@ final class QuorumStatus {
                 NodeState s = states.get(n - 1);
                 System.out.printf("Node %d  %-11s  client localhost:%d  raft localhost:%d  %s%n", n, s.process(),
                         quorum.clientPort(n), quorum.raftPort(n), role(n, s.state(), leader, cluster));
+                System.out.printf("        metrics http://localhost:%d/metrics%n",
+                        io.sluice.server.NodeConfig.defaultMetricsPort(quorum.clientPort(n)));
             }
         }
         if (down.isEmpty() && leader <= 0) {
