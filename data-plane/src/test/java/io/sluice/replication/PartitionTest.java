@@ -249,4 +249,42 @@ class PartitionTest {
         assertEquals(1, log.latestEpoch(), "epoch 2 has no data here and must not be this log's last epoch");
         assertEquals(3, log.logEndOffset());
     }
+
+    /** Found by ReplicationPropertyTest: the ISR grew by a follower lacking offsets below the high watermark. */
+    @Test
+    void aFollowerAskedIntoTheIsrHoldsTheHighWatermarkBackUntilTheQuorumAnswers() throws Exception {
+        lead(List.of(1), 0);
+        append(1, -1, 1, ErrorCode.NONE);
+        partition.onLocalDurable();
+        assertEquals(1, partition.highWatermark(), "the leader alone is the ISR");
+        partition.updateFollowerFetch(2, 1, NO_EPOCH);
+        assertEquals(List.of(List.of(1, 2)), isrRequests, "follower 2 reached the high watermark");
+
+        append(3, 1, 1, ErrorCode.NONE);
+        partition.onLocalDurable();
+        assertEquals(1, partition.highWatermark(),
+                "follower 2 may be in the ISR the quorum applies next: the high watermark waits for it");
+        partition.updateFollowerFetch(2, 4, NO_EPOCH);
+        assertEquals(4, partition.highWatermark());
+
+        append(1, 1, 1, ErrorCode.NONE);
+        partition.clearRequestedIsr(); // refused: follower 2 is not joining after all
+        append(1, 1, 1, ErrorCode.NONE);
+        partition.onLocalDurable();
+        assertEquals(6, partition.highWatermark());
+    }
+
+    /** Found by ReplicationPropertyTest: an image that left the partition unchanged dropped the pending request. */
+    @Test
+    void anUnchangedRegistrationKeepsTheRequestedIsrPending() throws Exception {
+        lead(List.of(1), 1);
+        partition.updateFollowerFetch(2, 0, NO_EPOCH);
+        assertEquals(List.of(List.of(1, 2)), isrRequests);
+        lead(List.of(1), 1); // another change in the metadata: same partition epoch
+        append(2, 1, 1, ErrorCode.NONE);
+        partition.onLocalDurable();
+        assertEquals(0, partition.highWatermark(), "the quorum may still add follower 2, which holds nothing");
+        partition.updateFollowerFetch(2, 0, NO_EPOCH);
+        assertEquals(1, isrRequests.size(), "still pending: not asked again");
+    }
 }
