@@ -287,4 +287,45 @@ class PartitionTest {
         partition.updateFollowerFetch(2, 0, NO_EPOCH);
         assertEquals(1, isrRequests.size(), "still pending: not asked again");
     }
+
+    /** The boundaries PIT found untested: exactly at the lag limit, exactly at the high watermark. */
+    @Test
+    void aFollowerExactlyAtTheLagLimitStaysAndOneMillisecondPastIsDropped() throws Exception {
+        lead(List.of(1, 2, 3), 0);
+        append(2, 1, 1, ErrorCode.NONE);
+        partition.updateFollowerFetch(2, 2, NO_EPOCH); // caught up now
+        partition.updateFollowerFetch(3, 2, NO_EPOCH);
+        clock.now += 10_000;
+        partition.maybeShrinkIsr(10_000);
+        assertTrue(isrRequests.isEmpty(), "lagging exactly the limit is not past it");
+        clock.now += 1;
+        partition.maybeShrinkIsr(10_000);
+        assertEquals(List.of(List.of(1)), isrRequests);
+    }
+
+    @Test
+    void theHighWatermarkListenerHearsOnlyOfMovesAndAFollowerHoldsNoHighWatermark() throws Exception {
+        assertEquals(0, partition.replicaCount(), "no registration yet");
+        lead(List.of(1, 2), 0);
+        assertEquals(3, partition.replicaCount());
+        append(2, 1, 1, ErrorCode.NONE);
+        partition.updateFollowerFetch(2, 2, NO_EPOCH);
+        assertEquals(2, partition.highWatermark());
+        int changes = hwChanges;
+        partition.updateFollowerFetch(2, 2, NO_EPOCH);
+        partition.onLocalDurable();
+        assertEquals(changes, hwChanges, "no move, no notice");
+
+        partition.applyRegistration(new PartitionRegistration(List.of(1, 2, 3), List.of(2, 1), 2, 1, 1));
+        append(1, 1, 1, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        log.appendAsLeader(TestWire.batch(List.of("x"), null), 1); // as the fetcher would append
+        partition.onLocalDurable();
+        partition.updateFollowerFetch(3, 3, NO_EPOCH);
+        assertEquals(2, partition.highWatermark(), "a follower's high watermark comes from its leader only");
+        partition.updateFollowerHighWatermark(5);
+        assertEquals(3, partition.highWatermark(), "capped at what it holds");
+        assertEquals(changes + 1, hwChanges);
+        partition.updateFollowerHighWatermark(3);
+        assertEquals(changes + 1, hwChanges, "no move, no notice");
+    }
 }
