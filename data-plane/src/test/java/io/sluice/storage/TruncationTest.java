@@ -58,10 +58,18 @@ class TruncationTest {
         return written;
     }
 
+    /** The .log files; and every segment file (log and both indexes) belongs to a live segment. */
     private List<Path> segmentFiles() throws IOException {
+        List<Path> all;
         try (Stream<Path> files = Files.list(log.dir())) {
-            return files.filter(p -> p.toString().endsWith(".log")).sorted().toList();
+            all = files.filter(p -> p.toString().matches(".*/\\d{20}\\.(log|index|timeindex)")).sorted().toList();
         }
+        for (Path p : all) {
+            long base = Long.parseLong(p.getFileName().toString().substring(0, 20));
+            assertTrue(log.segmentBaseOffsets().contains(base), p + " belongs to no segment");
+        }
+        assertEquals(3 * log.numberOfSegments(), all.size(), "a log and two indexes per segment: " + all);
+        return all.stream().filter(p -> p.toString().endsWith(".log")).toList();
     }
 
     @Test
