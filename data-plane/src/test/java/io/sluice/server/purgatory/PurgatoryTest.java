@@ -139,4 +139,44 @@ class PurgatoryTest {
         assertEquals(1, op.completions.get());
         assertTrue(op.expiredAtCompletion);
     }
+
+    @Test
+    void anOperationAlreadyCompletedIsNotWatched() {
+        Op op = new Op("a");
+        op.forceComplete();
+        purgatory.tryCompleteElseWatch(op, 1000);
+        assertEquals(1, op.completions.get());
+        assertEquals(0, purgatory.watched());
+        assertEquals(0, op.checks.get(), "its condition is not even asked");
+    }
+
+    /** A timer may fire before the purgatory has recorded the timeout (a zero delay on a busy wheel). */
+    @Test
+    void aTimeoutThatFiresAtOnceLeavesNothingWatched() {
+        io.netty.util.Timer immediate = new io.netty.util.Timer() {
+            @Override
+            public io.netty.util.Timeout newTimeout(io.netty.util.TimerTask task, long delay,
+                                                    java.util.concurrent.TimeUnit unit) {
+                io.netty.util.Timeout[] self = new io.netty.util.Timeout[1];
+                self[0] = timer.newTimeout(task, 0, unit); // a handle, never run by the manual timer
+                try {
+                    task.run(self[0]);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                return self[0];
+            }
+
+            @Override
+            public java.util.Set<io.netty.util.Timeout> stop() {
+                return java.util.Set.of();
+            }
+        };
+        Purgatory<String> eager = new Purgatory<>(immediate);
+        Op op = new Op("a", "b");
+        eager.tryCompleteElseWatch(op, 0);
+        assertEquals(1, op.completions.get());
+        assertTrue(op.expiredAtCompletion);
+        assertEquals(0, eager.watched(), "unwatched under both keys");
+    }
 }
