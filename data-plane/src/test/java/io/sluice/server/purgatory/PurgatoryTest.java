@@ -148,6 +148,7 @@ class PurgatoryTest {
         assertEquals(1, op.completions.get());
         assertEquals(0, purgatory.watched());
         assertEquals(0, op.checks.get(), "its condition is not even asked");
+        assertEquals(0, timer.pending(), "nor is a timeout set");
     }
 
     /** A timer may fire before the purgatory has recorded the timeout (a zero delay on a busy wheel). */
