@@ -328,4 +328,40 @@ class PartitionTest {
         partition.updateFollowerHighWatermark(3);
         assertEquals(changes + 1, hwChanges, "no move, no notice");
     }
+
+    @Test
+    void eachRegistrationReportsWhatChangedForThisReplica() {
+        PartitionRegistration lead0 = new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2, 3), 1, 0, 0);
+        assertEquals(Partition.Transition.BECAME_LEADER, partition.applyRegistration(lead0));
+        assertEquals(Partition.Transition.NONE, partition.applyRegistration(lead0));
+        assertEquals(Partition.Transition.ISR_CHANGED, partition.applyRegistration(
+                new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2), 1, 0, 1)));
+        assertEquals(Partition.Transition.BECAME_LEADER, partition.applyRegistration(
+                new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2), 1, 1, 2)), "a new epoch of its own");
+        PartitionRegistration follow2 = new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2), 2, 2, 3);
+        assertEquals(Partition.Transition.BECAME_FOLLOWER, partition.applyRegistration(follow2));
+        assertEquals(Partition.Transition.NONE, partition.applyRegistration(
+                new PartitionRegistration(List.of(1, 2, 3), List.of(2), 2, 2, 4)), "an ISR change is the leader's");
+        assertEquals(Partition.Transition.FOLLOWER_OF_NEW_EPOCH, partition.applyRegistration(
+                new PartitionRegistration(List.of(1, 2, 3), List.of(2), 3, 3, 5)));
+        assertEquals(3, partition.leaderId());
+        assertEquals(3, partition.leaderEpoch());
+    }
+
+    @Test
+    void anIsrOfExactlyMinInsyncReplicasAcceptsAcksAll() throws Exception {
+        lead(List.of(1, 2), 0);
+        append(1, -1, 2, ErrorCode.NONE);
+        append(1, -1, 3, ErrorCode.NOT_ENOUGH_REPLICAS);
+        append(1, 0, 3, ErrorCode.NONE); // acks=0 does not need the ISR either
+    }
+
+    @Test
+    void aLeaderAloneInTheIsrCommitsWhatItHoldsAsSoonAsItLeads() throws Exception {
+        log.appendAsLeader(TestWire.batch(List.of("a", "b"), null), 0); // written as a follower would
+        assertEquals(0, partition.highWatermark());
+        lead(List.of(1), 1);
+        assertEquals(2, partition.highWatermark(), "no follower to wait for");
+        assertEquals(Map.of(2, -1L, 3, -1L), partition.followerOffsets(), "followers known, none fetched");
+    }
 }
