@@ -104,8 +104,13 @@ public final class Partition {
         try {
             PartitionRegistration prev = registration;
             registration = next;
-            synchronized (this) {
-                requestedIsr = null;
+            if (prev == null || prev.partitionEpoch() != next.partitionEpoch()) {
+                // Answered (or overtaken): the quorum refuses a request naming an older partition epoch.
+                // An image that leaves this partition as it was answers nothing: the request may still
+                // be applied, so the replica it adds must keep holding the high watermark back.
+                synchronized (this) {
+                    requestedIsr = null;
+                }
             }
             boolean nowLeader = next.leader() == localBrokerId;
             boolean newEpoch = prev == null || prev.leaderEpoch() != next.leaderEpoch();
@@ -251,7 +256,7 @@ public final class Partition {
             long now = clock.millis();
             synchronized (this) {
                 Set<Integer> keep = new LinkedHashSet<>(r.isr());
-                for (int replica : r.isr()) {
+                for (int replica : maximalIsr(r)) {
                     FollowerState s = followers.get(replica);
                     if (s != null && now - s.lastCaughtUpTimeMs() > lagTimeMaxMs) {
                         keep.remove(replica);
@@ -294,7 +299,7 @@ public final class Partition {
         boolean moved = false;
         synchronized (this) {
             long candidate = log.durableEndOffset();
-            for (int replica : r.isr()) {
+            for (int replica : maximalIsr(r)) {
                 if (replica == localBrokerId) {
                     continue;
                 }
@@ -309,6 +314,22 @@ public final class Partition {
         if (moved) {
             listener.onHighWatermarkChanged(tp);
         }
+    }
+
+    /**
+     * The ISR and any replica this leader asked to add (Kafka's maximal ISR). A replica is added when
+     * it reached the high watermark, but the quorum applies that later; were the high watermark to
+     * move on without it meanwhile, the new ISR would hold a member lacking committed offsets, which
+     * an election could then lose. A requested shrink changes nothing: the larger ISR still counts.
+     */
+    private List<Integer> maximalIsr(PartitionRegistration r) {
+        List<Integer> requested = requestedIsr;
+        if (requested == null || r.isr().containsAll(requested)) {
+            return r.isr();
+        }
+        Set<Integer> union = new LinkedHashSet<>(r.isr());
+        union.addAll(requested);
+        return new ArrayList<>(union);
     }
 
     /** Follower only: the leader's high watermark, capped at what this replica holds. */

@@ -49,7 +49,7 @@ final class FakeLeader implements ReplicaClient {
     }
 
     /** Waits until the fetcher has attached its handler, which it does right after sending. */
-    private static void awaitListener(CompletableFuture<ResponseFrame> response) {
+    static void awaitListener(CompletableFuture<ResponseFrame> response) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (response.getNumberOfDependents() == 0) {
             if (System.nanoTime() > deadline) {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * calling thread: purgatory timeouts become steps of a test instead of races with the wall clock.
  * Thread-safe.
  */
-final class ManualTimer implements Timer {
+public final class ManualTimer implements Timer {
     private long nowMs;
     private final List<Task> tasks = new ArrayList<>();
 
@@ -66,7 +66,7 @@ final class ManualTimer implements Timer {
     }
 
     /** Moves time forward and runs every task due by then, in deadline order. */
-    void advance(long ms) throws Exception {
+    public void advance(long ms) throws Exception {
         List<Task> due = new ArrayList<>();
         synchronized (this) {
             nowMs += ms;
@@ -85,7 +85,7 @@ final class ManualTimer implements Timer {
     }
 
     /** Timeouts still waiting. */
-    synchronized int pending() {
+    public synchronized int pending() {
         return tasks.size();
     }
 

@@ -249,4 +249,119 @@ class PartitionTest {
         assertEquals(1, log.latestEpoch(), "epoch 2 has no data here and must not be this log's last epoch");
         assertEquals(3, log.logEndOffset());
     }
+
+    /** Found by ReplicationPropertyTest: the ISR grew by a follower lacking offsets below the high watermark. */
+    @Test
+    void aFollowerAskedIntoTheIsrHoldsTheHighWatermarkBackUntilTheQuorumAnswers() throws Exception {
+        lead(List.of(1), 0);
+        append(1, -1, 1, ErrorCode.NONE);
+        partition.onLocalDurable();
+        assertEquals(1, partition.highWatermark(), "the leader alone is the ISR");
+        partition.updateFollowerFetch(2, 1, NO_EPOCH);
+        assertEquals(List.of(List.of(1, 2)), isrRequests, "follower 2 reached the high watermark");
+
+        append(3, 1, 1, ErrorCode.NONE);
+        partition.onLocalDurable();
+        assertEquals(1, partition.highWatermark(),
+                "follower 2 may be in the ISR the quorum applies next: the high watermark waits for it");
+        partition.updateFollowerFetch(2, 4, NO_EPOCH);
+        assertEquals(4, partition.highWatermark());
+
+        append(1, 1, 1, ErrorCode.NONE);
+        partition.clearRequestedIsr(); // refused: follower 2 is not joining after all
+        append(1, 1, 1, ErrorCode.NONE);
+        partition.onLocalDurable();
+        assertEquals(6, partition.highWatermark());
+    }
+
+    /** Found by ReplicationPropertyTest: an image that left the partition unchanged dropped the pending request. */
+    @Test
+    void anUnchangedRegistrationKeepsTheRequestedIsrPending() throws Exception {
+        lead(List.of(1), 1);
+        partition.updateFollowerFetch(2, 0, NO_EPOCH);
+        assertEquals(List.of(List.of(1, 2)), isrRequests);
+        lead(List.of(1), 1); // another change in the metadata: same partition epoch
+        append(2, 1, 1, ErrorCode.NONE);
+        partition.onLocalDurable();
+        assertEquals(0, partition.highWatermark(), "the quorum may still add follower 2, which holds nothing");
+        partition.updateFollowerFetch(2, 0, NO_EPOCH);
+        assertEquals(1, isrRequests.size(), "still pending: not asked again");
+    }
+
+    /** The boundaries PIT found untested: exactly at the lag limit, exactly at the high watermark. */
+    @Test
+    void aFollowerExactlyAtTheLagLimitStaysAndOneMillisecondPastIsDropped() throws Exception {
+        lead(List.of(1, 2, 3), 0);
+        append(2, 1, 1, ErrorCode.NONE);
+        partition.updateFollowerFetch(2, 2, NO_EPOCH); // caught up now
+        partition.updateFollowerFetch(3, 2, NO_EPOCH);
+        clock.now += 10_000;
+        partition.maybeShrinkIsr(10_000);
+        assertTrue(isrRequests.isEmpty(), "lagging exactly the limit is not past it");
+        clock.now += 1;
+        partition.maybeShrinkIsr(10_000);
+        assertEquals(List.of(List.of(1)), isrRequests);
+    }
+
+    @Test
+    void theHighWatermarkListenerHearsOnlyOfMovesAndAFollowerHoldsNoHighWatermark() throws Exception {
+        assertEquals(0, partition.replicaCount(), "no registration yet");
+        lead(List.of(1, 2), 0);
+        assertEquals(3, partition.replicaCount());
+        append(2, 1, 1, ErrorCode.NONE);
+        partition.updateFollowerFetch(2, 2, NO_EPOCH);
+        assertEquals(2, partition.highWatermark());
+        int changes = hwChanges;
+        partition.updateFollowerFetch(2, 2, NO_EPOCH);
+        partition.onLocalDurable();
+        assertEquals(changes, hwChanges, "no move, no notice");
+
+        partition.applyRegistration(new PartitionRegistration(List.of(1, 2, 3), List.of(2, 1), 2, 1, 1));
+        append(1, 1, 1, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        log.appendAsLeader(TestWire.batch(List.of("x"), null), 1); // as the fetcher would append
+        partition.onLocalDurable();
+        partition.updateFollowerFetch(3, 3, NO_EPOCH);
+        assertEquals(2, partition.highWatermark(), "a follower's high watermark comes from its leader only");
+        partition.updateFollowerHighWatermark(5);
+        assertEquals(3, partition.highWatermark(), "capped at what it holds");
+        assertEquals(changes + 1, hwChanges);
+        partition.updateFollowerHighWatermark(3);
+        assertEquals(changes + 1, hwChanges, "no move, no notice");
+    }
+
+    @Test
+    void eachRegistrationReportsWhatChangedForThisReplica() {
+        PartitionRegistration lead0 = new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2, 3), 1, 0, 0);
+        assertEquals(Partition.Transition.BECAME_LEADER, partition.applyRegistration(lead0));
+        assertEquals(Partition.Transition.NONE, partition.applyRegistration(lead0));
+        assertEquals(Partition.Transition.ISR_CHANGED, partition.applyRegistration(
+                new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2), 1, 0, 1)));
+        assertEquals(Partition.Transition.BECAME_LEADER, partition.applyRegistration(
+                new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2), 1, 1, 2)), "a new epoch of its own");
+        PartitionRegistration follow2 = new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2), 2, 2, 3);
+        assertEquals(Partition.Transition.BECAME_FOLLOWER, partition.applyRegistration(follow2));
+        assertEquals(Partition.Transition.NONE, partition.applyRegistration(
+                new PartitionRegistration(List.of(1, 2, 3), List.of(2), 2, 2, 4)), "an ISR change is the leader's");
+        assertEquals(Partition.Transition.FOLLOWER_OF_NEW_EPOCH, partition.applyRegistration(
+                new PartitionRegistration(List.of(1, 2, 3), List.of(2), 3, 3, 5)));
+        assertEquals(3, partition.leaderId());
+        assertEquals(3, partition.leaderEpoch());
+    }
+
+    @Test
+    void anIsrOfExactlyMinInsyncReplicasAcceptsAcksAll() throws Exception {
+        lead(List.of(1, 2), 0);
+        append(1, -1, 2, ErrorCode.NONE);
+        append(1, -1, 3, ErrorCode.NOT_ENOUGH_REPLICAS);
+        append(1, 0, 3, ErrorCode.NONE); // acks=0 does not need the ISR either
+    }
+
+    @Test
+    void aLeaderAloneInTheIsrCommitsWhatItHoldsAsSoonAsItLeads() throws Exception {
+        log.appendAsLeader(TestWire.batch(List.of("a", "b"), null), 0); // written as a follower would
+        assertEquals(0, partition.highWatermark());
+        lead(List.of(1), 1);
+        assertEquals(2, partition.highWatermark(), "no follower to wait for");
+        assertEquals(Map.of(2, -1L, 3, -1L), partition.followerOffsets(), "followers known, none fetched");
+    }
 }

@@ -68,6 +68,16 @@ final class ReplicaHarness implements AutoCloseable {
 
     /** Publishes an image with brokers 1-3 and partition 0 of {@link #TOPIC} as given, and waits until it is applied. */
     Partition publish(List<Integer> isr, int leaderId, int leaderEpoch, int partitionEpoch) {
+        PartitionRegistration reg = new PartitionRegistration(List.of(1, 2, 3), isr, leaderId, leaderEpoch, partitionEpoch);
+        metadata.publish(image(metadata.image().index() + 1, topicConfig, reg));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicas.partition(TP)
+                .map(p -> p.leaderEpoch() == leaderEpoch && p.isr().equals(isr)
+                        && p.isLeader() == (leaderId == brokerId)).orElse(false));
+        return replicas.partition(TP).orElseThrow();
+    }
+
+    /** An image at {@code index} with brokers 1-3 and {@link #TOPIC} of one partition, {@code reg}. */
+    static MetadataImage image(long index, Map<String, String> topicConfig, PartitionRegistration reg) {
         MetadataDelta delta = new MetadataDelta(MetadataImage.EMPTY);
         for (int id = 1; id <= 3; id++) {
             delta.replay(new BrokerRegistration(id, id, "127.0.0.1", 9000 + id, "", 1, false, false).toRecord());
@@ -76,13 +86,8 @@ final class ReplicaHarness implements AutoCloseable {
                 .build());
         topicConfig.forEach((k, v) -> delta.replay(MetadataRecord.newBuilder().setConfig(ConfigRecord.newBuilder()
                 .setTopic(TOPIC).setKey(k).setValue(v)).build()));
-        PartitionRegistration reg = new PartitionRegistration(List.of(1, 2, 3), isr, leaderId, leaderEpoch, partitionEpoch);
         delta.replay(reg.toRecord(TOPIC_ID, 0));
-        metadata.publish(delta.apply(metadata.image().index() + 1, 1));
-        await().atMost(Duration.ofSeconds(10)).until(() -> replicas.partition(TP)
-                .map(p -> p.leaderEpoch() == leaderEpoch && p.isr().equals(isr)
-                        && p.isLeader() == (leaderId == brokerId)).orElse(false));
-        return replicas.partition(TP).orElseThrow();
+        return delta.apply(index, 1);
     }
 
     @Override

@@ -106,9 +106,20 @@ class BrokerFencingIT {
         cluster.kill(oldLeader.nodeId());
         MetadataNode newLeader = cluster.awaitLeader();
         assertTrue(newLeader.leaderTerm() > term);
-        // Heartbeats keep arriving at the new controller: nobody may be fenced across the failover.
-        await().during(Duration.ofMillis(3 * SESSION_MS)).atMost(Duration.ofSeconds(10))
-                .until(() -> allUnfenced(newLeader.image(), 3));
+        // Every image the new controller applies from now on is seen: a fencing cannot slip between polls.
+        List<Integer> fenced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        newLeader.subscribe((delta, image) -> image.cluster().brokers().values().stream()
+                .filter(b -> b.fenced()).forEach(b -> fenced.add(b.id())));
+        // Not a time window: the rule is that a broker heartbeating to the new controller is never
+        // fenced, so wait until each broker had more than a session's worth of heartbeats answered by
+        // it (a new controller without the grace fences at once, at its first expiry check).
+        int perSession = (int) (SESSION_MS / HEARTBEAT_MS);
+        Map<TestBroker, Integer> before = new java.util.HashMap<>();
+        brokers.forEach(b -> before.put(b, b.heartbeatsAnswered()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> brokers.stream()
+                .allMatch(b -> b.heartbeatsAnswered() >= before.get(b) + 2 * perSession));
+        assertEquals(List.of(), fenced, "brokers fenced by the new controller although they kept heartbeating");
+        assertTrue(allUnfenced(newLeader.image(), 3));
     }
 
     @Test

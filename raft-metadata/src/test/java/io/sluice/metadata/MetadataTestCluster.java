@@ -37,6 +37,23 @@ public final class MetadataTestCluster implements AutoCloseable {
      */
     public static MetadataTestCluster start(Path baseDir, int size, UnaryOperator<MetadataNodeConfig.Builder> tweak)
             throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tryStart(baseDir, size, tweak);
+            } catch (IOException e) {
+                // Raft ports are probed free before any node starts (every voter must know the others'
+                // addresses), so another process can take one before its node binds it. Only that race is
+                // retried, on new ports and empty directories (the started nodes recorded the old ones).
+                if (attempt >= 3 || e.getMessage() == null || !e.getMessage().contains("is in use")) {
+                    throw e;
+                }
+                deleteNodeDirectories(baseDir, size);
+            }
+        }
+    }
+
+    private static MetadataTestCluster tryStart(Path baseDir, int size, UnaryOperator<MetadataNodeConfig.Builder> tweak)
+            throws IOException {
         MetadataTestCluster cluster = new MetadataTestCluster(baseDir);
         Map<Integer, String> voters = new TreeMap<>();
         for (int id = 1; id <= size; id++) {
@@ -58,6 +75,19 @@ public final class MetadataTestCluster implements AutoCloseable {
             throw e;
         }
         return cluster;
+    }
+
+    private static void deleteNodeDirectories(Path baseDir, int size) throws IOException {
+        for (int id = 1; id <= size; id++) {
+            Path dir = baseDir.resolve("node-" + id);
+            if (java.nio.file.Files.exists(dir)) {
+                try (var files = java.nio.file.Files.walk(dir)) {
+                    for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                        java.nio.file.Files.delete(p);
+                    }
+                }
+            }
+        }
     }
 
     public static MetadataTestCluster start(Path baseDir, int size) throws IOException {

@@ -26,6 +26,7 @@ final class TestBroker implements AutoCloseable {
     private volatile long epoch = -1;
     private volatile boolean wantShutDown;
     private volatile BrokerHeartbeatResponse lastResponse;
+    private final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
 
     TestBroker(MetadataTestCluster cluster, int id, long incarnation, long intervalMs) {
         this.cluster = cluster;
@@ -41,6 +42,11 @@ final class TestBroker implements AutoCloseable {
 
     BrokerHeartbeatResponse lastResponse() {
         return lastResponse;
+    }
+
+    /** How many heartbeats an active controller has answered so far. */
+    int heartbeatsAnswered() {
+        return answered.get();
     }
 
     void requestShutdown() {
@@ -67,6 +73,7 @@ final class TestBroker implements AutoCloseable {
             lastResponse = controller.get().controller().heartbeat(BrokerHeartbeatRequest.newBuilder().setBrokerId(id)
                     .setBrokerEpoch(epoch).setMetadataOffset(applied).setWantShutDown(wantShutDown).build())
                     .get(10, TimeUnit.SECONDS);
+            answered.incrementAndGet();
         } catch (Exception e) {
             // The controller may be moving; the next tick tries again, as a real broker would.
         }

@@ -167,7 +167,7 @@ class ConsumerGroupIT {
         String topic = "split";
         createTopic(topic, 6);
         produce(topic, 6, PER_PARTITION);
-        Map<TopicPartition, String> owners = new ConcurrentHashMap<>();
+        GroupMemberRunner.Owners owners = new GroupMemberRunner.Owners();
         List<String> violations = GroupMemberRunner.newViolationLog();
         List<GroupMemberRunner.Read> reads = GroupMemberRunner.newReadLog();
         GroupMemberRunner a = new GroupMemberRunner("a", topic, props("g-split"), owners, violations, reads);
@@ -237,7 +237,7 @@ class ConsumerGroupIT {
         String topic = "coordinator-death";
         createTopic(topic, 4);
         produce(topic, 4, PER_PARTITION);
-        Map<TopicPartition, String> owners = new ConcurrentHashMap<>();
+        GroupMemberRunner.Owners owners = new GroupMemberRunner.Owners();
         List<String> violations = GroupMemberRunner.newViolationLog();
         List<GroupMemberRunner.Read> reads = GroupMemberRunner.newReadLog();
         GroupMemberRunner a = new GroupMemberRunner("a", topic, props("g-failover"), owners, violations, reads);

@@ -26,30 +26,71 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * One group member on its own thread for integration tests: subscribes, polls, records what it reads,
  * commits after each batch (auto-commit off, so every commit is one the test can reason about), and
  * checks on every assignment that no other member owns the partition at that moment. {@link #crash}
- * cuts its network without leaving the group, as a killed process looks to the coordinator.
+ * cuts its network without leaving the group, as a killed process looks to the coordinator: its
+ * partitions stay its own in {@link Owners} until its session can have expired, so a partition handed
+ * over earlier is seen.
  */
 final class GroupMemberRunner implements AutoCloseable {
     /** A record read: by whom, where. */
     record Read(String member, TopicPartition tp, long offset) {
     }
 
+    /**
+     * Who owns each partition, shared by the members of one group. A crashed member keeps its
+     * partitions until its session can have run out: a session starts again at each heartbeat the
+     * coordinator receives, so it cannot end before the member's last heartbeat was sent plus the
+     * session timeout. Thread-safe.
+     */
+    static final class Owners {
+        private final Map<TopicPartition, String> owner = new ConcurrentHashMap<>();
+        private final Map<String, Long> crashedSessionEndNanos = new ConcurrentHashMap<>();
+
+        /** Gives {@code tp} to {@code member}; returns the violation, or null if no one else may still own it. */
+        synchronized String assign(TopicPartition tp, String member) {
+            String previous = owner.get(tp);
+            if (previous != null && !previous.equals(member)) {
+                Long sessionEnd = crashedSessionEndNanos.get(previous);
+                if (sessionEnd == null || System.nanoTime() < sessionEnd) {
+                    return tp + " assigned to " + member + " while " + previous + " still owned it"
+                            + (sessionEnd == null ? "" : " (crashed; its session had not expired)");
+                }
+            }
+            owner.put(tp, member);
+            return null;
+        }
+
+        void revoke(TopicPartition tp, String member) {
+            owner.remove(tp, member);
+        }
+
+        String owner(TopicPartition tp) {
+            return owner.get(tp);
+        }
+
+        void crashed(String member, long sessionEndNanos) {
+            crashedSessionEndNanos.put(member, sessionEndNanos);
+        }
+    }
+
     private final String name;
-    private final Map<TopicPartition, String> owners;
+    private final Owners owners;
     private final List<String> violations;
     private final List<Read> reads;
     private final CuttableNetwork network;
     private final Consumer<String, String> consumer;
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
     private final Thread thread;
+    private final long sessionTimeoutMs;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    GroupMemberRunner(String name, String topic, Map<String, Object> props, Map<TopicPartition, String> owners,
+    GroupMemberRunner(String name, String topic, Map<String, Object> props, Owners owners,
                       List<String> violations, List<Read> reads) {
         this.name = name;
         this.owners = owners;
         this.violations = violations;
         this.reads = reads;
+        this.sessionTimeoutMs = ((Number) props.getOrDefault("session.timeout.ms", 45_000)).longValue();
         ConsumerConfig config = new ConsumerConfig(props);
         this.network = new CuttableNetwork(new NetworkClient(config, name, Time.SYSTEM));
         this.consumer = new Consumer<>(config, Deserializer.STRING, Deserializer.STRING, Time.SYSTEM, network);
@@ -64,16 +105,16 @@ final class GroupMemberRunner implements AutoCloseable {
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     for (TopicPartition tp : partitions) {
                         owned.remove(tp);
-                        owners.remove(tp, name);
+                        owners.revoke(tp, name);
                     }
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     for (TopicPartition tp : partitions) {
-                        String previous = owners.putIfAbsent(tp, name);
-                        if (previous != null && !previous.equals(name)) {
-                            violations.add(tp + " assigned to " + name + " while " + previous + " still owned it");
+                        String violation = owners.assign(tp, name);
+                        if (violation != null) {
+                            violations.add(violation);
                         }
                         owned.add(tp);
                     }
@@ -82,9 +123,9 @@ final class GroupMemberRunner implements AutoCloseable {
             while (running) {
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
                 for (ConsumerRecord<String, String> r : records) {
-                    if (!name.equals(owners.get(r.topicPartition()))) {
+                    if (!name.equals(owners.owner(r.topicPartition()))) {
                         violations.add(name + " read " + r.topicPartition() + "@" + r.offset() + " owned by "
-                                + owners.get(r.topicPartition()));
+                                + owners.owner(r.topicPartition()));
                     }
                     reads.add(new Read(name, r.topicPartition(), r.offset()));
                 }
@@ -118,13 +159,13 @@ final class GroupMemberRunner implements AutoCloseable {
 
     /**
      * Stops reading and cuts the network without leaving: the coordinator notices only when the
-     * session times out. Its partitions stay in the shared owner map until then released by the test.
+     * session times out, and until then its partitions stay this member's in {@link Owners}.
      */
     void crash() throws InterruptedException {
         network.cut = true;
         running = false;
         thread.join(10_000);
-        owned.forEach(tp -> owners.remove(tp, name));
+        owners.crashed(name, network.lastHeartbeatNanos + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMs));
     }
 
     @Override
@@ -138,6 +179,8 @@ final class GroupMemberRunner implements AutoCloseable {
     static final class CuttableNetwork implements Network {
         private final Network delegate;
         volatile boolean cut;
+        /** When the last request that restarts the member's session went out before the cut. */
+        volatile long lastHeartbeatNanos = System.nanoTime();
 
         CuttableNetwork(Network delegate) {
             this.delegate = delegate;
@@ -150,6 +193,9 @@ final class GroupMemberRunner implements AutoCloseable {
                     raw.release();
                 }
                 return CompletableFuture.failedFuture(new SluiceException(ErrorCode.NETWORK_EXCEPTION, "cut by the test"));
+            }
+            if (api == ApiKey.GROUP_HEARTBEAT || api == ApiKey.JOIN_GROUP) {
+                lastHeartbeatNanos = System.nanoTime();
             }
             return delegate.send(node, api, body, raw, timeoutMs);
         }

@@ -2,15 +2,13 @@ package io.sluice.jepsen.nemesis;
 
 import io.sluice.client.PartitionInfo;
 import io.sluice.jepsen.harness.Cluster;
-import io.sluice.jepsen.harness.NodeProcess;
 import io.sluice.jepsen.history.History;
 import io.sluice.jepsen.history.Op;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,16 +24,30 @@ public final class NemesisRunner {
     private static final Logger LOG = LoggerFactory.getLogger(NemesisRunner.class);
     public static final int PROCESS = -1;
 
-    private final Cluster cluster;
+    /** How the runner waits for the next entry: real sleeps, or a fake clock's in tests. */
+    interface Sleeper {
+        void sleep(long ms) throws InterruptedException;
+    }
+
+    private final FaultTarget cluster;
     private final History history;
     private final String topic;
     private final long startNanos;
+    private final LongSupplier nanoTime;
+    private final Sleeper sleeper;
 
     public NemesisRunner(Cluster cluster, History history, String topic, long startNanos) {
+        this(FaultTarget.of(cluster), history, topic, startNanos, System::nanoTime, Thread::sleep);
+    }
+
+    NemesisRunner(FaultTarget cluster, History history, String topic, long startNanos, LongSupplier nanoTime,
+                  Sleeper sleeper) {
         this.cluster = cluster;
         this.history = history;
         this.topic = topic;
         this.startNanos = startNanos;
+        this.nanoTime = nanoTime;
+        this.sleeper = sleeper;
     }
 
     /** Runs the schedule to its end (or until interrupted), then heals. */
@@ -70,12 +82,12 @@ public final class NemesisRunner {
         return switch (fault.kind()) {
             case KILL -> {
                 List<Integer> targets = processTargets(fault);
-                targets.forEach(n -> cluster.node(n).kill());
+                targets.forEach(cluster::kill);
                 yield "kill " + fault.target().name().toLowerCase() + " " + targets;
             }
             case PAUSE -> {
                 List<Integer> targets = processTargets(fault);
-                targets.forEach(n -> cluster.node(n).pause());
+                targets.forEach(cluster::pause);
                 yield "pause " + fault.target().name().toLowerCase() + " " + targets;
             }
             case PARTITION -> {
@@ -128,18 +140,7 @@ public final class NemesisRunner {
         } catch (RuntimeException e) {
             LOG.warn("could not heal the network: {}", e.getMessage());
         }
-        List<Integer> restarted = new ArrayList<>();
-        for (NodeProcess node : cluster.nodes()) {
-            node.resume();
-            if (!node.running()) {
-                try {
-                    node.start();
-                    restarted.add(node.id());
-                } catch (IOException e) {
-                    LOG.warn("could not restart node {}: {}", node.id(), e.getMessage());
-                }
-            }
-        }
+        List<Integer> restarted = cluster.resumeAndRestart();
         if (!restarted.isEmpty()) {
             LOG.info("restarted nodes {}", restarted);
         }
@@ -147,12 +148,12 @@ public final class NemesisRunner {
 
     /** Sleeps until {@code ms} after the start; false if interrupted. */
     private boolean sleepUntil(long ms) {
-        long waitMs = ms - (System.nanoTime() - startNanos) / 1_000_000;
+        long waitMs = ms - (nanoTime.getAsLong() - startNanos) / 1_000_000;
         if (waitMs <= 0) {
             return true;
         }
         try {
-            Thread.sleep(waitMs);
+            sleeper.sleep(waitMs);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package io.sluice.jepsen.checker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jepsen.history.HistoryBuilder;
@@ -18,8 +19,14 @@ class CommitCheckerTest {
         return new CommitChecker().check(h.ops());
     }
 
+    /** How many anomalies of one type; when there are any, the verdict must say invalid too. */
     private long count(String type) {
-        return check().anomalies().stream().filter(a -> a.type().equals(type)).count();
+        CheckResult r = check();
+        long found = r.anomalies().stream().filter(a -> a.type().equals(type)).count();
+        if (found > 0) {
+            assertFalse(r.valid(), "anomalies found but the verdict is valid");
+        }
+        return found;
     }
 
     @Test
@@ -39,6 +46,7 @@ class CommitCheckerTest {
         h.tick();
         Op read = h.committed(2, "g", "0", 5);
         CheckResult r = check();
+        assertFalse(r.valid());
         assertEquals(1, r.anomalies().size());
         assertEquals("committed-offset-regression", r.anomalies().get(0).type());
         assertEquals(java.util.List.of(commit.index(), read.index()), r.anomalies().get(0).ops());

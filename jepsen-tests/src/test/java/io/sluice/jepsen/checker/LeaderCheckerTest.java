@@ -1,6 +1,7 @@
 package io.sluice.jepsen.checker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jepsen.history.HistoryBuilder;
@@ -30,6 +31,7 @@ class LeaderCheckerTest {
         h.leaders(2, "0", 2, 3);
         h.leaders(2, "1", 2, 3); // another partition's epoch 3 is its own
         CheckResult r = new LeaderChecker().check(h.ops());
+        assertFalse(r.valid());
         assertEquals(1, r.anomalies().size());
         assertEquals("two-leaders-in-epoch", r.anomalies().get(0).type());
         assertEquals("0", r.anomalies().get(0).key());

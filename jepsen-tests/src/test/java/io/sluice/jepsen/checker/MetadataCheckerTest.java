@@ -1,6 +1,7 @@
 package io.sluice.jepsen.checker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jepsen.history.HistoryBuilder;
@@ -39,6 +40,7 @@ class MetadataCheckerTest {
         h.metadata("create", Op.Type.OK, 3, "c", null);
         h.metadata("delete", Op.Type.OK, 3, "c", null);
         CheckResult r = finallySee(Map.of("b", -1L, "c", -1L));
+        assertFalse(r.valid());
         assertEquals(3, r.anomalies().size(), r.anomalies().toString());
         assertTrue(r.anomalies().stream().allMatch(a -> a.type().equals("metadata-lost-change")));
     }

@@ -1,6 +1,7 @@
 package io.sluice.jepsen.checker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jepsen.history.HistoryBuilder;
@@ -19,8 +20,13 @@ class QueueCheckerTest {
         return new QueueChecker().check(h.ops());
     }
 
+    /** The anomalies of one type; when there are any, the verdict must say invalid too. */
     private static List<Anomaly> of(CheckResult r, String type) {
-        return r.anomalies().stream().filter(a -> a.type().equals(type)).toList();
+        List<Anomaly> found = r.anomalies().stream().filter(a -> a.type().equals(type)).toList();
+        if (!found.isEmpty()) {
+            assertFalse(r.valid(), "anomalies found but the verdict is valid");
+        }
+        return found;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.sluice.jepsen.checker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jepsen.checker.ReplicaChecker.Batch;
@@ -31,6 +32,7 @@ class ReplicaCheckerTest {
         ReplicaLog leader = new ReplicaLog("t-0", 1, 10, List.of(batch(0, 4, 1), batch(5, 9, 1)));
         ReplicaLog follower = new ReplicaLog("t-0", 2, 10, List.of(batch(0, 4, 1), batch(5, 9, 2)));
         CheckResult r = new ReplicaChecker().check(List.of(leader, follower));
+        assertFalse(r.valid());
         assertEquals(1, r.anomalies().size());
         assertEquals("replica-divergence", r.anomalies().get(0).type());
     }

@@ -81,4 +81,37 @@ class HistoryTest {
         assertSame(poll, pairs.invocation(pollOk));
         assertEquals(List.of(open), pairs.openAtEnd());
     }
+
+    /** Many client threads record at once: every operation kept, indexes dense, time never going back. */
+    @Test
+    void concurrentRecordingKeepsEveryOperationInIndexAndTimeOrder() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        try (History history = new History(null, clock::incrementAndGet)) {
+            int threads = 4;
+            int perThread = 500;
+            List<Thread> clients = new java.util.ArrayList<>();
+            for (int p = 0; p < threads; p++) {
+                int process = p;
+                Thread t = new Thread(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        Op invoke = history.invoke("send", process, "0", i, null);
+                        Op done = history.complete(invoke, Op.Type.OK, i, (long) i, null);
+                        assertEquals(process, done.process(), "a completion belongs to its invocation's process");
+                        assertEquals("send", done.f());
+                    }
+                });
+                clients.add(t);
+                t.start();
+            }
+            for (Thread t : clients) {
+                t.join();
+            }
+            List<Op> ops = history.ops();
+            assertEquals(2 * threads * perThread, ops.size());
+            for (int i = 0; i < ops.size(); i++) {
+                assertEquals(i, ops.get(i).index());
+                assertTrue(i == 0 || ops.get(i).time() > ops.get(i - 1).time(), "time went back at " + i);
+            }
+        }
+    }
 }
