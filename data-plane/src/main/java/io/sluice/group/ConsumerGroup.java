@@ -86,6 +86,9 @@ public final class ConsumerGroup {
         if (request.memberEpoch() == Heartbeat.LEAVE_EPOCH || request.memberEpoch() == Heartbeat.STATIC_LEAVE_EPOCH) {
             return leave(request, nowMs);
         }
+        GroupMember known = request.memberEpoch() == Heartbeat.JOIN_EPOCH ? null : members.get(request.memberId());
+        request = known == null ? request.completedFrom(List.of(), "", "", Set.of())
+                : request.completedFrom(known.topics, known.topicRegex, known.assignor, known.reported);
         validate(request);
         GroupMember member = request.memberEpoch() == Heartbeat.JOIN_EPOCH ? join(request) : existing(request);
         member.clientId = request.clientId();
@@ -95,6 +98,7 @@ public final class ConsumerGroup {
         member.sessionDeadlineMs = nowMs + member.sessionTimeoutMs;
         updateSubscription(member, request);
         member.revoking.retainAll(request.owned());
+        member.reported = request.owned();
         maybeComputeTarget(topics);
         reconcile(member, nowMs);
         Set<TopicPartition> targetOfMember = target.getOrDefault(member.memberId, Set.of());

@@ -4,14 +4,9 @@ import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.MetadataNode;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
-import io.sluice.metadata.image.TopicImage;
 import io.sluice.metadata.image.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
-import io.sluice.protocol.metadata.DeleteGroupOffsetsCommand;
-import io.sluice.protocol.metadata.MetadataCommand;
-import io.sluice.protocol.metadata.OffsetCommit;
-import io.sluice.protocol.metadata.PartitionOutcome;
 import io.sluice.protocol.rpc.AlterGroupOffsetsRequest;
 import io.sluice.protocol.rpc.AlterGroupOffsetsResponse;
 import io.sluice.protocol.rpc.ApiKey;
@@ -48,6 +43,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The group APIs on the data plane: translates requests to the {@link GroupCoordinator} (membership,
@@ -57,11 +53,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GroupApis {
     private static final int LAG_TIMEOUT_MS = 5_000;
-    /** How long a stable offset fetch waits for commits to settle before answering UNSTABLE_OFFSET_COMMIT. */
-    private static final int STABLE_WAIT_MS = 5_000;
     private final MetadataNode metadata;
     private final GroupCoordinator coordinator;
+    private final ClassicGroupCoordinator classic;
     private final OffsetCommitBatcher commits;
+    private final GroupOffsets offsets;
     private final GroupLag lag;
 
     /**
@@ -72,11 +68,16 @@ public final class GroupApis {
                      ScheduledExecutorService timer) {
         this.metadata = metadata;
         this.lag = new GroupLag(client, LAG_TIMEOUT_MS);
-        this.coordinator = new GroupCoordinator(nodeId, metadata::image, config, () -> System.nanoTime() / 1_000_000);
+        LongSupplier monotonicMs = () -> System.nanoTime() / 1_000_000;
+        this.coordinator = new GroupCoordinator(nodeId, metadata::image, config, monotonicMs);
+        this.classic = new ClassicGroupCoordinator(nodeId, metadata::image, config, monotonicMs, coordinator);
         this.commits = new OffsetCommitBatcher(metadata::submit, System::currentTimeMillis, config.maxOffsetsPerCommand(),
                 nodeId);
-        timer.scheduleWithFixedDelay(coordinator::expire, config.expiryCheckIntervalMs(),
-                config.expiryCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        this.offsets = new GroupOffsets(metadata, coordinator, commits);
+        timer.scheduleWithFixedDelay(() -> {
+            coordinator.expire();
+            classic.expire();
+        }, config.expiryCheckIntervalMs(), config.expiryCheckIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
     public void register(Map<ApiKey, RequestHandler> handlers) {
@@ -97,6 +98,21 @@ public final class GroupApis {
 
     public GroupCoordinator coordinator() {
         return coordinator;
+    }
+
+    /** The groups of Kafka's classic protocol (JoinGroup/SyncGroup), next to Sluice's own in {@link #coordinator()}. */
+    public ClassicGroupCoordinator classic() {
+        return classic;
+    }
+
+    /** Committed offsets of every group, for both protocols. */
+    public GroupOffsets offsets() {
+        return offsets;
+    }
+
+    /** Lag of committed offsets behind the high watermarks. */
+    public GroupLag lag() {
+        return lag;
     }
 
     private CompletableFuture<Response> findCoordinator(RequestContext ctx, RequestFrame frame) throws Exception {
@@ -162,82 +178,29 @@ public final class GroupApis {
                 Response.of(AlterGroupOffsetsResponse.newBuilder().addAllPartitions(results).build()));
     }
 
-    /**
-     * Writes the offsets that passed the checks through the batcher; partitions refused by the group,
-     * or unknown in this node's image, get their error without reaching the quorum. The quorum applies
-     * them only if this node has coordinated the group without a break since {@code coordinatedSince}.
-     */
+    /** Writes through {@link GroupOffsets}, answering in the native protocol's types. */
     private CompletableFuture<List<PartitionResult>> write(String group, List<OffsetCommitPartition> partitions,
                                                            Map<TopicPartition, String> refused, long coordinatedSince) {
-        MetadataImage image = metadata.image();
-        List<CompletableFuture<PartitionResult>> results = new ArrayList<>();
-        List<OffsetCommit> accepted = new ArrayList<>();
-        List<Integer> acceptedIndex = new ArrayList<>();
-        for (OffsetCommitPartition p : partitions) {
-            TopicPartition tp = new TopicPartition(p.getTopic(), p.getPartition());
-            PartitionResult.Builder result = PartitionResult.newBuilder().setTopic(p.getTopic())
-                    .setPartition(p.getPartition());
-            TopicImage topic = image.topics().topic(p.getTopic());
-            if (topic == null || topic.partition(p.getPartition()) == null) {
-                results.add(CompletableFuture.completedFuture(result.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-                        .setErrorMessage("partition " + tp + " does not exist; its offset was not committed").build()));
-            } else if (refused.containsKey(tp)) {
-                results.add(CompletableFuture.completedFuture(result.setError(ErrorCode.ILLEGAL_GENERATION)
-                        .setErrorMessage(refused.get(tp)).build()));
-            } else {
-                accepted.add(OffsetCommit.newBuilder().setGroup(group).setTopic(p.getTopic())
-                        .setPartition(p.getPartition()).setOffset(p.getOffset()).setMetadata(p.getMetadata())
-                        .setCoordinatedSince(coordinatedSince).build());
-                acceptedIndex.add(results.size());
-                results.add(null);
-            }
-        }
-        List<CompletableFuture<PartitionOutcome>> outcomes = commits.commit(accepted);
-        for (int i = 0; i < outcomes.size(); i++) {
-            results.set(acceptedIndex.get(i), outcomes.get(i).thenApply(o -> PartitionResult.newBuilder()
-                    .setTopic(o.getTopic()).setPartition(o.getPartition()).setError(o.getError())
-                    .setErrorMessage(o.getErrorMessage()).build()));
-        }
-        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0]))
-                .thenApply(v -> results.stream().map(CompletableFuture::join).toList());
+        List<GroupOffsets.Commit> wanted = partitions.stream().map(p -> new GroupOffsets.Commit(
+                new TopicPartition(p.getTopic(), p.getPartition()), p.getOffset(), p.getMetadata())).toList();
+        return offsets.commit(group, wanted, refused, coordinatedSince).thenApply(outcomes -> outcomes.stream()
+                .map(o -> PartitionResult.newBuilder().setTopic(o.partition().topic())
+                        .setPartition(o.partition().partition()).setError(o.error()).setErrorMessage(o.message())
+                        .build()).toList());
     }
 
     private CompletableFuture<Response> offsetFetch(RequestContext ctx, RequestFrame frame) throws Exception {
         OffsetFetchRequest r = parse(frame, OffsetFetchRequest.parser());
-        try {
-            if (r.getRequireStable()) {
-                coordinator.checkCoordinator(r.getGroupId());
-            } else {
-                GroupCoordinator.checkGroupId(r.getGroupId());
-            }
-        } catch (SluiceException e) {
-            return done(fetchError(e));
-        }
-        if (!r.getRequireStable()) {
-            // A linearizable read: a commit acknowledged by any coordinator before this request is seen.
-            return metadata.readLinearizable().thenApply(image -> Response.of(
-                    WireGroups.offsets(image.groupOffsets().offsets(r.getGroupId()), r.getPartitionsList())));
-        }
-        // A member about to start from these offsets: first let every commit this coordinator accepted
-        // settle (a timed-out one could otherwise still be applied after the read), then read, and answer
-        // only if this node still coordinates the group in what it read.
-        CompletableFuture<Boolean> settled = commits.settled().orTimeout(STABLE_WAIT_MS, TimeUnit.MILLISECONDS)
-                .handle((v, timedOut) -> timedOut == null);
-        return settled.thenCompose(stable -> {
-            if (!stable) {
-                return done(fetchError(new SluiceException(ErrorCode.UNSTABLE_OFFSET_COMMIT, "commits to group '"
-                        + r.getGroupId() + "' are not settled in the metadata quorum yet; retry")));
-            }
-            return metadata.readLinearizable().thenApply(image -> {
-                try {
-                    coordinator.checkCoordinator(r.getGroupId());
-                } catch (SluiceException e) {
-                    return Response.of(fetchError(e));
-                }
-                return Response.of(WireGroups.offsets(image.groupOffsets().offsets(r.getGroupId()),
-                        r.getPartitionsList()));
-            });
-        });
+        return offsets.fetch(r.getGroupId(), r.getRequireStable())
+                .thenApply(committed -> Response.of(WireGroups.offsets(committed, r.getPartitionsList())))
+                .exceptionally(e -> {
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                            ? e.getCause() : e;
+                    if (cause instanceof SluiceException se) {
+                        return Response.of(fetchError(se));
+                    }
+                    throw e instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(e);
+                });
     }
 
     private static OffsetFetchResponse fetchError(SluiceException e) {
@@ -247,10 +210,19 @@ public final class GroupApis {
     private CompletableFuture<Response> listGroups(RequestContext ctx, RequestFrame frame) throws Exception {
         ListGroupsRequest r = parse(frame, ListGroupsRequest.parser());
         ListGroupsResponse.Builder response = ListGroupsResponse.newBuilder();
+        Map<String, ListedGroup> listed = new java.util.TreeMap<>();
         for (GroupDescription g : coordinator.list()) {
-            if (r.getStatesCount() == 0 || r.getStatesList().stream().anyMatch(s -> s.equalsIgnoreCase(g.state().label()))) {
-                response.addGroups(ListedGroup.newBuilder().setGroupId(g.groupId()).setState(g.state().label())
-                        .setMembers(g.members().size()));
+            listed.put(g.groupId(), ListedGroup.newBuilder().setGroupId(g.groupId()).setState(g.state().label())
+                    .setMembers(g.members().size()).build());
+        }
+        // Kafka consumers' classic groups share this coordinator and its offsets, so they are listed too.
+        for (Classic.Description g : classic.list()) {
+            listed.put(g.groupId(), ListedGroup.newBuilder().setGroupId(g.groupId()).setState(g.state())
+                    .setMembers(g.members().size()).build());
+        }
+        for (ListedGroup g : listed.values()) {
+            if (r.getStatesCount() == 0 || r.getStatesList().stream().anyMatch(s -> s.equalsIgnoreCase(g.getState()))) {
+                response.addGroups(g);
             }
         }
         return done(response.build());
@@ -262,8 +234,10 @@ public final class GroupApis {
         List<CompletableFuture<DescribedGroup>> groups = new ArrayList<>();
         for (String groupId : r.getGroupIdsList()) {
             try {
-                DescribedGroup.Builder described = WireGroups.describe(coordinator.describe(groupId))
-                        .setCoordinatorId(nodeId());
+                coordinator.checkCoordinator(groupId);
+                var kafkaClassic = classic.describe(groupId);
+                DescribedGroup.Builder described = (kafkaClassic.isPresent() ? WireGroups.describe(kafkaClassic.get())
+                        : WireGroups.describe(coordinator.describe(groupId))).setCoordinatorId(nodeId());
                 groups.add(lag.total(image, image.groupOffsets().offsets(groupId))
                         .thenApply(total -> described.setLag(total).build()));
             } catch (SluiceException e) {
@@ -289,9 +263,7 @@ public final class GroupApis {
                         .setErrorMessage(e.getMessage()).build()));
                 continue;
             }
-            MetadataCommand command = MetadataCommand.newBuilder()
-                    .setDeleteGroupOffsets(DeleteGroupOffsetsCommand.newBuilder().setGroup(groupId)).build();
-            results.add(metadata.submit(command).thenApply(c -> result.setError(c.error())
+            results.add(offsets.delete(groupId, List.of()).thenApply(c -> result.setError(c.error())
                     .setErrorMessage(c.message()).build()));
         }
         return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(v -> Response.of(

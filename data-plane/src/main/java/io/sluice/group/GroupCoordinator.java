@@ -16,6 +16,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ public final class GroupCoordinator {
     /** The live brokers as last seen, and when that set last changed (groups may have moved here then). */
     private volatile List<Integer> liveBrokers = List.of();
     private volatile long liveBrokersChangedMs;
+    /** Whether a group is in use by Kafka's classic protocol (one group is one kind at a time, as in Kafka). */
+    private volatile Predicate<String> classicActive = groupId -> false;
 
     /** Partition counts by topic, computed once per image. */
     private record TopicCounts(MetadataImage image, SortedMap<String, Integer> counts) {
@@ -75,9 +78,25 @@ public final class GroupCoordinator {
         }
     }
 
+    /** Tells this coordinator which groups the classic protocol uses, so it refuses to join them. */
+    void refuseClassicGroups(Predicate<String> active) {
+        this.classicActive = active;
+    }
+
+    /** Whether the group has members here (it is in use by this kind of group). */
+    public boolean hasMembers(String groupId) {
+        ConsumerGroup group = groups.get(groupId);
+        return group != null && group.hasMembers();
+    }
+
     public Heartbeat.Result heartbeat(String groupId, Heartbeat.Request request) {
         MetadataImage image = images.get();
         checkCoordinator(groupId, image);
+        if (request.memberEpoch() == Heartbeat.JOIN_EPOCH && !groups.containsKey(groupId)
+                && classicActive.test(groupId)) {
+            throw new SluiceException(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, "group '" + groupId + "' is in use by"
+                    + " Kafka consumers of the classic group protocol; use another group id or stop them first");
+        }
         SortedMap<String, Integer> topics = topicCounts();
         long now = clock.getAsLong();
         Heartbeat.Result[] result = new Heartbeat.Result[1];
@@ -124,6 +143,10 @@ public final class GroupCoordinator {
         checkCoordinator(groupId, image);
         ConsumerGroup group = groups.computeIfPresent(groupId, (id, current) -> continuing(current, image));
         if (group == null) {
+            if (classicActive.test(groupId)) {
+                throw new SluiceException(ErrorCode.UNKNOWN_MEMBER_ID, "group '" + groupId + "' has active members"
+                        + " of Kafka's classic group protocol; only they can commit its offsets");
+            }
             return new CommitCheck(new ConsumerGroup(groupId, config, 0).checkCommit(memberId, memberEpoch, partitions),
                     image.index());
         }
@@ -142,6 +165,11 @@ public final class GroupCoordinator {
             throw new SluiceException(ErrorCode.NON_EMPTY_GROUP, "group '" + groupId + "' has " + group.memberCount()
                     + " active member(s); stop its consumers (or wait for their sessions to expire) before you "
                     + action);
+        }
+        if (classicActive.test(groupId)) {
+            throw new SluiceException(ErrorCode.NON_EMPTY_GROUP, "group '" + groupId + "' has active members of"
+                    + " Kafka's classic group protocol; stop its consumers (or wait for their sessions to expire)"
+                    + " before you " + action);
         }
         return image.index();
     }

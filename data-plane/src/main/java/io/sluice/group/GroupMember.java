@@ -27,6 +27,8 @@ final class GroupMember {
     String assignor = "";
     final Set<TopicPartition> assigned = new TreeSet<>();
     final Set<TopicPartition> revoking = new TreeSet<>();
+    /** What its last heartbeat reported owning (for heartbeats that leave it out: unchanged). */
+    Set<TopicPartition> reported = Set.of();
     long sessionDeadlineMs;
     long revocationDeadlineMs = Long.MAX_VALUE;
     /** Left with epoch -2: keeps its partitions until its session ends or it rejoins. */

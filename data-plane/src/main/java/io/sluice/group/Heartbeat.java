@@ -16,13 +16,25 @@ public final class Heartbeat {
     private Heartbeat() {
     }
 
-    /** One heartbeat. {@code owned} is what the member holds now. Immutable. */
+    /**
+     * One heartbeat. {@code owned} is what the member holds now. Kafka's ConsumerGroupHeartbeat sends
+     * {@code topics}, {@code topicRegex}, {@code assignor} and {@code owned} only when they changed: null
+     * there means "as in my last heartbeat". Immutable.
+     */
     public record Request(String memberId, int memberEpoch, String instanceId, int rebalanceTimeoutMs,
                           int sessionTimeoutMs, List<String> topics, String topicRegex, String assignor,
                           Set<TopicPartition> owned, String clientId, String clientHost) {
         public Request {
-            topics = List.copyOf(topics);
-            owned = Set.copyOf(owned);
+            topics = topics == null ? null : List.copyOf(topics);
+            owned = owned == null ? null : Set.copyOf(owned);
+        }
+
+        /** This request with the fields left out (null) taken from the member's last heartbeat, or empty. */
+        Request completedFrom(List<String> lastTopics, String lastRegex, String lastAssignor,
+                              Set<TopicPartition> lastOwned) {
+            return new Request(memberId, memberEpoch, instanceId, rebalanceTimeoutMs, sessionTimeoutMs,
+                    topics != null ? topics : lastTopics, topicRegex != null ? topicRegex : lastRegex,
+                    assignor != null ? assignor : lastAssignor, owned != null ? owned : lastOwned, clientId, clientHost);
         }
     }
 

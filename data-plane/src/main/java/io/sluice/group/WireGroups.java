@@ -67,4 +67,17 @@ final class WireGroups {
         }
         return out;
     }
+
+    /** A Kafka classic group: its assignments are the clients' bytes, so members are shown without them. */
+    static DescribedGroup.Builder describe(Classic.Description g) {
+        DescribedGroup.Builder out = DescribedGroup.newBuilder().setGroupId(g.groupId()).setState(g.state())
+                .setAssignor(g.protocolName());
+        for (Classic.DescribedMember m : g.members()) {
+            out.addMembers(DescribedMember.newBuilder().setMemberId(m.memberId())
+                    .setInstanceId(m.instanceId() == null ? "" : m.instanceId())
+                    .setClientId(m.clientId() == null ? "" : m.clientId())
+                    .setClientHost(m.clientHost() == null ? "" : m.clientHost()));
+        }
+        return out;
+    }
 }

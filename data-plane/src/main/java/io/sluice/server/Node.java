@@ -109,7 +109,8 @@ public final class Node implements AutoCloseable {
             new ControllerApis(metadata).register(handlers);
             new ClusterApis(metadata, admin.quorum()).register(handlers);
             new AdminApis(admin, producerIds).register(handlers);
-            GroupApis groups = new GroupApis(config.nodeId(), metadata, client, GroupConfig.defaults(), workers);
+            GroupApis groups = new GroupApis(config.nodeId(), metadata, client,
+                    GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs()), workers);
             groups.register(handlers);
             BrokerServices services = new BrokerServices(config, metadata, replicas,
                     new ProduceService(replicas, metrics.ackLatency()), new FetchService(replicas),

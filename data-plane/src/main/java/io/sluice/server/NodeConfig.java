@@ -43,6 +43,10 @@ public final class NodeConfig {
         k.put("replica.lag.time.max.ms", "A follower not caught up for this long leaves the ISR (default 30000)");
         k.put("auto.leader.rebalance.enable", "Move leadership back to preferred replicas once in sync (default true)");
         k.put("leader.imbalance.check.interval.ms", "How often the controller checks for that (default 30000)");
+        k.put("group.initial.rebalance.delay.ms", "How long the first rebalance of an empty Kafka classic group waits"
+                + " for more members (each join extends it, up to the rebalance timeout); also how long a coordinator"
+                + " that takes over a Sluice group with committed offsets hands out only reported partitions"
+                + " (default 3000, Kafka's; 0 in tests)");
         k.put("num.partitions", "Partitions of a topic created without a count (default 1)");
         k.put("default.replication.factor", "Replication factor of a topic created without one (default 1)");
         k.put("min.insync.replicas", "Default of the topic setting min.insync.replicas (default 1)");
@@ -74,6 +78,7 @@ public final class NodeConfig {
     private final int replicaLagTimeMaxMs;
     private final boolean autoLeaderRebalance;
     private final int leaderImbalanceCheckIntervalMs;
+    private final int groupInitialRebalanceDelayMs;
     private final int metricsPort;
 
     private NodeConfig(Map<String, String> p) {
@@ -120,7 +125,12 @@ public final class NodeConfig {
         this.autoLeaderRebalance = booleanValue(p, "auto.leader.rebalance.enable", true);
         this.leaderImbalanceCheckIntervalMs = intValue(p, "leader.imbalance.check.interval.ms", 30_000, 100,
                 Integer.MAX_VALUE);
+        this.groupInitialRebalanceDelayMs = intValue(p, "group.initial.rebalance.delay.ms", 3_000, 0, 600_000);
         this.metricsPort = intValue(p, "metrics.port", defaultMetricsPort(listen.getPort()), -1, 65535);
+    }
+
+    public int groupInitialRebalanceDelayMs() {
+        return groupInitialRebalanceDelayMs;
     }
 
     /** Offset of the default metrics port from the data-plane port (so local nodes never collide). */

@@ -59,6 +59,22 @@ class ConsumerGroupTest {
         return c;
     }
 
+    /** Kafka's ConsumerGroupHeartbeat leaves out (null) what did not change since the member's last heartbeat. */
+    @Test
+    void fieldsLeftOutOfAHeartbeatKeepTheirLastValues() {
+        Client a = joined();
+        a.beat(); // reports owning all six
+        Client b = new Client();
+        b.beatAndApply();
+        Heartbeat.Result r = group.heartbeat(new Heartbeat.Request(a.id, a.epoch, "", -1, SESSION, null, null, null,
+                null, "client", "/127.0.0.1"), topics, now);
+        assertEquals(3, r.assignment().size(), "a keeps its subscription and is told to give up three");
+        assertTrue(b.beatAndApply().assignment().isEmpty(), "a still owns them as far as the coordinator knows");
+        a.owned = new HashSet<>(r.assignment());
+        a.beat();
+        assertEquals(3, b.beatAndApply().assignment().size(), "released once a reports it");
+    }
+
     @Test
     void firstMemberGetsEverythingAndTheGroupIsStable() {
         Client a = joined();

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.CoordinatorLocator;
-import io.sluice.metadata.image.MetadataDelta;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.PartitionRegistration;
 import io.sluice.metadata.image.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
-import io.sluice.protocol.metadata.BrokerFencingRecord;
 import io.sluice.protocol.metadata.MetadataRecord;
 import io.sluice.protocol.metadata.TopicRecord;
 import java.util.List;
@@ -26,16 +24,7 @@ class GroupCoordinatorTest {
     private MetadataImage image;
 
     private void apply(long index, MetadataRecord... records) {
-        MetadataDelta delta = new MetadataDelta(image);
-        for (MetadataRecord r : records) {
-            delta.replay(r);
-        }
-        image = delta.apply(index, 1);
-    }
-
-    private static MetadataRecord fencing(int broker, boolean fenced) {
-        return MetadataRecord.newBuilder().setBrokerFencing(BrokerFencingRecord.newBuilder().setBrokerId(broker)
-                .setBrokerEpoch(1).setFenced(fenced)).build();
+        image = TestImages.apply(image, index, records);
     }
 
     @Test
@@ -47,7 +36,7 @@ class GroupCoordinatorTest {
                 new PartitionRegistration(List.of(1, 2), List.of(1, 2), 1, 0, 0).toRecord("id-t", 0));
         int first = CoordinatorLocator.coordinatorFor(GROUP, image.cluster()).getAsInt();
         int here = 3 - first;
-        apply(10, fencing(first, true)); // the group comes to this node
+        apply(10, TestImages.fencing(first, true)); // the group comes to this node
         GroupCoordinator coordinator = new GroupCoordinator(here, () -> image, GroupConfig.defaults(), () -> 0L);
         Heartbeat.Result member = coordinator.heartbeat(GROUP, new Heartbeat.Request("", 0, "", 60_000, 45_000,
                 List.of("t"), "", "", Set.of(), "c", "h"));
@@ -56,8 +45,8 @@ class GroupCoordinatorTest {
         assertEquals(10, check.coordinatedSince());
         assertEquals(Set.of(new TopicPartition("t", 0)), member.assignment());
 
-        apply(20, fencing(first, false)); // away to the first broker, where someone else may read the partition
-        apply(30, fencing(first, true)); // and back, before this node's timer noticed
+        apply(20, TestImages.fencing(first, false)); // away to the first broker, where someone else may read the partition
+        apply(30, TestImages.fencing(first, true)); // and back, before this node's timer noticed
         SluiceException stale = assertThrows(SluiceException.class, () -> coordinator.checkCommit(GROUP,
                 member.memberId(), member.memberEpoch(), member.assignment()));
         assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, stale.code(), "the member must rejoin, owning nothing");

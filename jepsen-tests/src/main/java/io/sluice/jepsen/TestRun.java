@@ -185,6 +185,7 @@ final class TestRun {
         s.put("workload", options.workload);
         if (options.workload.equals("queue")) {
             s.put("readers", options.subscribe ? "subscribe" : "assign");
+            s.put("client", options.client);
         }
         s.put("nemesis", options.nemesis);
         s.put("nodes", options.nodes);

@@ -92,7 +92,6 @@ public final class WireConnection implements AutoCloseable {
         int correlationId = nextCorrelationId.incrementAndGet();
         RequestHeader header = RequestHeader.newBuilder()
                 .setApi(api)
-                .setApiVersion(0)
                 .setCorrelationId(correlationId)
                 .setClientId(clientId)
                 .build();

@@ -1,27 +1,36 @@
 package io.sluice.tools.broker;
 
-import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import io.sluice.server.Node;
 import io.sluice.server.NodeConfig;
 import io.sluice.tools.Command;
+import io.sluice.tools.CommonOptions;
+import io.sluice.tools.Usage;
+import io.sluice.tools.configs.NoSplitter;
 import io.sluice.tools.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code ./sluice broker ...}: runs one node in the foreground until SIGTERM or Ctrl-C, which trigger a
  * controlled shutdown. Settings come from {@code --config FILE} (the keys of config/server.properties)
- * and flags, flags winning.
+ * and flags, flags winning. One setting is the tool's rather than the node's: {@code log.level} sets
+ * the level of the node's log (its root logger) before the node starts.
  */
 public final class BrokerCommand implements Command {
-    static final class Options {
+    /** The setting that sets the level of the node's log; not a {@link NodeConfig} key. */
+    public static final String LOG_LEVEL = "log.level";
+
+    static final class Options extends CommonOptions {
         @Parameter(names = "--config", description = "A properties file with the keys of config/server.properties")
         String config;
         @Parameter(names = "--node-id", description = "This node's id, one of the ids in --voters")
@@ -36,10 +45,9 @@ public final class BrokerCommand implements Command {
         String dataDir;
         @Parameter(names = "--cluster-id", description = "Cluster id (default: derived from --voters)")
         String clusterId;
-        @Parameter(names = "--override", description = "key=value of any server.properties setting (repeatable)")
+        @Parameter(names = "--override", splitter = NoSplitter.class,
+                description = "key=value of any setting listed below, winning over --config (repeatable)")
         java.util.List<String> overrides = new java.util.ArrayList<>();
-        @Parameter(names = {"--help", "-h"}, help = true)
-        boolean help;
     }
 
     @Override
@@ -53,19 +61,36 @@ public final class BrokerCommand implements Command {
     }
 
     @Override
+    public List<String> moreHelp() {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("Settings (--config file or --override key=value):");
+        NodeConfig.KEYS.forEach((k, v) -> lines.add(String.format("  %-34s %s", k, v)));
+        lines.add(String.format("  %-34s %s", LOG_LEVEL, "Level of the node's log: ERROR, WARN, INFO, DEBUG or TRACE (default INFO)"));
+        return lines;
+    }
+
+    @Override
+    public List<String> examples() {
+        return List.of("./sluice broker --node-id 1 --listen localhost:9092 --raft-address localhost:19092 "
+                + "--voters 1@localhost:19092,2@localhost:19093,3@localhost:19094 --data-dir data/node-1",
+                "./sluice broker --config config/server.properties --override log.level=DEBUG");
+    }
+
+    @Override
     public int run(String[] args) throws Exception {
         Options o = new Options();
-        JCommander jc = JCommander.newBuilder().programName("./sluice broker").addObject(o).build();
-        jc.parse(args);
-        if (o.help) {
-            jc.usage();
-            System.out.println("Settings (flags or --config file):");
-            NodeConfig.KEYS.forEach((k, v) -> System.out.printf("  %-30s %s%n", k, v));
+        if (!Usage.parse(this, o, args)) {
             return 0;
+        }
+        Map<String, String> settings = settings(o);
+        requireIdentity(settings);
+        String level = settings.remove(LOG_LEVEL);
+        if (level != null) {
+            setLogLevel(level);
         }
         NodeConfig config;
         try {
-            config = NodeConfig.from(settings(o));
+            config = NodeConfig.from(settings);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -79,6 +104,37 @@ public final class BrokerCommand implements Command {
                 + ":" + node.address().getPort() + ". Stop it with Ctrl-C or SIGTERM.");
         stopped.await();
         return 0;
+    }
+
+    /** Names the flag of a missing required setting, as the user would type it. */
+    private static void requireIdentity(Map<String, String> settings) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        flags.put("node.id", "--node-id");
+        flags.put("raft.address", "--raft-address");
+        flags.put("voters", "--voters");
+        flags.put("data.dir", "--data-dir");
+        for (Map.Entry<String, String> f : flags.entrySet()) {
+            if (!settings.containsKey(f.getKey())) {
+                throw new UsageException(f.getValue() + " is required (or " + f.getKey() + " in the --config file)");
+            }
+        }
+    }
+
+    /** Applies {@code log.level}: the root logger of logback, the one backend (config/logback*.xml). */
+    static void setLogLevel(String level) {
+        String upper = checkLogLevel(level);
+        if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(ch.qos.logback.classic.Level.toLevel(upper));
+        }
+    }
+
+    /** The level named by a {@code log.level} value, or a {@link UsageException} naming the valid ones. */
+    public static String checkLogLevel(String level) {
+        String upper = level.trim().toUpperCase(java.util.Locale.ROOT);
+        if (!List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE").contains(upper)) {
+            throw new UsageException("log.level must be ERROR, WARN, INFO, DEBUG or TRACE, not '" + level + "'");
+        }
+        return upper;
     }
 
     static Map<String, String> settings(Options o) throws IOException {

@@ -1,8 +1,13 @@
 package io.sluice.tools.configs;
 
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.tools.Addresses;
 import io.sluice.tools.UsageException;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,12 +17,15 @@ import java.util.Properties;
 
 /**
  * What the client tools share: reading {@code k=v} flags and {@code --xxx.config} properties files into
- * client properties, and the bounded waits a person at a terminal expects (10 s rather than a
- * library's minute) when the cluster cannot be reached. Stateless.
+ * client properties, and the bounded waits a person at a terminal expects (docs/cli.md: at most
+ * {@value #CONNECT_TIMEOUT_MS} ms to find that no bootstrap server takes a connection, then
+ * {@value #TOOL_TIMEOUT_MS} ms for an answer, rather than a library's minute). Stateless.
  */
 public final class ClientOptions {
     /** How long the tools wait for an unreachable cluster before they say so. */
     public static final String TOOL_TIMEOUT_MS = "10000";
+    /** How long, in all, the tools try to open a connection to the bootstrap servers. */
+    public static final int CONNECT_TIMEOUT_MS = 5000;
 
     private ClientOptions() {
     }
@@ -107,6 +115,41 @@ public final class ClientOptions {
             }
             throw e;
         }
+    }
+
+    /**
+     * Fails within {@link #CONNECT_TIMEOUT_MS} with one short line when none of the bootstrap servers
+     * takes a TCP connection. Without this the client library retries until its request timeout and
+     * then reports a chain of causes; a person at a terminal wants "is it running?" at once.
+     */
+    public static void requireReachable(String bootstrapServers) {
+        List<InetSocketAddress> servers = Addresses.parseList(bootstrapServers);
+        int perServerMs = Math.max(1000, CONNECT_TIMEOUT_MS / servers.size());
+        long deadline = System.currentTimeMillis() + CONNECT_TIMEOUT_MS;
+        String reason = "";
+        for (InetSocketAddress server : servers) {
+            if (server.isUnresolved()) {
+                reason = "unknown host " + server.getHostString();
+                continue;
+            }
+            int timeout = (int) Math.max(1, Math.min(perServerMs, deadline - System.currentTimeMillis()));
+            try (Socket socket = new Socket()) {
+                socket.connect(server, timeout);
+                return;
+            } catch (java.net.SocketTimeoutException e) {
+                reason = "no answer within " + timeout + " ms";
+            } catch (IOException e) {
+                reason = e.getMessage() == null ? e.toString() : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        throw new SluiceException(ErrorCode.NETWORK_EXCEPTION, "cannot connect to " + bootstrapServers + " (" + reason
+                + "); is the cluster running? ./sluice quorum status checks the local one");
+    }
+
+    /** The error for a topic that does not exist, saying how to see the ones that do. */
+    public static SluiceException unknownTopic(String topic) {
+        return new SluiceException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + topic
+                + "' does not exist; ./sluice topics --list shows the topics");
     }
 
     /** Admin properties for a tool: bootstrap address, bounded waits, then the user's own. */

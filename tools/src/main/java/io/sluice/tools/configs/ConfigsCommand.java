@@ -1,12 +1,13 @@
 package io.sluice.tools.configs;
 
-import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import io.sluice.client.admin.Admin;
 import io.sluice.client.admin.AlterConfigOp;
 import io.sluice.client.admin.ConfigEntry;
 import io.sluice.client.admin.ConfigResource;
 import io.sluice.tools.Command;
+import io.sluice.tools.CommonOptions;
+import io.sluice.tools.Usage;
 import io.sluice.tools.UsageException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ public final class ConfigsCommand implements Command {
     private final Function<Map<String, Object>, Admin> adminFactory;
 
     /** The options, named as kafka-configs.sh names them. */
-    static final class Options {
+    static final class Options extends CommonOptions {
         @Parameter(names = "--bootstrap-server", description = "A broker to connect to, host:port")
         String bootstrapServer = "localhost:9092";
         @Parameter(names = "--command-config", description = "Admin client properties file")
@@ -48,8 +49,6 @@ public final class ConfigsCommand implements Command {
         String addConfig;
         @Parameter(names = "--delete-config", description = "k,k2 to remove")
         String deleteConfig;
-        @Parameter(names = {"--help", "-h"}, help = true)
-        boolean help;
     }
 
     public ConfigsCommand() {
@@ -72,16 +71,21 @@ public final class ConfigsCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of("./sluice configs --describe --entity-type topics --entity-name events --bootstrap-server localhost:9092",
+                "./sluice configs --alter --entity-type topics --entity-name events --add-config retention.ms=86400000 "
+                        + "--bootstrap-server localhost:9092");
+    }
+
+    @Override
     public int run(String[] args) throws Exception {
         Options o = new Options();
-        JCommander jc = JCommander.newBuilder().programName("./sluice configs").addObject(o).build();
-        jc.parse(args);
-        if (o.help) {
-            jc.usage();
+        if (!Usage.parse(this, o, args)) {
             return 0;
         }
         ConfigResource resource = resource(o);
         List<AlterConfigOp> ops = changes(o);
+        ClientOptions.requireReachable(o.bootstrapServer);
         try (Admin admin = adminFactory.apply(ClientOptions.adminProps(o.bootstrapServer,
                 ClientOptions.loadFile(o.commandConfig, "--command-config")))) {
             if (o.describe) {
@@ -99,7 +103,7 @@ public final class ConfigsCommand implements Command {
     /** Which entity the flags name; refuses anything incomplete before a request is sent. */
     static ConfigResource resource(Options o) {
         if (o.describe == o.alter) {
-            throw new UsageException("Command must include exactly one action: --describe or --alter");
+            throw new UsageException("give exactly one action: --describe or --alter");
         }
         String type = o.entityType;
         String name = o.entityName;
@@ -111,10 +115,10 @@ public final class ConfigsCommand implements Command {
             name = o.broker;
         }
         if (type == null) {
-            throw new UsageException("--entity-type must be specified (topics or brokers)");
+            throw new UsageException("--entity-type is required: topics or brokers (or --topic / --broker)");
         }
         if (name == null) {
-            throw new UsageException("an entity name must be specified with --entity-name");
+            throw new UsageException("--entity-name is required (or --topic / --broker)");
         }
         switch (type) {
             case "topics":

@@ -1,6 +1,5 @@
 package io.sluice.tools.console;
 
-import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import io.sluice.client.PartitionInfo;
 import io.sluice.client.TopicPartition;
@@ -10,6 +9,8 @@ import io.sluice.client.consumer.ConsumerRecords;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.tools.Command;
+import io.sluice.tools.CommonOptions;
+import io.sluice.tools.Usage;
 import io.sluice.tools.UsageException;
 import io.sluice.tools.configs.ClientOptions;
 import io.sluice.tools.configs.NoSplitter;
@@ -34,7 +35,7 @@ public final class ConsoleConsumerCommand implements Command {
     private final PrintStream err;
 
     /** The options, named as kafka-console-consumer.sh names them. */
-    static final class Options {
+    static final class Options extends CommonOptions {
         @Parameter(names = "--bootstrap-server", description = "A broker to connect to, host:port")
         String bootstrapServer = "localhost:9092";
         @Parameter(names = "--topic", description = "The topic to consume", required = true)
@@ -58,8 +59,6 @@ public final class ConsoleConsumerCommand implements Command {
         @Parameter(names = "--group", description = "The consumer group to join: its members share the partitions, "
                 + "and it starts from (and commits) the group's offsets")
         String group;
-        @Parameter(names = {"--help", "-h"}, help = true)
-        boolean help;
     }
 
     public ConsoleConsumerCommand() {
@@ -82,12 +81,18 @@ public final class ConsoleConsumerCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of("./sluice console-consumer --topic events --from-beginning --bootstrap-server localhost:9092",
+                "./sluice console-consumer --topic events --group my-group --timeout-ms 5000 --bootstrap-server localhost:9092");
+    }
+
+    @Override
     public int run(String[] args) throws Exception {
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            JCommander.newBuilder().programName("./sluice console-consumer").addObject(new Options()).build().usage();
+        Options o = new Options();
+        if (!Usage.parse(this, o, args)) {
             return 0;
         }
-        Options o = parse(args);
+        check(o);
         RecordFormatter formatter = new RecordFormatter(ClientOptions.parsePairs(o.properties, "--property"));
         AtomicLong count = new AtomicLong();
         AtomicBoolean reported = new AtomicBoolean();
@@ -100,6 +105,7 @@ public final class ConsoleConsumerCommand implements Command {
         // its own single line instead.
         Thread hook = new Thread(report, "console-consumer-total");
         Runtime.getRuntime().addShutdownHook(hook);
+        ClientOptions.requireReachable(o.bootstrapServer);
         try (Consumer<byte[], byte[]> consumer = Consumer.ofBytes(consumerProps(o))) {
             List<TopicPartition> partitions = partitions(consumer, o);
             if (o.group != null) {
@@ -150,19 +156,24 @@ public final class ConsoleConsumerCommand implements Command {
     /** Parses and checks the flags before anything is sent. */
     static Options parse(String... args) {
         Options o = new Options();
-        JCommander.newBuilder().addObject(o).build().parse(args);
+        Usage.parser("./sluice console-consumer", o).parse(args);
+        check(o);
+        return o;
+    }
+
+    private static void check(Options o) {
         if (o.group != null && o.group.isEmpty()) {
             throw new UsageException("the group id is empty; give one with --group");
         }
         if (o.group != null && o.partition != null) {
-            throw new UsageException("Options group and partition cannot be specified together.");
+            throw new UsageException("--group and --partition cannot be used together");
         }
         ClientOptions.validateTopicName(o.topic);
         if (o.offset != null && o.partition == null) {
-            throw new UsageException("The partition is required when offset is specified.");
+            throw new UsageException("--offset needs --partition");
         }
         if (o.offset != null && o.fromBeginning) {
-            throw new UsageException("Options --from-beginning and --offset cannot be specified together.");
+            throw new UsageException("--from-beginning and --offset cannot be used together");
         }
         if (o.offset != null && !o.offset.equals("earliest") && !o.offset.equals("latest")) {
             try {
@@ -179,7 +190,6 @@ public final class ConsoleConsumerCommand implements Command {
         if (o.maxMessages != null && o.maxMessages <= 0) {
             throw new UsageException("--max-messages must be greater than 0");
         }
-        return o;
     }
 
     static Map<String, Object> consumerProps(Options o) {
@@ -199,7 +209,7 @@ public final class ConsoleConsumerCommand implements Command {
     private static List<TopicPartition> partitions(Consumer<byte[], byte[]> consumer, Options o) {
         List<PartitionInfo> infos = consumer.partitionsFor(o.topic);
         if (infos.isEmpty()) {
-            throw new SluiceException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + o.topic + "' does not exist");
+            throw ClientOptions.unknownTopic(o.topic);
         }
         if (o.partition != null) {
             if (o.partition >= infos.size()) {

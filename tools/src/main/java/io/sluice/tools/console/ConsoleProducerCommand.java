@@ -1,13 +1,13 @@
 package io.sluice.tools.console;
 
-import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import io.sluice.client.producer.Producer;
 import io.sluice.client.producer.ProducerRecord;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.tools.Command;
-import io.sluice.tools.UsageException;
+import io.sluice.tools.CommonOptions;
+import io.sluice.tools.Usage;
 import io.sluice.tools.configs.ClientOptions;
 import io.sluice.tools.configs.NoSplitter;
 import java.io.BufferedReader;
@@ -31,7 +31,7 @@ public final class ConsoleProducerCommand implements Command {
     private final PrintStream err;
 
     /** The options, named as kafka-console-producer.sh names them. */
-    static final class Options {
+    static final class Options extends CommonOptions {
         @Parameter(names = {"--bootstrap-server", "--broker-list"}, description = "A broker to connect to, host:port")
         String bootstrapServer = "localhost:9092";
         @Parameter(names = "--topic", description = "The topic to produce to", required = true)
@@ -56,8 +56,6 @@ public final class ConsoleProducerCommand implements Command {
         Long maxBlockMs;
         @Parameter(names = "--request-timeout-ms", description = "How long to wait for a broker's answer")
         Integer requestTimeoutMs;
-        @Parameter(names = {"--help", "-h"}, help = true)
-        boolean help;
     }
 
     public ConsoleProducerCommand() {
@@ -80,18 +78,22 @@ public final class ConsoleProducerCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of("./sluice console-producer --topic events --bootstrap-server localhost:9092",
+                "seq 1000 | ./sluice console-producer --topic events --producer-property acks=all --bootstrap-server localhost:9092");
+    }
+
+    @Override
     public int run(String[] args) throws Exception {
         Options o = new Options();
-        JCommander jc = JCommander.newBuilder().programName("./sluice console-producer").addObject(o).build();
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            jc.usage();
+        if (!Usage.parse(this, o, args)) {
             return 0;
         }
-        jc.parse(args);
         ClientOptions.validateTopicName(o.topic);
         LineReader reader = new LineReader(ClientOptions.parsePairs(o.properties, "--property"));
+        ClientOptions.requireReachable(o.bootstrapServer);
         try (Producer<byte[], byte[]> producer = Producer.ofBytes(producerProps(o))) {
-            producer.partitionsFor(o.topic); // an unknown topic or unreachable cluster fails here, before any input is read
+            producer.partitionsFor(o.topic); // an unknown topic fails here, before any input is read
             return send(producer, reader, o);
         }
     }
@@ -172,10 +174,7 @@ public final class ConsoleProducerCommand implements Command {
     /** For tests: the options after parsing, without sending anything. */
     static Options parse(String... args) {
         Options o = new Options();
-        JCommander.newBuilder().addObject(o).build().parse(args);
-        if (o.topic == null) {
-            throw new UsageException("--topic is required");
-        }
+        Usage.parser("./sluice console-producer", o).parse(args);
         return o;
     }
 }

@@ -1,11 +1,12 @@
 package io.sluice.tools.election;
 
-import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import io.sluice.client.TopicPartition;
 import io.sluice.client.admin.Admin;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.tools.Command;
+import io.sluice.tools.CommonOptions;
+import io.sluice.tools.Usage;
 import io.sluice.tools.UsageException;
 import io.sluice.tools.configs.ClientOptions;
 import java.util.List;
@@ -17,10 +18,10 @@ import java.util.Map;
  * controller; this does it now). Unclean elections are a topic setting in Sluice, not a tool.
  */
 public final class LeaderElectionCommand implements Command {
-    static final class Options {
+    static final class Options extends CommonOptions {
         @Parameter(names = "--bootstrap-server", description = "A broker to connect to, host:port")
         String bootstrapServer = "localhost:9092";
-        @Parameter(names = "--election-type", description = "preferred (the only type; unclean elections are the "
+        @Parameter(names = "--election-type", required = true, description = "preferred (the only type; unclean elections are the "
                 + "topic setting unclean.leader.election.enable)")
         String electionType;
         @Parameter(names = "--all-topic-partitions", description = "Every partition not led by its preferred replica")
@@ -29,8 +30,6 @@ public final class LeaderElectionCommand implements Command {
         String topic;
         @Parameter(names = "--partition", description = "A partition of --topic")
         Integer partition;
-        @Parameter(names = {"--help", "-h"}, help = true)
-        boolean help;
     }
 
     @Override
@@ -44,12 +43,15 @@ public final class LeaderElectionCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of("./sluice leader-election --election-type preferred --all-topic-partitions --bootstrap-server localhost:9092",
+                "./sluice leader-election --election-type preferred --topic events --partition 0 --bootstrap-server localhost:9092");
+    }
+
+    @Override
     public int run(String[] args) throws Exception {
         Options o = new Options();
-        JCommander jc = JCommander.newBuilder().programName("./sluice leader-election").addObject(o).build();
-        jc.parse(args);
-        if (o.help) {
-            jc.usage();
+        if (!Usage.parse(this, o, args)) {
             return 0;
         }
         if (!"preferred".equalsIgnoreCase(o.electionType)) {
@@ -63,6 +65,7 @@ public final class LeaderElectionCommand implements Command {
             throw new UsageException("--topic needs --partition");
         }
         List<TopicPartition> partitions = o.all ? List.of() : List.of(new TopicPartition(o.topic, o.partition));
+        ClientOptions.requireReachable(o.bootstrapServer);
         try (Admin admin = Admin.create(ClientOptions.adminProps(o.bootstrapServer, Map.of()))) {
             Map<TopicPartition, ErrorCode> refused = ClientOptions.await(admin.electLeaders(partitions));
             int failures = 0;

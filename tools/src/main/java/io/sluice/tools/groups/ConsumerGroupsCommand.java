@@ -1,12 +1,13 @@
 package io.sluice.tools.groups;
 
-import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import io.sluice.client.admin.Admin;
 import io.sluice.client.admin.ConsumerGroupListing;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.tools.Command;
+import io.sluice.tools.CommonOptions;
+import io.sluice.tools.Usage;
 import io.sluice.tools.UsageException;
 import io.sluice.tools.configs.ClientOptions;
 import java.io.PrintStream;
@@ -20,7 +21,7 @@ import java.util.Map;
  * run unless {@code --execute}) and deletes groups. Output follows Kafka's tool column for column.
  */
 public final class ConsumerGroupsCommand implements Command {
-    static final class Options {
+    static final class Options extends CommonOptions {
         @Parameter(names = "--bootstrap-server", description = "A broker to connect to, host:port")
         String bootstrapServer = "localhost:9092";
         @Parameter(names = "--command-config", description = "A properties file of admin client settings")
@@ -41,8 +42,6 @@ public final class ConsumerGroupsCommand implements Command {
         boolean members;
         @Parameter(names = "--state", description = "With --describe: the group state; with --list: a STATE column")
         boolean state;
-        @Parameter(names = "--verbose", description = "With --describe --members: each member's assignment")
-        boolean verbose;
         @Parameter(names = "--topic", description = "With --reset-offsets: topic, or topic:0,1 for some partitions (repeatable)")
         List<String> topics = new ArrayList<>();
         @Parameter(names = "--all-topics", description = "With --reset-offsets: every topic the group has offsets for")
@@ -61,8 +60,6 @@ public final class ConsumerGroupsCommand implements Command {
         boolean dryRun;
         @Parameter(names = "--execute", description = "Apply the reset")
         boolean execute;
-        @Parameter(names = {"--help", "-h"}, help = true)
-        boolean help;
     }
 
     @Override
@@ -76,20 +73,28 @@ public final class ConsumerGroupsCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of("./sluice consumer-groups --describe --group my-group --bootstrap-server localhost:9092",
+                "./sluice consumer-groups --reset-offsets --group my-group --topic events --to-earliest --execute "
+                        + "--bootstrap-server localhost:9092");
+    }
+
+    @Override
     public int run(String[] args) throws Exception {
         Options o = new Options();
-        JCommander jc = JCommander.newBuilder().programName("./sluice consumer-groups").addObject(o).build();
-        jc.parse(args);
-        if (o.help) {
-            jc.usage();
+        if (!Usage.parse(this, o, args)) {
             return 0;
         }
         int actions = (o.list ? 1 : 0) + (o.describe ? 1 : 0) + (o.delete ? 1 : 0) + (o.reset ? 1 : 0);
         if (actions != 1) {
-            throw new UsageException("exactly one of --list, --describe, --delete or --reset-offsets is needed");
+            throw new UsageException("give exactly one action: --list, --describe, --delete or --reset-offsets");
         }
         Map<String, Object> props = ClientOptions.adminProps(o.bootstrapServer,
                 ClientOptions.loadFile(o.commandConfig, "--command-config"));
+        if (!o.list && !o.allGroups && o.groups.isEmpty()) {
+            throw new UsageException("--group is required (or --all-groups)");
+        }
+        ClientOptions.requireReachable(o.bootstrapServer);
         try (Admin admin = Admin.create(props)) {
             if (o.list) {
                 return list(admin, o.state, System.out);
@@ -116,7 +121,7 @@ public final class ConsumerGroupsCommand implements Command {
             return new ArrayList<>(ClientOptions.await(admin.listConsumerGroups()).keySet());
         }
         if (o.groups.isEmpty()) {
-            throw new UsageException("--group is needed (or --all-groups)");
+            throw new UsageException("--group is required (or --all-groups)");
         }
         for (String g : o.groups) {
             if (g.isEmpty()) {

@@ -10,7 +10,6 @@ import io.sluice.client.admin.OffsetSpec;
 import io.sluice.client.consumer.OffsetAndMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
-import io.sluice.tools.UsageException;
 import io.sluice.tools.configs.ClientOptions;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -56,7 +55,8 @@ final class GroupDescriber {
             return ClientOptions.await(admin.describeConsumerGroups(List.of(group))).get(group);
         } catch (SluiceException e) {
             if (e.code() == ErrorCode.GROUP_ID_NOT_FOUND) {
-                throw new UsageException("Consumer group '" + group + "' does not exist.");
+                throw new SluiceException(ErrorCode.GROUP_ID_NOT_FOUND, "consumer group '" + group
+                        + "' does not exist; ./sluice consumer-groups --list shows the groups");
             }
             throw e;
         }

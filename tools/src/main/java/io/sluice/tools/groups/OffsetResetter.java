@@ -85,8 +85,8 @@ final class OffsetResetter {
                 ClientOptions.await(admin.alterConsumerGroupOffsets(group, offsets));
             } catch (SluiceException e) {
                 if (e.code() == ErrorCode.NON_EMPTY_GROUP) {
-                    throw new UsageException("Assignments can only be reset if the group '" + group
-                            + "' is inactive, but a member joined while resetting: " + e.getMessage());
+                    throw new SluiceException(ErrorCode.NON_EMPTY_GROUP, "offsets can only be reset while group '" + group
+                            + "' has no members, but a member joined while resetting; stop its consumers and try again");
                 }
                 throw e;
             }
@@ -149,8 +149,8 @@ final class OffsetResetter {
             throw e;
         }
         if (!d.members().isEmpty()) {
-            throw new UsageException("Assignments can only be reset if the group '" + group
-                    + "' is inactive, but the current state is " + d.state() + ".");
+            throw new SluiceException(ErrorCode.NON_EMPTY_GROUP, "offsets can only be reset while group '" + group
+                    + "' has no members, but it is " + d.state() + "; stop its consumers first");
         }
     }
 

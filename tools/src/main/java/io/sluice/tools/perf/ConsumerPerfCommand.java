@@ -1,6 +1,5 @@
 package io.sluice.tools.perf;
 
-import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import io.sluice.client.PartitionInfo;
 import io.sluice.client.TopicPartition;
@@ -8,9 +7,9 @@ import io.sluice.client.consumer.Consumer;
 import io.sluice.client.consumer.ConsumerRecord;
 import io.sluice.client.consumer.ConsumerRecords;
 import io.sluice.client.consumer.ConsumerRebalanceListener;
-import io.sluice.protocol.ErrorCode;
-import io.sluice.protocol.SluiceException;
 import io.sluice.tools.Command;
+import io.sluice.tools.CommonOptions;
+import io.sluice.tools.Usage;
 import io.sluice.tools.UsageException;
 import io.sluice.tools.configs.ClientOptions;
 import java.io.PrintStream;
@@ -34,13 +33,13 @@ public final class ConsumerPerfCommand implements Command {
     private final PrintStream err;
 
     /** The options, named as kafka-consumer-perf-test.sh names them. */
-    static final class Options {
+    static final class Options extends CommonOptions {
         @Parameter(names = "--bootstrap-server", description = "A broker to connect to, host:port")
         String bootstrapServer = "localhost:9092";
         @Parameter(names = "--topic", description = "The topic to consume", required = true)
         String topic;
         @Parameter(names = "--messages", description = "How many records to consume", required = true)
-        long messages;
+        Long messages;
         @Parameter(names = "--group", description = "The consumer group to join (subscribe) instead of assigning every partition")
         String group;
         @Parameter(names = "--timeout", description = "Most ms allowed between returned records")
@@ -61,8 +60,6 @@ public final class ConsumerPerfCommand implements Command {
         boolean hideHeader;
         @Parameter(names = "--socket-buffer-size", description = "Accepted for compatibility; not used")
         Integer socketBufferSize;
-        @Parameter(names = {"--help", "-h"}, help = true)
-        boolean help;
     }
 
     public ConsumerPerfCommand() {
@@ -85,15 +82,18 @@ public final class ConsumerPerfCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of("./sluice consumer-perf-test --topic perf --messages 1000000 --bootstrap-server localhost:9092");
+    }
+
+    @Override
     public int run(String[] args) throws Exception {
         Options o = new Options();
-        JCommander jc = JCommander.newBuilder().programName("./sluice consumer-perf-test").addObject(o).build();
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            jc.usage();
+        if (!Usage.parse(this, o, args)) {
             return 0;
         }
-        jc.parse(args);
         Map<String, Object> props = props(o);
+        ClientOptions.requireReachable(String.valueOf(props.get("bootstrap.servers")));
         SimpleDateFormat dateFormat;
         try {
             dateFormat = new SimpleDateFormat(o.dateFormat);
@@ -111,7 +111,7 @@ public final class ConsumerPerfCommand implements Command {
         try (Consumer<byte[], byte[]> consumer = Consumer.ofBytes(props)) {
             List<PartitionInfo> partitions = consumer.partitionsFor(o.topic);
             if (partitions.isEmpty()) {
-                throw new SluiceException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + o.topic + "' does not exist");
+                throw ClientOptions.unknownTopic(o.topic);
             }
             String group = (String) props.getOrDefault("group.id", "");
             if (group.isEmpty()) {

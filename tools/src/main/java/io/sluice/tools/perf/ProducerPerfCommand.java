@@ -1,10 +1,11 @@
 package io.sluice.tools.perf;
 
-import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import io.sluice.client.producer.Producer;
 import io.sluice.client.producer.ProducerRecord;
 import io.sluice.tools.Command;
+import io.sluice.tools.CommonOptions;
+import io.sluice.tools.Usage;
 import io.sluice.tools.UsageException;
 import io.sluice.tools.configs.ClientOptions;
 import io.sluice.tools.configs.NoSplitter;
@@ -27,15 +28,15 @@ public final class ProducerPerfCommand implements Command {
     private final PrintStream err;
 
     /** The options, named as kafka-producer-perf-test.sh names them. */
-    static final class Options {
+    static final class Options extends CommonOptions {
         @Parameter(names = "--topic", description = "Produce to this topic", required = true)
         String topic;
         @Parameter(names = "--num-records", description = "How many records to send", required = true)
-        long numRecords;
+        Long numRecords;
         @Parameter(names = "--record-size", description = "Bytes per record", required = true)
-        int recordSize;
+        Integer recordSize;
         @Parameter(names = "--throughput", description = "Records/sec to aim for; -1 for no limit", required = true)
-        double throughput;
+        Double throughput;
         @Parameter(names = "--producer-props", variableArity = true, splitter = NoSplitter.class, description = "Producer configs key=value ...")
         List<String> producerProps;
         @Parameter(names = "--producer.config", description = "Producer properties file")
@@ -44,8 +45,6 @@ public final class ProducerPerfCommand implements Command {
         String bootstrapServer;
         @Parameter(names = "--print-metrics", description = "Print the producer's metrics at the end")
         boolean printMetrics;
-        @Parameter(names = {"--help", "-h"}, help = true)
-        boolean help;
     }
 
     public ProducerPerfCommand() {
@@ -68,21 +67,25 @@ public final class ProducerPerfCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of("./sluice producer-perf-test --topic perf --num-records 1000000 --record-size 100 --throughput -1 "
+                + "--producer-props bootstrap.servers=localhost:9092 acks=all");
+    }
+
+    @Override
     public int run(String[] args) throws Exception {
         Options o = new Options();
-        JCommander jc = JCommander.newBuilder().programName("./sluice producer-perf-test").addObject(o).build();
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            jc.usage();
+        if (!Usage.parse(this, o, args)) {
             return 0;
         }
-        jc.parse(args);
         Map<String, Object> props = props(o);
+        ClientOptions.requireReachable(String.valueOf(props.get("bootstrap.servers")));
         AtomicLong failed = new AtomicLong();
         try (Producer<byte[], byte[]> producer = Producer.ofBytes(props)) {
             producer.partitionsFor(o.topic); // fail fast on an unknown topic or unreachable cluster
             PerfStats stats = new PerfStats(o.numRecords, System::currentTimeMillis, out);
             long startMs = System.currentTimeMillis();
-            Throttler throttler = new Throttler((long) o.throughput, startMs);
+            Throttler throttler = new Throttler(o.throughput.longValue(), startMs);
             SplittableRandom random = new SplittableRandom(0);
             byte[] payload = new byte[o.recordSize];
             for (long i = 0; i < o.numRecords; i++) {
@@ -124,7 +127,7 @@ public final class ProducerPerfCommand implements Command {
             throw new UsageException("--record-size should be greater than zero");
         }
         if (o.producerProps == null && o.producerConfig == null && o.bootstrapServer == null) {
-            throw new UsageException("Either --producer-props or --producer.config must be specified.");
+            throw new UsageException("give the cluster with --bootstrap-server, --producer-props bootstrap.servers=... or --producer.config");
         }
         ClientOptions.validateTopicName(o.topic);
         Map<String, Object> props = new LinkedHashMap<>();
@@ -133,6 +136,9 @@ public final class ProducerPerfCommand implements Command {
         }
         props.putAll(ClientOptions.loadFile(o.producerConfig, "--producer.config"));
         props.putAll(ClientOptions.parsePairs(o.producerProps == null ? new ArrayList<>() : o.producerProps, "--producer-props"));
+        if (!props.containsKey("bootstrap.servers")) {
+            throw new UsageException("no bootstrap.servers in --producer.config; add --bootstrap-server HOST:PORT");
+        }
         props.putIfAbsent("client.id", "perf-producer-client");
         props.putIfAbsent("max.block.ms", ClientOptions.TOOL_TIMEOUT_MS);
         return props;

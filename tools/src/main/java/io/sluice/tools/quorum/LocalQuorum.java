@@ -7,29 +7,44 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * The layout of a local cluster under one directory: {@code quorum.properties} (node count, cluster
- * id) and per node {@code node-N/} with its data, {@code node.log} and {@code node.pid}. Ports follow
- * ARCHITECTURE.md: node N serves clients on 9091+N and Raft on 19091+N. Pure bookkeeping, no
+ * id, base port, and the {@code --override} settings given to {@code quorum start}, so a later
+ * start keeps them) and per node {@code node-N/} with its data, its rolling {@code node.log}, the
+ * process output {@code node.out} and {@code node.pid}. Node N serves clients on base port + N - 1
+ * and Raft on base port + 10000 + N - 1 (9092.. and 19092.. by default). Pure bookkeeping, no
  * processes; not thread-safe.
  */
 public final class LocalQuorum {
-    static final int CLIENT_BASE_PORT = 9092;
-    static final int RAFT_BASE_PORT = 19092;
+    static final int DEFAULT_BASE_PORT = 9092;
+    /** Raft ports sit this far above the client ports. */
+    static final int RAFT_PORT_OFFSET = 10_000;
+    /** Settings every node gets unless an override says otherwise. */
+    static final Map<String, String> DEFAULT_SETTINGS = Map.of(
+            // Replicated topics refuse acks=all writes with fewer than two in-sync copies (capped at
+            // the replication factor for topics that have fewer replicas).
+            "min.insync.replicas", "2");
+    private static final String OVERRIDE_PREFIX = "override.";
 
     private final Path dir;
     private final int nodes;
     private final String clusterId;
+    private final int basePort;
+    private final Map<String, String> overrides = new TreeMap<>();
 
-    private LocalQuorum(Path dir, int nodes, String clusterId) {
+    private LocalQuorum(Path dir, int nodes, String clusterId, int basePort) {
         this.dir = dir;
         this.nodes = nodes;
         this.clusterId = clusterId;
+        this.basePort = basePort;
     }
 
     /** Reads the layout of an existing cluster directory, if there is one. */
@@ -43,27 +58,66 @@ public final class LocalQuorum {
             p.load(in);
         }
         try {
-            return Optional.of(new LocalQuorum(dir, Integer.parseInt(p.getProperty("nodes")), p.getProperty("cluster.id")));
+            LocalQuorum q = new LocalQuorum(dir, Integer.parseInt(p.getProperty("nodes")), p.getProperty("cluster.id"),
+                    Integer.parseInt(p.getProperty("base.port", Integer.toString(DEFAULT_BASE_PORT))));
+            for (String key : p.stringPropertyNames()) {
+                if (key.startsWith(OVERRIDE_PREFIX)) {
+                    q.overrides.put(key.substring(OVERRIDE_PREFIX.length()), p.getProperty(key));
+                }
+            }
+            return Optional.of(q);
         } catch (RuntimeException e) {
             throw new UsageException(file + " is damaged (" + e.getMessage() + "); remove " + dir
                     + " to start a new cluster, or restore the file");
         }
     }
 
-    /** Creates the layout of a new cluster with a fresh cluster id. */
-    public static LocalQuorum create(Path dir, int nodes) throws IOException {
+    /** The layout of a new cluster with a fresh cluster id; nothing is written until {@link #save()}. */
+    public static LocalQuorum create(Path dir, int nodes, int basePort) {
         if (nodes < 1 || nodes > 9) {
-            throw new UsageException("--nodes must be between 1 and 9, not " + nodes);
+            throw new UsageException("--nodes must be between 1 and 9, not " + nodes, "quorum start");
         }
-        LocalQuorum quorum = new LocalQuorum(dir, nodes, UUID.randomUUID().toString());
+        int highest = 65535 - RAFT_PORT_OFFSET - nodes + 1;
+        if (basePort < 1024 || basePort > highest) {
+            throw new UsageException("--base-port must be between 1024 and " + highest + " (Raft ports are "
+                    + RAFT_PORT_OFFSET + " higher), not " + basePort, "quorum start");
+        }
+        return new LocalQuorum(dir, nodes, UUID.randomUUID().toString(), basePort);
+    }
+
+    /** Writes {@code quorum.properties}: the layout and the remembered overrides. */
+    public void save() throws IOException {
         Files.createDirectories(dir);
         Properties p = new Properties();
         p.setProperty("nodes", Integer.toString(nodes));
-        p.setProperty("cluster.id", quorum.clusterId);
+        p.setProperty("cluster.id", clusterId);
+        p.setProperty("base.port", Integer.toString(basePort));
+        overrides.forEach((k, v) -> p.setProperty(OVERRIDE_PREFIX + k, v));
         try (OutputStream out = Files.newOutputStream(dir.resolve("quorum.properties"))) {
             p.store(out, "Local Sluice cluster made by ./sluice quorum start; remove this directory to start afresh");
         }
-        return quorum;
+    }
+
+    /** Adds overrides to the remembered ones; an empty value removes a key. */
+    public void addOverrides(Map<String, String> more) {
+        more.forEach((k, v) -> {
+            if (v.isEmpty()) {
+                overrides.remove(k);
+            } else {
+                overrides.put(k, v);
+            }
+        });
+    }
+
+    /** The settings every node gets beyond its identity: the defaults, then the overrides. */
+    public Map<String, String> settings() {
+        Map<String, String> all = new TreeMap<>(DEFAULT_SETTINGS);
+        all.putAll(overrides);
+        return all;
+    }
+
+    public Map<String, String> overrides() {
+        return new LinkedHashMap<>(overrides);
     }
 
     public Path dir() {
@@ -78,12 +132,16 @@ public final class LocalQuorum {
         return clusterId;
     }
 
+    public int basePort() {
+        return basePort;
+    }
+
     public int clientPort(int node) {
-        return CLIENT_BASE_PORT + node - 1;
+        return basePort + node - 1;
     }
 
     public int raftPort(int node) {
-        return RAFT_BASE_PORT + node - 1;
+        return basePort + RAFT_PORT_OFFSET + node - 1;
     }
 
     public Path nodeDir(int node) {
@@ -92,6 +150,11 @@ public final class LocalQuorum {
 
     public Path logFile(int node) {
         return nodeDir(node).resolve("node.log");
+    }
+
+    /** Standard output and error of the node's process: what it says before its log starts. */
+    public Path outFile(int node) {
+        return nodeDir(node).resolve("node.out");
     }
 
     public Path pidFile(int node) {
@@ -114,26 +177,27 @@ public final class LocalQuorum {
         return sb.toString();
     }
 
+    /** The settings of node {@code n}: its identity, then {@link #settings()}. */
+    public Map<String, String> nodeSettings(int n) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("node.id", Integer.toString(n));
+        s.put("listen", "localhost:" + clientPort(n));
+        s.put("raft.address", "localhost:" + raftPort(n));
+        s.put("voters", voters());
+        s.put("data.dir", nodeDir(n).toAbsolutePath().toString());
+        s.put("cluster.id", clusterId);
+        s.putAll(settings());
+        return s;
+    }
+
     /** The arguments of {@code bin/sluice} that start node {@code n}. */
     public List<String> brokerArgs(int n) {
         List<String> args = new ArrayList<>();
         args.add("broker");
-        args.add("--node-id");
-        args.add(Integer.toString(n));
-        args.add("--listen");
-        args.add("localhost:" + clientPort(n));
-        args.add("--raft-address");
-        args.add("localhost:" + raftPort(n));
-        args.add("--voters");
-        args.add(voters());
-        args.add("--data-dir");
-        args.add(nodeDir(n).toAbsolutePath().toString());
-        args.add("--cluster-id");
-        args.add(clusterId);
-        // Replicated topics refuse acks=all writes with fewer than two in-sync copies (capped at the
-        // replication factor for topics that have fewer replicas).
-        args.add("--override");
-        args.add("min.insync.replicas=2");
+        nodeSettings(n).forEach((k, v) -> {
+            args.add("--override");
+            args.add(k + "=" + v);
+        });
         return args;
     }
 }

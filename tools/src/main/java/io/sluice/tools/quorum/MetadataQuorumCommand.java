@@ -7,7 +7,10 @@ import io.sluice.protocol.rpc.DescribeQuorumResponse;
 import io.sluice.protocol.rpc.ReplicaState;
 import io.sluice.tools.Addresses;
 import io.sluice.tools.Command;
+import io.sluice.tools.CommonOptions;
+import io.sluice.tools.Usage;
 import io.sluice.tools.UsageException;
+import io.sluice.tools.configs.ClientOptions;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -17,23 +20,24 @@ import java.util.stream.Collectors;
  * state of the Raft metadata quorum in the format of Kafka's {@code kafka-metadata-quorum.sh}.
  */
 public final class MetadataQuorumCommand implements Command {
-    @Parameters(commandDescription = "Describe the metadata quorum")
-    static final class Describe {
+    @Parameters(commandDescription = "Describe the metadata quorum: --status (leader, epoch, lag) or --replication (per voter)")
+    static final class Describe extends CommonOptions {
         @Parameter(names = "--status", description = "Leader, epoch, high watermark, lag and voters")
         boolean status;
         @Parameter(names = "--replication", description = "One row per voter and observer")
         boolean replication;
         @Parameter(names = "--human-readable", description = "Show times as 'N ms ago' (with --replication)")
         boolean humanReadable;
+        @Parameter(names = "--bootstrap-server", placeholder = "HOST:PORT", description = "A node's client address; "
+                + "may also come before describe, as Kafka's tool takes it (default: localhost:9092)")
+        String bootstrapServer;
     }
 
-    static final class Options {
+    static final class Options extends CommonOptions {
         @Parameter(names = "--bootstrap-server", description = "A node's client address, host:port")
         String bootstrapServer = "localhost:9092";
         @Parameter(names = "--command-config", description = "Not used by Sluice; accepted for Kafka compatibility")
         String commandConfig;
-        @Parameter(names = {"--help", "-h"}, help = true)
-        boolean help;
     }
 
     @Override
@@ -47,24 +51,43 @@ public final class MetadataQuorumCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of("./sluice metadata-quorum --bootstrap-server localhost:9092 describe --status",
+                "./sluice metadata-quorum --bootstrap-server localhost:9092 describe --replication --human-readable");
+    }
+
+    @Override
+    public List<String> actions() {
+        return List.of("describe");
+    }
+
+    @Override
     public int run(String[] args) throws Exception {
         Options options = new Options();
         Describe describe = new Describe();
         JCommander jc = JCommander.newBuilder().programName("./sluice metadata-quorum").addObject(options)
                 .addCommand("describe", describe).build();
         jc.parse(args);
-        if (options.help || jc.getParsedCommand() == null) {
-            jc.usage();
-            if (options.help) {
-                return 0;
-            }
-            throw new UsageException("missing subcommand: use 'describe --status' or 'describe --replication'");
+        if (options.help) {
+            Usage.print(jc, "./sluice metadata-quorum [OPTIONS] describe --status|--replication", summary(), examples(),
+                    System.out);
+            return 0;
+        }
+        if (describe.help) {
+            Usage.print(jc.getCommands().get("describe"), "./sluice metadata-quorum describe --status|--replication [OPTIONS]",
+                    actionDescription(), examples(), System.out);
+            return 0;
+        }
+        if (jc.getParsedCommand() == null) {
+            throw new UsageException("say what to do: describe --status or describe --replication");
         }
         if (describe.status == describe.replication) {
-            throw new UsageException("describe needs exactly one of --status or --replication");
+            throw new UsageException("describe needs exactly one of --status or --replication", "metadata-quorum describe");
         }
-        try (QuorumProbe probe = new QuorumProbe(10_000)) {
-            DescribeQuorumResponse quorum = probe.describeQuorum(Addresses.parseList(options.bootstrapServer));
+        String bootstrap = describe.bootstrapServer != null ? describe.bootstrapServer : options.bootstrapServer;
+        ClientOptions.requireReachable(bootstrap);
+        try (QuorumProbe probe = new QuorumProbe(Integer.parseInt(ClientOptions.TOOL_TIMEOUT_MS))) {
+            DescribeQuorumResponse quorum = probe.describeQuorum(Addresses.parseList(bootstrap));
             long now = System.currentTimeMillis();
             if (describe.status) {
                 printStatus(quorum, now, System.out);
@@ -73,6 +96,10 @@ public final class MetadataQuorumCommand implements Command {
             }
         }
         return 0;
+    }
+
+    private static String actionDescription() {
+        return Describe.class.getAnnotation(Parameters.class).commandDescription();
     }
 
     static void printStatus(DescribeQuorumResponse q, long now, PrintStream out) {

@@ -2,36 +2,72 @@ package io.sluice.tools.quorum;
 
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
-import io.sluice.protocol.rpc.BrokerDescription;
-import io.sluice.protocol.rpc.DescribeClusterResponse;
-import io.sluice.protocol.rpc.DescribeQuorumResponse;
+import com.beust.jcommander.ParameterException;
+import com.beust.jcommander.Parameters;
 import io.sluice.tools.Command;
+import io.sluice.tools.CommonOptions;
+import io.sluice.tools.ErrorLines;
+import io.sluice.tools.ToolException;
+import io.sluice.tools.Usage;
 import io.sluice.tools.UsageException;
-import java.net.InetSocketAddress;
+import io.sluice.tools.configs.NoSplitter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code ./sluice quorum start|stop|status|kill N}: a local cluster of combined nodes in the
- * background, its data and logs under one directory. {@code start} starts whichever nodes are not
- * running (all of them the first time) and waits until a metadata leader is elected and every broker
- * is registered and unfenced.
+ * background, its data, logs and settings under one directory. Each action is a jcommander
+ * sub-command with its own options and help; {@link QuorumStart} and {@link QuorumStatus} hold the
+ * two that talk to the nodes. Not thread-safe (one command line at a time).
  */
 public final class QuorumCommand implements Command {
-    static final class Options {
-        @Parameter(description = "start | stop | status | kill NODE_ID")
-        List<String> action = new ArrayList<>();
-        @Parameter(names = "--nodes", description = "Number of nodes of a new cluster (1-9, default 3)")
+    /** What every action takes: the cluster's directory. */
+    static class DirOptions extends CommonOptions {
+        @Parameter(names = "--data-dir", placeholder = "DIR", description = "The cluster's directory: every node's data "
+                + "and logs, and the settings start was given; give the same one to start, stop, status and kill")
+        String dataDir = defaultDataDir();
+    }
+
+    @Parameters(commandDescription = "Start the nodes that are not running (all of them the first time) and wait "
+            + "until the metadata quorum has a leader and every broker is ready")
+    static final class Start extends DirOptions {
+        @Parameter(names = "--nodes", placeholder = "N", description = "Number of nodes of a new cluster, 1-9 (default 3)")
         Integer nodes;
-        @Parameter(names = "--data-dir", description = "Directory holding every node's data and logs")
-        String dataDir = "data";
-        @Parameter(names = "--timeout-ms", description = "How long start waits for the cluster to be ready")
+        @Parameter(names = "--base-port", placeholder = "PORT", description = "Client port of node 1 of a new cluster; node N "
+                + "uses PORT+N-1 for clients and PORT+10000+N-1 for Raft (default " + LocalQuorum.DEFAULT_BASE_PORT + ")")
+        Integer basePort;
+        @Parameter(names = "--override", placeholder = "KEY=VALUE", splitter = NoSplitter.class, description = "A node "
+                + "setting for every node (./sluice broker --help lists them, and log.level), remembered in --data-dir "
+                + "for later starts; KEY= forgets one")
+        List<String> overrides = new ArrayList<>();
+        @Parameter(names = "--timeout-ms", placeholder = "MS", description = "How long to wait for the cluster to be ready")
         int timeoutMs = 90_000;
-        @Parameter(names = {"--help", "-h"}, help = true)
-        boolean help;
+    }
+
+    @Parameters(commandDescription = "Stop every running node, one at a time, each handing its partition leadership over")
+    static final class Stop extends DirOptions {
+    }
+
+    @Parameters(commandDescription = "Show each node, its ports and role; exit 0 only when every node is up and the "
+            + "quorum has a leader")
+    static final class Status extends DirOptions {
+    }
+
+    @Parameters(commandDescription = "Kill node NODE_ID with SIGKILL, as a crash; start brings it back with its data")
+    static final class Kill extends DirOptions {
+        @Parameter(description = "NODE_ID")
+        List<String> node = new ArrayList<>();
+    }
+
+    /** The default --data-dir: data/ of the checkout when run through ./sluice (SLUICE_DATA_DIR), else ./data. */
+    static String defaultDataDir() {
+        String env = System.getenv("SLUICE_DATA_DIR");
+        return env != null && !env.isBlank() ? env : "data";
     }
 
     @Override
@@ -45,50 +81,80 @@ public final class QuorumCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of("./sluice quorum start", "./sluice quorum start --data-dir /tmp/sluice --base-port 29092 "
+                + "--override num.partitions=3 --override log.level=DEBUG");
+    }
+
+    @Override
+    public List<String> actions() {
+        return List.of("start", "stop", "status", "kill");
+    }
+
+    private static Map<String, List<String>> actionExamples() {
+        Map<String, List<String>> examples = new LinkedHashMap<>();
+        examples.put("start", List.of("./sluice quorum start", "./sluice quorum start --data-dir /tmp/sluice "
+                + "--base-port 29092 --override default.replication.factor=3"));
+        examples.put("stop", List.of("./sluice quorum stop", "./sluice quorum stop --data-dir /tmp/sluice"));
+        examples.put("status", List.of("./sluice quorum status", "./sluice quorum status --data-dir /tmp/sluice"));
+        examples.put("kill", List.of("./sluice quorum kill 1", "./sluice quorum kill 2 --data-dir /tmp/sluice"));
+        return examples;
+    }
+
+    @Override
     public int run(String[] args) throws Exception {
-        Options o = new Options();
-        JCommander jc = JCommander.newBuilder().programName("./sluice quorum").addObject(o).build();
-        jc.parse(args);
-        if (o.help) {
-            jc.usage();
+        if (args.length > 0 && args[0].startsWith("-") && !List.of("--help", "-h", "--verbose").contains(args[0])) {
+            throw new UsageException("give the action first, then its options: ./sluice quorum start|stop|status|kill "
+                    + args[0] + " ...");
+        }
+        CommonOptions top = new CommonOptions();
+        Map<String, DirOptions> actions = new LinkedHashMap<>();
+        actions.put("start", new Start());
+        actions.put("stop", new Stop());
+        actions.put("status", new Status());
+        actions.put("kill", new Kill());
+        JCommander.Builder builder = JCommander.newBuilder().programName("./sluice quorum").addObject(top);
+        actions.forEach(builder::addCommand);
+        JCommander jc = builder.build();
+        String action = args.length > 0 ? args[0] : null;
+        try {
+            jc.parse(args);
+        } catch (ParameterException e) {
+            if (action != null && actions.containsKey(action)) {
+                throw new UsageException(ErrorLines.describe(e), "quorum " + action);
+            }
+            throw e;
+        }
+        if (top.help) {
+            Usage.print(jc, "./sluice quorum ACTION [OPTIONS]", summary() + ". Every action takes the same --data-dir.",
+                    examples(), System.out);
             return 0;
         }
-        if (o.action.isEmpty()) {
+        if (jc.getParsedCommand() == null) {
             throw new UsageException("say what to do: ./sluice quorum start | stop | status | kill NODE_ID");
         }
+        action = jc.getParsedCommand();
+        DirOptions o = actions.get(action);
+        if (o.help) {
+            JCommander sub = jc.getCommands().get(action);
+            String synopsis = "./sluice quorum " + action + (action.equals("kill") ? " NODE_ID" : "") + " [OPTIONS]";
+            Usage.print(sub, synopsis, sub.getObjects().get(0).getClass().getAnnotation(Parameters.class).commandDescription(),
+                    actionExamples().get(action), System.out);
+            return 0;
+        }
         Path dir = Path.of(o.dataDir).toAbsolutePath().normalize();
-        String action = o.action.get(0);
-        switch (action) {
-            case "start":
-                return start(dir, o);
-            case "stop":
-                return stop(existing(dir));
-            case "status":
-                return status(existing(dir));
-            case "kill":
-                if (o.action.size() != 2) {
-                    throw new UsageException("kill needs the node id: ./sluice quorum kill 2");
-                }
-                return kill(existing(dir), parseNode(o.action.get(1)));
-            default:
-                throw new UsageException("unknown action '" + action + "'; use start, stop, status or kill NODE_ID");
-        }
+        return switch (action) {
+            case "start" -> new QuorumStart(dir, (Start) o, sluiceHome()).run();
+            case "stop" -> stop(existing(dir));
+            case "status" -> new QuorumStatus(existing(dir), sluiceHome()).run(dirFlag(dir));
+            default -> {
+                int node = nodeId((Kill) o); // a usage error wins over a missing cluster
+                yield kill(existing(dir), node);
+            }
+        };
     }
 
-    private static int parseNode(String s) {
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new UsageException("'" + s + "' is not a node id; use a number such as 1");
-        }
-    }
-
-    private static LocalQuorum existing(Path dir) throws Exception {
-        return LocalQuorum.load(dir).orElseThrow(() -> new UsageException("no local cluster in " + dir
-                + "; start one with ./sluice quorum start" + (dir.endsWith("data") ? "" : " --data-dir " + dir)));
-    }
-
-    private static Path sluiceHome() {
+    static Path sluiceHome() {
         String home = System.getProperty("sluice.home");
         if (home == null) {
             throw new UsageException("sluice.home is not set; run this command through ./sluice or bin/sluice");
@@ -96,143 +162,59 @@ public final class QuorumCommand implements Command {
         return Path.of(home);
     }
 
-    private int start(Path dir, Options o) throws Exception {
-        Optional<LocalQuorum> loaded = LocalQuorum.load(dir);
-        if (loaded.isPresent() && o.nodes != null && loaded.get().nodes() != o.nodes) {
-            throw new UsageException("the cluster in " + dir + " has " + loaded.get().nodes() + " nodes; --nodes "
-                    + o.nodes + " cannot change that (use another --data-dir for a new cluster)");
-        }
-        LocalQuorum quorum = loaded.isPresent() ? loaded.get() : LocalQuorum.create(dir, o.nodes == null ? 3 : o.nodes);
-        NodeProcesses processes = new NodeProcesses(quorum, sluiceHome());
-        List<Integer> started = new ArrayList<>();
-        for (int n = 1; n <= quorum.nodes(); n++) {
-            Optional<ProcessHandle> running = processes.find(n);
-            if (running.isPresent()) {
-                System.out.println("Node " + n + " is already running (pid " + running.get().pid() + ")");
-                continue;
-            }
-            ProcessHandle p = processes.start(n);
-            started.add(n);
-            System.out.println("Started node " + n + " (pid " + p.pid() + "), log: " + quorum.logFile(n));
-        }
-        return awaitReady(quorum, processes, started, o.timeoutMs);
+    /** " --data-dir DIR" when the directory is not the default, for the commands a message suggests. */
+    static String dirFlag(Path dir) {
+        return dir.equals(Path.of(defaultDataDir()).toAbsolutePath().normalize()) ? "" : " --data-dir " + dir;
     }
 
-    private int awaitReady(LocalQuorum quorum, NodeProcesses processes, List<Integer> started, int timeoutMs)
-            throws Exception {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        String lastState = "no node answered yet";
-        try (QuorumProbe probe = new QuorumProbe(2_000)) {
-            while (System.currentTimeMillis() < deadline) {
-                for (int n : started) {
-                    if (processes.find(n).isEmpty()) {
-                        System.err.println("Node " + n + " exited during start. The end of " + quorum.logFile(n) + ":");
-                        System.err.println(processes.tail(n, 15));
-                        return 1;
-                    }
-                }
-                try {
-                    DescribeQuorumResponse q = probe.describeQuorum(addresses(quorum));
-                    DescribeClusterResponse c = probe.describeCluster(address(quorum, q.getLeaderId()));
-                    long ready = c.getBrokersList().stream().filter(b -> !b.getFenced()).count();
-                    lastState = "leader " + q.getLeaderId() + ", " + ready + " of " + quorum.nodes() + " brokers ready";
-                    if (ready == quorum.nodes()) {
-                        System.out.println("Sluice quorum is up: " + quorum.nodes() + " nodes, metadata leader node "
-                                + q.getLeaderId() + " (epoch " + q.getLeaderEpoch() + "), cluster id " + q.getClusterId());
-                        System.out.println("Bootstrap servers: " + quorum.bootstrapServers());
-                        System.out.println("Data and logs: " + quorum.dir());
-                        return 0;
-                    }
-                } catch (Exception e) {
-                    lastState = e.getMessage();
-                }
-                Thread.sleep(250);
-            }
-        }
-        System.err.println("The cluster was not ready within " + timeoutMs + " ms (" + lastState
-                + "). The nodes keep running; see their logs under " + quorum.dir() + ", or ./sluice quorum status");
-        return 1;
+    private static LocalQuorum existing(Path dir) throws Exception {
+        return LocalQuorum.load(dir).orElseThrow(() -> new ToolException("no local cluster in " + dir
+                + "; start one with ./sluice quorum start" + dirFlag(dir)));
     }
 
-    private int stop(LocalQuorum quorum) throws Exception {
+    private static int stop(LocalQuorum quorum) throws Exception {
         NodeProcesses processes = new NodeProcesses(quorum, sluiceHome());
-        List<ProcessHandle> running = new ArrayList<>();
+        int stopped = 0;
+        // One node at a time, so each moves its partition leadership to nodes still up.
         for (int n = 1; n <= quorum.nodes(); n++) {
             Optional<ProcessHandle> p = processes.find(n);
-            if (p.isPresent()) {
-                running.add(p.get());
-            } else {
+            if (p.isEmpty()) {
                 System.out.println("Node " + n + " is not running");
+                continue;
             }
+            boolean clean = processes.stop(p.get(), Duration.ofSeconds(30));
+            stopped++;
+            System.out.println("Stopped node " + n + " (pid " + p.get().pid() + ")" + (clean ? "" : " forcibly, after 30 s"));
         }
-        // One node at a time, so each moves its partition leadership to nodes still up.
-        for (ProcessHandle p : running) {
-            boolean clean = processes.stop(p, Duration.ofSeconds(30));
-            System.out.println("Stopped pid " + p.pid() + (clean ? "" : " (forcibly, after 30 s)"));
-        }
+        System.out.println(stopped == 0 ? "No node was running." : "The data stays in " + quorum.dir()
+                + "; ./sluice quorum start" + dirFlag(quorum.dir()) + " starts the cluster again, rm -rf removes it.");
         return 0;
     }
 
-    private int kill(LocalQuorum quorum, int n) throws Exception {
+    private static int nodeId(Kill o) {
+        if (o.node.size() != 1) {
+            throw new UsageException("kill needs one node id, e.g. ./sluice quorum kill 2", "quorum kill");
+        }
+        try {
+            return Integer.parseInt(o.node.get(0));
+        } catch (NumberFormatException e) {
+            throw new UsageException("'" + o.node.get(0) + "' is not a node id; use a number such as 1", "quorum kill");
+        }
+    }
+
+    private static int kill(LocalQuorum quorum, int n) throws Exception {
         if (n < 1 || n > quorum.nodes()) {
-            throw new UsageException("node " + n + " is not in this cluster; its nodes are 1.." + quorum.nodes());
+            throw new UsageException("node " + n + " is not in this cluster; its nodes are 1.." + quorum.nodes(), "quorum kill");
         }
         NodeProcesses processes = new NodeProcesses(quorum, sluiceHome());
         Optional<ProcessHandle> p = processes.find(n);
         if (p.isEmpty()) {
-            System.out.println("Node " + n + " is not running");
-            return 1;
+            throw new ToolException("node " + n + " is not running; ./sluice quorum status" + dirFlag(quorum.dir())
+                    + " shows which nodes are");
         }
         processes.kill(p.get());
-        System.out.println("Killed node " + n + " (pid " + p.get().pid() + ") with SIGKILL; ./sluice quorum start brings it back");
+        System.out.println("Killed node " + n + " (pid " + p.get().pid() + ") with SIGKILL; ./sluice quorum start"
+                + dirFlag(quorum.dir()) + " brings it back");
         return 0;
-    }
-
-    private int status(LocalQuorum quorum) throws Exception {
-        NodeProcesses processes = new NodeProcesses(quorum, sluiceHome());
-        DescribeQuorumResponse q = null;
-        DescribeClusterResponse c = null;
-        try (QuorumProbe probe = new QuorumProbe(2_000)) {
-            q = probe.describeQuorum(addresses(quorum));
-            c = probe.describeCluster(address(quorum, q.getLeaderId()));
-        } catch (Exception e) {
-            System.out.println("(no node answered: " + e.getMessage() + ")");
-        }
-        for (int n = 1; n <= quorum.nodes(); n++) {
-            Optional<ProcessHandle> p = processes.find(n);
-            String role = p.isEmpty() ? "-" : role(n, q, c);
-            System.out.printf("Node %d  %-12s  client localhost:%d  raft localhost:%d  %s%n", n,
-                    p.map(h -> "pid " + h.pid()).orElse("down"), quorum.clientPort(n), quorum.raftPort(n), role);
-            System.out.printf("        metrics http://localhost:%d/metrics%n", io.sluice.server.NodeConfig.defaultMetricsPort(quorum.clientPort(n)));
-        }
-        return 0;
-    }
-
-    private static String role(int n, DescribeQuorumResponse q, DescribeClusterResponse c) {
-        if (q == null) {
-            return "unreachable";
-        }
-        String raft = q.getLeaderId() == n ? "metadata leader" : "metadata follower";
-        String broker = "broker not registered";
-        if (c != null) {
-            for (BrokerDescription b : c.getBrokersList()) {
-                if (b.getBrokerId() == n) {
-                    broker = b.getFenced() ? "broker fenced" : "broker ready";
-                }
-            }
-        }
-        return raft + ", " + broker;
-    }
-
-    private static List<InetSocketAddress> addresses(LocalQuorum quorum) {
-        List<InetSocketAddress> list = new ArrayList<>();
-        for (int n = 1; n <= quorum.nodes(); n++) {
-            list.add(address(quorum, n));
-        }
-        return list;
-    }
-
-    private static InetSocketAddress address(LocalQuorum quorum, int n) {
-        return new InetSocketAddress("localhost", quorum.clientPort(Math.max(1, n)));
     }
 }

@@ -1,6 +1,5 @@
 package io.sluice.tools.topics;
 
-import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import io.sluice.client.admin.Admin;
 import io.sluice.client.admin.AlterConfigOp;
@@ -11,6 +10,8 @@ import io.sluice.client.admin.TopicDescription;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.tools.Command;
+import io.sluice.tools.CommonOptions;
+import io.sluice.tools.Usage;
 import io.sluice.tools.UsageException;
 import io.sluice.tools.configs.ClientOptions;
 import io.sluice.tools.configs.NoSplitter;
@@ -31,7 +32,7 @@ public final class TopicsCommand implements Command {
     private final Function<Map<String, Object>, Admin> adminFactory;
 
     /** The options, named as kafka-topics.sh names them. */
-    static final class Options {
+    static final class Options extends CommonOptions {
         @Parameter(names = "--bootstrap-server", description = "A broker to connect to, host:port")
         String bootstrapServer = "localhost:9092";
         @Parameter(names = "--command-config", description = "Admin client properties file")
@@ -68,8 +69,6 @@ public final class TopicsCommand implements Command {
         boolean excludeInternal;
         @Parameter(names = "--zookeeper", description = "Not supported: Sluice has no ZooKeeper", hidden = true)
         String zookeeper;
-        @Parameter(names = {"--help", "-h"}, help = true)
-        boolean help;
     }
 
     public TopicsCommand() {
@@ -92,11 +91,18 @@ public final class TopicsCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of("./sluice topics --create --topic events --partitions 3 --replication-factor 3 --bootstrap-server localhost:9092",
+                "./sluice topics --describe --topic events --bootstrap-server localhost:9092");
+    }
+
+    @Override
     public int run(String[] args) throws Exception {
         Options o = parse(args);
         if (o == null) {
             return 0;
         }
+        ClientOptions.requireReachable(o.bootstrapServer);
         try (Admin admin = adminFactory.apply(ClientOptions.adminProps(o.bootstrapServer,
                 ClientOptions.loadFile(o.commandConfig, "--command-config")))) {
             if (o.create) {
@@ -117,31 +123,28 @@ public final class TopicsCommand implements Command {
     /** Parses and checks the flags; null when help was printed. Nothing is sent before this passes. */
     static Options parse(String[] args) {
         Options o = new Options();
-        JCommander jc = JCommander.newBuilder().programName("./sluice topics").addObject(o).build();
-        jc.parse(args);
+        if (!Usage.parse(new TopicsCommand(), o, args)) {
+            return null;
+        }
         if (o.zookeeper != null) {
             throw new UsageException("Sluice has no ZooKeeper (metadata lives in the nodes' Raft quorum); "
                     + "use --bootstrap-server localhost:9092 instead of --zookeeper");
         }
-        if (o.help) {
-            jc.usage();
-            return null;
-        }
         int actions = (o.create ? 1 : 0) + (o.list ? 1 : 0) + (o.describe ? 1 : 0) + (o.alter ? 1 : 0) + (o.delete ? 1 : 0);
         if (actions != 1) {
-            throw new UsageException("Command must include exactly one action: --list, --describe, --create, --alter or --delete");
+            throw new UsageException("give exactly one action: --list, --describe, --create, --alter or --delete");
         }
         if ((o.create || o.alter || o.delete) && o.topic == null) {
-            throw new UsageException("Missing required argument \"[topic]\"");
+            throw new UsageException("--topic is required with " + (o.create ? "--create" : o.alter ? "--alter" : "--delete"));
         }
         if (o.topic != null && !o.describe) {
             ClientOptions.validateTopicName(o.topic);
         }
         if (o.partitions != null && o.partitions <= 0) {
-            throw new UsageException("The partitions must be greater than 0, not " + o.partitions);
+            throw new UsageException("--partitions must be greater than 0, not " + o.partitions);
         }
         if (o.replicationFactor != null && (o.replicationFactor <= 0 || o.replicationFactor > Short.MAX_VALUE)) {
-            throw new UsageException("The replication factor must be between 1 and " + Short.MAX_VALUE + " inclusive, not "
+            throw new UsageException("--replication-factor must be between 1 and " + Short.MAX_VALUE + " inclusive, not "
                     + o.replicationFactor);
         }
         if (o.replicationFactor != null && !o.create) {
@@ -168,7 +171,12 @@ public final class TopicsCommand implements Command {
     }
 
     private void describe(Admin admin, Options o) throws Exception {
-        Map<String, TopicDescription> topics = ClientOptions.await(admin.describeTopics(o.topic == null ? List.of() : List.of(o.topic)));
+        Map<String, TopicDescription> topics;
+        try {
+            topics = ClientOptions.await(admin.describeTopics(o.topic == null ? List.of() : List.of(o.topic)));
+        } catch (SluiceException e) {
+            throw e.code() == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ? ClientOptions.unknownTopic(o.topic) : e;
+        }
         TopicsFormatter.Filter filter = o.underReplicated ? TopicsFormatter.Filter.UNDER_REPLICATED
                 : o.unavailable ? TopicsFormatter.Filter.UNAVAILABLE : TopicsFormatter.Filter.ALL;
         Map<ConfigResource, List<ConfigEntry>> configs = topics.isEmpty() || filter != TopicsFormatter.Filter.ALL ? Map.of()
@@ -186,7 +194,7 @@ public final class TopicsCommand implements Command {
             if (o.ifExists && e.code() == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
                 return;
             }
-            throw e;
+            throw e.code() == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ? ClientOptions.unknownTopic(o.topic) : e;
         }
         if (o.partitions != null) {
             int count = current.partitions().size();
@@ -211,7 +219,7 @@ public final class TopicsCommand implements Command {
             ClientOptions.await(admin.deleteTopics(Set.of(o.topic)));
         } catch (SluiceException e) {
             if (!(o.ifExists && e.code() == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)) {
-                throw e;
+                throw e.code() == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ? ClientOptions.unknownTopic(o.topic) : e;
             }
         }
     }

@@ -63,11 +63,11 @@ class ConsoleCommandsTest {
 
     @Test
     void consoleConsumerRefusesGroupsAndBadOffsets() {
-        assertEquals("Options group and partition cannot be specified together.", assertThrows(UsageException.class,
+        assertEquals("--group and --partition cannot be used together", assertThrows(UsageException.class,
                 () -> ConsoleConsumerCommand.parse("--topic", "t", "--group", "g", "--partition", "0")).getMessage());
         assertEquals("g", ConsoleConsumerCommand.consumerProps(ConsoleConsumerCommand.parse("--topic", "t", "--group", "g"))
                 .get("group.id"));
-        assertEquals("The partition is required when offset is specified.",
+        assertEquals("--offset needs --partition",
                 assertThrows(UsageException.class, () -> ConsoleConsumerCommand.parse("--topic", "t", "--offset", "5")).getMessage());
         assertThrows(UsageException.class, () -> ConsoleConsumerCommand.parse("--topic", "t", "--partition", "0", "--offset", "x"));
         assertThrows(UsageException.class, () -> ConsoleConsumerCommand.parse("--topic", "bad topic"));

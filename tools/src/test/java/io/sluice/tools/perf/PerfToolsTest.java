@@ -103,7 +103,7 @@ class PerfToolsTest {
         ProducerPerfCommand.Options none = new ProducerPerfCommand.Options();
         JCommander.newBuilder().addObject(none).build().parse("--topic", "t", "--num-records", "10", "--record-size", "100",
                 "--throughput", "-1");
-        assertEquals("Either --producer-props or --producer.config must be specified.",
+        assertEquals("give the cluster with --bootstrap-server, --producer-props bootstrap.servers=... or --producer.config",
                 assertThrows(UsageException.class, () -> ProducerPerfCommand.props(none)).getMessage());
     }
 

@@ -37,17 +37,17 @@ class TopicsCommandTest {
 
     @Test
     void exactlyOneActionIsRequired() {
-        assertTrue(message("--topic", "t").startsWith("Command must include exactly one action"));
-        assertTrue(message("--list", "--describe").startsWith("Command must include exactly one action"));
+        assertTrue(message("--topic", "t").startsWith("give exactly one action"));
+        assertTrue(message("--list", "--describe").startsWith("give exactly one action"));
     }
 
     @Test
     void badInputIsRefusedBeforeAnythingIsSent() {
-        assertEquals("The partitions must be greater than 0, not 0", message("--create", "--topic", "t", "--partitions", "0"));
-        assertEquals("The partitions must be greater than 0, not -3", message("--create", "--topic", "t", "--partitions", "-3"));
+        assertEquals("--partitions must be greater than 0, not 0", message("--create", "--topic", "t", "--partitions", "0"));
+        assertEquals("--partitions must be greater than 0, not -3", message("--create", "--topic", "t", "--partitions", "-3"));
         assertTrue(message("--create", "--topic", "bad name!").contains("is illegal"));
         assertTrue(message("--create", "--topic", "x".repeat(250)).contains("longer than 249"));
-        assertEquals("Missing required argument \"[topic]\"", message("--create", "--partitions", "3"));
+        assertEquals("--topic is required with --create", message("--create", "--partitions", "3"));
         assertTrue(message("--create", "--topic", "t", "--config", "retention.ms").contains("is not key=value"));
         assertTrue(message("--alter", "--topic", "t", "--replication-factor", "3").contains("only valid with --create"));
     }
@@ -85,7 +85,7 @@ class TopicsCommandTest {
     }
 
     @Test
-    void unreachableBootstrapServerFailsAfterABoundedWait(@TempDir Path dir) throws Exception {
+    void unreachableBootstrapServerFailsAtOnceWithOneShortLine(@TempDir Path dir) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort(); // closed again: nothing listens there
@@ -95,7 +95,7 @@ class TopicsCommandTest {
         SluiceException e = assertThrows(SluiceException.class, () -> command.run(new String[] {
                 "--bootstrap-server", "127.0.0.1:" + port, "--command-config", config.toString(), "--list"}));
         assertEquals(ErrorCode.NETWORK_EXCEPTION, e.code());
-        assertTrue(e.getMessage().startsWith("could not reach any of 127.0.0.1:" + port + " within 700 ms"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("is the cluster running? start it with ./sluice quorum start"), e.getMessage());
+        assertEquals("cannot connect to 127.0.0.1:" + port + " (connection refused); is the cluster running? "
+                + "./sluice quorum status checks the local one", e.getMessage());
     }
 }
