@@ -103,6 +103,18 @@ class KafkaClientsIT {
             assertEquals(count - 10, tail.get(0).offset());
             assertArrayEquals(value(count - 1), tail.get(9).value());
         }
+        // The leader's /metrics counts the records and the requests under the Kafka protocol's label.
+        String metrics = metrics(cluster.node(KafkaTestTopics.leader(cluster, new TopicPartition(topic, 0))));
+        assertTrue(metrics.contains("sluice_topic_records_in_total{topic=\"" + topic + "\"} " + count + ".0"), metrics);
+        assertTrue(metrics.contains("sluice_request_duration_seconds_count{api=\"produce\",protocol=\"kafka\"}"));
+        assertTrue(metrics.contains("sluice_request_duration_seconds_count{api=\"fetch\",protocol=\"kafka\"}"));
+    }
+
+    private static String metrics(io.sluice.server.Node node) throws Exception {
+        var address = node.metricsAddress();
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://" + address.getHostString() + ":" + address.getPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test

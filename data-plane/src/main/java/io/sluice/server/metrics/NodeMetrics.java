@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,16 +83,16 @@ public final class NodeMetrics implements RequestMetrics, AutoCloseable {
     public Recorder forProtocol(String protocol, Enum<?>[] apis) {
         // Resolved on an API's first request, so only APIs in use are series (Kafka alone defines ~90).
         // Racing first requests resolve the same data point: the library keys it by its labels.
-        DistributionDataPoint[] byOrdinal = new DistributionDataPoint[apis.length];
+        AtomicReferenceArray<DistributionDataPoint> byOrdinal = new AtomicReferenceArray<>(apis.length);
         String[] names = new String[apis.length];
         for (Enum<?> api : apis) {
             names[api.ordinal()] = api.name().toLowerCase(Locale.ROOT);
         }
         return (api, nanos) -> {
-            DistributionDataPoint point = byOrdinal[api.ordinal()];
+            DistributionDataPoint point = byOrdinal.get(api.ordinal());
             if (point == null) {
                 point = requests.labelValues(protocol, names[api.ordinal()]);
-                byOrdinal[api.ordinal()] = point;
+                byOrdinal.set(api.ordinal(), point);
             }
             point.observe(nanos / NANOS_PER_SECOND);
         };
