@@ -194,7 +194,7 @@ final class GroupMemberRunner implements AutoCloseable {
                 }
                 return CompletableFuture.failedFuture(new SluiceException(ErrorCode.NETWORK_EXCEPTION, "cut by the test"));
             }
-            if (api == ApiKey.GROUP_HEARTBEAT || api == ApiKey.JOIN_GROUP) {
+            if (api == ApiKey.GROUP_HEARTBEAT) { // members join and stay through heartbeats
                 lastHeartbeatNanos = System.nanoTime();
             }
             return delegate.send(node, api, body, raw, timeoutMs);
