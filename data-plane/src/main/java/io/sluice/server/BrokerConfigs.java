@@ -86,6 +86,7 @@ public final class BrokerConfigs {
         m.put("metadata.snapshot.threshold", Long.toString(c.snapshotThreshold()));
         m.put("max.frame.bytes", Integer.toString(c.maxFrameBytes()));
         m.put("metrics.port", Integer.toString(c.metricsPort()));
+        m.put("group.initial.rebalance.delay.ms", Integer.toString(c.groupInitialRebalanceDelayMs()));
         m.put("replica.lag.time.max.ms", Integer.toString(c.replicaLagTimeMaxMs()));
         m.put("auto.leader.rebalance.enable", Boolean.toString(c.autoLeaderRebalance()));
         m.put("leader.imbalance.check.interval.ms", Integer.toString(c.leaderImbalanceCheckIntervalMs()));

@@ -198,6 +198,28 @@ class KafkaGroupsIT {
                 && READ.get(a).readFromAll(a.assignment()) && READ.get(b).readFromAll(b.assignment());
     }
 
+    /** A group's lag as the cluster reports it: each partition's leader serves its share, so the sum over nodes. */
+    private static long lagFromMetrics(String group) {
+        long total = 0;
+        for (Node n : cluster.runningNodes()) {
+            var at = n.metricsAddress();
+            String text;
+            try {
+                text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://" + at.getHostString() + ":" + at.getPort() + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            } catch (Exception e) {
+                throw new IllegalStateException("scraping node " + n.nodeId(), e);
+            }
+            for (String line : text.split("\n")) {
+                if (line.startsWith("sluice_group_lag{") && line.contains("group=\"" + group + "\"")) {
+                    total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return total;
+    }
+
     /** Eager (range) and cooperative (cooperative-sticky: a second rebalance after revocation) alike. */
     @ParameterizedTest
     @ValueSource(classes = {RangeAssignor.class, CooperativeStickyAssignor.class})
@@ -207,6 +229,14 @@ class KafkaGroupsIT {
         Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
         all().forEach(tp -> start.put(tp, new OffsetAndMetadata(10L * tp.partition())));
         admin.alterConsumerGroupOffsets(group, start).all().get();
+        // Each partition's leader reports the group's lag on it at /metrics: 100 - 10p records per partition.
+        long expectedLag = 0;
+        for (TopicPartition tp : all()) {
+            expectedLag += RECORDS - 10L * tp.partition();
+        }
+        long lag = expectedLag;
+        TestCluster.await(Duration.ofSeconds(30), group + "'s lag summed over the nodes' /metrics is " + lag,
+                () -> lagFromMetrics(group) == lag);
 
         try (KafkaConsumer<byte[], byte[]> first = classicConsumer(group, assignor.getName());
              KafkaConsumer<byte[], byte[]> second = classicConsumer(group, assignor.getName())) {
