@@ -90,8 +90,6 @@ public final class BrokerConfigs {
         m.put("replica.lag.time.max.ms", Integer.toString(c.replicaLagTimeMaxMs()));
         m.put("auto.leader.rebalance.enable", Boolean.toString(c.autoLeaderRebalance()));
         m.put("leader.imbalance.check.interval.ms", Integer.toString(c.leaderImbalanceCheckIntervalMs()));
-        m.put("group.initial.rebalance.delay.ms", Integer.toString(c.groupInitialRebalanceDelayMs()));
-        m.put("metrics.port", Integer.toString(c.metricsPort()));
         m.put("num.partitions", Integer.toString(c.defaults().numPartitions()));
         m.put("default.replication.factor", Integer.toString(c.defaults().replicationFactor()));
         BROKER_SYNONYMS.forEach((topicKey, brokerKey) -> m.put(brokerKey, topic.get(topicKey)));
