@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class FakeLeader implements ReplicaClient {
     private final BlockingQueue<Fetch> fetches = new LinkedBlockingQueue<>();
+    /** Run on the fetcher's thread as each fetch is sent: a test notes the follower's state at that moment. */
+    volatile Runnable onSend = () -> { };
 
     /** One fetch sent by a follower, to be answered once. */
     record Fetch(InetSocketAddress address, FetchRequest request, CompletableFuture<ResponseFrame> response) {
@@ -62,6 +64,7 @@ final class FakeLeader implements ReplicaClient {
     @Override
     public CompletableFuture<ResponseFrame> send(InetSocketAddress address, ApiKey api, MessageLite body, ByteBuf raw,
                                                  long timeoutMs) {
+        onSend.run();
         CompletableFuture<ResponseFrame> response = new CompletableFuture<>();
         fetches.add(new Fetch(address, (FetchRequest) body, response));
         return response;

@@ -194,4 +194,38 @@ class ReplicaFetcherTest {
         pending.answer(answer(6, 0, 7), batch(6, 5, "late"));
         assertEquals(6, log.logEndOffset(), "a leader does not append what its old leader sends");
     }
+
+    /** Epoch 0 is an epoch like any other: its divergence is answered by epoch, not by the high watermark. */
+    @Test
+    void aDivergenceInEpochZeroTruncatesToWhereEpochZeroEndsOnTheLeader() throws Exception {
+        expectFetch(0, -1).answer(answer(1, 0, 4), concat(batch(0, 0, "a", "b"), batch(2, 0, "c"), batch(3, 0, "d")));
+        expectFetch(4, 0).answer(answer(1, 0, 3).setDivergingEpoch(EpochEndOffset.newBuilder().setEpoch(0).setEndOffset(3)),
+                null);
+        assertEquals(3, log.logEndOffset(), "epoch 0 ends at 3 on the leader");
+        assertEquals(List.of("a", "b", "c"), values());
+    }
+
+    /** Under log.flush.policy=always a fetch offset tells the leader what is durable here, nothing more. */
+    @Test
+    void aFollowerFetchesAgainOnlyOnceWhatItAppendedIsDurable() throws Exception {
+        GatedDisk disk = new GatedDisk();
+        try (ReplicaHarness always = new ReplicaHarness(dir.resolve("always"), 2,
+                java.util.Map.of("log.flush.policy", "always"), disk)) {
+            PartitionLog durable = always.publish(List.of(1, 2, 3), 1, EPOCH, 0).log();
+            // Epoch 3 first, so that the next answer needs no epoch checkpoint (fsynced on the fetch path).
+            always.leader.next().answer(answer(0, 0, 3), batch(0, 3, "a"));
+            FakeLeader.Fetch second = always.leader.next();
+            assertEquals(1, second.request().getPartitions(0).getFetchOffset());
+            // From here the flusher's fsyncs wait for the gate: a fetch sent before it opens told too much.
+            disk.shut();
+            List<Boolean> durableAtSend = new java.util.concurrent.CopyOnWriteArrayList<>();
+            always.leader.onSend = () -> durableAtSend.add(disk.isOpen());
+            second.answer(answer(0, 0, 3), concat(batch(1, 3, "b"), batch(2, 3, "c")));
+            disk.open();
+            FakeLeader.Fetch next = always.leader.next();
+            assertEquals(3, next.request().getPartitions(0).getFetchOffset());
+            assertEquals(List.of(true), durableAtSend, "sent only after the fsync");
+            assertEquals(3, durable.durableEndOffset());
+        }
+    }
 }

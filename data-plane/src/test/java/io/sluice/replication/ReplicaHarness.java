@@ -49,9 +49,15 @@ final class ReplicaHarness implements AutoCloseable {
     private final Map<String, String> topicConfig;
 
     ReplicaHarness(Path dir, int brokerId, Map<String, String> topicConfig) throws Exception {
+        this(dir, brokerId, topicConfig, io.sluice.storage.FileAccess.DIRECT);
+    }
+
+    /** With the logs' writes and fsyncs going through {@code files}. */
+    ReplicaHarness(Path dir, int brokerId, Map<String, String> topicConfig, io.sluice.storage.FileAccess files)
+            throws Exception {
         this.brokerId = brokerId;
         this.topicConfig = topicConfig;
-        this.logs = LogManager.start(dir, LogConfig.defaultConfig(), clock, 3_600_000, 3_600_000, 1);
+        this.logs = LogManager.start(dir, LogConfig.defaultConfig(), clock, 3_600_000, 3_600_000, 1, files);
         BrokerDefaults defaults = BrokerDefaults.from(Map.of());
         // Followers fetch with a 0 ms wait, so a scripted leader answers at once; back-off stays short.
         this.replicas = new ReplicaManager(brokerId, logs, metadata, defaults, leader,

@@ -93,7 +93,7 @@ class MetadataQuorumIT {
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void leaderKillElectsANewLeaderWithAHigherTermAndLosesNothing() throws Exception {
-        cluster = MetadataTestCluster.start(dir, 3);
+        cluster = startWithoutFencing();
         MetadataNode leader = cluster.awaitLeader();
         long term = leader.leaderTerm();
         registerAndUnfence(leader, 1);
@@ -119,7 +119,7 @@ class MetadataQuorumIT {
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void linearizableReadOnAFollowerSeesEveryAcknowledgedWrite() throws Exception {
-        cluster = MetadataTestCluster.start(dir, 3);
+        cluster = startWithoutFencing();
         MetadataNode leader = cluster.awaitLeader();
         registerAndUnfence(leader, 1);
         MetadataNode follower = cluster.runningNodes().stream().filter(n -> n != leader).findFirst().orElseThrow();
@@ -156,6 +156,15 @@ class MetadataQuorumIT {
             assertTrue(e.getMessage().contains(address + " is in use"), e.getMessage());
             assertFalse(Files.exists(dir.resolve("single")), "nothing written for a refused start");
         }
+    }
+
+    /**
+     * A broker registered by {@link #registerAndUnfence} never heartbeats: with the default session it
+     * was fenced part way through a slow run (and the next create refused). These tests are not about
+     * liveness, so its session outlasts any test (BrokerFencingIT tests sessions).
+     */
+    private MetadataTestCluster startWithoutFencing() throws Exception {
+        return MetadataTestCluster.start(dir, 3, b -> b.brokerSessionTimeoutMs(3_600_000));
     }
 
     private static void registerAndUnfence(MetadataNode leader, int brokerId) throws Exception {
