@@ -1,8 +1,6 @@
 package io.sluice.jepsen.workload;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,10 +90,7 @@ final class KafkaQueueClient implements QueueClient {
             public Map<String, Object> poll(Duration timeout) {
                 Map<String, Object> reads = new TreeMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
-                    @SuppressWarnings("unchecked")
-                    List<Object> list = (List<Object>) reads.computeIfAbsent(Integer.toString(r.partition()),
-                            k -> new ArrayList<>());
-                    list.add(List.of(r.offset(), Long.parseLong(new String(r.value(), StandardCharsets.UTF_8))));
+                    QueueConsumer.addRead(reads, r.partition(), r.offset(), r.value());
                 }
                 return reads;
             }

@@ -107,10 +107,15 @@ final class QueueConsumer implements Runnable {
     static Map<String, Object> reads(ConsumerRecords<byte[], byte[]> records) {
         Map<String, Object> reads = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            @SuppressWarnings("unchecked")
-            List<Object> list = (List<Object>) reads.computeIfAbsent(Integer.toString(r.partition()), k -> new ArrayList<>());
-            list.add(List.of(r.offset(), Long.parseLong(new String(r.value(), StandardCharsets.UTF_8))));
+            addRead(reads, r.partition(), r.offset(), r.value());
         }
         return reads;
+    }
+
+    /** Adds one record to a poll's value in the history (partition -> list of [offset, value]); any client. */
+    static void addRead(Map<String, Object> reads, int partition, long offset, byte[] value) {
+        @SuppressWarnings("unchecked")
+        List<Object> list = (List<Object>) reads.computeIfAbsent(Integer.toString(partition), k -> new ArrayList<>());
+        list.add(List.of(offset, Long.parseLong(new String(value, StandardCharsets.UTF_8))));
     }
 }

@@ -74,7 +74,7 @@ class QueueProducerTest {
 
         @Override
         public Reader reader(Map<String, Object> props, String topic) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("a writer-only fake: the producer test reads nothing");
         }
     }
 
