@@ -112,6 +112,10 @@ public final class ClassicGroup {
         if (mismatch != null) {
             return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, mismatch, r.memberId());
         }
+        if (!admits(r, nowMs)) {
+            return joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, "group '" + groupId + "' has reached its maximum size"
+                    + " of " + config.classicMaxSize() + " members (group.max.size)", "");
+        }
         if (r.memberId().isEmpty()) {
             String memberId = (r.clientId() == null || r.clientId().isEmpty() ? "member" : r.clientId()) + "-"
                     + UUID.randomUUID();
@@ -145,6 +149,32 @@ public final class ClassicGroup {
         }
         update(m, r, nowMs);
         return awaitJoin(m, nowMs);
+    }
+
+    /**
+     * Kafka's {@code group.max.size} rule: an Empty group admits anyone; during the join phase a member
+     * already rejoined is admitted and anyone else only while fewer than the limit have rejoined (so
+     * lowering the limit trims the group); otherwise members are admitted and newcomers only below the
+     * limit. A static member's restart takes its old place, so it never counts as a newcomer. A member
+     * turned away is removed, so the join phase does not wait for it.
+     */
+    private boolean admits(Classic.JoinRequest r, long nowMs) {
+        ClassicMember member = members.get(r.memberId());
+        ClassicMember known = member != null || !r.memberId().isEmpty() ? member : members.byInstance(r.instanceId());
+        boolean admitted = switch (state) {
+            case EMPTY -> true;
+            case PREPARING_REBALANCE -> known != null && known.awaitingJoin != null
+                    || members.awaitingJoinCount() < config.classicMaxSize();
+            case COMPLETING_REBALANCE, STABLE -> known != null || members.size() < config.classicMaxSize();
+        };
+        if (!admitted) {
+            members.usePending(r.memberId());
+            if (member != null) {
+                remove(member);
+                membersRemoved(nowMs);
+            }
+        }
+        return admitted;
     }
 
     private CompletableFuture<Classic.JoinResult> addAndRebalance(String memberId, Classic.JoinRequest r, long nowMs) {

@@ -42,8 +42,9 @@ final class ClassicMembers {
         return members.isEmpty() && pending.isEmpty();
     }
 
-    boolean contains(String memberId) {
-        return members.containsKey(memberId);
+    /** The member with this id, or null. */
+    ClassicMember get(String memberId) {
+        return members.get(memberId);
     }
 
     /** The member that holds {@code instanceId} now, or null. */

@@ -133,6 +133,11 @@ public final class ConsumerGroup {
             return replaceStaticMember(members.get(memberByInstance.get(instanceId)), request);
         }
         String memberId = request.memberId().isEmpty() ? UUID.randomUUID().toString() : request.memberId();
+        if (!members.containsKey(memberId) && members.size() >= config.consumerMaxSize()) {
+            // Kafka's rule: a newcomer is refused once the group is full; members (and static restarts) are not.
+            throw new SluiceException(ErrorCode.GROUP_MAX_SIZE_REACHED, "The consumer group has reached its maximum"
+                    + " capacity of " + config.consumerMaxSize() + " members (group.consumer.max.size).");
+        }
         GroupMember old = members.remove(memberId);
         if (old != null) {
             // The member lost its state (a fencing on its side): it starts over and keeps only what it reports.

@@ -110,7 +110,8 @@ public final class Node implements AutoCloseable {
             new ClusterApis(metadata, admin.quorum()).register(handlers);
             new AdminApis(admin, producerIds).register(handlers);
             GroupApis groups = new GroupApis(config.nodeId(), metadata, client,
-                    GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs()), workers);
+                    GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs())
+                            .withMaxSizes(config.groupMaxSize(), config.groupConsumerMaxSize()), workers);
             groups.register(handlers);
             BrokerServices services = new BrokerServices(config, metadata, replicas,
                     new ProduceService(replicas, metrics.ackLatency()), new FetchService(replicas),

@@ -373,4 +373,25 @@ class ConsumerGroupTest {
     void consumerOutsideTheProtocolMayCommitToAnEmptyGroup() {
         assertEquals(Map.of(), group.checkCommit("", -1, Set.of(tp("t", 0))));
     }
+
+    @Test
+    void groupConsumerMaxSizeRefusesNewcomersAndChangesNothing() {
+        group = new ConsumerGroup("g", config.withMaxSizes(100, 2), 0);
+        Client a = joined();
+        Client b = joined();
+        int epoch = group.groupEpoch();
+        SluiceException full = assertThrows(SluiceException.class, () -> new Client().beat());
+        assertEquals(ErrorCode.GROUP_MAX_SIZE_REACHED, full.code());
+        assertEquals(2, group.memberCount());
+        assertEquals(epoch, group.groupEpoch(), "a refused join is no change of membership");
+
+        a.epoch = 0; // a member that lost its state rejoins under its own id: still a member, admitted
+        a.owned.clear();
+        a.beatAndApply();
+        b.epoch = Heartbeat.LEAVE_EPOCH;
+        b.beat();
+        assertEquals(1, group.memberCount());
+        joined();
+        assertEquals(2, group.memberCount(), "room again once a member left");
+    }
 }
