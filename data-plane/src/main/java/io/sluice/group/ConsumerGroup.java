@@ -1,5 +1,7 @@
 package io.sluice.group;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.sluice.metadata.image.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
@@ -16,8 +18,6 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One consumer group on its coordinator: the members, the group epoch (bumped by every change of
@@ -121,8 +121,9 @@ public final class ConsumerGroup {
             try {
                 Pattern.compile(request.topicRegex());
             } catch (PatternSyntaxException e) {
-                throw new SluiceException(ErrorCode.INVALID_REQUEST, "the subscription pattern '"
-                        + request.topicRegex() + "' is not a valid regular expression: " + e.getDescription());
+                // RE2J, as Kafka's coordinator: no backreferences or lookaround, linear-time matching.
+                throw new SluiceException(ErrorCode.INVALID_REGULAR_EXPRESSION, "the subscription pattern '"
+                        + request.topicRegex() + "' is not a valid RE2J regular expression: " + e.getDescription());
             }
         }
     }
