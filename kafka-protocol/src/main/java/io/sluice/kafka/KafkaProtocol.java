@@ -5,6 +5,7 @@ import io.sluice.kafka.codec.KafkaFrameDecoder;
 import io.sluice.kafka.codec.KafkaRequestDispatcher;
 import io.sluice.kafka.handlers.AlterConfigsHandler;
 import io.sluice.kafka.handlers.ApiVersionsHandler;
+import io.sluice.kafka.handlers.ConsumerGroupDescribeHandler;
 import io.sluice.kafka.handlers.ConsumerGroupHeartbeatHandler;
 import io.sluice.kafka.handlers.CreatePartitionsHandler;
 import io.sluice.kafka.handlers.CreateTopicsHandler;
@@ -74,6 +75,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.DELETE_GROUPS, 0, 3, new DeleteGroupsHandler(services));
         apis.add(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(services));
         apis.add(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, new ConsumerGroupHeartbeatHandler(services));
+        apis.add(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1, new ConsumerGroupDescribeHandler(services));
         // Produce v0-2 are advertised and refused, as Kafka 4 does: librdkafka compresses only when they are listed.
         apis.add(ApiKeys.PRODUCE, 0, 3, 13, new ProduceHandler(services));
         apis.add(ApiKeys.FETCH, 4, 18, new FetchHandler(services));
