@@ -51,6 +51,8 @@ public final class NodeConfig {
                 + " GROUP_MAX_SIZE_REACHED (default 2147483647, Kafka's)");
         k.put("group.consumer.max.size", "The most members a group.protocol=consumer (KIP-848) or Sluice group admits;"
                 + " a join beyond it gets GROUP_MAX_SIZE_REACHED (default 2147483647, Kafka's)");
+        k.put("max.incremental.fetch.session.cache.slots", "Kafka incremental fetch sessions (KIP-227) this node"
+                + " keeps; 0 answers every fetch in full (default 1000, Kafka's)");
         k.put("num.partitions", "Partitions of a topic created without a count (default 1)");
         k.put("default.replication.factor", "Replication factor of a topic created without one (default 1)");
         k.put("min.insync.replicas", "Default of the topic setting min.insync.replicas (default 1)");
@@ -85,6 +87,7 @@ public final class NodeConfig {
     private final int groupInitialRebalanceDelayMs;
     private final int groupMaxSize;
     private final int groupConsumerMaxSize;
+    private final int fetchSessionCacheSlots;
     private final int metricsPort;
 
     private NodeConfig(Map<String, String> p) {
@@ -134,7 +137,13 @@ public final class NodeConfig {
         this.groupInitialRebalanceDelayMs = intValue(p, "group.initial.rebalance.delay.ms", 3_000, 0, 600_000);
         this.groupMaxSize = intValue(p, "group.max.size", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
         this.groupConsumerMaxSize = intValue(p, "group.consumer.max.size", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+        this.fetchSessionCacheSlots = intValue(p, "max.incremental.fetch.session.cache.slots", 1000, 0,
+                Integer.MAX_VALUE);
         this.metricsPort = intValue(p, "metrics.port", defaultMetricsPort(listen.getPort()), -1, 65535);
+    }
+
+    public int fetchSessionCacheSlots() {
+        return fetchSessionCacheSlots;
     }
 
     public int groupInitialRebalanceDelayMs() {
