@@ -144,42 +144,30 @@ public final class ClassicGroup {
             return CompletableFuture.completedFuture(joinResult(m, false));
         }
         if (state == State.STABLE && !members.isLeader(m) && m.sameProtocols(r.protocols())) {
-            update(m, r, nowMs);
+            m.update(r, nowMs);
             return CompletableFuture.completedFuture(joinResult(m, false));
         }
-        update(m, r, nowMs);
+        m.update(r, nowMs);
         return awaitJoin(m, nowMs);
     }
 
-    /**
-     * Kafka's {@code group.max.size} rule: an Empty group admits anyone; during the join phase a member
-     * already rejoined is admitted and anyone else only while fewer than the limit have rejoined (so
-     * lowering the limit trims the group); otherwise members are admitted and newcomers only below the
-     * limit. A static member's restart takes its old place, so it never counts as a newcomer. A member
-     * turned away is removed, so the join phase does not wait for it.
-     */
+    /** Kafka's {@code group.max.size} rule (see {@link ClassicMembers#admits}); a member turned away is removed. */
     private boolean admits(Classic.JoinRequest r, long nowMs) {
-        ClassicMember member = members.get(r.memberId());
-        ClassicMember known = member != null || !r.memberId().isEmpty() ? member : members.byInstance(r.instanceId());
-        boolean admitted = switch (state) {
-            case EMPTY -> true;
-            case PREPARING_REBALANCE -> known != null && known.awaitingJoin != null
-                    || members.awaitingJoinCount() < config.classicMaxSize();
-            case COMPLETING_REBALANCE, STABLE -> known != null || members.size() < config.classicMaxSize();
-        };
-        if (!admitted) {
-            members.usePending(r.memberId());
-            if (member != null) {
-                remove(member);
-                membersRemoved(nowMs);
-            }
+        if (members.admits(state, r.memberId(), r.instanceId(), config.classicMaxSize())) {
+            return true;
         }
-        return admitted;
+        members.usePending(r.memberId());
+        ClassicMember member = members.get(r.memberId());
+        if (member != null) {
+            remove(member); // so the join phase does not wait for it
+            membersRemoved(nowMs);
+        }
+        return false;
     }
 
     private CompletableFuture<Classic.JoinResult> addAndRebalance(String memberId, Classic.JoinRequest r, long nowMs) {
         ClassicMember m = new ClassicMember(memberId, r.instanceId());
-        update(m, r, nowMs);
+        m.update(r, nowMs);
         members.add(m);
         protocolType = r.protocolType();
         if (state == State.PREPARING_REBALANCE && initialDelay) {
@@ -202,20 +190,11 @@ public final class ClassicGroup {
         fence(old, ErrorCode.FENCED_INSTANCE_ID, "static member '" + r.instanceId()
                 + "' joined again with a new member id");
         members.replace(old, m);
-        update(m, r, nowMs);
+        m.update(r, nowMs);
         if (state == State.STABLE && unchanged) {
             return CompletableFuture.completedFuture(joinResult(m, true));
         }
         return awaitJoin(m, nowMs);
-    }
-
-    private static void update(ClassicMember m, Classic.JoinRequest r, long nowMs) {
-        m.protocols = r.protocols();
-        m.clientId = r.clientId();
-        m.clientHost = r.clientHost();
-        m.sessionTimeoutMs = r.sessionTimeoutMs();
-        m.rebalanceTimeoutMs = r.rebalanceTimeoutMs() > 0 ? r.rebalanceTimeoutMs() : r.sessionTimeoutMs();
-        m.sessionDeadlineMs = nowMs + m.sessionTimeoutMs;
     }
 
     /** Parks the member's JoinGroup and moves the group into (or on in) a rebalance. */

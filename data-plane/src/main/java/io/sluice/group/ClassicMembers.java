@@ -120,6 +120,23 @@ final class ClassicMembers {
         }
     }
 
+    /**
+     * Kafka's {@code group.max.size} rule: an Empty group admits anyone; during the join phase a member
+     * already rejoined is admitted and anyone else only while fewer than the limit have rejoined (so
+     * lowering the limit trims the group); otherwise members are admitted and newcomers only below the
+     * limit. A static member's restart (no member id, a known instance id) takes its old place, so it
+     * never counts as a newcomer.
+     */
+    boolean admits(ClassicGroup.State state, String memberId, String instanceId, int maxSize) {
+        ClassicMember member = members.get(memberId);
+        ClassicMember known = member != null || !memberId.isEmpty() ? member : byInstance(instanceId);
+        return switch (state) {
+            case EMPTY -> true;
+            case PREPARING_REBALANCE -> known != null && known.awaitingJoin != null || awaitingJoinCount() < maxSize;
+            case COMPLETING_REBALANCE, STABLE -> known != null || members.size() < maxSize;
+        };
+    }
+
     /** The longest rebalance timeout of the members: how long a join or sync phase may take. */
     long maxRebalanceTimeoutMs() {
         return members.values().stream().mapToLong(m -> m.rebalanceTimeoutMs).max().orElse(0);
