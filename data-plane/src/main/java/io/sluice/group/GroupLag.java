@@ -12,7 +12,7 @@ import io.sluice.protocol.rpc.ListOffsetsPartition;
 import io.sluice.protocol.rpc.ListOffsetsPartitionResponse;
 import io.sluice.protocol.rpc.ListOffsetsRequest;
 import io.sluice.protocol.rpc.ListOffsetsResponse;
-import io.sluice.server.NodeClient;
+import io.sluice.network.NodeClient;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.sluice.replication;
 
 import io.sluice.protocol.ErrorCode;
-import io.sluice.server.purgatory.DelayedOperation;
+import io.sluice.purgatory.DelayedOperation;
 import io.sluice.storage.EpochEndOffset;
 import io.sluice.storage.LogReadResult;
 import io.sluice.storage.TopicPartition;

@@ -2,7 +2,7 @@ package io.sluice.replication;
 
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.ErrorCode;
-import io.sluice.server.purgatory.DelayedOperation;
+import io.sluice.purgatory.DelayedOperation;
 import io.sluice.storage.LogAppendResult;
 import io.sluice.storage.TopicPartition;
 import java.nio.ByteBuffer;

@@ -1,5 +1,8 @@
 package io.sluice.server;
 
+import io.sluice.network.RequestContext;
+import io.sluice.network.RequestHandler;
+import io.sluice.network.Response;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.rpc.AlterConfigsRequest;
 import io.sluice.protocol.rpc.AlterConfigsResource;

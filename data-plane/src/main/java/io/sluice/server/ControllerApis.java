@@ -1,6 +1,9 @@
 package io.sluice.server;
 
 import io.sluice.metadata.MetadataNode;
+import io.sluice.network.RequestContext;
+import io.sluice.network.RequestHandler;
+import io.sluice.network.Response;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.rpc.BrokerHeartbeatRequest;
 import io.sluice.protocol.rpc.BrokerRegistrationRequest;

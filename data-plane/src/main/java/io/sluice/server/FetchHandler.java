@@ -1,6 +1,9 @@
 package io.sluice.server;
 
 import io.netty.channel.FileRegion;
+import io.sluice.network.RequestContext;
+import io.sluice.network.RequestHandler;
+import io.sluice.network.Response;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.rpc.EpochEndOffset;
 import io.sluice.protocol.rpc.FetchPartition;

@@ -1,10 +1,12 @@
 package io.sluice.server;
 
 import io.sluice.metadata.MetadataNode;
-import io.sluice.metadata.MetadataNodeConfig;
+import io.sluice.metadata.raft.MetadataNodeConfig;
 import io.netty.channel.EventLoopGroup;
 import io.sluice.group.GroupApis;
 import io.sluice.group.GroupConfig;
+import io.sluice.network.NodeClient;
+import io.sluice.network.RequestHandler;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.Transport;
 import io.sluice.replication.FetchService;

@@ -12,7 +12,7 @@ import io.sluice.protocol.metadata.ConfigRecord;
 import io.sluice.protocol.metadata.MetadataCommand;
 import io.sluice.protocol.metadata.MetadataRecord;
 import io.sluice.protocol.metadata.TopicRecord;
-import io.sluice.server.BrokerDefaults;
+import io.sluice.config.BrokerDefaults;
 import io.sluice.storage.LogConfig;
 import io.sluice.storage.LogManager;
 import io.sluice.storage.MutableClock;

@@ -10,7 +10,7 @@ import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.metadata.MetadataCommand;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.ResponseFrame;
-import io.sluice.server.BrokerDefaults;
+import io.sluice.config.BrokerDefaults;
 import io.sluice.storage.LogConfig;
 import io.sluice.storage.LogManager;
 import io.sluice.storage.MutableClock;

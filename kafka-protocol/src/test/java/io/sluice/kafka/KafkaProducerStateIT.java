@@ -3,6 +3,7 @@ package io.sluice.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.kafka.handlers.TopicIds;
 import io.sluice.storage.TopicPartition;
 import java.io.IOException;
 import java.util.List;

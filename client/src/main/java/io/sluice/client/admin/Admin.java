@@ -9,6 +9,7 @@ import io.sluice.client.Network;
 import io.sluice.client.NetworkClient;
 import io.sluice.client.Node;
 import io.sluice.client.OffsetLookup;
+import io.sluice.client.OffsetSpec;
 import io.sluice.client.Time;
 import io.sluice.client.TopicPartition;
 import io.sluice.protocol.ErrorCode;

@@ -7,7 +7,7 @@ import io.sluice.metadata.image.MetadataImage;
 import io.sluice.replication.Partition;
 import io.sluice.replication.PartitionCounters;
 import io.sluice.replication.ReplicaManager;
-import io.sluice.server.Connections;
+import io.sluice.network.Connections;
 import io.sluice.storage.TopicPartition;
 import java.util.Map;
 import java.util.SortedMap;

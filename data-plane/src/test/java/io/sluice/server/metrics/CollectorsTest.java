@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.sluice.metadata.RaftStatus;
-import io.sluice.metadata.RatisMetric;
+import io.sluice.metadata.raft.RaftStatus;
+import io.sluice.metadata.raft.RatisMetric;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.ClusterImage;
 import io.sluice.metadata.image.CommittedOffset;

@@ -16,7 +16,7 @@ import io.sluice.protocol.rpc.OffsetCommitPartition;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.Transport;
 import io.sluice.server.Node;
-import io.sluice.server.NodeClient;
+import io.sluice.network.NodeClient;
 import io.sluice.server.TestCluster;
 import io.sluice.server.TestWire;
 import java.nio.file.Files;

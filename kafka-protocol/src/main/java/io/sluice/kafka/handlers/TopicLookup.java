@@ -1,6 +1,5 @@
 package io.sluice.kafka.handlers;
 
-import io.sluice.kafka.TopicIds;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.TopicImage;

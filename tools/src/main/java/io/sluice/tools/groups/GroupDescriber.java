@@ -6,7 +6,7 @@ import io.sluice.client.TopicPartition;
 import io.sluice.client.admin.Admin;
 import io.sluice.client.admin.ConsumerGroupDescription;
 import io.sluice.client.admin.MemberDescription;
-import io.sluice.client.admin.OffsetSpec;
+import io.sluice.client.OffsetSpec;
 import io.sluice.client.consumer.OffsetAndMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;

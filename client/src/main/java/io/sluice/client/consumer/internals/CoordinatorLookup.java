@@ -88,7 +88,7 @@ public final class CoordinatorLookup {
                 || code == ErrorCode.REQUEST_TIMED_OUT;
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(Math.max(1, ms));
         } catch (InterruptedException e) {
