@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.sluice.client.producer.ProducerConfig;
+import io.sluice.protocol.TopicPartition;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -4,7 +4,7 @@ import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.MetadataNode;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.rpc.AlterGroupOffsetsRequest;

@@ -3,7 +3,7 @@ package io.sluice.group;
 import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.TopicImage;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.util.ArrayList;

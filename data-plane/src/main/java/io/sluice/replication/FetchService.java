@@ -4,7 +4,7 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.purgatory.DelayedOperation;
 import io.sluice.storage.EpochEndOffset;
 import io.sluice.storage.LogReadResult;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

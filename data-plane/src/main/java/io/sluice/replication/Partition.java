@@ -5,7 +5,7 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.storage.EpochEndOffset;
 import io.sluice.storage.LogAppendResult;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

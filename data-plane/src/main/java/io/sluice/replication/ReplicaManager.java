@@ -14,7 +14,7 @@ import io.sluice.purgatory.Purgatory;
 import io.sluice.storage.DurabilityListener;
 import io.sluice.storage.LogManager;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;

@@ -33,7 +33,7 @@ import io.sluice.protocol.rpc.TopicPartitions;
 import io.sluice.protocol.rpc.TopicResult;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

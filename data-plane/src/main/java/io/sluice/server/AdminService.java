@@ -21,7 +21,7 @@ import io.sluice.protocol.metadata.TopicPartitionRef;
 import io.sluice.replication.Partition;
 import io.sluice.replication.ReplicaManager;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;

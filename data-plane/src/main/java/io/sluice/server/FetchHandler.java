@@ -13,7 +13,7 @@ import io.sluice.protocol.rpc.FetchResponse;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
 import io.sluice.replication.FetchService;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

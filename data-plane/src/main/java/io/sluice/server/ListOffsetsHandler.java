@@ -11,7 +11,7 @@ import io.sluice.protocol.rpc.ListOffsetsResponse;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
 import io.sluice.replication.ListOffsetsService;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.concurrent.CompletableFuture;
 
 /** ListOffsets over the native protocol: a translation to {@link ListOffsetsService}. Stateless. */

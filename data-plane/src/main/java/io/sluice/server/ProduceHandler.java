@@ -12,7 +12,7 @@ import io.sluice.protocol.rpc.ProduceResponse;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
 import io.sluice.replication.ProduceService;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,7 @@
 package io.sluice.storage;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -11,7 +11,7 @@ import io.sluice.server.TestWire;
 import io.sluice.storage.EpochEndOffset;
 import io.sluice.storage.LogConfig;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;

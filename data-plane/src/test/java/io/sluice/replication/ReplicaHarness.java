@@ -16,7 +16,7 @@ import io.sluice.config.BrokerDefaults;
 import io.sluice.storage.LogConfig;
 import io.sluice.storage.LogManager;
 import io.sluice.storage.MutableClock;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;

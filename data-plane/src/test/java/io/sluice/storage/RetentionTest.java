@@ -3,6 +3,7 @@ package io.sluice.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

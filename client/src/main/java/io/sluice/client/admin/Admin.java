@@ -11,7 +11,7 @@ import io.sluice.client.Node;
 import io.sluice.client.OffsetLookup;
 import io.sluice.client.OffsetSpec;
 import io.sluice.client.Time;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;

@@ -3,7 +3,7 @@ package io.sluice.client.consumer;
 import io.sluice.client.Metadata;
 import io.sluice.client.Network;
 import io.sluice.client.Time;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.internals.CoordinatorLookup;
 import io.sluice.client.consumer.internals.GroupSettings;
 import io.sluice.client.consumer.internals.PartitionsView;

@@ -4,7 +4,7 @@ import io.sluice.client.Network;
 import io.sluice.client.NetworkClient;
 import io.sluice.client.Node;
 import io.sluice.client.Time;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.internals.CoordinatorLookup;
 import io.sluice.client.consumer.internals.GroupSettings;
 import io.sluice.client.consumer.internals.PartitionsView;

@@ -7,7 +7,7 @@ import io.sluice.client.NetworkClient;
 import io.sluice.client.PartitionInfo;
 import io.sluice.client.Serializer;
 import io.sluice.client.Time;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.Header;

@@ -8,7 +8,7 @@ import io.sluice.client.FakeNetwork;
 import io.sluice.client.Metadata;
 import io.sluice.client.TestMetadata;
 import io.sluice.client.Time;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.internals.GroupSettings;
 import io.sluice.client.consumer.internals.PartitionsView;
 import io.sluice.protocol.ErrorCode;

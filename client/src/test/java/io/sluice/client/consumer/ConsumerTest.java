@@ -8,7 +8,7 @@ import io.sluice.client.Deserializer;
 import io.sluice.client.FakeNetwork;
 import io.sluice.client.TestMetadata;
 import io.sluice.client.Time;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.CompressionType;

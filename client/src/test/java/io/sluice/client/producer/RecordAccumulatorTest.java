@@ -9,7 +9,7 @@ import io.sluice.client.Cluster;
 import io.sluice.client.FakeTime;
 import io.sluice.client.Node;
 import io.sluice.client.TestMetadata;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.Header;

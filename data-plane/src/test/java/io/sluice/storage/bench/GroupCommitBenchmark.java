@@ -4,7 +4,7 @@ import io.sluice.storage.LogAppendResult;
 import io.sluice.storage.LogConfig;
 import io.sluice.storage.LogManager;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -2,7 +2,7 @@ package io.sluice.storage.bench;
 
 import io.sluice.storage.LogConfig;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

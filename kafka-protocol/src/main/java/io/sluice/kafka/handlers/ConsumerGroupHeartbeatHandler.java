@@ -5,7 +5,7 @@ import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.TopicImage;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.server.BrokerServices;

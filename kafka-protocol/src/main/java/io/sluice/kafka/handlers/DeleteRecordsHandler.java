@@ -3,7 +3,7 @@ package io.sluice.kafka.handlers;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.AdminService;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsPartition;

@@ -5,7 +5,7 @@ import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.metadata.image.TopicImage;
 import io.sluice.server.AdminService;
 import io.sluice.server.BrokerServices;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

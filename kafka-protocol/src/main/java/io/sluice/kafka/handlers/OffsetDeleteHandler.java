@@ -5,7 +5,7 @@ import io.sluice.group.GroupDescription;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.BrokerServices;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.SluiceException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.replication.ProduceService;
 import io.sluice.server.BrokerServices;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

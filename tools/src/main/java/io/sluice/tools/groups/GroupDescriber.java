@@ -2,7 +2,7 @@ package io.sluice.tools.groups;
 
 import io.sluice.client.ListedOffset;
 import io.sluice.client.Node;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.admin.Admin;
 import io.sluice.client.admin.ConsumerGroupDescription;
 import io.sluice.client.admin.MemberDescription;

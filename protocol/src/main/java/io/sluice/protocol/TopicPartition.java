@@ -1,11 +1,21 @@
-package io.sluice.storage;
+package io.sluice.protocol;
 
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
- * A partition of a topic; names the partition's directory {@code <topic>-<partition>}. Immutable.
+ * A partition of a topic, named by topic name and index: the one type for it in every module (the
+ * client's public API, the metadata image, storage, both protocols' handlers). Ordered by topic, then
+ * partition. Its string form {@code <topic>-<partition>} is also the name of the partition's directory
+ * in a data dir, as in Kafka. Immutable.
+ *
+ * @param topic the topic's name, not empty
+ * @param partition the partition's index, from 0
  */
-public record TopicPartition(String topic, int partition) {
+public record TopicPartition(String topic, int partition) implements Comparable<TopicPartition> {
+    private static final Comparator<TopicPartition> ORDER =
+            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+
     public TopicPartition {
         Objects.requireNonNull(topic, "topic");
         if (topic.isEmpty()) {
@@ -32,6 +42,11 @@ public record TopicPartition(String topic, int partition) {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + name + "' does not end in a partition number", e);
         }
+    }
+
+    @Override
+    public int compareTo(TopicPartition other) {
+        return ORDER.compare(this, other);
     }
 
     @Override
