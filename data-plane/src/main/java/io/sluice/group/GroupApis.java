@@ -4,6 +4,7 @@ import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.MetadataNode;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
@@ -43,7 +44,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * The group APIs on the data plane: translates requests to the {@link GroupCoordinator} (membership,
@@ -68,9 +68,8 @@ public final class GroupApis {
                      ScheduledExecutorService timer) {
         this.metadata = metadata;
         this.lag = new GroupLag(client, LAG_TIMEOUT_MS);
-        LongSupplier monotonicMs = () -> System.nanoTime() / 1_000_000;
-        this.coordinator = new GroupCoordinator(nodeId, metadata::image, config, monotonicMs);
-        this.classic = new ClassicGroupCoordinator(nodeId, metadata::image, config, monotonicMs, coordinator);
+        this.coordinator = new GroupCoordinator(nodeId, metadata::image, config, Time.SYSTEM);
+        this.classic = new ClassicGroupCoordinator(nodeId, metadata::image, config, Time.SYSTEM, coordinator);
         this.commits = new OffsetCommitBatcher(metadata::submit, System::currentTimeMillis, config.maxOffsetsPerCommand(),
                 nodeId);
         this.offsets = new GroupOffsets(metadata, coordinator, commits);

@@ -1,7 +1,7 @@
 package io.sluice.metadata;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.sluice.metadata.controller.Time;
+import io.sluice.protocol.Time;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.raft.MetadataNodeConfig;
 import io.sluice.metadata.raft.MetadataStateMachine;

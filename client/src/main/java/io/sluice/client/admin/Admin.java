@@ -10,7 +10,7 @@ import io.sluice.client.NetworkClient;
 import io.sluice.client.Node;
 import io.sluice.client.OffsetLookup;
 import io.sluice.client.OffsetSpec;
-import io.sluice.client.Time;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.Errors;

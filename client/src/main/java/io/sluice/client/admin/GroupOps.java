@@ -7,7 +7,7 @@ import io.sluice.client.Metadata;
 import io.sluice.client.Network;
 import io.sluice.client.NetworkClient;
 import io.sluice.client.Node;
-import io.sluice.client.Time;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.OffsetAndMetadata;
 import io.sluice.client.consumer.internals.CoordinatorLookup;

@@ -7,7 +7,7 @@ import io.sluice.client.Network;
 import io.sluice.client.NetworkClient;
 import io.sluice.client.OffsetLookup;
 import io.sluice.client.PartitionInfo;
-import io.sluice.client.Time;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;

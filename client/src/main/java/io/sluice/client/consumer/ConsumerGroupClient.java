@@ -2,7 +2,7 @@ package io.sluice.client.consumer;
 
 import io.sluice.client.Metadata;
 import io.sluice.client.Network;
-import io.sluice.client.Time;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.internals.CoordinatorLookup;
 import io.sluice.client.consumer.internals.GroupSettings;

@@ -3,7 +3,7 @@ package io.sluice.client.consumer;
 import io.sluice.client.Network;
 import io.sluice.client.NetworkClient;
 import io.sluice.client.Node;
-import io.sluice.client.Time;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.internals.CoordinatorLookup;
 import io.sluice.client.consumer.internals.GroupSettings;

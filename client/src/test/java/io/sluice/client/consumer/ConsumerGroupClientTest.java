@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.client.FakeNetwork;
 import io.sluice.client.Metadata;
 import io.sluice.client.TestMetadata;
-import io.sluice.client.Time;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.internals.GroupSettings;
 import io.sluice.client.consumer.internals.PartitionsView;

@@ -1,9 +1,10 @@
-package io.sluice.client;
+package io.sluice.protocol;
 
 /**
- * The clock of a client. Production code uses {@link #SYSTEM}; tests pass a fake they advance by hand,
- * so linger, backoff and timeout logic can be stepped deterministically. Implementations must be
- * thread-safe.
+ * The one clock abstraction of every module: code that reads the clock for a rule (timeouts,
+ * sessions, linger, backoff, liveness) takes a {@code Time}, so tests step it by hand with
+ * {@code MockTime} (protocol's test jar) instead of sleeping. Production code uses {@link #SYSTEM}.
+ * Implementations must be thread-safe.
  */
 public interface Time {
     /** The wall clock and monotonic clock of the JVM. */
@@ -19,7 +20,7 @@ public interface Time {
         }
     };
 
-    /** Wall-clock milliseconds, for record timestamps. */
+    /** Wall-clock milliseconds, for timestamps that leave the process (records, the quorum). */
     long milliseconds();
 
     /** A monotonic clock, for durations. */
