@@ -17,7 +17,7 @@ import io.sluice.replication.ReplicationConfig;
 import io.sluice.server.metrics.NodeMetrics;
 import io.sluice.storage.FileAccess;
 import io.sluice.storage.LogManager;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -96,7 +96,7 @@ public final class Node implements AutoCloseable {
         LogManager logs = null;
         ReplicaManager replicas = null;
         try {
-            logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()), Clock.systemUTC(),
+            logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()), Time.SYSTEM,
                     300_000, 60_000, LogManager.DEFAULT_FLUSH_THREADS, files);
             logs.observeFlushTimes(metrics.flushTimes());
             NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes());
@@ -104,7 +104,7 @@ public final class Node implements AutoCloseable {
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
                     ReplicationConfig.defaults().fetchBackoffMs());
             replicas = new ReplicaManager(config.nodeId(), logs, metadata, config.defaults(), client, replication,
-                    Clock.systemUTC());
+                    Time.SYSTEM);
             AdminService admin = new AdminService(metadata, config, replicas, client);
             ProducerIdBlocks producerIds = new ProducerIdBlocks(metadata, config.nodeId());
             Map<ApiKey, RequestHandler> handlers = new EnumMap<>(ApiKey.class);

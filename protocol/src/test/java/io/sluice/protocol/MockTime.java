@@ -7,21 +7,32 @@ import java.util.concurrent.atomic.AtomicLong;
  * move together. Shared with the other modules' tests through protocol's test jar. Thread-safe.
  */
 public final class MockTime implements Time {
-    private static final long WALL_CLOCK_BASE_MS = 1_700_000_000_000L;
-    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private static final long NANOS_BASE = 1_000_000_000L;
+    private final long startMs;
+    private final AtomicLong elapsedNanos = new AtomicLong();
+
+    /** Starts the wall clock at an arbitrary recent instant. */
+    public MockTime() {
+        this(1_700_000_001_000L);
+    }
+
+    /** Starts the wall clock at {@code startMs}, for tests that compare it with record timestamps. */
+    public MockTime(long startMs) {
+        this.startMs = startMs;
+    }
 
     @Override
     public long milliseconds() {
-        return WALL_CLOCK_BASE_MS + nanos.get() / 1_000_000L;
+        return startMs + elapsedNanos.get() / 1_000_000L;
     }
 
     @Override
     public long nanoseconds() {
-        return nanos.get();
+        return NANOS_BASE + elapsedNanos.get();
     }
 
     /** Moves both clocks {@code ms} milliseconds forward. */
     public void sleep(long ms) {
-        nanos.addAndGet(ms * 1_000_000L);
+        elapsedNanos.addAndGet(ms * 1_000_000L);
     }
 }
