@@ -4,6 +4,7 @@ import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.MetadataNode;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
+import io.sluice.network.NativeApis;
 import io.sluice.protocol.Time;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
@@ -34,7 +35,6 @@ import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
 import io.sluice.network.NodeClient;
 import io.sluice.network.RequestContext;
-import io.sluice.network.RequestHandler;
 import io.sluice.network.Response;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -79,15 +79,15 @@ public final class GroupApis {
         }, config.expiryCheckIntervalMs(), config.expiryCheckIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
-    public void register(Map<ApiKey, RequestHandler> handlers) {
-        handlers.put(ApiKey.FIND_COORDINATOR, this::findCoordinator);
-        handlers.put(ApiKey.GROUP_HEARTBEAT, this::heartbeat);
-        handlers.put(ApiKey.OFFSET_COMMIT, this::offsetCommit);
-        handlers.put(ApiKey.OFFSET_FETCH, this::offsetFetch);
-        handlers.put(ApiKey.LIST_GROUPS, this::listGroups);
-        handlers.put(ApiKey.DESCRIBE_GROUPS, this::describeGroups);
-        handlers.put(ApiKey.DELETE_GROUPS, this::deleteGroups);
-        handlers.put(ApiKey.ALTER_GROUP_OFFSETS, this::alterOffsets);
+    public void register(NativeApis apis) {
+        apis.add(ApiKey.FIND_COORDINATOR, this::findCoordinator);
+        apis.add(ApiKey.GROUP_HEARTBEAT, this::heartbeat);
+        apis.add(ApiKey.OFFSET_COMMIT, this::offsetCommit);
+        apis.add(ApiKey.OFFSET_FETCH, this::offsetFetch);
+        apis.add(ApiKey.LIST_GROUPS, this::listGroups);
+        apis.add(ApiKey.DESCRIBE_GROUPS, this::describeGroups);
+        apis.add(ApiKey.DELETE_GROUPS, this::deleteGroups);
+        apis.add(ApiKey.ALTER_GROUP_OFFSETS, this::alterOffsets);
     }
 
     /** Called once this node is registered (again): offset commits carry the epoch, see OffsetCommitBatcher. */

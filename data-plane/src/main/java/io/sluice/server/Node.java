@@ -5,8 +5,8 @@ import io.sluice.metadata.raft.MetadataNodeConfig;
 import io.netty.channel.EventLoopGroup;
 import io.sluice.group.GroupApis;
 import io.sluice.group.GroupConfig;
+import io.sluice.network.NativeApis;
 import io.sluice.network.NodeClient;
-import io.sluice.network.RequestHandler;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.Transport;
 import io.sluice.replication.FetchService;
@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -107,20 +106,20 @@ public final class Node implements AutoCloseable {
                     Time.SYSTEM);
             AdminService admin = new AdminService(metadata, config, replicas, client);
             ProducerIdBlocks producerIds = new ProducerIdBlocks(metadata, config.nodeId());
-            Map<ApiKey, RequestHandler> handlers = new EnumMap<>(ApiKey.class);
-            new ControllerApis(metadata).register(handlers);
-            new ClusterApis(metadata, admin.quorum()).register(handlers);
-            new AdminApis(admin, producerIds).register(handlers);
+            NativeApis apis = new NativeApis();
+            new ControllerApis(metadata).register(apis);
+            new ClusterApis(metadata, admin.quorum()).register(apis);
+            new AdminApis(admin, producerIds).register(apis);
             GroupApis groups = new GroupApis(config.nodeId(), metadata, client,
                     GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs()), workers);
-            groups.register(handlers);
+            groups.register(apis);
             BrokerServices services = new BrokerServices(config, metadata, replicas,
                     new ProduceService(replicas, metrics.ackLatency()), new FetchService(replicas),
                     new ListOffsetsService(replicas), producerIds, admin, groups, client, workers, metrics);
-            handlers.put(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
-            handlers.put(ApiKey.FETCH, new FetchHandler(services.fetch()));
-            handlers.put(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));
-            server = new DataPlaneServer(config.listen(), workers, config.ioThreads(), config.maxFrameBytes(), handlers,
+            apis.add(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
+            apis.add(ApiKey.FETCH, new FetchHandler(services.fetch()));
+            apis.add(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));
+            server = new DataPlaneServer(config.listen(), workers, config.ioThreads(), config.maxFrameBytes(), apis,
                     otherProtocol(services), metrics);
             server.start();
             metrics.register(replicas, server.connections(), metadata);
