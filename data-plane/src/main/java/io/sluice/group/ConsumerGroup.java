@@ -2,7 +2,7 @@ package io.sluice.group;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.sluice.group;
 
 import com.google.re2j.Pattern;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;

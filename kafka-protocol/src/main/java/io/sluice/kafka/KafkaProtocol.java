@@ -1,6 +1,7 @@
 package io.sluice.kafka;
 
 import io.netty.channel.ChannelPipeline;
+import io.sluice.kafka.codec.KafkaApis;
 import io.sluice.kafka.codec.KafkaFrameDecoder;
 import io.sluice.kafka.codec.KafkaRequestDispatcher;
 import io.sluice.kafka.handlers.AlterConfigsHandler;
@@ -35,9 +36,10 @@ import io.sluice.kafka.handlers.OffsetFetchHandler;
 import io.sluice.kafka.handlers.OffsetForLeaderEpochHandler;
 import io.sluice.kafka.handlers.ProduceHandler;
 import io.sluice.kafka.handlers.SyncGroupHandler;
+import io.sluice.kafka.handlers.TopicCreator;
 import io.sluice.kafka.session.FetchSessionCache;
 import io.sluice.server.BrokerServices;
-import io.sluice.server.RequestMetrics;
+import io.sluice.network.RequestMetrics;
 import io.sluice.server.ConnectionProtocol;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.protocol.ApiKeys;

@@ -1,10 +1,9 @@
 package io.sluice.kafka.handlers;
 
-import io.sluice.kafka.KafkaErrors;
-import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
