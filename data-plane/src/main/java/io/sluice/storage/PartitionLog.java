@@ -130,7 +130,8 @@ public final class PartitionLog implements AutoCloseable {
     public LogAppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch) throws IOException {
         List<RecordBatch> list;
         try {
-            list = LogValidator.validateForLeader(batches, config.maxMessageBytes());
+            LogConfig cfg = config;
+            list = LogValidator.validateForLeader(batches, cfg.maxMessageBytes(), cfg.cleanupPolicy().compact());
         } catch (InvalidBatchException e) {
             return LogAppendResult.failed(e.error(), e.getMessage(), logStartOffset);
         }
@@ -424,6 +425,9 @@ public final class PartitionLog implements AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
+            if (!config.cleanupPolicy().delete()) {
+                return 0; // compact only: records stay until a newer one with the same key replaces them
+            }
             List<LogSegment> expired = segments.retentionCandidates(config, nowMs, highWatermark);
             for (LogSegment s : expired) {
                 segments.remove(s);
