@@ -592,6 +592,59 @@ public final class PartitionLog implements AutoCloseable {
         return segments.baseOffsets();
     }
 
+    /** The segments, oldest first (a snapshot), and the active one: what the log cleaner works on. */
+    List<LogSegment> segmentsSnapshot() {
+        return segments.all();
+    }
+
+    LogSegment activeSegment() {
+        return active;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    FileAccess files() {
+        return files;
+    }
+
+    /** The last offset of every idempotent producer's last batch, which cleaning must keep (even empty). */
+    java.util.Set<Long> producerLastBatchOffsets() {
+        lock.lock();
+        try {
+            return producers.lastBatchEndOffsets();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The log cleaner's swap: replaces {@code old} by the fsynced {@code <base>.log.cleaned} file, the
+     * crash-safe way of {@link SegmentSwap}, and reopens it with rebuilt indexes. Refused (false, the
+     * cleaned file deleted) when the segment changed since the cleaner read it: deleted, truncated or
+     * still active. Reads in flight on the old file may fail and are retried, as with retention.
+     */
+    boolean replaceWithCleaned(LogSegment old, int sizeWhenRead) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (segments.get(old.baseOffset()) != old || old == active || old.size() != sizeWhenRead) {
+                Files.deleteIfExists(SegmentSwap.cleanedFile(dir, old.baseOffset()));
+                return false;
+            }
+            SegmentSwap.install(dir, old.baseOffset(), files);
+            LogSegment cleaned = LogSegment.open(dir, old.baseOffset(), config, clock.millis(), false, files);
+            cleaned.recover(old.baseOffset(), (batch, position) -> { });
+            cleaned.flush(false);
+            segments.add(cleaned);
+            old.close();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Flushes and closes the files. Reads still in flight may fail with a closed channel. */
     @Override
     public void close() throws IOException {
