@@ -1,5 +1,7 @@
 package io.sluice.server;
 
+import io.sluice.config.BrokerDefaults;
+import io.sluice.config.Settings;
 import io.sluice.storage.CleanerConfig;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +50,8 @@ public final class NodeConfig {
                 + " for more members (each join extends it, up to the rebalance timeout); also how long a coordinator"
                 + " that takes over a Sluice group with committed offsets hands out only reported partitions"
                 + " (default 3000, Kafka's; 0 in tests)");
+        k.put("max.incremental.fetch.session.cache.slots", "Kafka incremental fetch sessions (KIP-227) this node"
+                + " keeps; 0 answers every fetch in full (default 1000, Kafka's)");
         k.put("num.partitions", "Partitions of a topic created without a count (default 1)");
         k.put("default.replication.factor", "Replication factor of a topic created without one (default 1)");
         k.put("min.insync.replicas", "Default of the topic setting min.insync.replicas (default 1)");
@@ -95,6 +99,7 @@ public final class NodeConfig {
     private final boolean autoLeaderRebalance;
     private final int leaderImbalanceCheckIntervalMs;
     private final int groupInitialRebalanceDelayMs;
+    private final int fetchSessionCacheSlots;
     private final int metricsPort;
     private final CleanerConfig cleaner;
 
@@ -143,6 +148,8 @@ public final class NodeConfig {
         this.leaderImbalanceCheckIntervalMs = intValue(p, "leader.imbalance.check.interval.ms", 30_000, 100,
                 Integer.MAX_VALUE);
         this.groupInitialRebalanceDelayMs = intValue(p, "group.initial.rebalance.delay.ms", 3_000, 0, 600_000);
+        this.fetchSessionCacheSlots = intValue(p, "max.incremental.fetch.session.cache.slots", 1000, 0,
+                Integer.MAX_VALUE);
         this.metricsPort = intValue(p, "metrics.port", defaultMetricsPort(listen.getPort()), -1, 65535);
         this.cleaner = CleanerConfig.from(p);
     }
@@ -150,6 +157,10 @@ public final class NodeConfig {
     /** The log cleaner's node settings ({@code log.cleaner.*}). */
     public CleanerConfig cleaner() {
         return cleaner;
+    }
+
+    public int fetchSessionCacheSlots() {
+        return fetchSessionCacheSlots;
     }
 
     public int groupInitialRebalanceDelayMs() {
@@ -351,20 +362,7 @@ public final class NodeConfig {
     }
 
     static int intValue(Map<String, String> p, String key, Integer def, int min, int max) {
-        String v = def == null ? required(p, key) : p.get(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max
-                    + ", not '" + v + "'");
-        }
+        return def == null ? Settings.parseInt(key, required(p, key), min, max) : Settings.intValue(p, key, def, min, max);
     }
 
 }

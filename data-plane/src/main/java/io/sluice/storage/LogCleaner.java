@@ -1,8 +1,9 @@
 package io.sluice.storage;
 
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -42,7 +43,7 @@ public final class LogCleaner implements AutoCloseable {
     private final Supplier<Collection<PartitionLog>> logs;
     private final Path checkpointFile;
     private final FileAccess files;
-    private final Clock clock;
+    private final Time clock;
     private final CleanerConfig config;
     private final Throttler throttler;
     private final Map<TopicPartition, Long> firstDirty = new ConcurrentHashMap<>();
@@ -53,7 +54,7 @@ public final class LogCleaner implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    LogCleaner(Supplier<Collection<PartitionLog>> logs, Path dataDir, FileAccess files, Clock clock,
+    LogCleaner(Supplier<Collection<PartitionLog>> logs, Path dataDir, FileAccess files, Time clock,
             CleanerConfig config) throws IOException {
         this.logs = logs;
         this.checkpointFile = dataDir.resolve(CHECKPOINT_FILE);
@@ -112,7 +113,7 @@ public final class LogCleaner implements AutoCloseable {
     }
 
     private boolean cleanOnce(OffsetMap map) {
-        long now = clock.millis();
+        long now = clock.milliseconds();
         PartitionLog chosen = null;
         double best = -1;
         for (PartitionLog log : logs.get()) {
@@ -196,7 +197,7 @@ public final class LogCleaner implements AutoCloseable {
             return Optional.empty();
         }
         long[] t = totals.getOrDefault(log.topicPartition(), new long[2]);
-        return Optional.of(new Progress(dirt(log, clock.millis()).ratio(), firstDirtyOffset(log), t[0], t[1]));
+        return Optional.of(new Progress(dirt(log, clock.milliseconds()).ratio(), firstDirtyOffset(log), t[0], t[1]));
     }
 
     private void writeCheckpoint() throws IOException {

@@ -1,5 +1,7 @@
 package io.sluice.storage;
 
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.MockTime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +45,7 @@ class CleanerPowerLossTest {
             Path dir = tmp.resolve("run" + cutAt);
             SimulatedDisk disk = new SimulatedDisk();
             CuttingDisk cutting = new CuttingDisk(disk);
-            MutableClock clock = new MutableClock(1_000_000);
+            MockTime clock = new MockTime(1_000_000);
             PartitionLog log = PartitionLog.open(dir, TP, CONFIG, clock, 0, null, null, cutting);
             fill(log, clock);
             long recoveryPoint = log.recoveryPoint();
@@ -53,7 +55,7 @@ class CleanerPowerLossTest {
             cutting.cutAfter(cutAt);
             boolean finished;
             try {
-                new CompactionPass(log, new OffsetMap(1 << 20), new Throttler(Double.MAX_VALUE)).run(0, clock.millis());
+                new CompactionPass(log, new OffsetMap(1 << 20), new Throttler(Double.MAX_VALUE)).run(0, clock.milliseconds());
                 finished = !cutting.cut;
             } catch (IOException e) {
                 finished = false;
@@ -95,14 +97,14 @@ class CleanerPowerLossTest {
     private final Map<Long, List<String>> outcomes = new TreeMap<>();
 
     /** Three closed segments with overwritten keys and a tombstone, then an active one. */
-    private static void fill(PartitionLog log, MutableClock clock) throws IOException {
+    private static void fill(PartitionLog log, MockTime clock) throws IOException {
         String[][] segments = {{"k1=a", "k5=g", "k2=b", "k3=x"}, {"k1=b", "k3=", "k6=h", "k2=c"},
             {"k1=c", "k2=d", "k3=e"}, {"k4=f"}};
         for (String[] pairs : segments) {
             for (String p : pairs) {
-                log.appendAsLeader(Compacted.batch(CompressionType.NONE, clock.millis(), p), 0);
+                log.appendAsLeader(Compacted.batch(CompressionType.NONE, clock.milliseconds(), p), 0);
             }
-            clock.advance(1000);
+            clock.sleep(1000);
         }
         log.flush();
         log.updateHighWatermark(log.logEndOffset());

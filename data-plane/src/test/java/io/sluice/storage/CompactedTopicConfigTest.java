@@ -1,5 +1,7 @@
 package io.sluice.storage;
 
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.MockTime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,7 +27,7 @@ class CompactedTopicConfigTest {
     private static final TopicPartition TP = new TopicPartition("kv", 0);
     @TempDir
     Path tmp;
-    private final MutableClock clock = new MutableClock(10_000_000);
+    private final MockTime clock = new MockTime(10_000_000);
 
     @Test
     void compactionKeysHaveKafkasDefaults() {
@@ -92,9 +94,9 @@ class CompactedTopicConfigTest {
             }
             log.updateHighWatermark(log.logEndOffset());
             assertTrue(log.numberOfSegments() > 2);
-            assertEquals(0, log.deleteOldSegments(clock.millis()));
+            assertEquals(0, log.deleteOldSegments(clock.milliseconds()));
             log.updateConfig(log.config().with(Map.of(LogConfig.CLEANUP_POLICY, "compact,delete")));
-            assertFalse(log.deleteOldSegments(clock.millis()) == 0, "compact,delete also applies retention");
+            assertFalse(log.deleteOldSegments(clock.milliseconds()) == 0, "compact,delete also applies retention");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.sluice.storage;
 
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.MockTime;
 import static io.sluice.storage.Compacted.batch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +36,7 @@ class CompactionPassTest {
 
     @TempDir
     Path tmp;
-    private final MutableClock clock = new MutableClock(10_000_000);
+    private final MockTime clock = new MockTime(10_000_000);
 
     private PartitionLog open(String name) throws IOException {
         return PartitionLog.open(tmp.resolve(name), TP, LogConfig.fromMap(Map.of(LogConfig.CLEANUP_POLICY, "compact",
@@ -46,7 +48,7 @@ class CompactionPassTest {
     private void write(PartitionLog log, ByteBuffer... batches) throws IOException {
         for (ByteBuffer b : batches) {
             if (b == null) {
-                clock.advance(ROLL_MS);
+                clock.sleep(ROLL_MS);
                 continue;
             }
             LogAppendResult r = log.appendAsLeader(b, 0);
@@ -58,11 +60,11 @@ class CompactionPassTest {
 
     private CompactionPass.Result clean(PartitionLog log, long firstDirty) throws IOException {
         return new CompactionPass(log, new OffsetMap(1 << 20), new Throttler(Double.MAX_VALUE))
-                .run(firstDirty, clock.millis());
+                .run(firstDirty, clock.milliseconds());
     }
 
     private ByteBuffer kv(String... pairs) {
-        return batch(CompressionType.NONE, clock.millis(), pairs);
+        return batch(CompressionType.NONE, clock.milliseconds(), pairs);
     }
 
     @Test
@@ -102,7 +104,7 @@ class CompactionPassTest {
             long firstDirty = clean(log, 0).cleanedUpTo();
             assertEquals(List.of("1 k2=v2", "2 k1=", "3 k3=x"), Compacted.readAll(log),
                     "the tombstone stays for delete.retention.ms so consumers see the delete");
-            clock.advance(10_001);
+            clock.sleep(10_001);
             write(log, null, kv("k2=v3"), null, kv("k4=y"));
             clean(log, firstDirty);
             assertEquals(List.of("3 k3=x", "4 k2=v3", "5 k4=y"), Compacted.readAll(log));
@@ -114,9 +116,9 @@ class CompactionPassTest {
     void recordHeadersSurviveARewrite() throws IOException {
         try (PartitionLog log = open("a")) {
             ByteBuffer withHeader = new RecordBatchBuilder(CompressionType.NONE)
-                    .append(clock.millis(), Compacted.bytes("k1"), Compacted.bytes("v1"),
+                    .append(clock.milliseconds(), Compacted.bytes("k1"), Compacted.bytes("v1"),
                             new Header("trace", Compacted.bytes("abc")), new Header("empty", null))
-                    .append(clock.millis(), Compacted.bytes("k2"), Compacted.bytes("old"))
+                    .append(clock.milliseconds(), Compacted.bytes("k2"), Compacted.bytes("old"))
                     .build();
             write(log, withHeader, null, kv("k2=new"), null, kv("k9=z"));
             clean(log, 0);
@@ -135,8 +137,8 @@ class CompactionPassTest {
     @EnumSource(CompressionType.class)
     void compressedBatchesAreRecompressedWithTheirCodec(CompressionType codec) throws IOException {
         try (PartitionLog log = open("a")) {
-            write(log, batch(codec, clock.millis(), "k1=a", "k2=b", "k3=c", "k4=d"), null,
-                    batch(codec, clock.millis(), "k2=b2", "k4="), null, kv("k5=e"));
+            write(log, batch(codec, clock.milliseconds(), "k1=a", "k2=b", "k3=c", "k4=d"), null,
+                    batch(codec, clock.milliseconds(), "k2=b2", "k4="), null, kv("k5=e"));
             clean(log, 0);
             List<RecordBatch> batches = Compacted.batches(log);
             assertEquals(codec, batches.get(0).compressionType());
@@ -206,8 +208,8 @@ class CompactionPassTest {
         PartitionLog a = open("a");
         PartitionLog b = open("b");
         for (PartitionLog log : List.of(a, b)) {
-            clock.advance(-3 * ROLL_MS);
-            write(log, batch(CompressionType.ZSTD, clock.millis(), "k1=a", "k2=b", "k3="), null, kv("k1=c"),
+            clock.sleep(-3 * ROLL_MS);
+            write(log, batch(CompressionType.ZSTD, clock.milliseconds(), "k1=a", "k2=b", "k3="), null, kv("k1=c"),
                     null, kv("k2="), null, kv("k4=d"));
             clean(log, 0);
         }
@@ -224,7 +226,7 @@ class CompactionPassTest {
         RecordBatchBuilder b = new RecordBatchBuilder(CompressionType.NONE).idempotent(pid, epoch, seq);
         for (String p : pairs) {
             String[] kv = p.split("=", 2);
-            b.append(clock.millis(), Compacted.bytes(kv[0]), Compacted.bytes(kv[1]));
+            b.append(clock.milliseconds(), Compacted.bytes(kv[0]), Compacted.bytes(kv[1]));
         }
         return b.build();
     }

@@ -1,5 +1,7 @@
 package io.sluice.storage;
 
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.MockTime;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +26,7 @@ class LogCleanerTest {
 
     @TempDir
     Path tmp;
-    private final MutableClock clock = new MutableClock(1_000_000);
+    private final MockTime clock = new MockTime(1_000_000);
 
     private LogManager start() throws IOException {
         return LogManager.start(tmp, LogConfig.defaultConfig(), clock, 3_600_000, 3_600_000);
@@ -38,10 +40,10 @@ class LogCleanerTest {
     /** Three segments of the same keys, then an active one. */
     private void fill(PartitionLog log, String... values) throws IOException {
         for (String v : values) {
-            log.appendAsLeader(Compacted.batch(CompressionType.NONE, clock.millis(), "a=" + v, "b=" + v), 0);
-            clock.advance(1000);
+            log.appendAsLeader(Compacted.batch(CompressionType.NONE, clock.milliseconds(), "a=" + v, "b=" + v), 0);
+            clock.sleep(1000);
         }
-        log.appendAsLeader(Compacted.batch(CompressionType.NONE, clock.millis(), "c=active"), 0);
+        log.appendAsLeader(Compacted.batch(CompressionType.NONE, clock.milliseconds(), "c=active"), 0);
         log.flush();
         log.updateHighWatermark(log.logEndOffset());
     }
@@ -79,10 +81,10 @@ class LogCleanerTest {
             fill(kv, "1", "2", "3", "4");
             LogCleaner cleaner = manager.startCleaner(MANUAL);
             assertTrue(cleaner.cleanOnce());
-            clock.advance(-1000); // the active segment is less than segment.ms old: the next append stays in it
-            kv.appendAsLeader(Compacted.batch(CompressionType.NONE, clock.millis(), "a=5"), 0);
-            clock.advance(2000);
-            kv.appendAsLeader(Compacted.batch(CompressionType.NONE, clock.millis(), "d=1"), 0); // rolls
+            clock.sleep(-1000); // the active segment is less than segment.ms old: the next append stays in it
+            kv.appendAsLeader(Compacted.batch(CompressionType.NONE, clock.milliseconds(), "a=5"), 0);
+            clock.sleep(2000);
+            kv.appendAsLeader(Compacted.batch(CompressionType.NONE, clock.milliseconds(), "d=1"), 0); // rolls
             kv.flush();
             kv.updateHighWatermark(kv.logEndOffset());
             kv.updateConfig(config("compact", "0.99"));

@@ -11,7 +11,7 @@ import io.sluice.server.Node;
 import io.sluice.server.TestCluster;
 import io.sluice.storage.LogReadResult;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
