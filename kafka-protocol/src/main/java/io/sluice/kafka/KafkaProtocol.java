@@ -37,6 +37,7 @@ import io.sluice.kafka.handlers.ProduceHandler;
 import io.sluice.kafka.handlers.SyncGroupHandler;
 import io.sluice.kafka.handlers.TopicCreator;
 import io.sluice.kafka.session.FetchSessionCache;
+import io.sluice.protocol.Time;
 import io.sluice.server.BrokerServices;
 import io.sluice.network.RequestMetrics;
 import io.sluice.server.ConnectionProtocol;
@@ -56,7 +57,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
     public KafkaProtocol(BrokerServices services) {
         this.maxFrameBytes = services.config().maxFrameBytes();
         this.apis = apis(services, new FetchSessionCache(services.config().fetchSessionCacheSlots(),
-                FetchSessionCache.DEFAULT_EVICTION_MS, () -> System.nanoTime() / 1_000_000,
+                FetchSessionCache.DEFAULT_EVICTION_MS, Time.SYSTEM,
                 () -> ThreadLocalRandom.current().nextInt()));
         this.metrics = services.requestMetrics().forProtocol(name(), ApiKeys.values());
     }
