@@ -6,7 +6,8 @@ import java.util.Map;
 
 /** The server-side assignors by name. Immutable; thread-safe. */
 public final class Assignors {
-    public static final String DEFAULT = RangeAssignor.NAME;
+    /** What a group uses when no member asks for one: Kafka's default server assignor is uniform, Sluice's roundrobin. */
+    public static final String DEFAULT = RoundRobinAssignor.NAME;
     private static final Map<String, PartitionAssignor> BY_NAME = Map.of(
             RangeAssignor.NAME, new RangeAssignor(),
             RoundRobinAssignor.NAME, new RoundRobinAssignor());

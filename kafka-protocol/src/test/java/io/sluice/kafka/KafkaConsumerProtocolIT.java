@@ -107,6 +107,18 @@ class KafkaConsumerProtocolIT {
     }
 
     @Test
+    void aGroupWhoseMembersNameNoAssignorUsesKafkasDefaultUniform() throws Exception {
+        createTopic("defaulted", 2);
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer("defaulted-g", "consumer")) {
+            consumer.subscribe(List.of("defaulted"));
+            pollUntil(consumer, "the member owns both partitions",
+                    () -> consumer.assignment().equals(partitions("defaulted", 2)));
+            assertEquals("uniform", admin.describeConsumerGroups(List.of("defaulted-g")).all().get()
+                    .get("defaulted-g").partitionAssignor());
+        }
+    }
+
+    @Test
     void consumerGroupDescribeShowsEpochsAssignorAndEachMembersAssignment() throws Exception {
         createTopic("described", 4);
         try (KafkaConsumer<byte[], byte[]> consumer = consumer("described-g", "consumer",
