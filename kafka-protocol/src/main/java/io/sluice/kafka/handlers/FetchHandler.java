@@ -91,7 +91,7 @@ public final class FetchHandler implements KafkaApiHandler<FetchRequestData> {
         return services.fetch().fetch(params).thenApply(results -> {
             MetadataImage now = services.metadata().image();
             for (int i = 0; i < results.size(); i++) {
-                fill(slots.get(i).response(), results.get(i), version, now, response);
+                fill(slots.get(i).response(), results.get(i), version, now, response, request.listener());
             }
             return response;
         });
@@ -105,14 +105,14 @@ public final class FetchHandler implements KafkaApiHandler<FetchRequestData> {
     }
 
     private static void fill(PartitionData pd, FetchService.PartitionData d, short version, MetadataImage image,
-                             FetchResponseData response) {
+                             FetchResponseData response, String listener) {
         if (d.error() != ErrorCode.NONE) {
             pd.setErrorCode(KafkaErrors.code(d.error()));
             if (d.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
                 pd.setHighWatermark(d.highWatermark()).setLastStableOffset(d.highWatermark())
                         .setLogStartOffset(d.logStartOffset());
             }
-            leaderHint(pd, d, version, image, response);
+            leaderHint(pd, d, version, image, response, listener);
             return;
         }
         // No transactions: everything below the high watermark is stable.
@@ -125,7 +125,7 @@ public final class FetchHandler implements KafkaApiHandler<FetchRequestData> {
 
     /** KIP-951: with NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH, the leader the client should go to. */
     private static void leaderHint(PartitionData pd, FetchService.PartitionData d, short version, MetadataImage image,
-                                   FetchResponseData response) {
+                                   FetchResponseData response, String listener) {
         boolean moved = d.error() == ErrorCode.NOT_LEADER_OR_FOLLOWER || d.error() == ErrorCode.FENCED_LEADER_EPOCH;
         BrokerRegistration leader = TopicLookup.liveBroker(image, d.leaderId());
         if (!moved || version < 12 || leader == null) {
@@ -134,7 +134,8 @@ public final class FetchHandler implements KafkaApiHandler<FetchRequestData> {
         pd.currentLeader().setLeaderId(leader.id()).setLeaderEpoch(d.leaderEpoch());
         if (version >= 16 && response.nodeEndpoints().find(leader.id()) == null) {
             response.nodeEndpoints().add(new FetchResponseData.NodeEndpoint().setNodeId(leader.id())
-                    .setHost(leader.host()).setPort(leader.port()).setRack(TopicLookup.rack(leader)));
+                    .setHost(leader.on(listener).host()).setPort(leader.on(listener).port())
+                    .setRack(TopicLookup.rack(leader)));
         }
     }
 }
