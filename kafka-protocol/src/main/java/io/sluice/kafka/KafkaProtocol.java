@@ -84,8 +84,9 @@ public final class KafkaProtocol implements ConnectionProtocol {
     static KafkaApis apis(BrokerServices services, SaslAuthenticator authenticator) {
         KafkaApis apis = new KafkaApis();
         apis.add(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(apis));
-        // v0 (raw SASL tokens after the handshake) is not served; every client since Kafka 1.0 sends v1.
-        apis.add(ApiKeys.SASL_HANDSHAKE, 1, 1, new SaslHandshakeHandler(authenticator));
+        // v0 (raw SASL tokens after the handshake) is advertised and refused: librdkafka enables SASL
+        // only when v0 is listed, then sends v1, as every client since Kafka 1.0 does.
+        apis.add(ApiKeys.SASL_HANDSHAKE, 0, 1, 1, new SaslHandshakeHandler(authenticator));
         apis.add(ApiKeys.SASL_AUTHENTICATE, 0, 2, new SaslAuthenticateHandler());
         TopicCreator creator = new TopicCreator(services);
         apis.add(ApiKeys.METADATA, 0, 12, new MetadataHandler(services, creator));

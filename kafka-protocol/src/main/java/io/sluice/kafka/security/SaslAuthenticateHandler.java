@@ -50,8 +50,9 @@ public final class SaslAuthenticateHandler implements KafkaApiHandler<SaslAuthen
                     .setErrorCode(Errors.NONE.code()).setAuthBytes(challenge == null ? new byte[0] : challenge)
                     .setSessionLifetimeMs(0));
         } catch (SaslException | RuntimeException e) {
-            // The mechanisms' messages say only "invalid credentials"; never the token or the password.
-            log.info("Failed authentication with {} from {}", mechanism, session.channel().remoteAddress());
+            // The mechanisms' messages name what failed (a bad proof, a bad nonce), never a token or a password.
+            log.info("Failed authentication with {} from {} ({})", mechanism, session.channel().remoteAddress(),
+                    e.getMessage());
             session.fail();
             String message = e instanceof SaslAuthenticationException ? e.getMessage()
                     : "Authentication failed during authentication due to invalid credentials with SASL mechanism "
