@@ -43,10 +43,12 @@ import io.sluice.kafka.security.PlainUsers;
 import io.sluice.kafka.security.SaslAuthenticateHandler;
 import io.sluice.kafka.security.SaslAuthenticator;
 import io.sluice.kafka.security.SaslHandshakeHandler;
+import io.sluice.kafka.session.FetchSessionCache;
 import io.sluice.server.BrokerServices;
 import io.sluice.server.Listener;
 import io.sluice.server.RequestMetrics;
 import io.sluice.server.ConnectionProtocol;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
@@ -76,12 +78,15 @@ public final class KafkaProtocol implements ConnectionProtocol {
 
     KafkaProtocol(BrokerServices services, SaslAuthenticator authenticator) {
         this.maxFrameBytes = services.config().maxFrameBytes();
-        this.apis = apis(services, authenticator);
+        this.apis = apis(services, new FetchSessionCache(services.config().fetchSessionCacheSlots(),
+                FetchSessionCache.DEFAULT_EVICTION_MS, () -> System.nanoTime() / 1_000_000,
+                () -> ThreadLocalRandom.current().nextInt()), authenticator);
         this.metrics = services.requestMetrics().forProtocol(name(), ApiKeys.values());
     }
 
     /** Every Kafka API this broker serves, with the versions it advertises and handles. */
-    static KafkaApis apis(BrokerServices services, SaslAuthenticator authenticator) {
+    static KafkaApis apis(BrokerServices services, FetchSessionCache fetchSessions,
+                          SaslAuthenticator authenticator) {
         KafkaApis apis = new KafkaApis();
         apis.add(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(apis));
         // v0 (raw SASL tokens after the handshake) is advertised and refused: librdkafka enables SASL
@@ -105,7 +110,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, new ConsumerGroupHeartbeatHandler(services));
         // Produce v0-2 are advertised and refused, as Kafka 4 does: librdkafka compresses only when they are listed.
         apis.add(ApiKeys.PRODUCE, 0, 3, 13, new ProduceHandler(services));
-        apis.add(ApiKeys.FETCH, 4, 18, new FetchHandler(services));
+        apis.add(ApiKeys.FETCH, 4, 18, new FetchHandler(services, fetchSessions));
         // v11 adds earliest-pending-upload (-6), a tiered-storage lookup this broker has no answer for.
         apis.add(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(services.listOffsets()));
         // v6 (two-phase commit, KIP-939) is unstable in kafka-clients 4.4 and about transactions anyway.
