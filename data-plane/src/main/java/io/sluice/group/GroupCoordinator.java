@@ -3,7 +3,8 @@ package io.sluice.group;
 import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.TopicImage;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.Time;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,7 +33,7 @@ public final class GroupCoordinator {
     private final int nodeId;
     private final Supplier<MetadataImage> images;
     private final GroupConfig config;
-    private final LongSupplier clock;
+    private final Time time;
     private final ConcurrentHashMap<String, ConsumerGroup> groups = new ConcurrentHashMap<>();
     private volatile TopicCounts topicCounts = new TopicCounts(null, new TreeMap<>());
     /** The live brokers as last seen, and when that set last changed (groups may have moved here then). */
@@ -46,12 +46,12 @@ public final class GroupCoordinator {
     private record TopicCounts(MetadataImage image, SortedMap<String, Integer> counts) {
     }
 
-    public GroupCoordinator(int nodeId, Supplier<MetadataImage> images, GroupConfig config, LongSupplier monotonicMs) {
+    public GroupCoordinator(int nodeId, Supplier<MetadataImage> images, GroupConfig config, Time time) {
         this.nodeId = nodeId;
         this.images = images;
         this.config = config;
-        this.clock = monotonicMs;
-        this.liveBrokersChangedMs = monotonicMs.getAsLong();
+        this.time = time;
+        this.liveBrokersChangedMs = time.monotonicMs();
     }
 
     /** Refuses an empty group id, and a group this node does not coordinate (NOT_COORDINATOR, retriable). */
@@ -98,7 +98,7 @@ public final class GroupCoordinator {
                     + " Kafka consumers of the classic group protocol; use another group id or stop them first");
         }
         SortedMap<String, Integer> topics = topicCounts();
-        long now = clock.getAsLong();
+        long now = time.monotonicMs();
         Heartbeat.Result[] result = new Heartbeat.Result[1];
         groups.compute(groupId, (id, current) -> {
             ConsumerGroup group = continuing(current, image);
@@ -223,7 +223,7 @@ public final class GroupCoordinator {
      * that emptied or that another node coordinates now (their members will rejoin there).
      */
     public void expire() {
-        long now = clock.getAsLong();
+        long now = time.monotonicMs();
         MetadataImage image = images.get();
         observeLiveBrokers(image, now);
         for (String groupId : List.copyOf(groups.keySet())) {

@@ -1,10 +1,12 @@
 package io.sluice.server;
 
 import io.sluice.metadata.MetadataNode;
-import io.sluice.metadata.MetadataNodeConfig;
+import io.sluice.metadata.raft.MetadataNodeConfig;
 import io.netty.channel.EventLoopGroup;
 import io.sluice.group.GroupApis;
 import io.sluice.group.GroupConfig;
+import io.sluice.network.NativeApis;
+import io.sluice.network.NodeClient;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.Transport;
 import io.sluice.replication.FetchService;
@@ -15,14 +17,13 @@ import io.sluice.replication.ReplicationConfig;
 import io.sluice.server.metrics.NodeMetrics;
 import io.sluice.storage.FileAccess;
 import io.sluice.storage.LogManager;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import io.sluice.protocol.rpc.Endpoint;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -99,7 +100,7 @@ public final class Node implements AutoCloseable {
         LogManager logs = null;
         ReplicaManager replicas = null;
         try {
-            logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()), Clock.systemUTC(),
+            logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()), Time.SYSTEM,
                     300_000, 60_000, LogManager.DEFAULT_FLUSH_THREADS, files);
             logs.observeFlushTimes(metrics.flushTimes());
             NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes());
@@ -107,23 +108,23 @@ public final class Node implements AutoCloseable {
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
                     ReplicationConfig.defaults().fetchBackoffMs());
             replicas = new ReplicaManager(config.nodeId(), logs, metadata, config.defaults(), client, replication,
-                    Clock.systemUTC());
+                    Time.SYSTEM);
             AdminService admin = new AdminService(metadata, config, replicas, client);
             ProducerIdBlocks producerIds = new ProducerIdBlocks(metadata, config.nodeId());
-            Map<ApiKey, RequestHandler> handlers = new EnumMap<>(ApiKey.class);
-            new ControllerApis(metadata).register(handlers);
-            new ClusterApis(metadata, admin.quorum()).register(handlers);
-            new AdminApis(admin, producerIds).register(handlers);
+            NativeApis apis = new NativeApis();
+            new ControllerApis(metadata).register(apis);
+            new ClusterApis(metadata, admin.quorum()).register(apis);
+            new AdminApis(admin, producerIds).register(apis);
             GroupApis groups = new GroupApis(config.nodeId(), metadata, client,
                     GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs()), workers);
-            groups.register(handlers);
+            groups.register(apis);
             BrokerServices services = new BrokerServices(config, metadata, replicas,
                     new ProduceService(replicas, metrics.ackLatency()), new FetchService(replicas),
                     new ListOffsetsService(replicas), producerIds, admin, groups, client, workers, metrics);
-            handlers.put(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
-            handlers.put(ApiKey.FETCH, new FetchHandler(services.fetch()));
-            handlers.put(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));
-            server = new DataPlaneServer(config.listeners(), workers, config.ioThreads(), config.maxFrameBytes(), handlers,
+            apis.add(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
+            apis.add(ApiKey.FETCH, new FetchHandler(services.fetch()));
+            apis.add(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));
+            server = new DataPlaneServer(config.listeners(), workers, config.ioThreads(), config.maxFrameBytes(), apis,
                     otherProtocol(services), metrics);
             server.start();
             metrics.register(replicas, server.connections(), metadata);

@@ -1,5 +1,7 @@
 package io.sluice.server;
 
+import io.sluice.config.BrokerDefaults;
+import io.sluice.config.Settings;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -396,20 +398,7 @@ public final class NodeConfig {
     }
 
     static int intValue(Map<String, String> p, String key, Integer def, int min, int max) {
-        String v = def == null ? required(p, key) : p.get(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max
-                    + ", not '" + v + "'");
-        }
+        return def == null ? Settings.parseInt(key, required(p, key), min, max) : Settings.intValue(p, key, def, min, max);
     }
 
 }

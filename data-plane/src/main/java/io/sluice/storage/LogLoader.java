@@ -1,5 +1,6 @@
 package io.sluice.storage;
 
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

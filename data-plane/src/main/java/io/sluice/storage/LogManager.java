@@ -1,9 +1,10 @@
 package io.sluice.storage;
 
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class LogManager implements AutoCloseable {
 
     private final Path dataDir;
     private final LogConfig defaultConfig;
-    private final Clock clock;
+    private final Time clock;
     private final FileAccess files;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> lastIntervalFlushNanos = new ConcurrentHashMap<>();
@@ -55,7 +56,7 @@ public final class LogManager implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Object checkpointLock = new Object();
 
-    private LogManager(Path dataDir, LogConfig defaultConfig, Clock clock, int flushThreads, FileAccess files) {
+    private LogManager(Path dataDir, LogConfig defaultConfig, Time clock, int flushThreads, FileAccess files) {
         this.dataDir = dataDir;
         this.files = files;
         this.defaultConfig = defaultConfig;
@@ -72,14 +73,14 @@ public final class LogManager implements AutoCloseable {
      * Opens every partition directory under {@code dataDir} with {@code defaultConfig} (the server
      * applies per-topic overrides with {@link PartitionLog#updateConfig}) and starts the threads.
      */
-    public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
+    public static LogManager start(Path dataDir, LogConfig defaultConfig, Time clock,
             long retentionCheckIntervalMs, long checkpointIntervalMs, int flushThreads) throws IOException {
         return start(dataDir, defaultConfig, clock, retentionCheckIntervalMs, checkpointIntervalMs, flushThreads,
                 FileAccess.DIRECT);
     }
 
     /** As above, with every write, fsync and rename of the logs going through {@code files}. */
-    public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
+    public static LogManager start(Path dataDir, LogConfig defaultConfig, Time clock,
             long retentionCheckIntervalMs, long checkpointIntervalMs, int flushThreads, FileAccess files)
             throws IOException {
         Files.createDirectories(dataDir);
@@ -100,7 +101,7 @@ public final class LogManager implements AutoCloseable {
     }
 
     /** With {@value #DEFAULT_FLUSH_THREADS} flusher threads. */
-    public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
+    public static LogManager start(Path dataDir, LogConfig defaultConfig, Time clock,
             long retentionCheckIntervalMs, long checkpointIntervalMs) throws IOException {
         return start(dataDir, defaultConfig, clock, retentionCheckIntervalMs, checkpointIntervalMs,
                 DEFAULT_FLUSH_THREADS);
@@ -108,7 +109,7 @@ public final class LogManager implements AutoCloseable {
 
     /** With Kafka's default periods: retention checked every 5 minutes, checkpoints every minute. */
     public static LogManager start(Path dataDir, LogConfig defaultConfig) throws IOException {
-        return start(dataDir, defaultConfig, Clock.systemUTC(), 300_000, 60_000);
+        return start(dataDir, defaultConfig, Time.SYSTEM, 300_000, 60_000);
     }
 
     private void loadLogs() throws IOException {
@@ -204,7 +205,7 @@ public final class LogManager implements AutoCloseable {
     /** Runs retention on every log now; returns the number of segments deleted. */
     public int runRetention() {
         int deleted = 0;
-        long now = clock.millis();
+        long now = clock.milliseconds();
         for (PartitionLog log : logs.values()) {
             try {
                 deleted += log.deleteOldSegments(now);

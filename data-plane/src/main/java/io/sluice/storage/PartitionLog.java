@@ -1,13 +1,14 @@
 package io.sluice.storage;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public final class PartitionLog implements AutoCloseable {
 
     private final Path dir;
     private final TopicPartition tp;
-    private final Clock clock;
+    private final Time clock;
     private final FileAccess files;
     private final FlushRequester flushRequester;
     private final DurabilityListener listener;
@@ -62,7 +63,7 @@ public final class PartitionLog implements AutoCloseable {
     private long truncations; // guarded by lock; a flush that raced a truncation must not advance
     private volatile boolean closed;
 
-    private PartitionLog(Path dir, TopicPartition tp, LogConfig config, Clock clock, FileAccess files,
+    private PartitionLog(Path dir, TopicPartition tp, LogConfig config, Time clock, FileAccess files,
             LogLoader.Loaded loaded, FlushRequester flushRequester, DurabilityListener listener) {
         this.dir = dir;
         this.files = files;
@@ -81,11 +82,11 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Opens a standalone log (no flusher): recovers everything and the caller calls {@link #flush()}. */
     public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config) throws IOException {
-        return open(dir, tp, config, Clock.systemUTC(), 0, null, null);
+        return open(dir, tp, config, Time.SYSTEM, 0, null, null);
     }
 
     /** Opens a standalone log (no flusher) trusting segments wholly below {@code recoveryPoint}. */
-    public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, long recoveryPoint)
+    public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Time clock, long recoveryPoint)
             throws IOException {
         return open(dir, tp, config, clock, recoveryPoint, null, null);
     }
@@ -99,15 +100,15 @@ public final class PartitionLog implements AutoCloseable {
      *        if the caller calls {@link #flush()} itself
      * @param listener told when the durable end offset advances; may be null
      */
-    static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, long recoveryPoint,
+    static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Time clock, long recoveryPoint,
             FlushRequester flushRequester, DurabilityListener listener) throws IOException {
         return open(dir, tp, config, clock, recoveryPoint, flushRequester, listener, FileAccess.DIRECT);
     }
 
     /** As above, writing and fsyncing through {@code files}. */
-    static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, long recoveryPoint,
+    static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Time clock, long recoveryPoint,
             FlushRequester flushRequester, DurabilityListener listener, FileAccess files) throws IOException {
-        LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, clock.millis(), recoveryPoint, files);
+        LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, clock.milliseconds(), recoveryPoint, files);
         PartitionLog log = new PartitionLog(dir, tp, config, clock, files, loaded, flushRequester, listener);
         for (LogSegment s : log.segments.from(recoveryPoint)) {
             s.flush(s == log.active);
@@ -200,7 +201,7 @@ public final class PartitionLog implements AutoCloseable {
     private void write(ByteBuffer buffer, List<RecordBatch> list) throws IOException {
         RecordBatch first = list.get(0);
         RecordBatch last = list.get(list.size() - 1);
-        long now = clock.millis();
+        long now = clock.milliseconds();
         LogSegment segment = maybeRoll(buffer.remaining(), first.baseOffset(), last.lastOffset(), now);
         segment.append(buffer, list, now);
         for (RecordBatch b : list) {
@@ -386,7 +387,7 @@ public final class PartitionLog implements AutoCloseable {
         try {
             ensureOpen();
             segments.deleteAll();
-            active = LogSegment.create(dir, offset, config, clock.millis(), files);
+            active = LogSegment.create(dir, offset, config, clock.milliseconds(), files);
             segments.add(active);
             epochCache.clear();
             producers.clear();

@@ -1,5 +1,6 @@
 package io.sluice.kafka;
 
+import io.sluice.kafka.codec.KafkaApis;
 import io.sluice.kafka.session.FetchSessionCache;
 import io.sluice.server.BrokerServices;
 import java.lang.reflect.RecordComponent;

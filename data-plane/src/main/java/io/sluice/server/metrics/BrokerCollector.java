@@ -7,8 +7,8 @@ import io.sluice.metadata.image.MetadataImage;
 import io.sluice.replication.Partition;
 import io.sluice.replication.PartitionCounters;
 import io.sluice.replication.ReplicaManager;
-import io.sluice.server.Connections;
-import io.sluice.storage.TopicPartition;
+import io.sluice.network.Connections;
+import io.sluice.protocol.TopicPartition;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -111,8 +111,8 @@ final class BrokerCollector implements MultiCollector {
      */
     static void groupLag(Families f, MetadataImage image, Function<TopicPartition, Long> leaderHighWatermark) {
         image.groupOffsets().groups().forEach((group, offsets) -> {
-            for (Map.Entry<io.sluice.metadata.image.TopicPartition, CommittedOffset> e : offsets.entrySet()) {
-                TopicPartition tp = new TopicPartition(e.getKey().topic(), e.getKey().partition());
+            for (Map.Entry<TopicPartition, CommittedOffset> e : offsets.entrySet()) {
+                TopicPartition tp = e.getKey();
                 Long hw = leaderHighWatermark.apply(tp);
                 if (hw != null) {
                     f.gauge("sluice_group_lag", "High watermark minus the group's committed offset (on the leader)",

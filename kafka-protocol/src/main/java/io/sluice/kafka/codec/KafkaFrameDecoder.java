@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
-import io.sluice.kafka.security.KafkaSession;
 
 /**
  * Splits a Kafka connection's bytes into request frames: a 4-byte size, then that many bytes (the

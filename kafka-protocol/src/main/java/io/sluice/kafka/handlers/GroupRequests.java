@@ -1,7 +1,6 @@
 package io.sluice.kafka.handlers;
 
-import io.sluice.kafka.KafkaErrors;
-import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.net.InetSocketAddress;

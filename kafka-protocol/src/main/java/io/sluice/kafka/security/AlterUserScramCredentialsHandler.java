@@ -1,8 +1,8 @@
 package io.sluice.kafka.security;
 
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaErrors;
-import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.handlers.KafkaErrors;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.ScramCredentialService;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;

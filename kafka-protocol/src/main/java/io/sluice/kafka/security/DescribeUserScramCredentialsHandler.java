@@ -1,7 +1,7 @@
 package io.sluice.kafka.security;
 
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.ScramCredentialService;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,7 +1,8 @@
 package io.sluice.kafka.security;
 
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.codec.KafkaRequest;
+import io.sluice.kafka.codec.KafkaSession;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.security.sasl.SaslException;
