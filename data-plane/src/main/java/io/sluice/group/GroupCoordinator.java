@@ -204,6 +204,24 @@ public final class GroupCoordinator {
         return new GroupDescription(groupId, GroupState.EMPTY, 0, 0, "", List.of());
     }
 
+    /**
+     * Describes a group of this kind that has members here (KIP-848's ConsumerGroupDescribe). Kafka's
+     * errors: GROUP_ID_NOT_FOUND for a group without members (its offsets are described by
+     * DescribeGroups, which clients fall back to) and for a group of the classic protocol.
+     */
+    public GroupDescription describeMembers(String groupId) {
+        MetadataImage image = images.get();
+        checkCoordinator(groupId, image);
+        ConsumerGroup group = groups.computeIfPresent(groupId, (id, current) -> continuing(current, image));
+        if (group != null && group.hasMembers()) {
+            return group.describe();
+        }
+        if (classicActive.test(groupId)) {
+            throw new SluiceException(ErrorCode.GROUP_ID_NOT_FOUND, "Group " + groupId + " is not a consumer group.");
+        }
+        throw new SluiceException(ErrorCode.GROUP_ID_NOT_FOUND, "Group " + groupId + " not found.");
+    }
+
     /** Every group this node coordinates: those with members and those with committed offsets only. */
     public List<GroupDescription> list() {
         MetadataImage image = images.get();

@@ -103,6 +103,8 @@ public final class BrokerConfigs {
         m.put("max.frame.bytes", Integer.toString(c.maxFrameBytes()));
         m.put("metrics.port", Integer.toString(c.metricsPort()));
         m.put("group.initial.rebalance.delay.ms", Integer.toString(c.groupInitialRebalanceDelayMs()));
+        m.put("group.max.size", Integer.toString(c.groupMaxSize()));
+        m.put("group.consumer.max.size", Integer.toString(c.groupConsumerMaxSize()));
         m.put("max.incremental.fetch.session.cache.slots", Integer.toString(c.fetchSessionCacheSlots()));
         m.put("replica.lag.time.max.ms", Integer.toString(c.replicaLagTimeMaxMs()));
         m.put("auto.leader.rebalance.enable", Boolean.toString(c.autoLeaderRebalance()));

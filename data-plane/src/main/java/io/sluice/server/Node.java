@@ -116,7 +116,8 @@ public final class Node implements AutoCloseable {
             new ClusterApis(metadata, admin.quorum()).register(apis);
             new AdminApis(admin, producerIds).register(apis);
             GroupApis groups = new GroupApis(config.nodeId(), metadata, client,
-                    GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs()), workers);
+                    GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs())
+                            .withMaxSizes(config.groupMaxSize(), config.groupConsumerMaxSize()), workers);
             groups.register(apis);
             BrokerServices services = new BrokerServices(config, metadata, replicas,
                     new ProduceService(replicas, metrics.ackLatency()), new FetchService(replicas),

@@ -58,6 +58,10 @@ public final class NodeConfig {
                 + " for more members (each join extends it, up to the rebalance timeout); also how long a coordinator"
                 + " that takes over a Sluice group with committed offsets hands out only reported partitions"
                 + " (default 3000, Kafka's; 0 in tests)");
+        k.put("group.max.size", "The most members a Kafka classic group admits; a JoinGroup beyond it gets"
+                + " GROUP_MAX_SIZE_REACHED (default 2147483647, Kafka's)");
+        k.put("group.consumer.max.size", "The most members a group.protocol=consumer (KIP-848) or Sluice group admits;"
+                + " a join beyond it gets GROUP_MAX_SIZE_REACHED (default 2147483647, Kafka's)");
         k.put("max.incremental.fetch.session.cache.slots", "Kafka incremental fetch sessions (KIP-227) this node"
                 + " keeps; 0 answers every fetch in full (default 1000, Kafka's)");
         k.put("num.partitions", "Partitions of a topic created without a count (default 1)");
@@ -95,6 +99,8 @@ public final class NodeConfig {
     private final boolean autoLeaderRebalance;
     private final int leaderImbalanceCheckIntervalMs;
     private final int groupInitialRebalanceDelayMs;
+    private final int groupMaxSize;
+    private final int groupConsumerMaxSize;
     private final int fetchSessionCacheSlots;
     private final int metricsPort;
 
@@ -157,6 +163,8 @@ public final class NodeConfig {
         this.leaderImbalanceCheckIntervalMs = intValue(p, "leader.imbalance.check.interval.ms", 30_000, 100,
                 Integer.MAX_VALUE);
         this.groupInitialRebalanceDelayMs = intValue(p, "group.initial.rebalance.delay.ms", 3_000, 0, 600_000);
+        this.groupMaxSize = intValue(p, "group.max.size", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+        this.groupConsumerMaxSize = intValue(p, "group.consumer.max.size", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
         this.fetchSessionCacheSlots = intValue(p, "max.incremental.fetch.session.cache.slots", 1000, 0,
                 Integer.MAX_VALUE);
         this.metricsPort = intValue(p, "metrics.port", defaultMetricsPort(listen.getPort()), -1, 65535);
@@ -168,6 +176,14 @@ public final class NodeConfig {
 
     public int groupInitialRebalanceDelayMs() {
         return groupInitialRebalanceDelayMs;
+    }
+
+    public int groupMaxSize() {
+        return groupMaxSize;
+    }
+
+    public int groupConsumerMaxSize() {
+        return groupConsumerMaxSize;
     }
 
     /** Offset of the default metrics port from the data-plane port (so local nodes never collide). */
