@@ -23,7 +23,6 @@ public final class BrokerDefaults {
 
     public static BrokerDefaults from(Map<String, String> settings) {
         Map<String, String> d = new TreeMap<>();
-        d.put("cleanup.policy", "delete");
         d.put("compression.type", "producer");
         d.put("message.timestamp.type", "CreateTime");
         d.put("unclean.leader.election.enable", "false");
@@ -34,7 +33,16 @@ public final class BrokerDefaults {
         d.put(LogConfig.RETENTION_MS, settings.getOrDefault("log.retention.ms", log.get(LogConfig.RETENTION_MS)));
         d.put(LogConfig.RETENTION_BYTES, settings.getOrDefault("log.retention.bytes", log.get(LogConfig.RETENTION_BYTES)));
         d.put(LogConfig.SEGMENT_BYTES, settings.getOrDefault("log.segment.bytes", log.get(LogConfig.SEGMENT_BYTES)));
-        d.put(LogConfig.SEGMENT_MS, log.get(LogConfig.SEGMENT_MS));
+        d.put(LogConfig.SEGMENT_MS, settings.getOrDefault("log.roll.ms", log.get(LogConfig.SEGMENT_MS)));
+        d.put(LogConfig.CLEANUP_POLICY, settings.getOrDefault("log.cleanup.policy", log.get(LogConfig.CLEANUP_POLICY)));
+        d.put(LogConfig.DELETE_RETENTION_MS, settings.getOrDefault("log.cleaner.delete.retention.ms",
+                log.get(LogConfig.DELETE_RETENTION_MS)));
+        d.put(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, settings.getOrDefault("log.cleaner.min.cleanable.ratio",
+                log.get(LogConfig.MIN_CLEANABLE_DIRTY_RATIO)));
+        d.put(LogConfig.MIN_COMPACTION_LAG_MS, settings.getOrDefault("log.cleaner.min.compaction.lag.ms",
+                log.get(LogConfig.MIN_COMPACTION_LAG_MS)));
+        d.put(LogConfig.MAX_COMPACTION_LAG_MS, settings.getOrDefault("log.cleaner.max.compaction.lag.ms",
+                log.get(LogConfig.MAX_COMPACTION_LAG_MS)));
         d.put(LogConfig.MAX_MESSAGE_BYTES, settings.getOrDefault("message.max.bytes", log.get(LogConfig.MAX_MESSAGE_BYTES)));
         BrokerDefaults defaults = new BrokerDefaults(
                 Settings.intValue(settings, "num.partitions", 1, 1, 100_000),

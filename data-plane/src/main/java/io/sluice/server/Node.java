@@ -16,6 +16,7 @@ import io.sluice.replication.ReplicaManager;
 import io.sluice.replication.ReplicationConfig;
 import io.sluice.server.metrics.NodeMetrics;
 import io.sluice.storage.FileAccess;
+import io.sluice.storage.LogCleaner;
 import io.sluice.storage.LogManager;
 import io.sluice.protocol.Time;
 import java.io.IOException;
@@ -103,6 +104,7 @@ public final class Node implements AutoCloseable {
             logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()), Time.SYSTEM,
                     300_000, 60_000, LogManager.DEFAULT_FLUSH_THREADS, files);
             logs.observeFlushTimes(metrics.flushTimes());
+            LogCleaner cleaner = logs.startCleaner(config.cleaner());
             NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes());
             ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
@@ -128,7 +130,7 @@ public final class Node implements AutoCloseable {
             server = new DataPlaneServer(config.listeners(), workers, config.ioThreads(), config.maxFrameBytes(), apis,
                     otherProtocol(services), metrics);
             server.start();
-            metrics.register(replicas, server.connections(), metadata);
+            metrics.register(replicas, server.connections(), metadata, cleaner);
             if (config.metricsPort() >= 0) {
                 metrics.serve(new InetSocketAddress(config.listen().getHostString(), config.metricsPort()));
             }

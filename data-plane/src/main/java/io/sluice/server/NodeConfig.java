@@ -2,6 +2,7 @@ package io.sluice.server;
 
 import io.sluice.config.BrokerDefaults;
 import io.sluice.config.Settings;
+import io.sluice.storage.CleanerConfig;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -74,6 +75,21 @@ public final class NodeConfig {
         k.put("log.retention.bytes", "Default of the topic setting retention.bytes (default -1, no limit)");
         k.put("log.segment.bytes", "Default of the topic setting segment.bytes (default 1073741824)");
         k.put("message.max.bytes", "Default of the topic setting max.message.bytes (default 1048588)");
+        k.put("log.roll.ms", "Default of the topic setting segment.ms (default 604800000, 7 days)");
+        k.put("log.cleanup.policy", "Default of the topic setting cleanup.policy (default delete)");
+        k.put("log.cleaner.delete.retention.ms", "Default of the topic setting delete.retention.ms (default 86400000)");
+        k.put("log.cleaner.min.cleanable.ratio", "Default of the topic setting min.cleanable.dirty.ratio (default 0.5)");
+        k.put("log.cleaner.min.compaction.lag.ms", "Default of the topic setting min.compaction.lag.ms (default 0)");
+        k.put("log.cleaner.max.compaction.lag.ms", "Default of the topic setting max.compaction.lag.ms"
+                + " (default 9223372036854775807)");
+        k.put("log.cleaner.enable", "Run the log cleaner, which compacts topics with cleanup.policy=compact"
+                + " (default true)");
+        k.put("log.cleaner.threads", "Log cleaner threads (default 1)");
+        k.put("log.cleaner.io.max.bytes.per.second", "The cleaners' combined read plus write rate, bytes per second"
+                + " (default 1.7976931348623157E308, unthrottled)");
+        k.put("log.cleaner.backoff.ms", "How long a cleaner thread sleeps when no log needs cleaning (default 15000)");
+        k.put("log.cleaner.dedupe.buffer.size", "Memory for the cleaners' key maps, split between the threads;"
+                + " bounds how much dirty log one pass can clean (default 134217728)");
         KEYS = Collections.unmodifiableMap(k);
     }
 
@@ -103,6 +119,7 @@ public final class NodeConfig {
     private final int groupConsumerMaxSize;
     private final int fetchSessionCacheSlots;
     private final int metricsPort;
+    private final CleanerConfig cleaner;
 
     private NodeConfig(Map<String, String> p) {
         this.settings = Collections.unmodifiableMap(new TreeMap<>(p));
@@ -168,6 +185,12 @@ public final class NodeConfig {
         this.fetchSessionCacheSlots = intValue(p, "max.incremental.fetch.session.cache.slots", 1000, 0,
                 Integer.MAX_VALUE);
         this.metricsPort = intValue(p, "metrics.port", defaultMetricsPort(listen.getPort()), -1, 65535);
+        this.cleaner = CleanerConfig.from(p);
+    }
+
+    /** The log cleaner's node settings ({@code log.cleaner.*}). */
+    public CleanerConfig cleaner() {
+        return cleaner;
     }
 
     public int fetchSessionCacheSlots() {

@@ -37,6 +37,7 @@ final class LogLoader {
     static Loaded load(Path dir, TopicPartition tp, LogConfig config, long nowMs, long recoveryPoint, FileAccess files)
             throws IOException {
         Files.createDirectories(dir);
+        SegmentSwap.recover(dir, tp, files);
         removeLeftovers(dir);
         LeaderEpochCache epochCache = LeaderEpochCache.load(dir, files);
         ProducerStateManager producers = new ProducerStateManager();

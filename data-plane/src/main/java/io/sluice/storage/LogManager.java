@@ -55,6 +55,7 @@ public final class LogManager implements AutoCloseable {
     private final GroupCommitFlusher flusher;
     private final ScheduledExecutorService scheduler;
     private final Object checkpointLock = new Object();
+    private volatile LogCleaner cleaner;
 
     private LogManager(Path dataDir, LogConfig defaultConfig, Time clock, int flushThreads, FileAccess files) {
         this.dataDir = dataDir;
@@ -202,6 +203,22 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the log cleaner for the compacted logs of this directory (threads only when
+     * {@code log.cleaner.enable}); stopped by {@link #close()} and {@link #crash()}. Call once.
+     */
+    public LogCleaner startCleaner(CleanerConfig config) throws IOException {
+        LogCleaner c = new LogCleaner(logs::values, dataDir, files, clock, config);
+        c.start();
+        cleaner = c;
+        return c;
+    }
+
+    /** The cleaner, once started. */
+    public Optional<LogCleaner> cleaner() {
+        return Optional.ofNullable(cleaner);
+    }
+
     /** Runs retention on every log now; returns the number of segments deleted. */
     public int runRetention() {
         int deleted = 0;
@@ -312,6 +329,10 @@ public final class LogManager implements AutoCloseable {
     }
 
     private void shutdownThreads() {
+        LogCleaner c = cleaner;
+        if (c != null) {
+            c.close();
+        }
         scheduler.shutdownNow();
         try {
             scheduler.awaitTermination(10, TimeUnit.SECONDS);

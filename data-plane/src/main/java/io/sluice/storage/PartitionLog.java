@@ -131,7 +131,8 @@ public final class PartitionLog implements AutoCloseable {
     public LogAppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch) throws IOException {
         List<RecordBatch> list;
         try {
-            list = LogValidator.validateForLeader(batches, config.maxMessageBytes());
+            LogConfig cfg = config;
+            list = LogValidator.validateForLeader(batches, cfg.maxMessageBytes(), cfg.cleanupPolicy().compact());
         } catch (InvalidBatchException e) {
             return LogAppendResult.failed(e.error(), e.getMessage(), logStartOffset);
         }
@@ -425,6 +426,9 @@ public final class PartitionLog implements AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
+            if (!config.cleanupPolicy().delete()) {
+                return 0; // compact only: records stay until a newer one with the same key replaces them
+            }
             List<LogSegment> expired = segments.retentionCandidates(config, nowMs, highWatermark);
             for (LogSegment s : expired) {
                 segments.remove(s);
@@ -587,6 +591,59 @@ public final class PartitionLog implements AutoCloseable {
     /** Base offsets of the segments, oldest first. */
     public List<Long> segmentBaseOffsets() {
         return segments.baseOffsets();
+    }
+
+    /** The segments, oldest first (a snapshot), and the active one: what the log cleaner works on. */
+    List<LogSegment> segmentsSnapshot() {
+        return segments.all();
+    }
+
+    LogSegment activeSegment() {
+        return active;
+    }
+
+    Time clock() {
+        return clock;
+    }
+
+    FileAccess files() {
+        return files;
+    }
+
+    /** The last offset of every idempotent producer's last batch, which cleaning must keep (even empty). */
+    java.util.Set<Long> producerLastBatchOffsets() {
+        lock.lock();
+        try {
+            return producers.lastBatchEndOffsets();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The log cleaner's swap: replaces {@code old} by the fsynced {@code <base>.log.cleaned} file, the
+     * crash-safe way of {@link SegmentSwap}, and reopens it with rebuilt indexes. Refused (false, the
+     * cleaned file deleted) when the segment changed since the cleaner read it: deleted, truncated or
+     * still active. Reads in flight on the old file may fail and are retried, as with retention.
+     */
+    boolean replaceWithCleaned(LogSegment old, int sizeWhenRead) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (segments.get(old.baseOffset()) != old || old == active || old.size() != sizeWhenRead) {
+                Files.deleteIfExists(SegmentSwap.cleanedFile(dir, old.baseOffset()));
+                return false;
+            }
+            SegmentSwap.install(dir, old.baseOffset(), files);
+            LogSegment cleaned = LogSegment.open(dir, old.baseOffset(), config, clock.milliseconds(), false, files);
+            cleaned.recover(old.baseOffset(), (batch, position) -> { });
+            cleaned.flush(false);
+            segments.add(cleaned);
+            old.close();
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Flushes and closes the files. Reads still in flight may fail with a closed channel. */

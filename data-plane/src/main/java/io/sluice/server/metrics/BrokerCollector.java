@@ -9,6 +9,7 @@ import io.sluice.replication.PartitionCounters;
 import io.sluice.replication.ReplicaManager;
 import io.sluice.network.Connections;
 import io.sluice.protocol.TopicPartition;
+import io.sluice.storage.LogCleaner;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -28,10 +29,12 @@ import java.util.function.Function;
 final class BrokerCollector implements MultiCollector {
     private final ReplicaManager replicas;
     private final Connections connections;
+    private final LogCleaner cleaner;
 
-    BrokerCollector(ReplicaManager replicas, Connections connections) {
+    BrokerCollector(ReplicaManager replicas, Connections connections, LogCleaner cleaner) {
         this.replicas = replicas;
         this.connections = connections;
+        this.cleaner = cleaner;
     }
 
     @Override
@@ -55,6 +58,16 @@ final class BrokerCollector implements MultiCollector {
                     p.log().logStartOffset(), labels);
             f.gauge("sluice_partition_leader", "1 if this broker leads the partition, else 0", p.isLeader() ? 1 : 0,
                     labels);
+            if (cleaner != null) {
+                cleaner.progress(p.log()).ifPresent(progress -> {
+                    f.gauge("sluice_log_cleaner_dirty_ratio", "Compacted partitions: uncleaned share of the"
+                            + " cleanable bytes of the local replica", progress.dirtyRatio(), labels);
+                    f.gauge("sluice_log_cleaner_last_cleaned_offset", "Compacted partitions: the local replica is"
+                            + " cleaned below this offset (the cleaner checkpoint)", progress.firstDirtyOffset(), labels);
+                    f.gauge("sluice_log_cleaner_records_removed", "Compacted partitions: records the local cleaner"
+                            + " removed since the node started", progress.recordsRemoved(), labels);
+                });
+            }
             if (p.isLeader()) {
                 leaders++;
                 int minIsr = replicas.defaults().minInsyncReplicas(image.configs().topicConfig(p.topicPartition().topic()),

@@ -73,9 +73,10 @@ public final class NodeMetrics implements RequestMetrics, AutoCloseable {
         return bounds;
     }
 
-    /** Adds the broker's and the quorum's collectors, once both exist. */
-    public void register(ReplicaManager replicas, Connections connections, MetadataNode metadata) {
-        registry.register(new BrokerCollector(replicas, connections));
+    /** Adds the broker's and the quorum's collectors, once both exist; {@code cleaner} may be null. */
+    public void register(ReplicaManager replicas, Connections connections, MetadataNode metadata,
+            io.sluice.storage.LogCleaner cleaner) {
+        registry.register(new BrokerCollector(replicas, connections, cleaner));
         registry.register(new QuorumCollector(metadata));
     }
 
