@@ -1,6 +1,7 @@
 package io.sluice.server;
 
 import io.sluice.storage.LogConfig;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,9 +76,24 @@ public final class BrokerConfigs {
         String listen = c.listen().getHostString() + ":" + c.listen().getPort();
         m.put("node.id", Integer.toString(c.nodeId()));
         m.put("listen", listen);
-        m.put("listeners", "PLAINTEXT://" + listen);
-        m.put("advertised.listeners", c.advertised() == null ? "PLAINTEXT://" + listen
-                : "PLAINTEXT://" + c.advertised().getHostString() + ":" + c.advertised().getPort());
+        StringBuilder listeners = new StringBuilder();
+        StringBuilder advertised = new StringBuilder();
+        StringBuilder protocols = new StringBuilder();
+        String inter = null;
+        for (Listener l : c.listeners()) {
+            String sep = listeners.isEmpty() ? "" : ",";
+            listeners.append(sep).append(l.describe());
+            InetSocketAddress a = l.advertised() != null ? l.advertised() : l.address();
+            advertised.append(sep).append(l.name()).append("://").append(a.getHostString()).append(':').append(a.getPort());
+            protocols.append(sep).append(l.name()).append(':').append(l.protocol());
+            inter = l.interBroker() ? l.name() : inter;
+        }
+        m.put("listeners", listeners.toString());
+        m.put("advertised.listeners", advertised.toString());
+        m.put("listener.security.protocol.map", protocols.toString());
+        m.put("inter.broker.listener.name", inter);
+        m.put("sasl.enabled.mechanisms", String.join(",", c.saslMechanisms()));
+        m.put("sasl.plain.users.file", c.plainUsersFile() == null ? "" : c.plainUsersFile().toString());
         m.put("auto.create.topics.enable", Boolean.toString(c.autoCreateTopics()));
         m.put("raft.address", c.raftAddress());
         StringBuilder voters = new StringBuilder();

@@ -13,6 +13,7 @@ import io.sluice.protocol.rpc.Endpoint;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +37,7 @@ public final class BrokerLifecycle implements AutoCloseable {
     private final MetadataNode metadata;
     private final NodeClient client;
     private final Endpoint endpoint;
+    private final List<Endpoint> listeners;
     private final long incarnationId;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sluice-broker-lifecycle");
@@ -49,8 +51,13 @@ public final class BrokerLifecycle implements AutoCloseable {
     private final CompletableFuture<Void> shutdownAllowed = new CompletableFuture<>();
     private final java.util.function.LongConsumer onRegistered;
 
+    /**
+     * @param advertised the inter-broker listener's advertised address
+     * @param listeners  every Kafka-protocol listener by name with its advertised address
+     */
     public BrokerLifecycle(NodeConfig config, MetadataNode metadata, NodeClient client, InetSocketAddress advertised,
-                           long incarnationId, java.util.function.LongConsumer onRegistered) {
+                           List<Endpoint> listeners, long incarnationId, java.util.function.LongConsumer onRegistered) {
+        this.listeners = List.copyOf(listeners);
         this.onRegistered = onRegistered;
         this.config = config;
         this.metadata = metadata;
@@ -109,6 +116,7 @@ public final class BrokerLifecycle implements AutoCloseable {
                 .setClusterId(config.clusterId())
                 .setIncarnationId(incarnationId)
                 .setEndpoint(endpoint)
+                .addAllListeners(listeners)
                 .build();
         return toController(c -> c.registerBroker(request), ApiKey.BROKER_REGISTRATION, request,
                 BrokerRegistrationResponse.parser())

@@ -14,8 +14,10 @@ public interface ConnectionProtocol {
     /**
      * Adds this protocol's handlers at the end of a new connection's pipeline; the bytes read so far
      * are passed to them right after. Called on the connection's event loop.
+     *
+     * @param listener the listener the connection arrived on, whose security protocol it must apply
      */
-    void initConnection(ChannelPipeline pipeline);
+    void initConnection(ChannelPipeline pipeline, Listener listener);
 
     /** Creates a node's instance of the protocol once its services exist. */
     interface Factory {

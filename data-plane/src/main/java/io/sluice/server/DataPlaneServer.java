@@ -21,11 +21,16 @@ import io.sluice.network.RequestDispatcher;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import io.netty.channel.ChannelPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's data-plane listener: one acceptor thread and a few I/O event loops (no thread per
+ * The node's data-plane listeners (one port each, see {@link Listener}): one acceptor thread and a few I/O event loops (no thread per
  * connection or partition). A connection's first bytes choose its protocol ({@link ProtocolDetector}):
  * a native connection's pipeline is {@code flushConsolidation -> frameDecoder -> dispatcher}, any
  * other is set up by the {@link ConnectionProtocol} the node serves (Kafka's); handlers run on the
@@ -36,14 +41,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataPlaneServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DataPlaneServer.class);
-    private final InetSocketAddress listen;
+    private final List<Listener> listeners;
     private final int ioThreads;
     private final int maxFrameBytes;
     private final RequestDispatcher dispatcher;
     private final ConnectionProtocol otherProtocol;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private Channel serverChannel;
+    private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
     private final Connections openConnections = new Connections();
     private final ChannelGroup connections = new DefaultChannelGroup("sluice-connections", GlobalEventExecutor.INSTANCE);
 
@@ -51,11 +56,11 @@ public final class DataPlaneServer implements AutoCloseable {
      * @param workers the node's I/O event loops, shared with its outgoing connections; the caller owns
      *                and shuts them down after {@link #close}
      */
-    public DataPlaneServer(InetSocketAddress listen, EventLoopGroup workers, int ioThreads, int maxFrameBytes,
+    public DataPlaneServer(List<Listener> listeners, EventLoopGroup workers, int ioThreads, int maxFrameBytes,
                            NativeApis apis, ConnectionProtocol otherProtocol,
                            RequestMetrics metrics) {
         this.otherProtocol = otherProtocol;
-        this.listen = listen;
+        this.listeners = List.copyOf(listeners);
         this.ioThreads = ioThreads;
         this.maxFrameBytes = maxFrameBytes;
         this.dispatcher = new RequestDispatcher(apis.handlers(),
@@ -64,8 +69,15 @@ public final class DataPlaneServer implements AutoCloseable {
         this.workers = workers;
     }
 
-    /** Binds the port; a port in use fails with a message that names it. */
+    /** Binds every listener's port; a port in use fails with a message that names it. */
     public void start() throws IOException {
+        for (Listener listener : listeners) {
+            bind(listener);
+        }
+    }
+
+    private void bind(Listener listener) throws IOException {
+        InetSocketAddress listen = listener.address();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(Transport.serverSocketChannel())
@@ -77,25 +89,31 @@ public final class DataPlaneServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
+                        // Only the inter-broker listener serves the native protocol: it has no authentication.
+                        Consumer<ChannelPipeline> nativeProtocol = listener.interBroker() ? pipeline -> pipeline
+                                .addLast("frameDecoder", new FrameDecoder(maxFrameBytes))
+                                .addLast("dispatcher", dispatcher) : null;
                         ch.pipeline()
                                 .addLast("flushConsolidation", new FlushConsolidationHandler(256, true))
-                                .addLast("protocolDetector", new ProtocolDetector(pipeline -> pipeline
-                                        .addLast("frameDecoder", new FrameDecoder(maxFrameBytes))
-                                        .addLast("dispatcher", dispatcher), otherProtocol, openConnections));
+                                .addLast("protocolDetector", new ProtocolDetector(nativeProtocol, otherProtocol,
+                                        listener, openConnections));
                     }
                 });
         try {
-            serverChannel = bootstrap.bind(listen).sync().channel();
+            serverChannels.put(listener.name(), bootstrap.bind(listen).sync().channel());
         } catch (Exception e) {
             close();
             if (e instanceof BindException || e.getCause() instanceof BindException) {
                 throw new IOException("cannot listen on " + listen.getHostString() + ":" + listen.getPort()
-                        + ": the port is in use (is another node running? stop it or choose another --listen port)", e);
+                        + " (listener " + listener.name() + "): the port is in use (is another node running? stop it"
+                        + " or choose another port)", e);
             }
             throw new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
         }
-        log.info("Data plane listening on {} ({} I/O threads, {}; protocols: sluice{})", boundAddress(), ioThreads,
-                Transport.isEpoll() ? "epoll" : "nio", otherProtocol == null ? "" : ", " + otherProtocol.name());
+        log.info("Data plane listener {} ({}) on {} ({} I/O threads, {}; protocols: {})", listener.name(),
+                listener.protocol(), boundAddress(listener.name()), ioThreads, Transport.isEpoll() ? "epoll" : "nio",
+                (listener.interBroker() ? "sluice" : "") + (otherProtocol == null ? ""
+                        : (listener.interBroker() ? ", " : "") + otherProtocol.name()));
     }
 
     /** The connections by protocol, for the metrics endpoint. */
@@ -103,13 +121,19 @@ public final class DataPlaneServer implements AutoCloseable {
         return openConnections;
     }
 
+    /** The bound address of the inter-broker listener (the native protocol's). */
     public InetSocketAddress boundAddress() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return boundAddress(listeners.stream().filter(Listener::interBroker).findFirst().orElseThrow().name());
+    }
+
+    /** The bound address of the listener named {@code name}. */
+    public InetSocketAddress boundAddress(String name) {
+        return (InetSocketAddress) serverChannels.get(name).localAddress();
     }
 
     @Override
     public void close() {
-        if (serverChannel != null) {
+        for (Channel serverChannel : serverChannels.values()) {
             serverChannel.close().syncUninterruptibly();
         }
         connections.close().awaitUninterruptibly(2, java.util.concurrent.TimeUnit.SECONDS);

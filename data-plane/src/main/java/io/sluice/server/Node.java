@@ -23,6 +23,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import io.sluice.protocol.rpc.Endpoint;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -76,7 +79,9 @@ public final class Node implements AutoCloseable {
     public static Node start(NodeConfig config, FileAccess files) throws IOException {
         log.info("Starting node {} (cluster {}, data plane {}, raft {}, voters {})", config.nodeId(),
                 config.clusterId(), config.listen(), config.raftAddress(), config.voters());
-        ensureFree("--listen", config.listen());
+        for (Listener listener : config.listeners()) {
+            ensureFree("listener " + listener.name(), listener.address());
+        }
         ensureFree("--raft-address", NodeConfig.parseHostPort("raft.address", config.raftAddress()));
         if (config.metricsPort() > 0) {
             ensureFree("metrics.port", new InetSocketAddress(config.listen().getHostString(), config.metricsPort()));
@@ -122,7 +127,7 @@ public final class Node implements AutoCloseable {
             apis.add(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
             apis.add(ApiKey.FETCH, new FetchHandler(services.fetch()));
             apis.add(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));
-            server = new DataPlaneServer(config.listen(), workers, config.ioThreads(), config.maxFrameBytes(), apis,
+            server = new DataPlaneServer(config.listeners(), workers, config.ioThreads(), config.maxFrameBytes(), apis,
                     otherProtocol(services), metrics);
             server.start();
             metrics.register(replicas, server.connections(), metadata, cleaner);
@@ -132,7 +137,7 @@ public final class Node implements AutoCloseable {
             InetSocketAddress advertised = config.advertised() != null ? config.advertised()
                     : new InetSocketAddress(config.listen().getHostString(), server.boundAddress().getPort());
             replicas.start();
-            BrokerLifecycle lifecycle = new BrokerLifecycle(config, metadata, client, advertised,
+            BrokerLifecycle lifecycle = new BrokerLifecycle(config, metadata, client, advertised, advertisedListeners(config, server),
                     new SecureRandom().nextLong() & Long.MAX_VALUE, registered(replicas, groups));
             lifecycle.start();
             PreferredLeaderBalancer balancer = config.autoLeaderRebalance()
@@ -222,6 +227,24 @@ public final class Node implements AutoCloseable {
     /** The data-plane address, with the real port when the configured one was 0. */
     public InetSocketAddress address() {
         return new InetSocketAddress(config.listen().getHostString(), server.boundAddress().getPort());
+    }
+
+    /** The address of the listener named {@code name}, with the real port when the configured one was 0. */
+    public InetSocketAddress address(String name) {
+        InetSocketAddress bound = server.boundAddress(name);
+        Listener listener = config.listeners().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
+        return new InetSocketAddress(listener.address().getHostString(), bound.getPort());
+    }
+
+    /** Each listener's advertised address (its bound one when none is configured), named, for registration. */
+    private static List<Endpoint> advertisedListeners(NodeConfig config, DataPlaneServer server) {
+        List<Endpoint> out = new ArrayList<>();
+        for (Listener l : config.listeners()) {
+            InetSocketAddress a = l.advertised() != null ? l.advertised()
+                    : new InetSocketAddress(l.address().getHostString(), server.boundAddress(l.name()).getPort());
+            out.add(Endpoint.newBuilder().setListener(l.name()).setHost(a.getHostString()).setPort(a.getPort()).build());
+        }
+        return out;
     }
 
     /** Where {@code /metrics} is served, or null when {@code metrics.port} is -1. */

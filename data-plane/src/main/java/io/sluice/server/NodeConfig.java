@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -25,10 +26,18 @@ public final class NodeConfig {
         Map<String, String> k = new LinkedHashMap<>();
         k.put("node.id", "This node's id, one of the ids in voters (required)");
         k.put("listen", "host:port of the data plane, where clients and other nodes connect (default localhost:9092)");
-        k.put("listeners", "Kafka's name for listen: PLAINTEXT://host:port (one listener; it serves both the Kafka"
-                + " and the native protocol)");
-        k.put("advertised.listeners", "PLAINTEXT://host:port (or host:port) that clients are told to connect to"
-                + " (default: the listener's)");
+        k.put("listeners", "Kafka's listeners: NAME://host:port,... (instead of listen). The inter-broker listener"
+                + " serves the Kafka and the native protocol, every other one only Kafka's (see docs/security.md)");
+        k.put("advertised.listeners", "NAME://host:port,... that clients are told to connect to, per listener"
+                + " (default: each listener's own)");
+        k.put("listener.security.protocol.map", "Security protocol of each listener name: NAME:PROTOCOL,..."
+                + " with PLAINTEXT or SASL_PLAINTEXT (default " + Listeners.DEFAULT_PROTOCOL_MAP + ")");
+        k.put("inter.broker.listener.name", "The listener of replication and the native protocol; must be PLAINTEXT"
+                + " (default: the listener named PLAINTEXT, else the first)");
+        k.put("sasl.enabled.mechanisms", "SASL mechanisms offered on SASL listeners (default"
+                + " PLAIN,SCRAM-SHA-256,SCRAM-SHA-512)");
+        k.put("sasl.plain.users.file", "Properties file of PLAIN users, one user=password a line; the file, not"
+                + " this setting, holds the passwords (default: none, so PLAIN refuses everyone)");
         k.put("auto.create.topics.enable", "A Kafka client's metadata request or produce to a missing topic creates it"
                 + " with num.partitions and default.replication.factor (default true)");
         k.put("raft.address", "host:port of this node's Raft endpoint; must match its entry in voters (required)");
@@ -88,6 +97,9 @@ public final class NodeConfig {
     private final int nodeId;
     private final InetSocketAddress listen;
     private final InetSocketAddress advertised;
+    private final List<Listener> listeners;
+    private final List<String> saslMechanisms;
+    private final Path plainUsersFile;
     private final boolean autoCreateTopics;
     private final String raftAddress;
     private final Map<Integer, String> voters;
@@ -132,10 +144,24 @@ public final class NodeConfig {
         if (p.containsKey("listen") && p.containsKey("listeners")) {
             throw new IllegalArgumentException("set either listen or listeners, not both (they are the same setting)");
         }
-        this.listen = p.containsKey("listeners") ? parseListener("listeners", p.get("listeners"))
-                : parseHostPort("listen", p.getOrDefault("listen", "localhost:9092"));
-        this.advertised = p.containsKey("advertised.listeners")
-                ? parseListener("advertised.listeners", p.get("advertised.listeners")) : null;
+        if (p.containsKey("listeners")) {
+            this.listeners = Listeners.parse(p.get("listeners"), p.get("advertised.listeners"),
+                    p.get("listener.security.protocol.map"), p.get("inter.broker.listener.name"));
+        } else {
+            for (String key : List.of("listener.security.protocol.map", "inter.broker.listener.name")) {
+                if (p.containsKey(key)) {
+                    throw new IllegalArgumentException(key + " needs listeners (NAME://host:port,...) instead of listen");
+                }
+            }
+            this.listeners = Listeners.plaintext(parseHostPort("listen", p.getOrDefault("listen", "localhost:9092")),
+                    p.containsKey("advertised.listeners")
+                            ? parseListener("advertised.listeners", p.get("advertised.listeners")) : null);
+        }
+        Listener inter = listeners.stream().filter(Listener::interBroker).findFirst().orElseThrow();
+        this.listen = inter.address();
+        this.advertised = inter.advertised();
+        this.saslMechanisms = parseMechanisms(p.getOrDefault("sasl.enabled.mechanisms", String.join(",", SASL_MECHANISMS)));
+        this.plainUsersFile = p.containsKey("sasl.plain.users.file") ? Path.of(p.get("sasl.plain.users.file")) : null;
         this.autoCreateTopics = booleanValue(p, "auto.create.topics.enable", true);
         this.dataDir = Path.of(required(p, "data.dir"));
         this.clusterId = p.containsKey("cluster.id") ? p.get("cluster.id") : defaultClusterId(voters);
@@ -243,6 +269,39 @@ public final class NodeConfig {
 
     public boolean autoCreateTopics() {
         return autoCreateTopics;
+    }
+
+    /** The SASL mechanisms Sluice implements, in the order a handshake lists them. */
+    public static final List<String> SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+
+    private static List<String> parseMechanisms(String value) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String m : value.split(",")) {
+            String mechanism = m.trim();
+            if (!SASL_MECHANISMS.contains(mechanism)) {
+                throw new IllegalArgumentException("sasl.enabled.mechanisms: '" + mechanism + "' is not supported;"
+                        + " choose from " + SASL_MECHANISMS);
+            }
+            if (!out.contains(mechanism)) {
+                out.add(mechanism);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Every data-plane listener, in the order of {@code listeners}; exactly one is the inter-broker one. */
+    public List<Listener> listeners() {
+        return listeners;
+    }
+
+    /** The SASL mechanisms offered on SASL listeners. */
+    public List<String> saslMechanisms() {
+        return saslMechanisms;
+    }
+
+    /** The file of PLAIN users and their passwords, or null when PLAIN has no users. */
+    public Path plainUsersFile() {
+        return plainUsersFile;
     }
 
     /** Parses one listener in Kafka's form ({@code PLAINTEXT://host:port}) or as {@code host:port}. */

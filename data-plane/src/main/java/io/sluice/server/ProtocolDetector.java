@@ -23,12 +23,19 @@ final class ProtocolDetector extends ByteToMessageDecoder {
     static final String NATIVE = "sluice";
     private final Consumer<ChannelPipeline> nativeProtocol;
     private final ConnectionProtocol other;
+    private final Listener listener;
     private final Connections connections;
 
-    /** @param other the protocol of connections that are not native, or null to close those */
-    ProtocolDetector(Consumer<ChannelPipeline> nativeProtocol, ConnectionProtocol other, Connections connections) {
+    /**
+     * @param nativeProtocol sets up a native connection, or null to close those (a listener other than
+     *                       the inter-broker one)
+     * @param other the protocol of connections that are not native, or null to close those
+     */
+    ProtocolDetector(Consumer<ChannelPipeline> nativeProtocol, ConnectionProtocol other, Listener listener,
+                     Connections connections) {
         this.nativeProtocol = nativeProtocol;
         this.other = other;
+        this.listener = listener;
         this.connections = connections;
     }
 
@@ -42,12 +49,19 @@ final class ProtocolDetector extends ByteToMessageDecoder {
         if (in.readableBytes() < 5) {
             return;
         }
+        if (isNative(in) && nativeProtocol == null) {
+            log.warn("Closing connection from {}: a Sluice frame on listener {}, which serves only Kafka's protocol",
+                    ctx.channel().remoteAddress(), listener.name());
+            in.skipBytes(in.readableBytes());
+            ctx.close();
+            return;
+        }
         if (isNative(in)) {
             connections.opened(NATIVE, ctx.channel());
             nativeProtocol.accept(ctx.pipeline());
         } else if (other != null) {
             connections.opened(other.name(), ctx.channel());
-            other.initConnection(ctx.pipeline());
+            other.initConnection(ctx.pipeline(), listener);
         } else {
             log.warn("Closing connection from {}: not a Sluice frame, and no other protocol is served",
                     ctx.channel().remoteAddress());

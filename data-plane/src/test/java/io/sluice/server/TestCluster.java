@@ -140,6 +140,11 @@ public final class TestCluster implements AutoCloseable {
         settings.put("broker.heartbeat.interval.ms", "200");
         settings.put("leader.imbalance.check.interval.ms", "1000");
         settings.putAll(overrides);
+        if (overrides.containsKey("listeners")) {
+            // Kafka's listeners replace listen; {port} is this node's data-plane port, the one address() gives.
+            settings.remove("listen");
+            settings.put("listeners", overrides.get("listeners").replace("{port}", clientPorts.get(id).toString()));
+        }
         return NodeConfig.from(settings);
     }
 

@@ -35,7 +35,9 @@ public final class CompatibilityTable {
 
     /** The table of this build; the handlers are only constructed, so no node needs to run. */
     public static String markdown() {
-        return markdown(KafkaProtocol.apis(absentServices(), new FetchSessionCache(0, 0, Time.SYSTEM, () -> 1)));
+        return markdown(KafkaProtocol.apis(absentServices(), new FetchSessionCache(0, 0, Time.SYSTEM, () -> 1),
+                new io.sluice.kafka.security.SaslAuthenticator(io.sluice.server.NodeConfig.SASL_MECHANISMS,
+                        io.sluice.kafka.security.PlainUsers.none(), (user, mechanism) -> null)));
     }
 
     /** Services whose every part is absent (null): enough to build the handlers for their versions. */

@@ -37,9 +37,19 @@ import io.sluice.kafka.handlers.OffsetForLeaderEpochHandler;
 import io.sluice.kafka.handlers.ProduceHandler;
 import io.sluice.kafka.handlers.SyncGroupHandler;
 import io.sluice.kafka.handlers.TopicCreator;
+import io.sluice.kafka.security.AlterUserScramCredentialsHandler;
+import io.sluice.kafka.security.DescribeUserScramCredentialsHandler;
+import io.sluice.server.ScramCredentialService;
+import org.apache.kafka.common.security.scram.ScramCredential;
+import io.sluice.kafka.codec.KafkaSession;
+import io.sluice.kafka.security.PlainUsers;
+import io.sluice.kafka.security.SaslAuthenticateHandler;
+import io.sluice.kafka.security.SaslAuthenticator;
+import io.sluice.kafka.security.SaslHandshakeHandler;
 import io.sluice.kafka.session.FetchSessionCache;
 import io.sluice.protocol.Time;
 import io.sluice.server.BrokerServices;
+import io.sluice.server.Listener;
 import io.sluice.network.RequestMetrics;
 import io.sluice.server.ConnectionProtocol;
 import java.util.concurrent.ThreadLocalRandom;
@@ -56,17 +66,37 @@ public final class KafkaProtocol implements ConnectionProtocol {
     private final RequestMetrics.Recorder metrics;
 
     public KafkaProtocol(BrokerServices services) {
+        this(services, new SaslAuthenticator(services.config().saslMechanisms(),
+                services.config().plainUsersFile() == null ? PlainUsers.none()
+                        : PlainUsers.load(services.config().plainUsersFile()),
+                scramCredentials(new ScramCredentialService(services.metadata()))));
+    }
+
+    /** The SCRAM credentials an authentication looks up: the metadata quorum's, from this node's image. */
+    private static SaslAuthenticator.ScramCredentials scramCredentials(ScramCredentialService service) {
+        return (user, mechanism) -> {
+            ScramCredentialService.Credential c = service.lookup(user, mechanism);
+            return c == null ? null : new ScramCredential(c.salt(), c.storedKey(), c.serverKey(), c.iterations());
+        };
+    }
+
+    KafkaProtocol(BrokerServices services, SaslAuthenticator authenticator) {
         this.maxFrameBytes = services.config().maxFrameBytes();
         this.apis = apis(services, new FetchSessionCache(services.config().fetchSessionCacheSlots(),
                 FetchSessionCache.DEFAULT_EVICTION_MS, Time.SYSTEM,
-                () -> ThreadLocalRandom.current().nextInt()));
+                () -> ThreadLocalRandom.current().nextInt()), authenticator);
         this.metrics = services.requestMetrics().forProtocol(name(), ApiKeys.values());
     }
 
     /** Every Kafka API this broker serves, with the versions it advertises and handles. */
-    static KafkaApis apis(BrokerServices services, FetchSessionCache fetchSessions) {
+    static KafkaApis apis(BrokerServices services, FetchSessionCache fetchSessions,
+                          SaslAuthenticator authenticator) {
         KafkaApis apis = new KafkaApis();
         apis.add(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(apis));
+        // v0 (raw SASL tokens after the handshake) is advertised and refused: librdkafka enables SASL
+        // only when v0 is listed, then sends v1, as every client since Kafka 1.0 does.
+        apis.add(ApiKeys.SASL_HANDSHAKE, 0, 1, 1, new SaslHandshakeHandler(authenticator));
+        apis.add(ApiKeys.SASL_AUTHENTICATE, 0, 2, new SaslAuthenticateHandler());
         TopicCreator creator = new TopicCreator(services);
         apis.add(ApiKeys.METADATA, 0, 12, new MetadataHandler(services, creator));
         // Consumer groups: Kafka's classic protocol, and KIP-848's heartbeat on Sluice's own groups.
@@ -103,6 +133,9 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(services.admin()));
         apis.add(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(services));
         apis.add(ApiKeys.DESCRIBE_QUORUM, 0, 2, new DescribeQuorumHandler(services.admin()));
+        ScramCredentialService scram = new ScramCredentialService(services.metadata());
+        apis.add(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0, new DescribeUserScramCredentialsHandler(scram));
+        apis.add(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, 0, new AlterUserScramCredentialsHandler(scram));
         return apis;
     }
 
@@ -116,9 +149,10 @@ public final class KafkaProtocol implements ConnectionProtocol {
     }
 
     @Override
-    public void initConnection(ChannelPipeline pipeline) {
-        pipeline.addLast("kafkaFrameDecoder", new KafkaFrameDecoder(maxFrameBytes))
-                .addLast("kafkaDispatcher", new KafkaRequestDispatcher(apis, metrics));
+    public void initConnection(ChannelPipeline pipeline, Listener listener) {
+        KafkaSession session = new KafkaSession(listener.name(), listener.protocol().sasl(), pipeline.channel());
+        pipeline.addLast("kafkaFrameDecoder", new KafkaFrameDecoder(maxFrameBytes, session))
+                .addLast("kafkaDispatcher", new KafkaRequestDispatcher(apis, metrics, session));
     }
 
     /** Registered with {@link java.util.ServiceLoader}, so every node with this module serves Kafka. */

@@ -91,7 +91,7 @@ public final class QuorumController implements AutoCloseable {
         }
         MetadataCommand command = MetadataCommand.newBuilder().setRegisterBroker(RegisterBrokerCommand.newBuilder()
                 .setBrokerId(r.getBrokerId()).setClusterId(r.getClusterId()).setIncarnationId(r.getIncarnationId())
-                .setEndpoint(r.getEndpoint()).setRack(r.getRack())).build();
+                .setEndpoint(r.getEndpoint()).setRack(r.getRack()).addAllListeners(r.getListenersList())).build();
         return quorum.submit(command).thenApply(result -> {
             if (result.isSuccess()) {
                 liveness.touch(r.getBrokerId());

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * <p>Bad input never takes the node down and never changes data: an ApiVersions request of a version
  * this broker does not know gets the v0 answer with UNSUPPORTED_VERSION and the supported ranges (as
  * Kafka does, so the client can pick); a header that cannot be parsed, an unknown API or an unsupported
- * version of another API, or a body that does not parse closes the connection, as Kafka does. One
+ * version of another API, or a body that does not parse closes the connection, as Kafka does; so
+ * does any request but ApiVersions and the SASL APIs before the connection authenticated (see
+ * {@link KafkaSession}), and a failed SASL step once its answer is written. One
  * instance per connection; runs on its event loop.
  */
 public final class KafkaRequestDispatcher extends ChannelInboundHandlerAdapter {
@@ -36,13 +38,15 @@ public final class KafkaRequestDispatcher extends ChannelInboundHandlerAdapter {
     private final KafkaApis apis;
     private final RequestMetrics.Recorder metrics;
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+    private final KafkaSession session;
 
     /** A request whose response is not written yet. */
     private record Pending(RequestHeader header, CompletableFuture<ApiMessage> response) {
     }
 
-    public KafkaRequestDispatcher(KafkaApis apis, RequestMetrics.Recorder metrics) {
+    public KafkaRequestDispatcher(KafkaApis apis, RequestMetrics.Recorder metrics, KafkaSession session) {
         this.apis = apis;
+        this.session = session;
         this.metrics = metrics;
     }
 
@@ -76,6 +80,12 @@ public final class KafkaRequestDispatcher extends ChannelInboundHandlerAdapter {
             enqueue(ctx, header, CompletableFuture.completedFuture(unsupported), start);
             return;
         }
+        if (!session.allows(key)) {
+            // Kafka's rule: before SASL completes only ApiVersions and the SASL APIs are served.
+            close(ctx, key + " request " + (session.failed() ? "after a failed authentication"
+                    : "before SASL authentication completed"));
+            return;
+        }
         if (api == null || !api.handles(version)) {
             close(ctx, api == null ? "API " + key + " is not served by this broker"
                     : key + " version " + version + " is not supported (" + api.handledMin() + "-" + api.max() + ")");
@@ -92,7 +102,7 @@ public final class KafkaRequestDispatcher extends ChannelInboundHandlerAdapter {
         try {
             @SuppressWarnings("unchecked")
             KafkaApiHandler<ApiMessage> handler = (KafkaApiHandler<ApiMessage>) api.handler();
-            response = handler.handle(new KafkaRequest(header, ctx.channel().remoteAddress()), request.data())
+            response = handler.handle(new KafkaRequest(header, ctx.channel().remoteAddress(), session), request.data())
                     .thenApply(m -> (ApiMessage) m);
         } catch (Exception e) {
             response = CompletableFuture.failedFuture(e);
@@ -163,6 +173,13 @@ public final class KafkaRequestDispatcher extends ChannelInboundHandlerAdapter {
                 ctx.write(chunk);
             }
             wrote = true;
+            if (session.failed() && (h.apiKey() == ApiKeys.SASL_HANDSHAKE || h.apiKey() == ApiKeys.SASL_AUTHENTICATE)) {
+                // a failed SASL step: its answer is the last one
+                inFlight.clear();
+                ctx.flush();
+                close(ctx, "SASL authentication failed");
+                return;
+            }
         }
         if (wrote) {
             ctx.flush();

@@ -34,7 +34,8 @@ public final class DescribeClusterHandler implements KafkaApiHandler<DescribeClu
                     .setErrorMessage("Sluice nodes serve only broker endpoints; the metadata quorum has no Kafka"
                             + " controller listener"));
         }
-        for (BrokerRegistration b : image.cluster().brokers().values()) {
+        for (BrokerRegistration registered : image.cluster().brokers().values()) {
+            BrokerRegistration b = registered.on(request.listener());
             if (!b.fenced() || data.includeFencedBrokers()) {
                 response.brokers().add(new DescribeClusterBroker().setBrokerId(b.id()).setHost(b.host())
                         .setPort(b.port()).setRack(b.rack() == null || b.rack().isEmpty() ? null : b.rack())

@@ -95,7 +95,7 @@ public final class FetchHandler implements KafkaApiHandler<FetchRequestData> {
             for (Slot slot : slots) {
                 PartitionData pd = slot.response();
                 if (slot.fetch() != null) {
-                    fill(pd, result.next(), version, now, response);
+                    fill(pd, result.next(), version, now, response, request.listener());
                 }
                 FetchSession.Offsets offsets = new FetchSession.Offsets(pd.highWatermark(), pd.lastStableOffset(),
                         pd.logStartOffset());
@@ -129,14 +129,14 @@ public final class FetchHandler implements KafkaApiHandler<FetchRequestData> {
     }
 
     private static void fill(PartitionData pd, FetchService.PartitionData d, short version, MetadataImage image,
-                             FetchResponseData response) {
+                             FetchResponseData response, String listener) {
         if (d.error() != ErrorCode.NONE) {
             pd.setErrorCode(KafkaErrors.code(d.error()));
             if (d.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
                 pd.setHighWatermark(d.highWatermark()).setLastStableOffset(d.highWatermark())
                         .setLogStartOffset(d.logStartOffset());
             }
-            leaderHint(pd, d, version, image, response);
+            leaderHint(pd, d, version, image, response, listener);
             return;
         }
         // No transactions: everything below the high watermark is stable.
@@ -149,7 +149,7 @@ public final class FetchHandler implements KafkaApiHandler<FetchRequestData> {
 
     /** KIP-951: with NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH, the leader the client should go to. */
     private static void leaderHint(PartitionData pd, FetchService.PartitionData d, short version, MetadataImage image,
-                                   FetchResponseData response) {
+                                   FetchResponseData response, String listener) {
         boolean moved = d.error() == ErrorCode.NOT_LEADER_OR_FOLLOWER || d.error() == ErrorCode.FENCED_LEADER_EPOCH;
         BrokerRegistration leader = TopicLookup.liveBroker(image, d.leaderId());
         if (!moved || version < 12 || leader == null) {
@@ -158,7 +158,8 @@ public final class FetchHandler implements KafkaApiHandler<FetchRequestData> {
         pd.currentLeader().setLeaderId(leader.id()).setLeaderEpoch(d.leaderEpoch());
         if (version >= 16 && response.nodeEndpoints().find(leader.id()) == null) {
             response.nodeEndpoints().add(new FetchResponseData.NodeEndpoint().setNodeId(leader.id())
-                    .setHost(leader.host()).setPort(leader.port()).setRack(TopicLookup.rack(leader)));
+                    .setHost(leader.on(listener).host()).setPort(leader.on(listener).port())
+                    .setRack(TopicLookup.rack(leader)));
         }
     }
 }

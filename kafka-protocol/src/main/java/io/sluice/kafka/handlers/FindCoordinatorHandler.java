@@ -36,19 +36,19 @@ public final class FindCoordinatorHandler implements KafkaApiHandler<FindCoordin
         MetadataImage image = services.metadata().image();
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
         if (request.version() < 4) {
-            Coordinator c = find(image, data.key(), data.keyType());
+            Coordinator c = find(image, data.key(), data.keyType(), request.listener());
             response.setErrorCode(c.errorCode()).setErrorMessage(c.errorMessage()).setNodeId(c.nodeId())
                     .setHost(c.host()).setPort(c.port());
         } else {
             List<String> keys = data.coordinatorKeys();
             for (String key : keys) {
-                response.coordinators().add(find(image, key, data.keyType()));
+                response.coordinators().add(find(image, key, data.keyType(), request.listener()));
             }
         }
         return CompletableFuture.completedFuture(response);
     }
 
-    private static Coordinator find(MetadataImage image, String key, byte keyType) {
+    private static Coordinator find(MetadataImage image, String key, byte keyType, String listener) {
         Coordinator c = new Coordinator().setKey(key).setNodeId(-1).setHost("").setPort(-1);
         if (keyType != CoordinatorType.GROUP.id()) {
             String kind = keyType == CoordinatorType.TRANSACTION.id() ? "transactions" : "share groups";
@@ -62,6 +62,7 @@ public final class FindCoordinatorHandler implements KafkaApiHandler<FindCoordin
         }
         OptionalInt id = CoordinatorLocator.coordinatorFor(key, image.cluster());
         BrokerRegistration broker = id.isPresent() ? image.cluster().broker(id.getAsInt()) : null;
+        broker = broker == null ? null : broker.on(listener);
         if (broker == null) {
             return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
                     .setErrorMessage("no live broker can coordinate groups yet; retry in a moment");

@@ -42,7 +42,8 @@ public final class MetadataHandler implements KafkaApiHandler<MetadataRequestDat
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(image.clusterId())
                 .setControllerId(controllerId(services, image));
-        for (BrokerRegistration b : image.cluster().brokers().values()) {
+        for (BrokerRegistration registered : image.cluster().brokers().values()) {
+            BrokerRegistration b = registered.on(request.listener());
             if (!b.fenced()) {
                 response.brokers().add(new MetadataResponseBroker().setNodeId(b.id()).setHost(b.host())
                         .setPort(b.port()).setRack(b.rack() == null || b.rack().isEmpty() ? null : b.rack()));

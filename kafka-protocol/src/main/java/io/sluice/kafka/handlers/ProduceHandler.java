@@ -86,7 +86,7 @@ public final class ProduceHandler implements KafkaApiHandler<ProduceRequestData>
         return appended.thenApply(results -> {
             MetadataImage now = services.metadata().image();
             for (int i = 0; i < results.size(); i++) {
-                fill(slots.get(i).response(), results.get(i), version, now, response);
+                fill(slots.get(i).response(), results.get(i), version, now, response, request.listener());
             }
             return data.acks() == 0 ? noResponse(response) : response;
         });
@@ -143,7 +143,7 @@ public final class ProduceHandler implements KafkaApiHandler<ProduceRequestData>
     }
 
     private static void fill(PartitionProduceResponse pr, ProduceService.PartitionResult r, short version,
-                             MetadataImage image, ProduceResponseData response) {
+                             MetadataImage image, ProduceResponseData response, String listener) {
         pr.setLogStartOffset(r.logStartOffset()).setLogAppendTimeMs(r.logAppendTime());
         if (r.error() == ErrorCode.NONE) {
             pr.setBaseOffset(r.baseOffset());
@@ -156,7 +156,8 @@ public final class ProduceHandler implements KafkaApiHandler<ProduceRequestData>
             pr.setCurrentLeader(new LeaderIdAndEpoch().setLeaderId(leader.id()).setLeaderEpoch(r.currentLeaderEpoch()));
             if (response.nodeEndpoints().find(leader.id()) == null) {
                 response.nodeEndpoints().add(new ProduceResponseData.NodeEndpoint().setNodeId(leader.id())
-                        .setHost(leader.host()).setPort(leader.port()).setRack(TopicLookup.rack(leader)));
+                        .setHost(leader.on(listener).host()).setPort(leader.on(listener).port())
+                        .setRack(TopicLookup.rack(leader)));
             }
         }
     }

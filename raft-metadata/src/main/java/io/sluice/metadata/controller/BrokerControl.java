@@ -54,7 +54,8 @@ final class BrokerControl {
             records.addAll(moveAwayFrom(image, Set.of(existing.id())));
         }
         BrokerRegistration registration = new BrokerRegistration(cmd.getBrokerId(), cmd.getIncarnationId(),
-                cmd.getEndpoint().getHost(), cmd.getEndpoint().getPort(), cmd.getRack(), index, true, false);
+                cmd.getEndpoint().getHost(), cmd.getEndpoint().getPort(), cmd.getRack(), index, true, false,
+                cmd.getListenersList());
         records.add(registration.toRecord());
         return ControllerResult.of(records, MetadataCommandResult.newBuilder().setBrokerEpoch(index).build());
     }

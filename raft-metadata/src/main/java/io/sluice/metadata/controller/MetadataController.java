@@ -63,6 +63,7 @@ public final class MetadataController {
             case COMMIT_OFFSETS -> GroupControl.commitOffsets(image, command.getCommitOffsets(), command.getTimestampMs());
             case DELETE_GROUP_OFFSETS -> GroupControl.deleteOffsets(image, command.getDeleteGroupOffsets());
             case ALLOCATE_PRODUCER_IDS -> GroupControl.allocateProducerIds(image, command.getAllocateProducerIds());
+            case ALTER_SCRAM_CREDENTIALS -> ScramControl.alter(image, command.getAlterScramCredentials());
             case COMMAND_NOT_SET -> ControllerResult.error(ErrorCode.INVALID_REQUEST,
                     "Empty metadata command: this proposer is newer or broken; upgrade the quorum first.");
         };

@@ -24,6 +24,7 @@ public final class MetadataDelta {
     private TopicsDelta topicsDelta;
     private ConfigsDelta configsDelta;
     private GroupOffsetsDelta groupOffsetsDelta;
+    private ScramDelta scramDelta;
     private Long nextProducerId;
     private final List<Map.Entry<String, MetadataCommandResult>> requests = new ArrayList<>();
 
@@ -77,6 +78,8 @@ public final class MetadataDelta {
             case PRODUCER_IDS -> nextProducerId = record.getProducerIds().getNextProducerId();
             case REQUEST -> requests.add(new AbstractMap.SimpleImmutableEntry<>(
                     record.getRequest().getRequestId(), record.getRequest().getResult()));
+            case USER_SCRAM_CREDENTIAL -> scram().replay(record.getUserScramCredential());
+            case REMOVE_USER_SCRAM_CREDENTIAL -> scram().replay(record.getRemoveUserScramCredential());
             case RECORD_NOT_SET -> throw new IllegalArgumentException("Metadata record without content");
         }
     }
@@ -90,7 +93,8 @@ public final class MetadataDelta {
                 configsDelta != null ? configsDelta.apply() : base.configs(),
                 groupOffsetsDelta != null ? groupOffsetsDelta.apply() : base.groupOffsets(),
                 nextProducerId != null ? nextProducerId : base.nextProducerId(),
-                base.requests().with(requests));
+                base.requests().with(requests),
+                scramDelta != null ? scramDelta.apply() : base.scram());
     }
 
     private ClusterDelta cluster() {
@@ -112,6 +116,13 @@ public final class MetadataDelta {
             configsDelta = new ConfigsDelta(base.configs());
         }
         return configsDelta;
+    }
+
+    private ScramDelta scram() {
+        if (scramDelta == null) {
+            scramDelta = new ScramDelta(base.scram());
+        }
+        return scramDelta;
     }
 
     private GroupOffsetsDelta groupOffsets() {

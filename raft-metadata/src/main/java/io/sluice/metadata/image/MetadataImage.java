@@ -24,13 +24,14 @@ import java.util.Objects;
  * @param index the Raft index of the last entry applied into this image (0 when none)
  * @param term the term of that entry
  * @param nextProducerId the first producer id not yet handed out
+ * @param scram users' SCRAM credentials
  */
 public record MetadataImage(long index, long term, String clusterId, ClusterImage cluster, TopicsImage topics,
                             ConfigsImage configs, GroupOffsetsImage groupOffsets, long nextProducerId,
-                            RequestsImage requests) {
+                            RequestsImage requests, ScramImage scram) {
 
     public static final MetadataImage EMPTY = new MetadataImage(0, 0, "", ClusterImage.EMPTY, TopicsImage.EMPTY,
-            ConfigsImage.EMPTY, GroupOffsetsImage.EMPTY, 0, RequestsImage.EMPTY);
+            ConfigsImage.EMPTY, GroupOffsetsImage.EMPTY, 0, RequestsImage.EMPTY, ScramImage.EMPTY);
 
     public MetadataImage {
         Objects.requireNonNull(clusterId);
@@ -39,6 +40,7 @@ public record MetadataImage(long index, long term, String clusterId, ClusterImag
         Objects.requireNonNull(configs);
         Objects.requireNonNull(groupOffsets);
         Objects.requireNonNull(requests);
+        Objects.requireNonNull(scram);
     }
 
     public boolean isEmpty() {
@@ -48,7 +50,7 @@ public record MetadataImage(long index, long term, String clusterId, ClusterImag
     /** The same content at another log position (for entries that change nothing). */
     public MetadataImage at(long newIndex, long newTerm) {
         return new MetadataImage(newIndex, newTerm, clusterId, cluster, topics, configs, groupOffsets,
-                nextProducerId, requests);
+                nextProducerId, requests, scram);
     }
 
     /**
@@ -85,6 +87,8 @@ public record MetadataImage(long index, long term, String clusterId, ClusterImag
             records.add(MetadataRecord.newBuilder().setProducerIds(
                     ProducerIdsRecord.newBuilder().setBrokerId(-1).setNextProducerId(nextProducerId)).build());
         }
+        scram.users().values().forEach(byMechanism -> byMechanism.values().forEach(credential ->
+                records.add(MetadataRecord.newBuilder().setUserScramCredential(credential).build())));
         for (Map.Entry<String, MetadataCommandResult> entry : requests.entries()) {
             records.add(MetadataRecord.newBuilder().setRequest(
                     RequestRecord.newBuilder().setRequestId(entry.getKey()).setResult(entry.getValue())).build());
