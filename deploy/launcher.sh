@@ -42,6 +42,24 @@ sluice_build() {
 # than marker file $2, the time of this script's last build; $3 names the outputs for the user.
 # Outputs that Maven built directly are taken as current the first time they are seen.
 sluice_ensure_built() {
+  local modules=$1 marker=$2 what=$3 present=$4 lock before
+  # Launchers started at the same moment (three brokers in three terminals) build once: the others wait
+  # for the lock, and a marker touched while they waited means the build they need is done.
+  if command -v flock >/dev/null 2>&1; then
+    mkdir -p "$(dirname "$marker")"
+    before=$(stat -c %y "$marker" 2>/dev/null || true)
+    exec {lock}>"$marker.lock"
+    flock "$lock"
+    if [[ -f $marker && $(stat -c %y "$marker" 2>/dev/null) != "$before" ]]; then
+      exec {lock}>&-
+      return
+    fi
+  fi
+  sluice_build_if_needed "$modules" "$marker" "$what" "$present"
+  [[ -z $lock ]] || exec {lock}>&-
+}
+
+sluice_build_if_needed() {
   local modules=$1 marker=$2 what=$3 present=$4
   if [[ $present == present && ! -f $marker ]]; then
     touch "$marker"
