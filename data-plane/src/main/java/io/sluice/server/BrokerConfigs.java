@@ -87,6 +87,7 @@ public final class BrokerConfigs {
         m.put("max.frame.bytes", Integer.toString(c.maxFrameBytes()));
         m.put("metrics.port", Integer.toString(c.metricsPort()));
         m.put("group.initial.rebalance.delay.ms", Integer.toString(c.groupInitialRebalanceDelayMs()));
+        m.put("max.incremental.fetch.session.cache.slots", Integer.toString(c.fetchSessionCacheSlots()));
         m.put("replica.lag.time.max.ms", Integer.toString(c.replicaLagTimeMaxMs()));
         m.put("auto.leader.rebalance.enable", Boolean.toString(c.autoLeaderRebalance()));
         m.put("leader.imbalance.check.interval.ms", Integer.toString(c.leaderImbalanceCheckIntervalMs()));

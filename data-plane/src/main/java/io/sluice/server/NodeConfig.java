@@ -47,6 +47,8 @@ public final class NodeConfig {
                 + " for more members (each join extends it, up to the rebalance timeout); also how long a coordinator"
                 + " that takes over a Sluice group with committed offsets hands out only reported partitions"
                 + " (default 3000, Kafka's; 0 in tests)");
+        k.put("max.incremental.fetch.session.cache.slots", "Kafka incremental fetch sessions (KIP-227) this node"
+                + " keeps; 0 answers every fetch in full (default 1000, Kafka's)");
         k.put("num.partitions", "Partitions of a topic created without a count (default 1)");
         k.put("default.replication.factor", "Replication factor of a topic created without one (default 1)");
         k.put("min.insync.replicas", "Default of the topic setting min.insync.replicas (default 1)");
@@ -79,6 +81,7 @@ public final class NodeConfig {
     private final boolean autoLeaderRebalance;
     private final int leaderImbalanceCheckIntervalMs;
     private final int groupInitialRebalanceDelayMs;
+    private final int fetchSessionCacheSlots;
     private final int metricsPort;
 
     private NodeConfig(Map<String, String> p) {
@@ -126,7 +129,13 @@ public final class NodeConfig {
         this.leaderImbalanceCheckIntervalMs = intValue(p, "leader.imbalance.check.interval.ms", 30_000, 100,
                 Integer.MAX_VALUE);
         this.groupInitialRebalanceDelayMs = intValue(p, "group.initial.rebalance.delay.ms", 3_000, 0, 600_000);
+        this.fetchSessionCacheSlots = intValue(p, "max.incremental.fetch.session.cache.slots", 1000, 0,
+                Integer.MAX_VALUE);
         this.metricsPort = intValue(p, "metrics.port", defaultMetricsPort(listen.getPort()), -1, 65535);
+    }
+
+    public int fetchSessionCacheSlots() {
+        return fetchSessionCacheSlots;
     }
 
     public int groupInitialRebalanceDelayMs() {

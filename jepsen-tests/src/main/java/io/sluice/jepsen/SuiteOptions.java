@@ -24,6 +24,10 @@ public final class SuiteOptions {
     @Parameter(names = "--nemesis", description = "Comma-separated fault families: kill, pause, partition, loss, or none")
     String nemesis = "kill,pause,partition";
 
+    @Parameter(names = "--compose", description = "Overlap faults: each window holds one to three faults of the"
+            + " chosen families, started one after another, and one window in four lasts until the final heal")
+    boolean compose;
+
     @Parameter(names = "--time-limit", description = "Seconds of workload under faults (then heal and final reads)")
     int timeLimit = 60;
 

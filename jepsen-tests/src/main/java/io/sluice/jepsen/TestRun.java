@@ -68,7 +68,7 @@ final class TestRun {
             hook = new Thread(() -> teardown(c, network), "jepsen-teardown");
             Runtime.getRuntime().addShutdownHook(hook);
             List<Schedule.Entry> schedule = Schedule.generate(seed, kinds(network), options.nodes,
-                    options.timeLimit * 1000L, options.interval * 1000L);
+                    options.timeLimit * 1000L, options.interval * 1000L, options.compose);
             WorkloadContext context = new WorkloadContext(cluster, history, options.rate, options.keys,
                     options.clients, options.unsafe, seed, new AtomicInteger());
             runPhases(cluster, history, context, schedule, start);
@@ -124,7 +124,7 @@ final class TestRun {
     }
 
     private static List<Schedule.Entry> shift(List<Schedule.Entry> schedule, long byMs) {
-        return schedule.stream().map(e -> new Schedule.Entry(e.startMs() + byMs, e.endMs() + byMs, e.fault())).toList();
+        return schedule.stream().map(e -> e.shift(byMs)).toList();
     }
 
     private static void sleepUntil(long start, long ms) throws InterruptedException {
@@ -188,6 +188,7 @@ final class TestRun {
             s.put("client", options.client);
         }
         s.put("nemesis", options.nemesis);
+        s.put("compose", options.compose);
         s.put("nodes", options.nodes);
         s.put("time-limit-s", options.timeLimit);
         s.put("rate", options.rate);
@@ -201,7 +202,7 @@ final class TestRun {
         Map<String, Object> json = new LinkedHashMap<>(summary(network));
         json.putAll(result.toJson());
         json.put("schedule", schedule.stream().map(e -> Map.of("start-ms", e.startMs(), "end-ms", e.endMs(),
-                "fault", e.fault().describe())).toList());
+                "fault", e.describe())).toList());
         Files.writeString(runDir.resolve("results.json"), Json.write(json) + "\n", StandardCharsets.UTF_8);
     }
 

@@ -34,9 +34,11 @@ import io.sluice.kafka.handlers.OffsetFetchHandler;
 import io.sluice.kafka.handlers.OffsetForLeaderEpochHandler;
 import io.sluice.kafka.handlers.ProduceHandler;
 import io.sluice.kafka.handlers.SyncGroupHandler;
+import io.sluice.kafka.session.FetchSessionCache;
 import io.sluice.server.BrokerServices;
 import io.sluice.server.RequestMetrics;
 import io.sluice.server.ConnectionProtocol;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
@@ -51,12 +53,14 @@ public final class KafkaProtocol implements ConnectionProtocol {
 
     public KafkaProtocol(BrokerServices services) {
         this.maxFrameBytes = services.config().maxFrameBytes();
-        this.apis = apis(services);
+        this.apis = apis(services, new FetchSessionCache(services.config().fetchSessionCacheSlots(),
+                FetchSessionCache.DEFAULT_EVICTION_MS, () -> System.nanoTime() / 1_000_000,
+                () -> ThreadLocalRandom.current().nextInt()));
         this.metrics = services.requestMetrics().forProtocol(name(), ApiKeys.values());
     }
 
     /** Every Kafka API this broker serves, with the versions it advertises and handles. */
-    static KafkaApis apis(BrokerServices services) {
+    static KafkaApis apis(BrokerServices services, FetchSessionCache fetchSessions) {
         KafkaApis apis = new KafkaApis();
         apis.add(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(apis));
         TopicCreator creator = new TopicCreator(services);
@@ -76,7 +80,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, new ConsumerGroupHeartbeatHandler(services));
         // Produce v0-2 are advertised and refused, as Kafka 4 does: librdkafka compresses only when they are listed.
         apis.add(ApiKeys.PRODUCE, 0, 3, 13, new ProduceHandler(services));
-        apis.add(ApiKeys.FETCH, 4, 18, new FetchHandler(services));
+        apis.add(ApiKeys.FETCH, 4, 18, new FetchHandler(services, fetchSessions));
         // v11 adds earliest-pending-upload (-6), a tiered-storage lookup this broker has no answer for.
         apis.add(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(services.listOffsets()));
         // v6 (two-phase commit, KIP-939) is unstable in kafka-clients 4.4 and about transactions anyway.

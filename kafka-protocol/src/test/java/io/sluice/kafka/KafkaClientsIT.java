@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.sluice.server.TestCluster;
 import io.sluice.storage.TopicPartition;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.FetchSessionHandler;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -41,6 +46,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * The official kafka-clients 4.4 producer, consumer and admin against an in-process three-node
@@ -108,6 +114,58 @@ class KafkaClientsIT {
         assertTrue(metrics.contains("sluice_topic_records_in_total{topic=\"" + topic + "\"} " + count + ".0"), metrics);
         assertTrue(metrics.contains("sluice_request_duration_seconds_count{api=\"produce\",protocol=\"kafka\"}"));
         assertTrue(metrics.contains("sluice_request_duration_seconds_count{api=\"fetch\",protocol=\"kafka\"}"));
+    }
+
+    /**
+     * The Java consumer starts a fetch session (KIP-227) on each leader and then fetches incrementally,
+     * as it does against Kafka: seen in its own FetchSessionHandler's log, which also reports any
+     * answer it finds invalid or any session error that makes it start over.
+     */
+    @Test
+    void aConsumerFetchesIncrementallyInASession() throws Exception {
+        String topic = "sessions";
+        int partitions = 6;
+        KafkaTestTopics.create(cluster, topic, partitions, 3, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of())) {
+            for (int i = 0; i < 120; i++) {
+                producer.send(new ProducerRecord<>(topic, i % partitions, key(i), value(i))).get(30, TimeUnit.SECONDS);
+            }
+        }
+        Logger log = (Logger)
+                LoggerFactory.getLogger(FetchSessionHandler.class);
+        ListAppender<ILoggingEvent> seen =
+                new ListAppender<>();
+        seen.start();
+        Level before = log.getLevel();
+        log.setLevel(Level.DEBUG);
+        log.addAppender(seen);
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(Map.of())) {
+            List<org.apache.kafka.common.TopicPartition> tps = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                tps.add(new org.apache.kafka.common.TopicPartition(topic, p));
+            }
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            assertEquals(120, poll(consumer, 120).size());
+            // Empty incremental fetches follow once everything is read.
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(100));
+                return messages(seen).stream().anyMatch(m -> m.contains("sent an incremental fetch response"));
+            });
+        } finally {
+            log.detachAppender(seen);
+            log.setLevel(before);
+        }
+        List<String> messages = messages(seen);
+        assertTrue(messages.stream().anyMatch(m -> m.contains("created a new incremental fetch session")), messages.toString());
+        assertTrue(messages.stream().noneMatch(m -> m.contains("invalid") || m.contains("unable to process")
+                || m.contains("was likely evicted")), messages.toString());
+    }
+
+    private static List<String> messages(ListAppender<ILoggingEvent> seen) {
+        synchronized (seen) { // the appender appends under its own lock
+            return seen.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
     }
 
     private static String metrics(io.sluice.server.Node node) throws Exception {

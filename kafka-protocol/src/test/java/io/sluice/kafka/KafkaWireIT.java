@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Kafka's protocol by hand against one node: the refusals no well-behaved client provokes (bad CRC,
- * old magic, transactional batches, zstd before v7, transactional ids), acks=0 and sessionless
- * fetches, and a seeded fuzz loop of random, truncated, oversized, negative-length, unknown-API and
+ * old magic, transactional batches, zstd before v7, transactional ids), acks=0, fetch
+ * sessions (KIP-227), and a seeded fuzz loop of random, truncated, oversized, negative-length, unknown-API and
  * corrupted frames. Whatever arrives, the node answers with a Kafka error or closes the connection,
  * keeps serving, and its log is unchanged.
  */
@@ -115,17 +115,46 @@ class KafkaWireIT {
     }
 
     @Test
-    void fetchesAreSessionless() throws Exception {
+    void fetchSessionsAnswerOnlyPartitionsWithNews() throws Exception {
         try (KafkaWire wire = wire()) {
-            FetchResponseData full = fetch(wire, 0, 0);
-            assertEquals(Errors.NONE.code(), full.errorCode());
-            assertEquals(0, full.sessionId());
-            FetchResponseData.PartitionData p = full.responses().get(0).partitions().get(0);
+            FetchResponseData sessionless = fetch(wire, fetchData(0, -1));
+            assertEquals(0, sessionless.sessionId());
+            FetchResponseData.PartitionData p = sessionless.responses().get(0).partitions().get(0);
             assertEquals(Errors.NONE.code(), p.errorCode());
             assertEquals(logEnd(), p.highWatermark());
             assertEquals(p.highWatermark(), p.lastStableOffset());
             assertTrue(MemoryRecords.readableRecords(ByteBuffer.wrap(recordBytes(p))).records().iterator().hasNext());
-            assertEquals(Errors.FETCH_SESSION_ID_NOT_FOUND.code(), fetch(wire, 0, 1).errorCode());
+
+            FetchResponseData full = fetch(wire, fetchData(0, 0));
+            int session = full.sessionId();
+            assertTrue(session > 0, "a full fetch of epoch 0 starts a session");
+            assertEquals(1, full.responses().get(0).partitions().size());
+            // The consumer moves to the log end: the partition has no news, so the answer is empty.
+            long end = logEnd();
+            assertEquals(List.of(), fetch(wire, fetchData(session, 1, end)).responses());
+            assertEquals(List.of(), fetch(wire, fetchData(session, 2, null)).responses(), "the position is kept");
+            assertEquals(Errors.NONE.code(),
+                    partitionError(produce(wire, (short) 12, MemoryRecords.withRecords(Compression.NONE, records(1)))));
+            FetchResponseData news = fetch(wire, fetchData(session, 3, null));
+            assertEquals(session, news.sessionId());
+            FetchResponseData.PartitionData fresh = news.responses().get(0).partitions().get(0);
+            assertEquals(end + 1, fresh.highWatermark());
+            assertTrue(recordBytes(fresh).length > 0, "the new record comes with its partition");
+
+            FetchResponseData replayed = fetch(wire, fetchData(session, 3, null));
+            assertEquals(Errors.INVALID_FETCH_SESSION_EPOCH.code(), replayed.errorCode());
+            assertEquals(0, replayed.sessionId());
+            assertEquals(Errors.FETCH_SESSION_ID_NOT_FOUND.code(), fetch(wire, fetchData(session + 1, 1, null)).errorCode());
+
+            FetchRequestData forget = fetchData(session, 4, null).setForgottenTopicsData(List.of(
+                    new FetchRequestData.ForgottenTopic().setTopic(TOPIC).setPartitions(List.of(0))));
+            assertEquals(List.of(), fetch(wire, forget).responses());
+            assertEquals(Errors.NONE.code(),
+                    partitionError(produce(wire, (short) 12, MemoryRecords.withRecords(Compression.NONE, records(1)))));
+            assertEquals(List.of(), fetch(wire, fetchData(session, 5, null)).responses(), "a forgotten partition is not read");
+
+            assertEquals(0, fetch(wire, fetchData(session, -1)).sessionId(), "epoch -1 closes the session");
+            assertEquals(Errors.FETCH_SESSION_ID_NOT_FOUND.code(), fetch(wire, fetchData(session, 6, null)).errorCode());
         }
     }
 
@@ -148,7 +177,7 @@ class KafkaWireIT {
         }
         assertEquals(end, logEnd(), "seed " + seed + ": the log changed");
         try (KafkaWire wire = wire()) {
-            FetchResponseData.PartitionData p = fetch(wire, 0, -1).responses().get(0).partitions().get(0);
+            FetchResponseData.PartitionData p = fetch(wire, fetchData(0, -1)).responses().get(0).partitions().get(0);
             assertEquals(Errors.NONE.code(), p.errorCode(), "seed " + seed);
         }
     }
@@ -252,14 +281,20 @@ class KafkaWireIT {
     }
 
     private static FetchRequestData fetchData(int sessionId, int sessionEpoch) {
-        return new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0).setMaxBytes(1 << 20)
-                .setSessionId(sessionId).setSessionEpoch(sessionEpoch).setTopics(List.of(new FetchRequestData.FetchTopic()
-                        .setTopic(TOPIC).setPartitions(List.of(new FetchRequestData.FetchPartition().setPartition(0)
-                                .setFetchOffset(0).setPartitionMaxBytes(1 << 20)))));
+        return fetchData(sessionId, sessionEpoch, 0L);
     }
 
-    private static FetchResponseData fetch(KafkaWire wire, int sessionId, int sessionEpoch) throws IOException {
-        return ((FetchResponse) wire.roundTrip(ApiKeys.FETCH, (short) 12, 21, fetchData(sessionId, sessionEpoch))).data();
+    /** A fetch of the partition from {@code offset}, or of nothing new in the session when it is null. */
+    private static FetchRequestData fetchData(int sessionId, int sessionEpoch, Long offset) {
+        List<FetchRequestData.FetchTopic> topics = offset == null ? List.of() : List.of(new FetchRequestData.FetchTopic()
+                .setTopic(TOPIC).setPartitions(List.of(new FetchRequestData.FetchPartition().setPartition(0)
+                        .setFetchOffset(offset).setPartitionMaxBytes(1 << 20))));
+        return new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0).setMaxBytes(1 << 20)
+                .setSessionId(sessionId).setSessionEpoch(sessionEpoch).setTopics(topics);
+    }
+
+    private static FetchResponseData fetch(KafkaWire wire, FetchRequestData data) throws IOException {
+        return ((FetchResponse) wire.roundTrip(ApiKeys.FETCH, (short) 12, 21, data)).data();
     }
 
     private static byte[] recordBytes(FetchResponseData.PartitionData p) {

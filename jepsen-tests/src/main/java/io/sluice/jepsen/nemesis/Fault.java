@@ -9,8 +9,10 @@ import java.util.List;
  *
  * @param kind the family of fault
  * @param target which nodes
- * @param nodes the nodes picked in advance for ONE, MINORITY and MAJORITY_MINORITY (the minority), and
- *              the order of nodes for BRIDGE (the middle one is the bridge); empty otherwise
+ * @param nodes the nodes picked in advance for ONE, MINORITY, MAJORITY and MAJORITY_MINORITY (the
+ *              minority), the order of nodes for BRIDGE (the middle one is the bridge), the sender and
+ *              the receiver for ONE_WAY, the candidates in order for RAFT_FOLLOWER_CUT (the first that is
+ *              not the Raft leader when the fault starts); empty otherwise
  * @param probability the share of packets dropped, for LOSS
  */
 public record Fault(Kind kind, Target target, List<Integer> nodes, double probability) {
@@ -29,8 +31,8 @@ public record Fault(Kind kind, Target target, List<Integer> nodes, double probab
 
     /** Whom a fault hits. */
     public enum Target {
-        ONE, RAFT_LEADER, PARTITION_LEADER, MINORITY, ALL,
-        MAJORITY_MINORITY, LEADER_FROM_FOLLOWERS, RAFT_LEADER_CUT, BRIDGE
+        ONE, RAFT_LEADER, PARTITION_LEADER, MINORITY, MAJORITY, ALL,
+        MAJORITY_MINORITY, LEADER_FROM_FOLLOWERS, RAFT_LEADER_CUT, RAFT_FOLLOWER_CUT, ONE_WAY, BRIDGE
     }
 
     /** For the history and the report, e.g. {@code kill raft-leader} or {@code partition one [2]}. */

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Network partitions as grudges: for each node, the nodes whose packets it drops. All cuts here are
- * symmetric. Pure.
+ * Network partitions as grudges: for each node, the nodes whose packets it drops. Cuts are symmetric
+ * except {@link #oneWay}. Pure.
  */
 public final class Grudges {
     private Grudges() {
@@ -54,6 +54,20 @@ public final class Grudges {
                 cut(g, leader, r);
             }
         }
+        return g;
+    }
+
+    /** Only {@code to} drops what {@code from} sends: a link that fails in one direction. */
+    public static Map<Integer, Set<Integer>> oneWay(int from, int to) {
+        Map<Integer, Set<Integer>> g = new TreeMap<>();
+        g.computeIfAbsent(to, x -> new HashSet<>()).add(from);
+        return g;
+    }
+
+    /** One link cut both ways: {@code a} and {@code b} cannot talk, each still reaches everyone else. */
+    public static Map<Integer, Set<Integer>> link(int a, int b) {
+        Map<Integer, Set<Integer>> g = new TreeMap<>();
+        cut(g, a, b);
         return g;
     }
 

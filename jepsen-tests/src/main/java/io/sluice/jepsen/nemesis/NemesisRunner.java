@@ -4,6 +4,7 @@ import io.sluice.client.PartitionInfo;
 import io.sluice.jepsen.harness.Cluster;
 import io.sluice.jepsen.history.History;
 import io.sluice.jepsen.history.Op;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,27 +54,44 @@ public final class NemesisRunner {
     /** Runs the schedule to its end (or until interrupted), then heals. */
     public void run(List<Schedule.Entry> schedule) {
         for (Schedule.Entry entry : schedule) {
-            if (!sleepUntil(entry.startMs())) {
-                break;
+            List<String> applied = new ArrayList<>();
+            List<Fault> faults = entry.faults();
+            boolean onTime = true;
+            for (int k = 0; k < faults.size() && onTime; k++) {
+                onTime = sleepUntil(entry.startOf(k));
+                if (onTime) {
+                    injectRecorded(faults.get(k)).ifPresent(applied::add);
+                }
             }
-            Op start = history.invoke("fault-start", PROCESS, null, entry.fault().describe(), null);
-            String applied;
-            try {
-                applied = inject(entry.fault());
-            } catch (RuntimeException e) {
-                LOG.warn("could not inject {}: {}", entry.fault().describe(), e.getMessage());
-                history.complete(start, Op.Type.FAIL, entry.fault().describe(), null, e.getMessage());
-                continue;
+            if (applied.isEmpty()) {
+                if (!onTime) {
+                    break;
+                }
+                continue; // nothing to heal
             }
-            history.complete(start, Op.Type.OK, applied, null, null);
-            LOG.info("fault: {}", applied);
-            boolean onTime = sleepUntil(entry.endMs());
-            Op stop = history.invoke("fault-stop", PROCESS, null, applied, null);
+            onTime = onTime && sleepUntil(entry.endMs());
+            String all = String.join(" + ", applied);
+            Op stop = history.invoke("fault-stop", PROCESS, null, all, null);
             healAll();
-            history.complete(stop, Op.Type.OK, applied, null, null);
+            history.complete(stop, Op.Type.OK, all, null, null);
             if (!onTime) {
                 break;
             }
+        }
+    }
+
+    /** Injects a fault and records it in the history; empty when it could not be injected. */
+    private Optional<String> injectRecorded(Fault fault) {
+        Op start = history.invoke("fault-start", PROCESS, null, fault.describe(), null);
+        try {
+            String applied = inject(fault);
+            history.complete(start, Op.Type.OK, applied, null, null);
+            LOG.info("fault: {}", applied);
+            return Optional.of(applied);
+        } catch (RuntimeException e) {
+            LOG.warn("could not inject {}: {}", fault.describe(), e.getMessage());
+            history.complete(start, Op.Type.FAIL, fault.describe(), null, e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -121,6 +139,12 @@ public final class NemesisRunner {
                 yield Grudges.leaderFromFollowers(p.leader(), p.replicas(), cluster.raftLeader().orElse(-1));
             }
             case BRIDGE -> Grudges.bridge(fault.nodes());
+            case ONE_WAY -> Grudges.oneWay(fault.nodes().get(0), fault.nodes().get(1));
+            case RAFT_FOLLOWER_CUT -> {
+                int leader = require(cluster.raftLeader(), "no metadata leader is known");
+                int follower = require(fault.nodes().stream().filter(n -> n != leader).findFirst(), "no Raft follower");
+                yield Grudges.link(leader, follower);
+            }
             default -> Grudges.isolate(fault.nodes(), cluster.ids());
         };
     }

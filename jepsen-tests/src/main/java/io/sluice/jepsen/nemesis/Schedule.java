@@ -15,15 +15,46 @@ import java.util.stream.IntStream;
  */
 public final class Schedule {
 
-    /** One fault and when it starts and ends, in milliseconds since the start of the test. */
-    public record Entry(long startMs, long endMs, Fault fault) {
+    /**
+     * A fault window, in milliseconds since the start of the test: {@code fault} starts at its start,
+     * each of {@code overlapping} (composed faults) a share of the window later, in order, and all are
+     * healed together at its end.
+     */
+    public record Entry(long startMs, long endMs, Fault fault, List<Fault> overlapping) {
+        public Entry {
+            overlapping = List.copyOf(overlapping);
+        }
+
+        public Entry(long startMs, long endMs, Fault fault) {
+            this(startMs, endMs, fault, List.of());
+        }
+
+        /** Every fault of the window, in the order they start. */
+        public List<Fault> faults() {
+            List<Fault> all = new ArrayList<>(List.of(fault));
+            all.addAll(overlapping);
+            return all;
+        }
+
+        /** When the {@code k}-th fault of {@link #faults()} starts: spread over the window's first half. */
+        public long startOf(int k) {
+            return startMs + k * (endMs - startMs) / (2L * (overlapping.size() + 1));
+        }
+
+        public Entry shift(long byMs) {
+            return new Entry(startMs + byMs, endMs + byMs, fault, overlapping);
+        }
+
+        public String describe() {
+            return String.join(" + ", faults().stream().map(Fault::describe).toList());
+        }
     }
 
     private static final List<Fault.Target> PROCESS_TARGETS = List.of(Fault.Target.ONE, Fault.Target.RAFT_LEADER,
-            Fault.Target.PARTITION_LEADER, Fault.Target.MINORITY, Fault.Target.ALL);
+            Fault.Target.PARTITION_LEADER, Fault.Target.MINORITY, Fault.Target.MAJORITY, Fault.Target.ALL);
     private static final List<Fault.Target> PARTITION_TARGETS = List.of(Fault.Target.ONE,
             Fault.Target.MAJORITY_MINORITY, Fault.Target.LEADER_FROM_FOLLOWERS, Fault.Target.RAFT_LEADER_CUT,
-            Fault.Target.BRIDGE);
+            Fault.Target.RAFT_FOLLOWER_CUT, Fault.Target.ONE_WAY, Fault.Target.BRIDGE);
     private static final double[] LOSS_PROBABILITIES = {0.05, 0.2, 0.5};
 
     private Schedule() {
@@ -37,6 +68,16 @@ public final class Schedule {
      */
     public static List<Entry> generate(long seed, Set<Fault.Kind> kinds, int nodeCount, long timeLimitMs,
                                        long intervalMs) {
+        return generate(seed, kinds, nodeCount, timeLimitMs, intervalMs, false);
+    }
+
+    /**
+     * With {@code compose}, each window holds one to three faults of any of the families (a pause during
+     * a partition, a kill while the leader that another kill forced is being elected), and one window in
+     * four lasts until the end of the fault phase: its faults are healed only by the final heal.
+     */
+    public static List<Entry> generate(long seed, Set<Fault.Kind> kinds, int nodeCount, long timeLimitMs,
+                                       long intervalMs, boolean compose) {
         if (intervalMs <= 0) {
             throw new IllegalArgumentException("the nemesis interval must be positive");
         }
@@ -52,7 +93,21 @@ public final class Schedule {
             if (t + length + intervalMs / 2 > timeLimitMs) {
                 return entries;
             }
-            entries.add(new Entry(t, t + length, fault(random, families.get(random.nextInt(families.size())), nodeCount)));
+            Fault first = fault(random, families.get(random.nextInt(families.size())), nodeCount);
+            if (!compose) {
+                entries.add(new Entry(t, t + length, first));
+                t += length + jitter(random, intervalMs);
+                continue;
+            }
+            List<Fault> overlapping = new ArrayList<>();
+            for (int extra = random.nextInt(3); extra > 0; extra--) {
+                overlapping.add(fault(random, families.get(random.nextInt(families.size())), nodeCount));
+            }
+            if (random.nextInt(4) == 0) {
+                entries.add(new Entry(t, timeLimitMs, first, overlapping));
+                return entries;
+            }
+            entries.add(new Entry(t, t + length, first, overlapping));
             t += length + jitter(random, intervalMs);
         }
     }
@@ -71,6 +126,7 @@ public final class Schedule {
                 List<Integer> picked = switch (target) {
                     case ONE -> shuffled.subList(0, 1);
                     case MINORITY -> shuffled.subList(0, 1 + random.nextInt(minority));
+                    case MAJORITY -> shuffled.subList(0, nodeCount / 2 + 1);
                     default -> List.of();
                 };
                 yield new Fault(kind, target, picked, 0);
@@ -80,7 +136,8 @@ public final class Schedule {
                 List<Integer> picked = switch (target) {
                     case ONE -> shuffled.subList(0, 1);
                     case MAJORITY_MINORITY -> shuffled.subList(0, 1 + random.nextInt(minority));
-                    case BRIDGE -> shuffled;
+                    case BRIDGE, RAFT_FOLLOWER_CUT -> shuffled;
+                    case ONE_WAY -> shuffled.subList(0, 2);
                     default -> List.of();
                 };
                 yield new Fault(kind, target, picked, 0);

@@ -69,10 +69,10 @@ public final class HtmlReport {
         List<Plot.Window> windows = new ArrayList<>();
         Op open = null;
         for (Op op : ops) {
-            if (op.f().equals("fault-start") && op.isOk()) {
-                open = op;
+            if (op.f().equals("fault-start") && op.isOk() && open == null) {
+                open = op; // composed faults: the window runs from the first start to the common stop
             } else if (op.f().equals("fault-stop") && op.isOk() && open != null) {
-                windows.add(new Plot.Window(open.time() / 1e9, op.time() / 1e9, String.valueOf(open.value())));
+                windows.add(new Plot.Window(open.time() / 1e9, op.time() / 1e9, String.valueOf(op.value())));
                 open = null;
             }
         }

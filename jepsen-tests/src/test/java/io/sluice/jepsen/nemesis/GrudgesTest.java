@@ -31,4 +31,10 @@ class GrudgesTest {
         assertEquals(Map.of(1, Set.of(3), 3, Set.of(1)), Grudges.leaderFromFollowers(1, List.of(1, 2, 3), 2));
         assertEquals(Map.of(1, Set.of(2, 3), 2, Set.of(1), 3, Set.of(1)), Grudges.leaderFromFollowers(1, List.of(1, 2, 3), 1));
     }
+
+    @Test
+    void aOneWayCutDropsOnlyWhatTheSenderSends() {
+        assertEquals(Map.of(1, Set.of(3)), Grudges.oneWay(3, 1));
+        assertEquals(Map.of(2, Set.of(3), 3, Set.of(2)), Grudges.link(2, 3));
+    }
 }

@@ -186,4 +186,26 @@ class NemesisRunnerTest {
         assertEquals("fault-stop", history.ops().get(history.ops().size() - 1).f());
         assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
     }
+
+    @Test
+    void composedFaultsStartOneAfterAnotherAndHealTogether() {
+        Fault kill = new Fault(Fault.Kind.KILL, Fault.Target.RAFT_LEADER, List.of(), 0);
+        Fault cut = new Fault(Fault.Kind.PARTITION, Fault.Target.ONE_WAY, List.of(3, 1), 0);
+        runner.run(List.of(new Schedule.Entry(1_000, 5_000, kill, List.of(cut))));
+
+        assertEquals(List.of("sleep 1000", "kill 2", "sleep 1000", "cut " + Grudges.oneWay(3, 1), "sleep 3000",
+                "heal", "resume and restart"), cluster.events);
+        List<Op> ops = history.ops();
+        assertEquals(List.of("fault-start", "fault-start", "fault-start", "fault-start", "fault-stop", "fault-stop"),
+                ops.stream().map(Op::f).toList());
+        assertEquals("kill raft_leader [2] + partition one_way {1=[3]}", ops.get(5).value());
+    }
+
+    @Test
+    void aMajorityAndARaftFollowerCutAreResolvedAgainstTheCluster() {
+        assertEquals("kill majority [1, 3]",
+                runner.inject(new Fault(Fault.Kind.KILL, Fault.Target.MAJORITY, List.of(1, 3), 0)));
+        runner.inject(new Fault(Fault.Kind.PARTITION, Fault.Target.RAFT_FOLLOWER_CUT, List.of(2, 3, 1), 0));
+        assertEquals("cut " + Grudges.link(2, 3), cluster.events.get(2), "the first candidate that does not lead");
+    }
 }

@@ -47,7 +47,7 @@ class ScheduleTest {
             }
         }
         assertEquals(EnumSet.of(Fault.Target.ONE, Fault.Target.RAFT_LEADER, Fault.Target.PARTITION_LEADER,
-                Fault.Target.MINORITY, Fault.Target.ALL), targets);
+                Fault.Target.MINORITY, Fault.Target.MAJORITY, Fault.Target.ALL), targets);
         assertTrue(Schedule.generate(1, Set.of(), 3, 300_000, 10_000).isEmpty());
     }
 
@@ -60,7 +60,13 @@ class ScheduleTest {
                 if (f.target() == Fault.Target.MINORITY || f.target() == Fault.Target.MAJORITY_MINORITY) {
                     assertTrue(!f.nodes().isEmpty() && f.nodes().size() <= 2, f.describe());
                 }
-                if (f.target() == Fault.Target.BRIDGE) {
+                if (f.target() == Fault.Target.MAJORITY) {
+                    assertEquals(3, new HashSet<>(f.nodes()).size(), f.describe());
+                }
+                if (f.target() == Fault.Target.ONE_WAY) {
+                    assertEquals(2, new HashSet<>(f.nodes()).size(), f.describe());
+                }
+                if (f.target() == Fault.Target.BRIDGE || f.target() == Fault.Target.RAFT_FOLLOWER_CUT) {
                     assertEquals(5, new HashSet<>(f.nodes()).size());
                 }
                 if (f.kind() == Fault.Kind.LOSS) {
@@ -68,5 +74,29 @@ class ScheduleTest {
                 }
             }
         }
+    }
+
+    @Test
+    void composedWindowsOverlapFaultsAndOneMayLastUntilTheEnd() {
+        boolean sawOverlap = false;
+        boolean sawUnhealed = false;
+        for (long seed = 0; seed < 100; seed++) {
+            List<Schedule.Entry> entries = Schedule.generate(seed, ALL, 3, 120_000, 10_000, true);
+            assertEquals(entries, Schedule.generate(seed, ALL, 3, 120_000, 10_000, true), "seeded");
+            for (int i = 0; i < entries.size(); i++) {
+                Schedule.Entry e = entries.get(i);
+                assertTrue(e.faults().size() >= 1 && e.faults().size() <= 3, e.describe());
+                for (int k = 1; k < e.faults().size(); k++) {
+                    assertTrue(e.startOf(k) > e.startOf(k - 1) && e.startOf(k) < e.endMs(), "staggered inside the window");
+                }
+                sawOverlap |= e.faults().size() > 1;
+                if (e.endMs() == 120_000) {
+                    sawUnhealed = true;
+                    assertEquals(entries.size() - 1, i, "nothing comes after a window that lasts until the end");
+                }
+            }
+        }
+        assertTrue(sawOverlap && sawUnhealed);
+        assertTrue(Schedule.generate(3, ALL, 3, 120_000, 10_000, false).stream().allMatch(e -> e.overlapping().isEmpty()));
     }
 }

@@ -4,6 +4,9 @@ import io.sluice.kafka.KafkaApiHandler;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.kafka.codec.RegionRecords;
+import io.sluice.kafka.session.FetchContext;
+import io.sluice.kafka.session.FetchSession;
+import io.sluice.kafka.session.FetchSessionCache;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.ErrorCode;
@@ -11,6 +14,7 @@ import io.sluice.replication.FetchService;
 import io.sluice.server.BrokerServices;
 import io.sluice.storage.TopicPartition;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.IsolationLevel;
@@ -25,76 +29,97 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * Fetch for consumers (v4-v18; topics by id from v13): translates the request into
  * {@link FetchService#fetch}, which holds the rules (leadership, epochs, the high watermark, waiting
  * for min bytes), and sends the log bytes it returns as zero-copy file regions ({@link RegionRecords}).
+ * Incremental fetch sessions (KIP-227) follow Kafka's rules in {@link FetchContext}: an incremental
+ * fetch reads every partition of its session and answers only those with news.
  *
- * <p>What Kafka features mean here: there are no fetch sessions (KIP-227), so every fetch is answered
- * as a full, sessionless one with session id 0, which makes clients keep sending full fetches; an
- * incremental fetch (epoch above 0) gets FETCH_SESSION_ID_NOT_FOUND, after which clients start over.
- * There are no transactions, so read_committed reads what read_uncommitted reads: the last stable
- * offset is the high watermark and no transaction is aborted. Every replica is read from the leader
- * (preferred read replica -1). Followers replicate over Sluice's own protocol, so a fetch with a
- * replica id is refused with INVALID_REQUEST. Stateless; runs on the connection's event loop.
+ * <p>What Kafka features mean here: there are no transactions, so read_committed reads what
+ * read_uncommitted reads: the last stable offset is the high watermark and no transaction is aborted.
+ * Every replica is read from the leader (preferred read replica -1). Followers replicate over Sluice's
+ * own protocol, so a fetch with a replica id is refused with INVALID_REQUEST. Holds no state of its own
+ * besides the node's session cache; runs on the connection's event loop.
  */
 public final class FetchHandler implements KafkaApiHandler<FetchRequestData> {
     private static final int TOPIC_IDS_VERSION = 13;
     private static final int REPLICA_STATE_VERSION = 15;
     private final BrokerServices services;
+    private final FetchSessionCache sessions;
 
-    public FetchHandler(BrokerServices services) {
+    public FetchHandler(BrokerServices services, FetchSessionCache sessions) {
         this.services = services;
+        this.sessions = sessions;
     }
 
-    /** One requested partition: where its answer goes, and what to fetch (null when it is refused). */
-    private record Slot(PartitionData response, FetchService.PartitionFetch fetch) {
+    /** One partition to answer: its key in the session, its answer, and what to fetch (null when refused). */
+    private record Slot(FetchSession.Key key, PartitionData response, FetchService.PartitionFetch fetch) {
     }
 
     @Override
     public CompletableFuture<FetchResponseData> handle(KafkaRequest request, FetchRequestData data) {
         short version = request.version();
-        FetchResponseData response = new FetchResponseData().setSessionId(0);
-        if (data.sessionEpoch() > 0) {
-            // An incremental fetch of a session this broker never created: clients then start a full fetch.
-            return CompletableFuture.completedFuture(response.setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()));
+        boolean topicIds = version >= TOPIC_IDS_VERSION;
+        FetchContext context = FetchContext.open(sessions, data, topicIds);
+        FetchResponseData response = new FetchResponseData().setSessionId(context.sessionId());
+        if (context.error() != Errors.NONE) {
+            return CompletableFuture.completedFuture(response.setErrorCode(context.error().code()));
         }
         int replicaId = version >= REPLICA_STATE_VERSION ? data.replicaState().replicaId() : data.replicaId();
         boolean readCommitted = data.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         MetadataImage image = services.metadata().image();
         List<Slot> slots = new ArrayList<>();
-        for (FetchRequestData.FetchTopic topic : data.topics()) {
-            String name = version >= TOPIC_IDS_VERSION ? TopicLookup.nameOf(image, topic.topicId()) : topic.topic();
-            FetchableTopicResponse topicResponse = new FetchableTopicResponse();
-            if (version >= TOPIC_IDS_VERSION) {
-                topicResponse.setTopicId(topic.topicId());
+        List<FetchService.PartitionFetch> fetches = new ArrayList<>();
+        for (FetchSession.Entry entry : context.entries()) {
+            FetchSession.Key key = entry.key();
+            String name = topicIds ? TopicLookup.nameOf(image, key.topicId()) : key.topic();
+            PartitionData pd = emptyPartition(key.partition(), readCommitted);
+            TopicPartition tp = TopicLookup.partition(name, key.partition());
+            FetchService.PartitionFetch fetch = null;
+            if (replicaId >= 0) {
+                pd.setErrorCode(Errors.INVALID_REQUEST.code()); // followers use Sluice's protocol
+            } else if (tp == null) {
+                pd.setErrorCode(name == null && topicIds
+                        ? Errors.UNKNOWN_TOPIC_ID.code() : Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
             } else {
-                topicResponse.setTopic(topic.topic());
+                FetchSession.Position at = entry.position();
+                fetch = new FetchService.PartitionFetch(tp, at.fetchOffset(), at.currentLeaderEpoch(),
+                        at.lastFetchedEpoch(), at.maxBytes());
+                fetches.add(fetch);
             }
-            response.responses().add(topicResponse);
-            for (FetchRequestData.FetchPartition p : topic.partitions()) {
-                PartitionData pd = emptyPartition(p.partition(), readCommitted);
-                topicResponse.partitions().add(pd);
-                TopicPartition tp = TopicLookup.partition(name, p.partition());
-                if (replicaId >= 0) {
-                    pd.setErrorCode(Errors.INVALID_REQUEST.code()); // followers use Sluice's protocol
-                } else if (tp == null) {
-                    pd.setErrorCode(name == null && version >= TOPIC_IDS_VERSION
-                            ? Errors.UNKNOWN_TOPIC_ID.code() : Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-                } else {
-                    slots.add(new Slot(pd, new FetchService.PartitionFetch(tp, p.fetchOffset(),
-                            p.currentLeaderEpoch(), p.lastFetchedEpoch(), p.partitionMaxBytes())));
-                }
-            }
+            slots.add(new Slot(key, pd, fetch));
         }
-        if (slots.isEmpty()) {
-            return CompletableFuture.completedFuture(response);
-        }
-        FetchService.FetchParams params = new FetchService.FetchParams(-1, data.maxWaitMs(), data.minBytes(),
-                data.maxBytes(), slots.stream().map(Slot::fetch).toList());
-        return services.fetch().fetch(params).thenApply(results -> {
+        CompletableFuture<List<FetchService.PartitionData>> fetched = fetches.isEmpty()
+                ? CompletableFuture.completedFuture(List.of())
+                : services.fetch().fetch(new FetchService.FetchParams(-1, data.maxWaitMs(), data.minBytes(),
+                        data.maxBytes(), fetches));
+        return fetched.thenApply(results -> {
             MetadataImage now = services.metadata().image();
-            for (int i = 0; i < results.size(); i++) {
-                fill(slots.get(i).response(), results.get(i), version, now, response);
+            Iterator<FetchService.PartitionData> result = results.iterator();
+            for (Slot slot : slots) {
+                PartitionData pd = slot.response();
+                if (slot.fetch() != null) {
+                    fill(pd, result.next(), version, now, response);
+                }
+                FetchSession.Offsets offsets = new FetchSession.Offsets(pd.highWatermark(), pd.lastStableOffset(),
+                        pd.logStartOffset());
+                boolean hasRecords = pd.records() != null && pd.records().sizeInBytes() > 0;
+                if (context.include(slot.key(), offsets, hasRecords, pd.errorCode() != Errors.NONE.code())) {
+                    add(response, slot.key(), pd, topicIds);
+                }
             }
             return response;
         });
+    }
+
+    /** Appends a partition's answer under its topic: the last topic block when it is the same topic, as Kafka groups them. */
+    private static void add(FetchResponseData response, FetchSession.Key key, PartitionData pd, boolean topicIds) {
+        List<FetchableTopicResponse> topics = response.responses();
+        FetchableTopicResponse last = topics.isEmpty() ? null : topics.get(topics.size() - 1);
+        boolean same = last != null && (topicIds ? last.topicId().equals(key.topicId()) : last.topic().equals(key.topic()));
+        if (!same) {
+            last = topicIds ? new FetchableTopicResponse().setTopicId(key.topicId())
+                    : new FetchableTopicResponse().setTopic(key.topic());
+            topics.add(last);
+        }
+        last.partitions().add(pd);
     }
 
     /** A partition answer with nothing in it yet: Kafka's "unknown" offsets and no records. */
