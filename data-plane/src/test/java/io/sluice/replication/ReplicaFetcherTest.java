@@ -290,7 +290,8 @@ class ReplicaFetcherTest {
 
                 FakeLeader.Fetch toBroker1 = always.leader.next();
                 assertEquals(9001, toBroker1.address().getPort(), "broker 3's fetcher waits for the fsync");
-                assertEquals(List.of(0), toBroker1.request().getPartitionsList().stream().map(FetchPartition::getPartition).toList());
+                assertEquals(List.of(0),
+                        toBroker1.request().getPartitionsList().stream().map(FetchPartition::getPartition).toList());
                 disk.open();
                 FakeLeader.Fetch toBroker3 = always.leader.next();
                 assertEquals(9003, toBroker3.address().getPort());
@@ -309,7 +310,8 @@ class ReplicaFetcherTest {
 
     /** Partitions 0 (led by 1, epoch 5) and 1 (led by {@code leaderOf1}) of the topic, on brokers 1-3. */
     private static MetadataImage twoPartitions(long index, int leaderOf1) {
-        MetadataImage one = ReplicaHarness.image(index, ALWAYS, new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2, 3), 1, EPOCH, 0));
+        MetadataImage one = ReplicaHarness.image(index, ALWAYS,
+                new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2, 3), 1, EPOCH, 0));
         MetadataDelta delta = new MetadataDelta(one);
         int epoch = leaderOf1 == 1 ? EPOCH : EPOCH + 1;
         delta.replay(new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2, 3), leaderOf1, epoch, epoch - EPOCH)

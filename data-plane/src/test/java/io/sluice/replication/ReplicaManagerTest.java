@@ -54,8 +54,8 @@ class ReplicaManagerTest {
     }
 
     private void append(String... values) throws Exception {
-        PartitionResult r = h.produce.append(1, 1_000, List.of(new PartitionRecords(TP, TestWire.batch(List.of(values), null))))
-                .get(5, TimeUnit.SECONDS).get(0);
+        PartitionResult r = h.produce.append(1, 1_000,
+                List.of(new PartitionRecords(TP, TestWire.batch(List.of(values), null)))).get(5, TimeUnit.SECONDS).get(0);
         assertEquals(ErrorCode.NONE, r.error(), r.message());
     }
 

@@ -136,7 +136,7 @@ public final class MetadataTestCluster implements AutoCloseable {
     /**
      * Crashes a node as far as Ratis allows (docs/testing.md, "Crash and power loss"). Ratis has no halt,
      * only a clean close: its threads stop and its sockets close, so the others see it vanish as they
-     * would a killed process. Of what close writes that a crash would not: no snapshot (the nodes run
+     * would a killed process. Of what close writes and a crash would not: no snapshot (the nodes run
      * with snapshot-on-stop off, so the restart replays the log from the last snapshot, as after a
      * crash), and the open log segment gets back the zero-filled preallocated tail that close trims and a
      * crash leaves behind. Close still writes and fsyncs the log entries it had buffered; Ratis
@@ -156,7 +156,8 @@ public final class MetadataTestCluster implements AutoCloseable {
     private static void restorePreallocatedTail(MetadataNodeConfig config) {
         long preallocated = Math.min(4L << 20, config.logSegmentSizeBytes());
         try (var files = Files.walk(config.dataDir().resolve("raft"))) {
-            for (Path segment : (Iterable<Path>) files.filter(p -> p.getFileName().toString().startsWith("log_inprogress_"))::iterator) {
+            List<Path> open = files.filter(p -> p.getFileName().toString().startsWith("log_inprogress_")).toList();
+            for (Path segment : open) {
                 try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
                     file.setLength(file.length() + preallocated);
                 }
