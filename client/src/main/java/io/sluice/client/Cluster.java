@@ -1,6 +1,7 @@
 package io.sluice.client;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.rpc.BrokerDescription;
 import io.sluice.protocol.rpc.MetadataResponse;
 import io.sluice.protocol.rpc.PartitionMetadata;

@@ -2,6 +2,8 @@ package io.sluice.client;
 
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.Time;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.rpc.MetadataRequest;
 import io.sluice.protocol.rpc.MetadataResponse;

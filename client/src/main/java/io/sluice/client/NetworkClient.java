@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.ResponseFrame;
 import io.sluice.protocol.wire.Transport;

@@ -1,5 +1,6 @@
 package io.sluice.client;
 
+import io.sluice.protocol.TopicPartition;
 import java.util.List;
 
 /**

@@ -20,6 +20,7 @@ import io.sluice.client.producer.ProducerRecord;
 import io.sluice.client.producer.RecordMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.Header;
 import io.sluice.server.TestCluster;
 import java.time.Duration;
@@ -149,7 +150,7 @@ class ClientIT {
                 consumer.poll(Duration.ofSeconds(30)).forEach(records::add);
                 return records;
             });
-            io.sluice.storage.TopicPartition parkedOn = new io.sluice.storage.TopicPartition(topic, 0);
+            TopicPartition parkedOn = new TopicPartition(topic, 0);
             TestCluster.await(Duration.ofSeconds(20), "the consumer's fetch parked at the broker", () -> cluster
                     .runningNodes().stream().anyMatch(n -> n.replicas().fetchPurgatory().watched(parkedOn) > 0));
             assertFalse(polled.isDone(), "the poll answered before anything was produced");

@@ -10,6 +10,7 @@ import io.sluice.client.consumer.Consumer;
 import io.sluice.client.consumer.ConsumerRecord;
 import io.sluice.client.producer.Producer;
 import io.sluice.client.producer.ProducerRecord;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.server.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.sluice.client.producer.ProducerConfig;
+import io.sluice.protocol.MockTime;
+import io.sluice.protocol.TopicPartition;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class MetadataTest {
-    private final FakeTime time = new FakeTime();
+    private final MockTime time = new MockTime();
     private final FakeNetwork network = new FakeNetwork();
     private final TopicPartition p0 = new TopicPartition("t", 0);
     private final TopicPartition p1 = new TopicPartition("t", 1);

@@ -15,6 +15,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.rpc.MetadataRequest;
 import io.sluice.protocol.rpc.MetadataResponse;

@@ -3,11 +3,7 @@ package io.sluice.group;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -52,17 +48,13 @@ public final class ClassicGroup {
     private final String groupId;
     private final GroupConfig config;
     private final long coordinatedSince;
-    private final Map<String, ClassicMember> members = new LinkedHashMap<>();
-    private final Map<String, String> memberByInstance = new HashMap<>();
-    /** Member ids handed out with MEMBER_ID_REQUIRED -> when they lapse unless the member joins with them. */
-    private final Map<String, Long> pendingMembers = new HashMap<>();
+    private final ClassicMembers members;
     /** Parked requests to answer once the state change that completes them is done. */
     private final List<Runnable> completions = new ArrayList<>();
     private State state = State.EMPTY;
     private int generationId;
     private String protocolType;
     private String protocolName;
-    private String leaderId;
     private long joinDeadlineMs = Long.MAX_VALUE;
     /** In the initial delay of an empty group's first rebalance, which joins extend up to this limit. */
     private boolean initialDelay;
@@ -74,6 +66,7 @@ public final class ClassicGroup {
         this.groupId = groupId;
         this.config = config;
         this.coordinatedSince = coordinatedSince;
+        this.members = new ClassicMembers(groupId);
     }
 
     public String groupId() {
@@ -94,7 +87,7 @@ public final class ClassicGroup {
 
     /** No members and no member ids pending: the coordinator may forget the group (its offsets stay). */
     public synchronized boolean isEmpty() {
-        return members.isEmpty() && pendingMembers.isEmpty();
+        return members.isEmpty();
     }
 
     public synchronized int memberCount() {
@@ -115,30 +108,34 @@ public final class ClassicGroup {
                     + " is outside the range the coordinator allows (" + config.minSessionTimeoutMs() + " to "
                     + config.maxSessionTimeoutMs() + ")", r.memberId());
         }
-        String mismatch = ClassicProtocols.mismatch(groupId, protocolType, members.values(), r);
+        String mismatch = ClassicProtocols.mismatch(groupId, protocolType, members.all(), r);
         if (mismatch != null) {
             return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, mismatch, r.memberId());
+        }
+        if (!admits(r, nowMs)) {
+            return joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, "group '" + groupId + "' has reached its maximum size"
+                    + " of " + config.classicMaxSize() + " members (group.max.size)", "");
         }
         if (r.memberId().isEmpty()) {
             String memberId = (r.clientId() == null || r.clientId().isEmpty() ? "member" : r.clientId()) + "-"
                     + UUID.randomUUID();
             if (r.instanceId() != null) {
-                String old = memberByInstance.get(r.instanceId());
-                return old != null ? replaceStaticMember(members.get(old), memberId, r, nowMs)
+                ClassicMember old = members.byInstance(r.instanceId());
+                return old != null ? replaceStaticMember(old, memberId, r, nowMs)
                         : addAndRebalance(memberId, r, nowMs);
             }
             if (r.requireKnownMemberId()) {
-                pendingMembers.put(memberId, nowMs + r.sessionTimeoutMs());
+                members.addPending(memberId, nowMs + r.sessionTimeoutMs());
                 return joinError(ErrorCode.MEMBER_ID_REQUIRED, "join again with the member id given", memberId);
             }
             return addAndRebalance(memberId, r, nowMs);
         }
-        if (pendingMembers.remove(r.memberId()) != null) {
+        if (members.usePending(r.memberId())) {
             return addAndRebalance(r.memberId(), r, nowMs);
         }
         ClassicMember m;
         try {
-            m = validateMember(r.memberId(), r.instanceId());
+            m = members.validate(r.memberId(), r.instanceId());
         } catch (SluiceException e) {
             return joinError(e.code(), e.getMessage(), r.memberId());
         }
@@ -146,24 +143,32 @@ public final class ClassicGroup {
             // A JoinGroup sent again (its answer was lost): answer it with the generation it belongs to.
             return CompletableFuture.completedFuture(joinResult(m, false));
         }
-        if (state == State.STABLE && !m.memberId.equals(leaderId) && m.sameProtocols(r.protocols())) {
-            update(m, r, nowMs);
+        if (state == State.STABLE && !members.isLeader(m) && m.sameProtocols(r.protocols())) {
+            m.update(r, nowMs);
             return CompletableFuture.completedFuture(joinResult(m, false));
         }
-        update(m, r, nowMs);
+        m.update(r, nowMs);
         return awaitJoin(m, nowMs);
+    }
+
+    /** Kafka's {@code group.max.size} rule (see {@link ClassicMembers#admits}); a member turned away is removed. */
+    private boolean admits(Classic.JoinRequest r, long nowMs) {
+        if (members.admits(state, r.memberId(), r.instanceId(), config.classicMaxSize())) {
+            return true;
+        }
+        members.usePending(r.memberId());
+        ClassicMember member = members.get(r.memberId());
+        if (member != null) {
+            remove(member); // so the join phase does not wait for it
+            membersRemoved(nowMs);
+        }
+        return false;
     }
 
     private CompletableFuture<Classic.JoinResult> addAndRebalance(String memberId, Classic.JoinRequest r, long nowMs) {
         ClassicMember m = new ClassicMember(memberId, r.instanceId());
-        update(m, r, nowMs);
-        members.put(memberId, m);
-        if (r.instanceId() != null) {
-            memberByInstance.put(r.instanceId(), memberId);
-        }
-        if (leaderId == null) {
-            leaderId = memberId;
-        }
+        m.update(r, nowMs);
+        members.add(m);
         protocolType = r.protocolType();
         if (state == State.PREPARING_REBALANCE && initialDelay) {
             joinDeadlineMs = Math.min(nowMs + config.initialRebalanceDelayMs(), initialDelayLimitMs);
@@ -184,26 +189,12 @@ public final class ClassicGroup {
         boolean unchanged = old.sameProtocols(r.protocols());
         fence(old, ErrorCode.FENCED_INSTANCE_ID, "static member '" + r.instanceId()
                 + "' joined again with a new member id");
-        members.remove(old.memberId);
-        members.put(memberId, m);
-        memberByInstance.put(r.instanceId(), memberId);
-        if (old.memberId.equals(leaderId)) {
-            leaderId = memberId;
-        }
-        update(m, r, nowMs);
+        members.replace(old, m);
+        m.update(r, nowMs);
         if (state == State.STABLE && unchanged) {
             return CompletableFuture.completedFuture(joinResult(m, true));
         }
         return awaitJoin(m, nowMs);
-    }
-
-    private static void update(ClassicMember m, Classic.JoinRequest r, long nowMs) {
-        m.protocols = r.protocols();
-        m.clientId = r.clientId();
-        m.clientHost = r.clientHost();
-        m.sessionTimeoutMs = r.sessionTimeoutMs();
-        m.rebalanceTimeoutMs = r.rebalanceTimeoutMs() > 0 ? r.rebalanceTimeoutMs() : r.sessionTimeoutMs();
-        m.sessionDeadlineMs = nowMs + m.sessionTimeoutMs;
     }
 
     /** Parks the member's JoinGroup and moves the group into (or on in) a rebalance. */
@@ -225,7 +216,7 @@ public final class ClassicGroup {
     private void prepareRebalance(long nowMs) {
         if (state == State.COMPLETING_REBALANCE) {
             // The assignment being handed out is void: its members must rejoin.
-            for (ClassicMember m : members.values()) {
+            for (ClassicMember m : members.all()) {
                 m.assignment = new byte[0];
                 if (m.awaitingSync != null) {
                     complete(m.awaitingSync, Classic.SyncResult.error(ErrorCode.REBALANCE_IN_PROGRESS,
@@ -237,7 +228,7 @@ public final class ClassicGroup {
         boolean fromEmpty = state == State.EMPTY;
         state = State.PREPARING_REBALANCE;
         syncDeadlineMs = Long.MAX_VALUE;
-        long rebalanceTimeout = members.values().stream().mapToLong(m -> m.rebalanceTimeoutMs).max().orElse(0);
+        long rebalanceTimeout = members.maxRebalanceTimeoutMs();
         if (fromEmpty && config.initialRebalanceDelayMs() > 0) {
             initialDelay = true;
             initialDelayLimitMs = nowMs + Math.max(rebalanceTimeout, config.initialRebalanceDelayMs());
@@ -250,15 +241,15 @@ public final class ClassicGroup {
     }
 
     private void tryCompleteJoin(long nowMs) {
-        if (state == State.PREPARING_REBALANCE && !initialDelay && pendingMembers.isEmpty()
-                && members.values().stream().allMatch(m -> m.awaitingJoin != null)) {
+        if (state == State.PREPARING_REBALANCE && !initialDelay && !members.hasPending()
+                && members.awaitingJoinCount() == members.size()) {
             completeJoin(nowMs);
         }
     }
 
     /** Ends the join phase: members that did not rejoin are out, a new generation starts with a protocol and a leader. */
     private void completeJoin(long nowMs) {
-        for (ClassicMember m : List.copyOf(members.values())) {
+        for (ClassicMember m : members.snapshot()) {
             if (m.awaitingJoin == null) {
                 remove(m);
             }
@@ -266,20 +257,16 @@ public final class ClassicGroup {
         initialDelay = false;
         joinDeadlineMs = Long.MAX_VALUE;
         generationId++;
-        if (members.isEmpty()) {
+        members.resetLeader();
+        if (members.size() == 0) {
             state = State.EMPTY;
             protocolName = null;
-            leaderId = null;
             return;
         }
-        protocolName = ClassicProtocols.select(members.values());
-        if (leaderId == null || !members.containsKey(leaderId)) {
-            leaderId = members.keySet().iterator().next();
-        }
+        protocolName = ClassicProtocols.select(members.all());
         state = State.COMPLETING_REBALANCE;
-        long rebalanceTimeout = members.values().stream().mapToLong(m -> m.rebalanceTimeoutMs).max().orElse(0);
-        syncDeadlineMs = nowMs + rebalanceTimeout;
-        for (ClassicMember m : members.values()) {
+        syncDeadlineMs = nowMs + members.maxRebalanceTimeoutMs();
+        for (ClassicMember m : members.all()) {
             m.pendingSync = true;
             m.sessionDeadlineMs = nowMs + m.sessionTimeoutMs;
             CompletableFuture<Classic.JoinResult> joined = m.awaitingJoin;
@@ -290,13 +277,13 @@ public final class ClassicGroup {
 
     private Classic.JoinResult joinResult(ClassicMember m, boolean skipAssignment) {
         List<Classic.JoinedMember> all = new ArrayList<>();
-        if (m.memberId.equals(leaderId)) {
-            for (ClassicMember each : members.values()) {
+        if (members.isLeader(m)) {
+            for (ClassicMember each : members.all()) {
                 all.add(new Classic.JoinedMember(each.memberId, each.instanceId, each.metadata(protocolName)));
             }
         }
-        return new Classic.JoinResult(ErrorCode.NONE, "", generationId, protocolType, protocolName, leaderId,
-                m.memberId, skipAssignment, all);
+        return new Classic.JoinResult(ErrorCode.NONE, "", generationId, protocolType, protocolName,
+                members.leaderId(), m.memberId, skipAssignment, all);
     }
 
     public synchronized CompletableFuture<Classic.SyncResult> sync(Classic.SyncRequest r, long nowMs) {
@@ -310,7 +297,7 @@ public final class ClassicGroup {
     private CompletableFuture<Classic.SyncResult> syncChecked(Classic.SyncRequest r, long nowMs) {
         ClassicMember m;
         try {
-            m = validateMember(r.memberId(), r.instanceId());
+            m = members.validate(r.memberId(), r.instanceId());
             checkGeneration(r.generationId());
         } catch (SluiceException e) {
             return CompletableFuture.completedFuture(Classic.SyncResult.error(e.code(), e.getMessage()));
@@ -337,12 +324,12 @@ public final class ClassicGroup {
         }
         CompletableFuture<Classic.SyncResult> synced = new CompletableFuture<>();
         m.awaitingSync = synced;
-        if (m.memberId.equals(leaderId)) {
-            for (ClassicMember each : members.values()) {
+        if (members.isLeader(m)) {
+            for (ClassicMember each : members.all()) {
                 each.assignment = r.assignments().getOrDefault(each.memberId, new byte[0]);
             }
             state = State.STABLE;
-            for (ClassicMember each : members.values()) {
+            for (ClassicMember each : members.all()) {
                 if (each.awaitingSync != null) {
                     complete(each.awaitingSync, syncResult(each));
                     each.awaitingSync = null;
@@ -358,7 +345,7 @@ public final class ClassicGroup {
 
     /** A Heartbeat: refused (thrown) when the member is unknown, fenced or stale, or must rejoin. */
     public synchronized void heartbeat(String memberId, String instanceId, int generation, long nowMs) {
-        ClassicMember m = validateMember(memberId, instanceId);
+        ClassicMember m = members.validate(memberId, instanceId);
         checkGeneration(generation);
         m.sessionDeadlineMs = nowMs + m.sessionTimeoutMs;
         if (state == State.PREPARING_REBALANCE) {
@@ -372,32 +359,16 @@ public final class ClassicGroup {
         boolean removed = false;
         for (Classic.LeaveRequest l : leaving) {
             String memberId = l.memberId() == null ? "" : l.memberId();
-            ErrorCode error = ErrorCode.NONE;
-            String message = "";
-            if (l.instanceId() != null) {
-                String current = memberByInstance.get(l.instanceId());
-                if (current == null) {
-                    error = ErrorCode.UNKNOWN_MEMBER_ID;
-                    message = "no member with instance id '" + l.instanceId() + "' in group '" + groupId + "'";
-                } else if (!memberId.isEmpty() && !memberId.equals(current)) {
-                    error = ErrorCode.FENCED_INSTANCE_ID;
-                    message = "member '" + memberId + "' was fenced by a newer member with instance id '"
-                            + l.instanceId() + "'";
-                } else {
-                    remove(members.get(current));
-                    removed = true;
-                }
-            } else if (pendingMembers.remove(memberId) == null) {
-                ClassicMember m = members.get(memberId);
-                if (m == null) {
-                    error = ErrorCode.UNKNOWN_MEMBER_ID;
-                    message = "member '" + memberId + "' is not in group '" + groupId + "'";
-                } else {
+            try {
+                ClassicMember m = members.leaving(l);
+                if (m != null) {
                     remove(m);
                     removed = true;
                 }
+                results.add(new Classic.LeaveResult(memberId, l.instanceId(), ErrorCode.NONE, ""));
+            } catch (SluiceException e) {
+                results.add(new Classic.LeaveResult(memberId, l.instanceId(), e.code(), e.getMessage()));
             }
-            results.add(new Classic.LeaveResult(memberId, l.instanceId(), error, message));
         }
         if (removed) {
             membersRemoved(nowMs);
@@ -413,8 +384,8 @@ public final class ClassicGroup {
      */
     public synchronized List<String> tick(long nowMs) {
         List<String> done = new ArrayList<>();
-        boolean removed = pendingMembers.values().removeIf(deadline -> nowMs >= deadline);
-        for (ClassicMember m : List.copyOf(members.values())) {
+        boolean removed = members.expirePending(nowMs);
+        for (ClassicMember m : members.snapshot()) {
             if (m.expired(nowMs)) {
                 done.add("member " + m.memberId + " of group " + groupId + ": session timeout passed");
                 remove(m);
@@ -429,7 +400,7 @@ public final class ClassicGroup {
         if ((state == State.COMPLETING_REBALANCE || state == State.STABLE) && nowMs >= syncDeadlineMs) {
             syncDeadlineMs = Long.MAX_VALUE;
             boolean late = false;
-            for (ClassicMember m : List.copyOf(members.values())) {
+            for (ClassicMember m : members.snapshot()) {
                 if (m.pendingSync) {
                     done.add("member " + m.memberId + " of group " + groupId + ": no SyncGroup in the rebalance timeout");
                     remove(m);
@@ -455,7 +426,7 @@ public final class ClassicGroup {
             return;
         }
         if (generation >= 0 || !memberId.isEmpty() || instanceId != null) {
-            ClassicMember m = validateMember(memberId, instanceId);
+            ClassicMember m = members.validate(memberId, instanceId);
             checkGeneration(generation);
             m.sessionDeadlineMs = nowMs + m.sessionTimeoutMs;
         } else if (state != State.EMPTY) {
@@ -470,26 +441,10 @@ public final class ClassicGroup {
 
     public synchronized Classic.Description describe() {
         boolean stable = state == State.STABLE;
-        List<Classic.DescribedMember> described = members.values().stream().map(m -> m.describe(stable, protocolName))
+        List<Classic.DescribedMember> described = members.all().stream().map(m -> m.describe(stable, protocolName))
                 .toList();
         return new Classic.Description(groupId, state.label(), protocolType == null ? "" : protocolType,
                 stable && protocolName != null ? protocolName : "", described);
-    }
-
-    private ClassicMember validateMember(String memberId, String instanceId) {
-        if (instanceId != null) {
-            String current = memberByInstance.get(instanceId);
-            if (current != null && !current.equals(memberId)) {
-                throw new SluiceException(ErrorCode.FENCED_INSTANCE_ID, "member '" + memberId + "' was fenced: "
-                        + "another process joined group '" + groupId + "' with group.instance.id '" + instanceId + "'");
-            }
-        }
-        ClassicMember m = members.get(memberId);
-        if (m == null) {
-            throw new SluiceException(ErrorCode.UNKNOWN_MEMBER_ID, "member '" + memberId + "' is not in group '"
-                    + groupId + "' (its session may have expired); rejoin");
-        }
-        return m;
     }
 
     private void checkGeneration(int generation) {
@@ -510,14 +465,7 @@ public final class ClassicGroup {
 
     private void remove(ClassicMember m) {
         fence(m, ErrorCode.UNKNOWN_MEMBER_ID, "member '" + m.memberId + "' left group '" + groupId + "' or its session expired");
-        members.remove(m.memberId);
-        if (m.instanceId != null && m.memberId.equals(memberByInstance.get(m.instanceId))) {
-            memberByInstance.remove(m.instanceId);
-        }
-        if (m.memberId.equals(leaderId)) {
-            Iterator<String> next = members.keySet().stream().filter(id -> !id.equals(m.memberId)).iterator();
-            leaderId = next.hasNext() ? next.next() : null;
-        }
+        members.remove(m);
     }
 
     /** Answers a removed or replaced member's parked requests with {@code code}. */

@@ -4,13 +4,13 @@ import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.Time;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,17 +32,17 @@ public final class ClassicGroupCoordinator {
     private final int nodeId;
     private final Supplier<MetadataImage> images;
     private final GroupConfig config;
-    private final LongSupplier clock;
+    private final Time time;
     private final GroupCoordinator consumerGroups;
     private final ConcurrentHashMap<String, ClassicGroup> groups = new ConcurrentHashMap<>();
 
     /** @param consumerGroups Sluice's own groups, whose ids this coordinator must not take, and vice versa */
     public ClassicGroupCoordinator(int nodeId, Supplier<MetadataImage> images, GroupConfig config,
-                                   LongSupplier monotonicMs, GroupCoordinator consumerGroups) {
+                                   Time time, GroupCoordinator consumerGroups) {
         this.nodeId = nodeId;
         this.images = images;
         this.config = config;
-        this.clock = monotonicMs;
+        this.time = time;
         this.consumerGroups = consumerGroups;
         consumerGroups.refuseClassicGroups(this::isActive);
     }
@@ -63,7 +63,7 @@ public final class ClassicGroupCoordinator {
                             + " own or group.protocol=consumer); use another group.id or stop them first",
                     request.memberId()));
         }
-        long now = clock.getAsLong();
+        long now = time.monotonicMs();
         List<CompletableFuture<Classic.JoinResult>> result = new ArrayList<>(1);
         groups.compute(groupId, (id, current) -> {
             ClassicGroup group = continuing(current, image);
@@ -82,7 +82,7 @@ public final class ClassicGroupCoordinator {
             return CompletableFuture.completedFuture(Classic.SyncResult.error(ErrorCode.UNKNOWN_MEMBER_ID,
                     unknown(groupId, request.memberId())));
         }
-        return group.sync(request, clock.getAsLong());
+        return group.sync(request, time.monotonicMs());
     }
 
     /** Heartbeat; refusals are thrown as {@link SluiceException} (REBALANCE_IN_PROGRESS means: rejoin). */
@@ -91,13 +91,13 @@ public final class ClassicGroupCoordinator {
         if (group == null) {
             throw new SluiceException(ErrorCode.UNKNOWN_MEMBER_ID, unknown(groupId, memberId));
         }
-        group.heartbeat(memberId, instanceId, generation, clock.getAsLong());
+        group.heartbeat(memberId, instanceId, generation, time.monotonicMs());
     }
 
     public List<Classic.LeaveResult> leave(String groupId, List<Classic.LeaveRequest> leaving) {
         MetadataImage image = images.get();
         consumerGroups.checkCoordinator(groupId);
-        long now = clock.getAsLong();
+        long now = time.monotonicMs();
         List<Classic.LeaveResult> results = new ArrayList<>();
         groups.compute(groupId, (id, current) -> {
             ClassicGroup group = continuing(current, image);
@@ -126,7 +126,7 @@ public final class ClassicGroupCoordinator {
             }
             return image.index();
         }
-        group.checkCommit(memberId, instanceId, generation, clock.getAsLong());
+        group.checkCommit(memberId, instanceId, generation, time.monotonicMs());
         return group.coordinatedSince();
     }
 
@@ -143,7 +143,7 @@ public final class ClassicGroupCoordinator {
 
     /** The timer's work: deadlines of every group, and groups that moved to another node are dropped. */
     public void expire() {
-        long now = clock.getAsLong();
+        long now = time.monotonicMs();
         MetadataImage image = images.get();
         for (String groupId : List.copyOf(groups.keySet())) {
             OptionalInt coordinator = CoordinatorLocator.coordinatorFor(groupId, image.cluster());

@@ -30,6 +30,16 @@ final class ClassicMember {
         this.instanceId = instanceId;
     }
 
+    /** Takes what a JoinGroup says about the member: its protocols, client, timeouts; its session restarts. */
+    void update(Classic.JoinRequest r, long nowMs) {
+        protocols = r.protocols();
+        clientId = r.clientId();
+        clientHost = r.clientHost();
+        sessionTimeoutMs = r.sessionTimeoutMs();
+        rebalanceTimeoutMs = r.rebalanceTimeoutMs() > 0 ? r.rebalanceTimeoutMs() : r.sessionTimeoutMs();
+        sessionDeadlineMs = nowMs + sessionTimeoutMs;
+    }
+
     /** The metadata this member offered for {@code protocol}, or null. */
     byte[] metadata(String protocol) {
         for (Classic.Protocol p : protocols) {

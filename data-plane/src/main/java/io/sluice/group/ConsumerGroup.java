@@ -1,6 +1,8 @@
 package io.sluice.group;
 
-import io.sluice.metadata.image.TopicPartition;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.util.ArrayList;
@@ -16,8 +18,6 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One consumer group on its coordinator: the members, the group epoch (bumped by every change of
@@ -121,8 +121,9 @@ public final class ConsumerGroup {
             try {
                 Pattern.compile(request.topicRegex());
             } catch (PatternSyntaxException e) {
-                throw new SluiceException(ErrorCode.INVALID_REQUEST, "the subscription pattern '"
-                        + request.topicRegex() + "' is not a valid regular expression: " + e.getDescription());
+                // RE2J, as Kafka's coordinator: no backreferences or lookaround, linear-time matching.
+                throw new SluiceException(ErrorCode.INVALID_REGULAR_EXPRESSION, "the subscription pattern '"
+                        + request.topicRegex() + "' is not a valid RE2J regular expression: " + e.getDescription());
             }
         }
     }
@@ -133,6 +134,11 @@ public final class ConsumerGroup {
             return replaceStaticMember(members.get(memberByInstance.get(instanceId)), request);
         }
         String memberId = request.memberId().isEmpty() ? UUID.randomUUID().toString() : request.memberId();
+        if (!members.containsKey(memberId) && members.size() >= config.consumerMaxSize()) {
+            // Kafka's rule: a newcomer is refused once the group is full; members (and static restarts) are not.
+            throw new SluiceException(ErrorCode.GROUP_MAX_SIZE_REACHED, "The consumer group has reached its maximum"
+                    + " capacity of " + config.consumerMaxSize() + " members (group.consumer.max.size).");
+        }
         GroupMember old = members.remove(memberId);
         if (old != null) {
             // The member lost its state (a fencing on its side): it starts over and keeps only what it reports.

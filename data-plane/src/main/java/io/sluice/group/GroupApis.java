@@ -4,7 +4,9 @@ import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.MetadataNode;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.network.NativeApis;
+import io.sluice.protocol.Time;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.rpc.AlterGroupOffsetsRequest;
@@ -31,10 +33,9 @@ import io.sluice.protocol.rpc.OffsetFetchResponse;
 import io.sluice.protocol.rpc.PartitionResult;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
-import io.sluice.server.NodeClient;
-import io.sluice.server.RequestContext;
-import io.sluice.server.RequestHandler;
-import io.sluice.server.Response;
+import io.sluice.network.NodeClient;
+import io.sluice.network.RequestContext;
+import io.sluice.network.Response;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * The group APIs on the data plane: translates requests to the {@link GroupCoordinator} (membership,
@@ -68,9 +68,8 @@ public final class GroupApis {
                      ScheduledExecutorService timer) {
         this.metadata = metadata;
         this.lag = new GroupLag(client, LAG_TIMEOUT_MS);
-        LongSupplier monotonicMs = () -> System.nanoTime() / 1_000_000;
-        this.coordinator = new GroupCoordinator(nodeId, metadata::image, config, monotonicMs);
-        this.classic = new ClassicGroupCoordinator(nodeId, metadata::image, config, monotonicMs, coordinator);
+        this.coordinator = new GroupCoordinator(nodeId, metadata::image, config, Time.SYSTEM);
+        this.classic = new ClassicGroupCoordinator(nodeId, metadata::image, config, Time.SYSTEM, coordinator);
         this.commits = new OffsetCommitBatcher(metadata::submit, System::currentTimeMillis, config.maxOffsetsPerCommand(),
                 nodeId);
         this.offsets = new GroupOffsets(metadata, coordinator, commits);
@@ -80,15 +79,15 @@ public final class GroupApis {
         }, config.expiryCheckIntervalMs(), config.expiryCheckIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
-    public void register(Map<ApiKey, RequestHandler> handlers) {
-        handlers.put(ApiKey.FIND_COORDINATOR, this::findCoordinator);
-        handlers.put(ApiKey.GROUP_HEARTBEAT, this::heartbeat);
-        handlers.put(ApiKey.OFFSET_COMMIT, this::offsetCommit);
-        handlers.put(ApiKey.OFFSET_FETCH, this::offsetFetch);
-        handlers.put(ApiKey.LIST_GROUPS, this::listGroups);
-        handlers.put(ApiKey.DESCRIBE_GROUPS, this::describeGroups);
-        handlers.put(ApiKey.DELETE_GROUPS, this::deleteGroups);
-        handlers.put(ApiKey.ALTER_GROUP_OFFSETS, this::alterOffsets);
+    public void register(NativeApis apis) {
+        apis.add(ApiKey.FIND_COORDINATOR, this::findCoordinator);
+        apis.add(ApiKey.GROUP_HEARTBEAT, this::heartbeat);
+        apis.add(ApiKey.OFFSET_COMMIT, this::offsetCommit);
+        apis.add(ApiKey.OFFSET_FETCH, this::offsetFetch);
+        apis.add(ApiKey.LIST_GROUPS, this::listGroups);
+        apis.add(ApiKey.DESCRIBE_GROUPS, this::describeGroups);
+        apis.add(ApiKey.DELETE_GROUPS, this::deleteGroups);
+        apis.add(ApiKey.ALTER_GROUP_OFFSETS, this::alterOffsets);
     }
 
     /** Called once this node is registered (again): offset commits carry the epoch, see OffsetCommitBatcher. */

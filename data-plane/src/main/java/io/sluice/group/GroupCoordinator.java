@@ -3,7 +3,8 @@ package io.sluice.group;
 import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.TopicImage;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.Time;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,7 +33,7 @@ public final class GroupCoordinator {
     private final int nodeId;
     private final Supplier<MetadataImage> images;
     private final GroupConfig config;
-    private final LongSupplier clock;
+    private final Time time;
     private final ConcurrentHashMap<String, ConsumerGroup> groups = new ConcurrentHashMap<>();
     private volatile TopicCounts topicCounts = new TopicCounts(null, new TreeMap<>());
     /** The live brokers as last seen, and when that set last changed (groups may have moved here then). */
@@ -46,12 +46,12 @@ public final class GroupCoordinator {
     private record TopicCounts(MetadataImage image, SortedMap<String, Integer> counts) {
     }
 
-    public GroupCoordinator(int nodeId, Supplier<MetadataImage> images, GroupConfig config, LongSupplier monotonicMs) {
+    public GroupCoordinator(int nodeId, Supplier<MetadataImage> images, GroupConfig config, Time time) {
         this.nodeId = nodeId;
         this.images = images;
         this.config = config;
-        this.clock = monotonicMs;
-        this.liveBrokersChangedMs = monotonicMs.getAsLong();
+        this.time = time;
+        this.liveBrokersChangedMs = time.monotonicMs();
     }
 
     /** Refuses an empty group id, and a group this node does not coordinate (NOT_COORDINATOR, retriable). */
@@ -98,7 +98,7 @@ public final class GroupCoordinator {
                     + " Kafka consumers of the classic group protocol; use another group id or stop them first");
         }
         SortedMap<String, Integer> topics = topicCounts();
-        long now = clock.getAsLong();
+        long now = time.monotonicMs();
         Heartbeat.Result[] result = new Heartbeat.Result[1];
         groups.compute(groupId, (id, current) -> {
             ConsumerGroup group = continuing(current, image);
@@ -204,6 +204,24 @@ public final class GroupCoordinator {
         return new GroupDescription(groupId, GroupState.EMPTY, 0, 0, "", List.of());
     }
 
+    /**
+     * Describes a group of this kind that has members here (KIP-848's ConsumerGroupDescribe). Kafka's
+     * errors: GROUP_ID_NOT_FOUND for a group without members (its offsets are described by
+     * DescribeGroups, which clients fall back to) and for a group of the classic protocol.
+     */
+    public GroupDescription describeMembers(String groupId) {
+        MetadataImage image = images.get();
+        checkCoordinator(groupId, image);
+        ConsumerGroup group = groups.computeIfPresent(groupId, (id, current) -> continuing(current, image));
+        if (group != null && group.hasMembers()) {
+            return group.describe();
+        }
+        if (classicActive.test(groupId)) {
+            throw new SluiceException(ErrorCode.GROUP_ID_NOT_FOUND, "Group " + groupId + " is not a consumer group.");
+        }
+        throw new SluiceException(ErrorCode.GROUP_ID_NOT_FOUND, "Group " + groupId + " not found.");
+    }
+
     /** Every group this node coordinates: those with members and those with committed offsets only. */
     public List<GroupDescription> list() {
         MetadataImage image = images.get();
@@ -223,7 +241,7 @@ public final class GroupCoordinator {
      * that emptied or that another node coordinates now (their members will rejoin there).
      */
     public void expire() {
-        long now = clock.getAsLong();
+        long now = time.monotonicMs();
         MetadataImage image = images.get();
         observeLiveBrokers(image, now);
         for (String groupId : List.copyOf(groups.keySet())) {

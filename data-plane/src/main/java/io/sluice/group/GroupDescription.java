@@ -1,6 +1,6 @@
 package io.sluice.group;
 
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.List;
 import java.util.Set;
 

@@ -1,10 +1,10 @@
 package io.sluice.group;
 
-import io.sluice.metadata.image.TopicPartition;
+import com.google.re2j.Pattern;
+import io.sluice.protocol.TopicPartition;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * One member as its coordinator sees it: identity, subscription, timeouts and where it stands in
@@ -42,7 +42,11 @@ final class GroupMember {
         return assigned.contains(tp) || revoking.contains(tp);
     }
 
-    /** The topics this member reads, out of those that exist. */
+    /**
+     * The topics this member reads, out of those that exist: its names, and every topic its pattern
+     * matches in full (Kafka's rule). Recomputed against the current topics on each heartbeat, so
+     * topics created or deleted start or stop matching without the member sending anything new.
+     */
     Set<String> resolveTopics(Set<String> existing) {
         Set<String> resolved = new TreeSet<>();
         for (String t : topics) {

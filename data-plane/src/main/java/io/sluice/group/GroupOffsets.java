@@ -5,7 +5,7 @@ import io.sluice.metadata.MetadataNode;
 import io.sluice.metadata.image.CommittedOffset;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.TopicImage;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.metadata.DeleteGroupOffsetsCommand;

@@ -1,6 +1,6 @@
 package io.sluice.group;
 
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.Map;
 import java.util.Set;
 

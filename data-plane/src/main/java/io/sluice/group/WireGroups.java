@@ -1,7 +1,7 @@
 package io.sluice.group;
 
 import io.sluice.metadata.image.CommittedOffset;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.rpc.DescribedGroup;
 import io.sluice.protocol.rpc.DescribedMember;
 import io.sluice.protocol.rpc.OffsetFetchPartition;

@@ -1,10 +1,10 @@
 package io.sluice.replication;
 
 import io.sluice.protocol.ErrorCode;
-import io.sluice.server.purgatory.DelayedOperation;
+import io.sluice.purgatory.DelayedOperation;
 import io.sluice.storage.EpochEndOffset;
 import io.sluice.storage.LogReadResult;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

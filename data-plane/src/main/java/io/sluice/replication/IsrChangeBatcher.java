@@ -7,7 +7,7 @@ import io.sluice.protocol.metadata.BrokerRef;
 import io.sluice.protocol.metadata.MetadataCommand;
 import io.sluice.protocol.metadata.PartitionChangeRequest;
 import io.sluice.protocol.metadata.PartitionOutcome;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;

@@ -4,7 +4,7 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.storage.EpochEndOffset;
 import io.sluice.storage.PartitionLog;
 import io.sluice.storage.TimestampOffset;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.util.Optional;
 

@@ -5,11 +5,11 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.storage.EpochEndOffset;
 import io.sluice.storage.LogAppendResult;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -35,7 +35,7 @@ public final class Partition {
     private final TopicPartition tp;
     private final int localBrokerId;
     private final PartitionLog log;
-    private final Clock clock;
+    private final Time clock;
     private final PartitionListener listener;
     private final ReentrantReadWriteLock leaderIsrLock = new ReentrantReadWriteLock();
     private final PartitionCounters counters = new PartitionCounters();
@@ -46,7 +46,7 @@ public final class Partition {
     private final Map<Integer, FollowerState> followers = new HashMap<>();
     private List<Integer> requestedIsr;
 
-    Partition(TopicPartition tp, int localBrokerId, PartitionLog log, Clock clock, PartitionListener listener) {
+    Partition(TopicPartition tp, int localBrokerId, PartitionLog log, Time clock, PartitionListener listener) {
         this.tp = tp;
         this.localBrokerId = localBrokerId;
         this.log = log;
@@ -138,7 +138,7 @@ public final class Partition {
     }
 
     private void becomeLeader(PartitionRegistration r) {
-        long now = clock.millis();
+        long now = clock.milliseconds();
         long epochStart;
         try {
             // As Kafka's makeLeader: the epoch starts here now, not at the first append. Until then a
@@ -225,7 +225,7 @@ public final class Partition {
                 return;
             }
             PartitionRegistration r = registration;
-            long now = clock.millis();
+            long now = clock.milliseconds();
             synchronized (this) {
                 FollowerState state = followers.get(replicaId);
                 if (state == null) {
@@ -253,7 +253,7 @@ public final class Partition {
                 return;
             }
             PartitionRegistration r = registration;
-            long now = clock.millis();
+            long now = clock.milliseconds();
             synchronized (this) {
                 Set<Integer> keep = new LinkedHashSet<>(r.isr());
                 for (int replica : maximalIsr(r)) {

@@ -1,6 +1,6 @@
 package io.sluice.replication;
 
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.List;
 
 /** How a {@link Partition} reports what others wait on or must act on. Implementations must not block. */

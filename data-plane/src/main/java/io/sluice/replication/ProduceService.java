@@ -2,9 +2,9 @@ package io.sluice.replication;
 
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.ErrorCode;
-import io.sluice.server.purgatory.DelayedOperation;
+import io.sluice.purgatory.DelayedOperation;
 import io.sluice.storage.LogAppendResult;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,7 @@ import io.sluice.protocol.wire.ResponseFrame;
 import io.sluice.storage.EpochEndOffset;
 import io.sluice.storage.LogAppendResult;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.sluice.replication;
 
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;

@@ -8,16 +8,16 @@ import io.sluice.metadata.image.MetadataDelta;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.PartitionRegistration;
 import io.sluice.metadata.image.TopicImage;
-import io.sluice.server.BrokerDefaults;
-import io.sluice.server.NodeClient;
-import io.sluice.server.purgatory.Purgatory;
+import io.sluice.config.BrokerDefaults;
+import io.sluice.network.NodeClient;
+import io.sluice.purgatory.Purgatory;
 import io.sluice.storage.DurabilityListener;
 import io.sluice.storage.LogManager;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -49,7 +49,7 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
     private final ReplicaMetadata metadata;
     private final BrokerDefaults defaults;
     private final ReplicationConfig config;
-    private final Clock clock;
+    private final Time clock;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, String> topicIds = new ConcurrentHashMap<>();
     private final Purgatory<TopicPartition> producePurgatory;
@@ -69,7 +69,7 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
     });
 
     public ReplicaManager(int brokerId, LogManager logs, MetadataNode metadata, BrokerDefaults defaults,
-                          NodeClient client, ReplicationConfig config, Clock clock) {
+                          NodeClient client, ReplicationConfig config, Time clock) {
         this(brokerId, logs, ReplicaMetadata.of(metadata), defaults, client::send, config, clock, null);
     }
 
@@ -78,7 +78,7 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
      * {@code purgatoryTimer} null gives each purgatory its own timer wheel.
      */
     public ReplicaManager(int brokerId, LogManager logs, ReplicaMetadata metadata, BrokerDefaults defaults,
-                          ReplicaClient client, ReplicationConfig config, Clock clock, Timer purgatoryTimer) {
+                          ReplicaClient client, ReplicationConfig config, Time clock, Timer purgatoryTimer) {
         this.producePurgatory = purgatoryTimer == null ? new Purgatory<>("produce") : new Purgatory<>(purgatoryTimer);
         this.fetchPurgatory = purgatoryTimer == null ? new Purgatory<>("fetch") : new Purgatory<>(purgatoryTimer);
         this.brokerId = brokerId;

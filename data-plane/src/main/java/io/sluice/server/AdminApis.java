@@ -1,5 +1,8 @@
 package io.sluice.server;
 
+import io.sluice.network.NativeApis;
+import io.sluice.network.RequestContext;
+import io.sluice.network.Response;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.rpc.AlterConfigsRequest;
 import io.sluice.protocol.rpc.AlterConfigsResource;
@@ -30,7 +33,7 @@ import io.sluice.protocol.rpc.TopicPartitions;
 import io.sluice.protocol.rpc.TopicResult;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,14 +55,14 @@ final class AdminApis {
         this.producerIds = producerIds;
     }
 
-    void register(Map<ApiKey, RequestHandler> handlers) {
-        handlers.put(ApiKey.CREATE_TOPICS, this::createTopics);
-        handlers.put(ApiKey.DELETE_TOPICS, this::deleteTopics);
-        handlers.put(ApiKey.CREATE_PARTITIONS, this::createPartitions);
-        handlers.put(ApiKey.DESCRIBE_CONFIGS, this::describeConfigs);
-        handlers.put(ApiKey.ALTER_CONFIGS, this::alterConfigs);
-        handlers.put(ApiKey.ELECT_LEADERS, this::electLeaders);
-        handlers.put(ApiKey.INIT_PRODUCER_ID, this::initProducerId);
+    void register(NativeApis apis) {
+        apis.add(ApiKey.CREATE_TOPICS, this::createTopics);
+        apis.add(ApiKey.DELETE_TOPICS, this::deleteTopics);
+        apis.add(ApiKey.CREATE_PARTITIONS, this::createPartitions);
+        apis.add(ApiKey.DESCRIBE_CONFIGS, this::describeConfigs);
+        apis.add(ApiKey.ALTER_CONFIGS, this::alterConfigs);
+        apis.add(ApiKey.ELECT_LEADERS, this::electLeaders);
+        apis.add(ApiKey.INIT_PRODUCER_ID, this::initProducerId);
     }
 
     private CompletableFuture<Response> createTopics(RequestContext ctx, RequestFrame frame) throws Exception {

@@ -1,11 +1,13 @@
 package io.sluice.server;
 
+import io.sluice.config.BrokerDefaults;
 import io.sluice.metadata.MetadataNode;
 import io.sluice.metadata.controller.ControllerResult;
 import io.sluice.metadata.controller.MetadataController;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.PartitionRegistration;
 import io.sluice.metadata.image.TopicImage;
+import io.sluice.network.NodeClient;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.metadata.AlterConfigsCommand;
 import io.sluice.protocol.metadata.CreatePartitionsCommand;
@@ -19,7 +21,7 @@ import io.sluice.protocol.metadata.TopicPartitionRef;
 import io.sluice.replication.Partition;
 import io.sluice.replication.ReplicaManager;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -14,14 +14,20 @@ import java.util.TreeMap;
  */
 public final class BrokerConfigs {
     /** Topic key -> the node setting that gives its default, where there is one. */
-    static final Map<String, String> BROKER_SYNONYMS = Map.of(
-            "min.insync.replicas", "min.insync.replicas",
-            LogConfig.FLUSH_POLICY, "log.flush.policy",
-            LogConfig.FLUSH_MS, "log.flush.interval.ms",
-            LogConfig.RETENTION_MS, "log.retention.ms",
-            LogConfig.RETENTION_BYTES, "log.retention.bytes",
-            LogConfig.SEGMENT_BYTES, "log.segment.bytes",
-            LogConfig.MAX_MESSAGE_BYTES, "message.max.bytes");
+    static final Map<String, String> BROKER_SYNONYMS = Map.ofEntries(
+            Map.entry("min.insync.replicas", "min.insync.replicas"),
+            Map.entry(LogConfig.FLUSH_POLICY, "log.flush.policy"),
+            Map.entry(LogConfig.FLUSH_MS, "log.flush.interval.ms"),
+            Map.entry(LogConfig.RETENTION_MS, "log.retention.ms"),
+            Map.entry(LogConfig.RETENTION_BYTES, "log.retention.bytes"),
+            Map.entry(LogConfig.SEGMENT_BYTES, "log.segment.bytes"),
+            Map.entry(LogConfig.SEGMENT_MS, "log.roll.ms"),
+            Map.entry(LogConfig.MAX_MESSAGE_BYTES, "message.max.bytes"),
+            Map.entry(LogConfig.CLEANUP_POLICY, "log.cleanup.policy"),
+            Map.entry(LogConfig.DELETE_RETENTION_MS, "log.cleaner.delete.retention.ms"),
+            Map.entry(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, "log.cleaner.min.cleanable.ratio"),
+            Map.entry(LogConfig.MIN_COMPACTION_LAG_MS, "log.cleaner.min.compaction.lag.ms"),
+            Map.entry(LogConfig.MAX_COMPACTION_LAG_MS, "log.cleaner.max.compaction.lag.ms"));
 
     private BrokerConfigs() {
     }
@@ -87,12 +93,19 @@ public final class BrokerConfigs {
         m.put("max.frame.bytes", Integer.toString(c.maxFrameBytes()));
         m.put("metrics.port", Integer.toString(c.metricsPort()));
         m.put("group.initial.rebalance.delay.ms", Integer.toString(c.groupInitialRebalanceDelayMs()));
+        m.put("group.max.size", Integer.toString(c.groupMaxSize()));
+        m.put("group.consumer.max.size", Integer.toString(c.groupConsumerMaxSize()));
         m.put("max.incremental.fetch.session.cache.slots", Integer.toString(c.fetchSessionCacheSlots()));
         m.put("replica.lag.time.max.ms", Integer.toString(c.replicaLagTimeMaxMs()));
         m.put("auto.leader.rebalance.enable", Boolean.toString(c.autoLeaderRebalance()));
         m.put("leader.imbalance.check.interval.ms", Integer.toString(c.leaderImbalanceCheckIntervalMs()));
         m.put("num.partitions", Integer.toString(c.defaults().numPartitions()));
         m.put("default.replication.factor", Integer.toString(c.defaults().replicationFactor()));
+        m.put("log.cleaner.enable", Boolean.toString(c.cleaner().enabled()));
+        m.put("log.cleaner.threads", Integer.toString(c.cleaner().threads()));
+        m.put("log.cleaner.io.max.bytes.per.second", Double.toString(c.cleaner().ioMaxBytesPerSecond()));
+        m.put("log.cleaner.backoff.ms", Long.toString(c.cleaner().backoffMs()));
+        m.put("log.cleaner.dedupe.buffer.size", Long.toString(c.cleaner().dedupeBufferSize()));
         BROKER_SYNONYMS.forEach((topicKey, brokerKey) -> m.put(brokerKey, topic.get(topicKey)));
         return m;
     }

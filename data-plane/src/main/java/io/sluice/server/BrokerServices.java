@@ -1,8 +1,11 @@
 package io.sluice.server;
 
 import io.netty.channel.EventLoopGroup;
+import io.sluice.config.BrokerDefaults;
 import io.sluice.group.GroupApis;
 import io.sluice.metadata.MetadataNode;
+import io.sluice.network.NodeClient;
+import io.sluice.network.RequestMetrics;
 import io.sluice.replication.FetchService;
 import io.sluice.replication.ListOffsetsService;
 import io.sluice.replication.ProduceService;

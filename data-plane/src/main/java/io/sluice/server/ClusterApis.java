@@ -5,6 +5,9 @@ import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.PartitionRegistration;
 import io.sluice.metadata.image.TopicImage;
+import io.sluice.network.NativeApis;
+import io.sluice.network.RequestContext;
+import io.sluice.network.Response;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.rpc.BrokerDescription;
@@ -33,10 +36,10 @@ final class ClusterApis {
         this.quorum = quorum;
     }
 
-    void register(Map<ApiKey, RequestHandler> handlers) {
-        handlers.put(ApiKey.METADATA, this::metadata);
-        handlers.put(ApiKey.DESCRIBE_CLUSTER, this::describeCluster);
-        handlers.put(ApiKey.DESCRIBE_QUORUM, this::describeQuorum);
+    void register(NativeApis apis) {
+        apis.add(ApiKey.METADATA, this::metadata);
+        apis.add(ApiKey.DESCRIBE_CLUSTER, this::describeCluster);
+        apis.add(ApiKey.DESCRIBE_QUORUM, this::describeQuorum);
     }
 
     private CompletableFuture<Response> describeCluster(RequestContext ctx, RequestFrame frame) {

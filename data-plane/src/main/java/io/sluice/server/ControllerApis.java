@@ -1,12 +1,14 @@
 package io.sluice.server;
 
 import io.sluice.metadata.MetadataNode;
+import io.sluice.network.NativeApis;
+import io.sluice.network.RequestContext;
+import io.sluice.network.Response;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.rpc.BrokerHeartbeatRequest;
 import io.sluice.protocol.rpc.BrokerRegistrationRequest;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -21,9 +23,9 @@ final class ControllerApis {
         this.metadata = metadata;
     }
 
-    void register(Map<ApiKey, RequestHandler> handlers) {
-        handlers.put(ApiKey.BROKER_REGISTRATION, this::registration);
-        handlers.put(ApiKey.BROKER_HEARTBEAT, this::heartbeat);
+    void register(NativeApis apis) {
+        apis.add(ApiKey.BROKER_REGISTRATION, this::registration);
+        apis.add(ApiKey.BROKER_HEARTBEAT, this::heartbeat);
     }
 
     private CompletableFuture<Response> registration(RequestContext ctx, RequestFrame frame) throws Exception {

@@ -11,14 +11,16 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.sluice.network.Connections;
+import io.sluice.network.NativeApis;
+import io.sluice.network.RequestMetrics;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.FrameDecoder;
 import io.sluice.protocol.wire.Transport;
-import io.sluice.server.codec.RequestDispatcher;
+import io.sluice.network.RequestDispatcher;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,13 +52,13 @@ public final class DataPlaneServer implements AutoCloseable {
      *                and shuts them down after {@link #close}
      */
     public DataPlaneServer(InetSocketAddress listen, EventLoopGroup workers, int ioThreads, int maxFrameBytes,
-                           Map<ApiKey, RequestHandler> handlers, ConnectionProtocol otherProtocol,
+                           NativeApis apis, ConnectionProtocol otherProtocol,
                            RequestMetrics metrics) {
         this.otherProtocol = otherProtocol;
         this.listen = listen;
         this.ioThreads = ioThreads;
         this.maxFrameBytes = maxFrameBytes;
-        this.dispatcher = new RequestDispatcher(handlers,
+        this.dispatcher = new RequestDispatcher(apis.handlers(),
                 metrics.forProtocol(ProtocolDetector.NATIVE, ApiKey.values()));
         this.boss = Transport.newGroup(1, "sluice-accept");
         this.workers = workers;

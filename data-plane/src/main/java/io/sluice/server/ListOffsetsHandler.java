@@ -1,5 +1,8 @@
 package io.sluice.server;
 
+import io.sluice.network.RequestContext;
+import io.sluice.network.RequestHandler;
+import io.sluice.network.Response;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.rpc.ListOffsetsPartition;
 import io.sluice.protocol.rpc.ListOffsetsPartitionResponse;
@@ -8,7 +11,7 @@ import io.sluice.protocol.rpc.ListOffsetsResponse;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
 import io.sluice.replication.ListOffsetsService;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.concurrent.CompletableFuture;
 
 /** ListOffsets over the native protocol: a translation to {@link ListOffsetsService}. Stateless. */

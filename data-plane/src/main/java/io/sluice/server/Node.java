@@ -1,10 +1,12 @@
 package io.sluice.server;
 
 import io.sluice.metadata.MetadataNode;
-import io.sluice.metadata.MetadataNodeConfig;
+import io.sluice.metadata.raft.MetadataNodeConfig;
 import io.netty.channel.EventLoopGroup;
 import io.sluice.group.GroupApis;
 import io.sluice.group.GroupConfig;
+import io.sluice.network.NativeApis;
+import io.sluice.network.NodeClient;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.Transport;
 import io.sluice.replication.FetchService;
@@ -14,13 +16,13 @@ import io.sluice.replication.ReplicaManager;
 import io.sluice.replication.ReplicationConfig;
 import io.sluice.server.metrics.NodeMetrics;
 import io.sluice.storage.FileAccess;
+import io.sluice.storage.LogCleaner;
 import io.sluice.storage.LogManager;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -94,34 +96,36 @@ public final class Node implements AutoCloseable {
         LogManager logs = null;
         ReplicaManager replicas = null;
         try {
-            logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()), Clock.systemUTC(),
+            logs = LogManager.start(config.logsDir(), config.defaults().logConfig(Map.of()), Time.SYSTEM,
                     300_000, 60_000, LogManager.DEFAULT_FLUSH_THREADS, files);
             logs.observeFlushTimes(metrics.flushTimes());
+            LogCleaner cleaner = logs.startCleaner(config.cleaner());
             NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes());
             ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
                     ReplicationConfig.defaults().fetchBackoffMs());
             replicas = new ReplicaManager(config.nodeId(), logs, metadata, config.defaults(), client, replication,
-                    Clock.systemUTC());
+                    Time.SYSTEM);
             AdminService admin = new AdminService(metadata, config, replicas, client);
             ProducerIdBlocks producerIds = new ProducerIdBlocks(metadata, config.nodeId());
-            Map<ApiKey, RequestHandler> handlers = new EnumMap<>(ApiKey.class);
-            new ControllerApis(metadata).register(handlers);
-            new ClusterApis(metadata, admin.quorum()).register(handlers);
-            new AdminApis(admin, producerIds).register(handlers);
+            NativeApis apis = new NativeApis();
+            new ControllerApis(metadata).register(apis);
+            new ClusterApis(metadata, admin.quorum()).register(apis);
+            new AdminApis(admin, producerIds).register(apis);
             GroupApis groups = new GroupApis(config.nodeId(), metadata, client,
-                    GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs()), workers);
-            groups.register(handlers);
+                    GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs())
+                            .withMaxSizes(config.groupMaxSize(), config.groupConsumerMaxSize()), workers);
+            groups.register(apis);
             BrokerServices services = new BrokerServices(config, metadata, replicas,
                     new ProduceService(replicas, metrics.ackLatency()), new FetchService(replicas),
                     new ListOffsetsService(replicas), producerIds, admin, groups, client, workers, metrics);
-            handlers.put(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
-            handlers.put(ApiKey.FETCH, new FetchHandler(services.fetch()));
-            handlers.put(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));
-            server = new DataPlaneServer(config.listen(), workers, config.ioThreads(), config.maxFrameBytes(), handlers,
+            apis.add(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
+            apis.add(ApiKey.FETCH, new FetchHandler(services.fetch()));
+            apis.add(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));
+            server = new DataPlaneServer(config.listen(), workers, config.ioThreads(), config.maxFrameBytes(), apis,
                     otherProtocol(services), metrics);
             server.start();
-            metrics.register(replicas, server.connections(), metadata);
+            metrics.register(replicas, server.connections(), metadata, cleaner);
             if (config.metricsPort() >= 0) {
                 metrics.serve(new InetSocketAddress(config.listen().getHostString(), config.metricsPort()));
             }

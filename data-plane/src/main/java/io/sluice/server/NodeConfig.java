@@ -1,5 +1,8 @@
 package io.sluice.server;
 
+import io.sluice.config.BrokerDefaults;
+import io.sluice.config.Settings;
+import io.sluice.storage.CleanerConfig;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,6 +50,10 @@ public final class NodeConfig {
                 + " for more members (each join extends it, up to the rebalance timeout); also how long a coordinator"
                 + " that takes over a Sluice group with committed offsets hands out only reported partitions"
                 + " (default 3000, Kafka's; 0 in tests)");
+        k.put("group.max.size", "The most members a Kafka classic group admits; a JoinGroup beyond it gets"
+                + " GROUP_MAX_SIZE_REACHED (default 2147483647, Kafka's)");
+        k.put("group.consumer.max.size", "The most members a group.protocol=consumer (KIP-848) or Sluice group admits;"
+                + " a join beyond it gets GROUP_MAX_SIZE_REACHED (default 2147483647, Kafka's)");
         k.put("max.incremental.fetch.session.cache.slots", "Kafka incremental fetch sessions (KIP-227) this node"
                 + " keeps; 0 answers every fetch in full (default 1000, Kafka's)");
         k.put("num.partitions", "Partitions of a topic created without a count (default 1)");
@@ -59,6 +66,21 @@ public final class NodeConfig {
         k.put("log.retention.bytes", "Default of the topic setting retention.bytes (default -1, no limit)");
         k.put("log.segment.bytes", "Default of the topic setting segment.bytes (default 1073741824)");
         k.put("message.max.bytes", "Default of the topic setting max.message.bytes (default 1048588)");
+        k.put("log.roll.ms", "Default of the topic setting segment.ms (default 604800000, 7 days)");
+        k.put("log.cleanup.policy", "Default of the topic setting cleanup.policy (default delete)");
+        k.put("log.cleaner.delete.retention.ms", "Default of the topic setting delete.retention.ms (default 86400000)");
+        k.put("log.cleaner.min.cleanable.ratio", "Default of the topic setting min.cleanable.dirty.ratio (default 0.5)");
+        k.put("log.cleaner.min.compaction.lag.ms", "Default of the topic setting min.compaction.lag.ms (default 0)");
+        k.put("log.cleaner.max.compaction.lag.ms", "Default of the topic setting max.compaction.lag.ms"
+                + " (default 9223372036854775807)");
+        k.put("log.cleaner.enable", "Run the log cleaner, which compacts topics with cleanup.policy=compact"
+                + " (default true)");
+        k.put("log.cleaner.threads", "Log cleaner threads (default 1)");
+        k.put("log.cleaner.io.max.bytes.per.second", "The cleaners' combined read plus write rate, bytes per second"
+                + " (default 1.7976931348623157E308, unthrottled)");
+        k.put("log.cleaner.backoff.ms", "How long a cleaner thread sleeps when no log needs cleaning (default 15000)");
+        k.put("log.cleaner.dedupe.buffer.size", "Memory for the cleaners' key maps, split between the threads;"
+                + " bounds how much dirty log one pass can clean (default 134217728)");
         KEYS = Collections.unmodifiableMap(k);
     }
 
@@ -81,8 +103,11 @@ public final class NodeConfig {
     private final boolean autoLeaderRebalance;
     private final int leaderImbalanceCheckIntervalMs;
     private final int groupInitialRebalanceDelayMs;
+    private final int groupMaxSize;
+    private final int groupConsumerMaxSize;
     private final int fetchSessionCacheSlots;
     private final int metricsPort;
+    private final CleanerConfig cleaner;
 
     private NodeConfig(Map<String, String> p) {
         this.settings = Collections.unmodifiableMap(new TreeMap<>(p));
@@ -129,9 +154,17 @@ public final class NodeConfig {
         this.leaderImbalanceCheckIntervalMs = intValue(p, "leader.imbalance.check.interval.ms", 30_000, 100,
                 Integer.MAX_VALUE);
         this.groupInitialRebalanceDelayMs = intValue(p, "group.initial.rebalance.delay.ms", 3_000, 0, 600_000);
+        this.groupMaxSize = intValue(p, "group.max.size", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+        this.groupConsumerMaxSize = intValue(p, "group.consumer.max.size", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
         this.fetchSessionCacheSlots = intValue(p, "max.incremental.fetch.session.cache.slots", 1000, 0,
                 Integer.MAX_VALUE);
         this.metricsPort = intValue(p, "metrics.port", defaultMetricsPort(listen.getPort()), -1, 65535);
+        this.cleaner = CleanerConfig.from(p);
+    }
+
+    /** The log cleaner's node settings ({@code log.cleaner.*}). */
+    public CleanerConfig cleaner() {
+        return cleaner;
     }
 
     public int fetchSessionCacheSlots() {
@@ -140,6 +173,14 @@ public final class NodeConfig {
 
     public int groupInitialRebalanceDelayMs() {
         return groupInitialRebalanceDelayMs;
+    }
+
+    public int groupMaxSize() {
+        return groupMaxSize;
+    }
+
+    public int groupConsumerMaxSize() {
+        return groupConsumerMaxSize;
     }
 
     /** Offset of the default metrics port from the data-plane port (so local nodes never collide). */
@@ -337,20 +378,7 @@ public final class NodeConfig {
     }
 
     static int intValue(Map<String, String> p, String key, Integer def, int min, int max) {
-        String v = def == null ? required(p, key) : p.get(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max
-                    + ", not '" + v + "'");
-        }
+        return def == null ? Settings.parseInt(key, required(p, key), min, max) : Settings.intValue(p, key, def, min, max);
     }
 
 }

@@ -1,6 +1,9 @@
 package io.sluice.server;
 
 import io.netty.buffer.ByteBuf;
+import io.sluice.network.RequestContext;
+import io.sluice.network.RequestHandler;
+import io.sluice.network.Response;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.rpc.ProducePartition;
 import io.sluice.protocol.rpc.ProducePartitionResponse;
@@ -9,7 +12,7 @@ import io.sluice.protocol.rpc.ProduceResponse;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
 import io.sluice.replication.ProduceService;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

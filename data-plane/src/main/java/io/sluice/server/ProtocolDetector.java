@@ -3,6 +3,7 @@ package io.sluice.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.sluice.network.Connections;
 import java.util.List;
 import java.util.function.Consumer;
 import io.netty.channel.ChannelPipeline;

@@ -2,6 +2,7 @@ package io.sluice.server;
 
 import io.sluice.metadata.MetadataNode;
 import io.sluice.metadata.image.BrokerRegistration;
+import io.sluice.network.NodeClient;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.rpc.ApiKey;

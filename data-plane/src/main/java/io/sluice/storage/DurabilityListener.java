@@ -1,5 +1,7 @@
 package io.sluice.storage;
 
+import io.sluice.protocol.TopicPartition;
+
 /**
  * Told when a partition's durable end offset advances: every offset below {@code durableEndOffset}
  * survives a crash of this node (fsynced, or, under {@code log.flush.policy=interval}, written to

@@ -21,6 +21,15 @@ import java.util.function.Function;
  * <tr><td>log.flush.policy</td><td>always</td><td>{@code always}: durable only after fsync (group commit);
  *     {@code interval}: page cache, fsync every flush.ms</td></tr>
  * <tr><td>flush.ms</td><td>1000</td><td>fsync period under the interval policy</td></tr>
+ * <tr><td>cleanup.policy</td><td>delete</td><td>{@code delete} (retention), {@code compact} (keep the latest
+ *     record per key, see {@link LogCleaner}) or both, comma-separated</td></tr>
+ * <tr><td>delete.retention.ms</td><td>86400000 (1 day)</td><td>how long a compacted log keeps tombstones
+ *     (null values) after the segment holding them was first cleaned</td></tr>
+ * <tr><td>min.cleanable.dirty.ratio</td><td>0.5</td><td>clean a compacted log once uncleaned bytes are at
+ *     least this share of its closed segments</td></tr>
+ * <tr><td>min.compaction.lag.ms</td><td>0</td><td>a record stays uncompacted at least this long</td></tr>
+ * <tr><td>max.compaction.lag.ms</td><td>9223372036854775807</td><td>a dirty segment older than this is
+ *     cleaned whatever the dirty ratio</td></tr>
  * </table>
  *
  * Immutable and thread-safe.
@@ -34,7 +43,12 @@ public record LogConfig(
         int maxMessageBytes,
         int indexIntervalBytes,
         FlushPolicy flushPolicy,
-        long flushMs) {
+        long flushMs,
+        CleanupPolicy cleanupPolicy,
+        long deleteRetentionMs,
+        double minCleanableDirtyRatio,
+        long minCompactionLagMs,
+        long maxCompactionLagMs) {
 
     public static final String SEGMENT_BYTES = "segment.bytes";
     public static final String SEGMENT_MS = "segment.ms";
@@ -45,6 +59,39 @@ public record LogConfig(
     public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
     public static final String FLUSH_POLICY = "log.flush.policy";
     public static final String FLUSH_MS = "flush.ms";
+    public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+    public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
+
+    /**
+     * Kafka's {@code cleanup.policy}: a comma-separated list of {@code delete} and {@code compact}.
+     * At least one of the two (Kafka 4.4's empty list, "keep forever", is not accepted).
+     */
+    public record CleanupPolicy(boolean compact, boolean delete) {
+        public static final CleanupPolicy DELETE = new CleanupPolicy(false, true);
+
+        /** Parses the list; throws {@link IllegalArgumentException} for anything else. */
+        public static CleanupPolicy parse(String raw) {
+            boolean compact = false;
+            boolean delete = false;
+            for (String part : raw.split(",", -1)) {
+                switch (part.trim()) {
+                    case "compact" -> compact = true;
+                    case "delete" -> delete = true;
+                    default -> throw new IllegalArgumentException("invalid value '" + raw + "' for " + CLEANUP_POLICY
+                            + ": expected delete, compact or compact,delete");
+                }
+            }
+            return new CleanupPolicy(compact, delete);
+        }
+
+        @Override
+        public String toString() {
+            return compact && delete ? "compact,delete" : compact ? "compact" : "delete";
+        }
+    }
 
     /** When an append becomes durable. */
     public enum FlushPolicy {
@@ -67,6 +114,11 @@ public record LogConfig(
         d.put(INDEX_INTERVAL_BYTES, "4096");
         d.put(FLUSH_POLICY, "always");
         d.put(FLUSH_MS, "1000");
+        d.put(CLEANUP_POLICY, "delete");
+        d.put(DELETE_RETENTION_MS, "86400000");
+        d.put(MIN_CLEANABLE_DIRTY_RATIO, "0.5");
+        d.put(MIN_COMPACTION_LAG_MS, "0");
+        d.put(MAX_COMPACTION_LAG_MS, Long.toString(Long.MAX_VALUE));
         return Map.copyOf(d);
     }
 
@@ -96,7 +148,12 @@ public record LogConfig(
                 (int) parseLong(MAX_MESSAGE_BYTES, get, 61, Integer.MAX_VALUE),
                 (int) parseLong(INDEX_INTERVAL_BYTES, get, 0, Integer.MAX_VALUE),
                 parsePolicy(get.apply(FLUSH_POLICY)),
-                parseLong(FLUSH_MS, get, 1, Long.MAX_VALUE));
+                parseLong(FLUSH_MS, get, 1, Long.MAX_VALUE),
+                CleanupPolicy.parse(get.apply(CLEANUP_POLICY)),
+                parseLong(DELETE_RETENTION_MS, get, 0, Long.MAX_VALUE),
+                parseRatio(MIN_CLEANABLE_DIRTY_RATIO, get.apply(MIN_CLEANABLE_DIRTY_RATIO)),
+                parseLong(MIN_COMPACTION_LAG_MS, get, 0, Long.MAX_VALUE),
+                parseLong(MAX_COMPACTION_LAG_MS, get, 1, Long.MAX_VALUE));
     }
 
     /** This config with some keys replaced, validated the same way. */
@@ -119,6 +176,11 @@ public record LogConfig(
         m.put(INDEX_INTERVAL_BYTES, Integer.toString(indexIntervalBytes));
         m.put(FLUSH_POLICY, flushPolicy.name().toLowerCase(java.util.Locale.ROOT));
         m.put(FLUSH_MS, Long.toString(flushMs));
+        m.put(CLEANUP_POLICY, cleanupPolicy.toString());
+        m.put(DELETE_RETENTION_MS, Long.toString(deleteRetentionMs));
+        m.put(MIN_CLEANABLE_DIRTY_RATIO, Double.toString(minCleanableDirtyRatio));
+        m.put(MIN_COMPACTION_LAG_MS, Long.toString(minCompactionLagMs));
+        m.put(MAX_COMPACTION_LAG_MS, Long.toString(maxCompactionLagMs));
         return m;
     }
 
@@ -143,6 +205,21 @@ public record LogConfig(
         if (value < min || value > max) {
             throw new IllegalArgumentException("invalid value '" + raw + "' for " + key
                     + ": expected an integer in [" + min + ", " + max + "]");
+        }
+        return value;
+    }
+
+    private static double parseRatio(String key, String raw) {
+        double value;
+        try {
+            value = Double.parseDouble(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid value '" + raw + "' for " + key
+                    + ": expected a number in [0, 1]", e);
+        }
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException("invalid value '" + raw + "' for " + key
+                    + ": expected a number in [0, 1]");
         }
         return value;
     }

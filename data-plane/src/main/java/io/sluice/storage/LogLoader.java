@@ -1,5 +1,6 @@
 package io.sluice.storage;
 
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ final class LogLoader {
     static Loaded load(Path dir, TopicPartition tp, LogConfig config, long nowMs, long recoveryPoint, FileAccess files)
             throws IOException {
         Files.createDirectories(dir);
+        SegmentSwap.recover(dir, tp, files);
         removeLeftovers(dir);
         LeaderEpochCache epochCache = LeaderEpochCache.load(dir, files);
         ProducerStateManager producers = new ProducerStateManager();

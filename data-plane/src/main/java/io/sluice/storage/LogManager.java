@@ -1,9 +1,10 @@
 package io.sluice.storage;
 
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class LogManager implements AutoCloseable {
 
     private final Path dataDir;
     private final LogConfig defaultConfig;
-    private final Clock clock;
+    private final Time clock;
     private final FileAccess files;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> lastIntervalFlushNanos = new ConcurrentHashMap<>();
@@ -54,8 +55,9 @@ public final class LogManager implements AutoCloseable {
     private final GroupCommitFlusher flusher;
     private final ScheduledExecutorService scheduler;
     private final Object checkpointLock = new Object();
+    private volatile LogCleaner cleaner;
 
-    private LogManager(Path dataDir, LogConfig defaultConfig, Clock clock, int flushThreads, FileAccess files) {
+    private LogManager(Path dataDir, LogConfig defaultConfig, Time clock, int flushThreads, FileAccess files) {
         this.dataDir = dataDir;
         this.files = files;
         this.defaultConfig = defaultConfig;
@@ -72,14 +74,14 @@ public final class LogManager implements AutoCloseable {
      * Opens every partition directory under {@code dataDir} with {@code defaultConfig} (the server
      * applies per-topic overrides with {@link PartitionLog#updateConfig}) and starts the threads.
      */
-    public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
+    public static LogManager start(Path dataDir, LogConfig defaultConfig, Time clock,
             long retentionCheckIntervalMs, long checkpointIntervalMs, int flushThreads) throws IOException {
         return start(dataDir, defaultConfig, clock, retentionCheckIntervalMs, checkpointIntervalMs, flushThreads,
                 FileAccess.DIRECT);
     }
 
     /** As above, with every write, fsync and rename of the logs going through {@code files}. */
-    public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
+    public static LogManager start(Path dataDir, LogConfig defaultConfig, Time clock,
             long retentionCheckIntervalMs, long checkpointIntervalMs, int flushThreads, FileAccess files)
             throws IOException {
         Files.createDirectories(dataDir);
@@ -100,7 +102,7 @@ public final class LogManager implements AutoCloseable {
     }
 
     /** With {@value #DEFAULT_FLUSH_THREADS} flusher threads. */
-    public static LogManager start(Path dataDir, LogConfig defaultConfig, Clock clock,
+    public static LogManager start(Path dataDir, LogConfig defaultConfig, Time clock,
             long retentionCheckIntervalMs, long checkpointIntervalMs) throws IOException {
         return start(dataDir, defaultConfig, clock, retentionCheckIntervalMs, checkpointIntervalMs,
                 DEFAULT_FLUSH_THREADS);
@@ -108,7 +110,7 @@ public final class LogManager implements AutoCloseable {
 
     /** With Kafka's default periods: retention checked every 5 minutes, checkpoints every minute. */
     public static LogManager start(Path dataDir, LogConfig defaultConfig) throws IOException {
-        return start(dataDir, defaultConfig, Clock.systemUTC(), 300_000, 60_000);
+        return start(dataDir, defaultConfig, Time.SYSTEM, 300_000, 60_000);
     }
 
     private void loadLogs() throws IOException {
@@ -201,10 +203,26 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the log cleaner for the compacted logs of this directory (threads only when
+     * {@code log.cleaner.enable}); stopped by {@link #close()} and {@link #crash()}. Call once.
+     */
+    public LogCleaner startCleaner(CleanerConfig config) throws IOException {
+        LogCleaner c = new LogCleaner(logs::values, dataDir, files, clock, config);
+        c.start();
+        cleaner = c;
+        return c;
+    }
+
+    /** The cleaner, once started. */
+    public Optional<LogCleaner> cleaner() {
+        return Optional.ofNullable(cleaner);
+    }
+
     /** Runs retention on every log now; returns the number of segments deleted. */
     public int runRetention() {
         int deleted = 0;
-        long now = clock.millis();
+        long now = clock.milliseconds();
         for (PartitionLog log : logs.values()) {
             try {
                 deleted += log.deleteOldSegments(now);
@@ -311,6 +329,10 @@ public final class LogManager implements AutoCloseable {
     }
 
     private void shutdownThreads() {
+        LogCleaner c = cleaner;
+        if (c != null) {
+            c.close();
+        }
         scheduler.shutdownNow();
         try {
             scheduler.awaitTermination(10, TimeUnit.SECONDS);

@@ -27,6 +27,11 @@ final class LogSegments {
         segments.remove(segment.baseOffset(), segment);
     }
 
+    /** The segment with this base offset, or null. */
+    LogSegment get(long baseOffset) {
+        return segments.get(baseOffset);
+    }
+
     boolean isEmpty() {
         return segments.isEmpty();
     }
@@ -81,7 +86,9 @@ final class LogSegments {
         while (e != null && offset < bound) {
             LogSegment segment = e.getValue();
             LogReadResult.FileRange range = segment.read(offset, maxBytes, bound, segment.size());
-            if (range != null || offset < segment.nextOffset()) {
+            // Nothing returned although the segment holds offsets at or after this one: they are past
+            // the bound. A segment emptied by the log cleaner (size 0) holds none: look further.
+            if (range != null || (segment.size() > 0 && offset < segment.nextOffset())) {
                 return range;
             }
             e = segments.higherEntry(e.getKey());

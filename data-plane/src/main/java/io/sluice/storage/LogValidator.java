@@ -24,7 +24,12 @@ import java.util.List;
  *   <li>uncompressed batches only: records that do not parse or whose offset deltas are not
  *       0, 1, 2, ...: INVALID_RECORD. Compressed batches are not decompressed on the broker (it
  *       never re-compresses them either); their CRC protects them in transit and at rest.</li>
- *   <li>as follower: offsets not increasing from the log end offset: INVALID_RECORD.</li>
+ *   <li>as follower: offsets not increasing from the log end offset: INVALID_RECORD. A follower also
+ *       accepts batches with fewer records than their offset range (the leader's cleaner removed
+ *       some, or all: an empty batch kept for its producer state).</li>
+ *   <li>as leader of a compacted topic: a record without a key: INVALID_RECORD (Kafka's
+ *       "Compacted topic cannot accept message without key"), compressed batches decompressed to
+ *       check.</li>
  * </ul>
  */
 final class LogValidator {
@@ -33,15 +38,24 @@ final class LogValidator {
 
     /** Validates batches a producer sent; their base offsets and epochs are to be overwritten. */
     static List<RecordBatch> validateForLeader(ByteBuffer buffer, int maxMessageBytes) throws InvalidBatchException {
+        return validateForLeader(buffer, maxMessageBytes, false);
+    }
+
+    /** As above; {@code compacted}: every record must have a key (a compacted topic's rule). */
+    static List<RecordBatch> validateForLeader(ByteBuffer buffer, int maxMessageBytes, boolean compacted)
+            throws InvalidBatchException {
         List<RecordBatch> batches = splitBatches(buffer, maxMessageBytes);
         for (RecordBatch batch : batches) {
-            checkBatch(batch);
+            checkBatch(batch, false);
             if (batch.isTransactional() || batch.isControlBatch()) {
                 throw new InvalidBatchException(ErrorCode.INVALID_RECORD,
                         "transactional and control batches are not supported");
             }
             if (batch.compressionType() == CompressionType.NONE) {
                 checkRecords(batch);
+            }
+            if (compacted) {
+                checkKeys(batch);
             }
         }
         return batches;
@@ -53,7 +67,7 @@ final class LogValidator {
         List<RecordBatch> batches = splitBatches(buffer, maxMessageBytes);
         long expectedAtLeast = logEndOffset;
         for (RecordBatch batch : batches) {
-            checkBatch(batch);
+            checkBatch(batch, true);
             if (batch.baseOffset() < expectedAtLeast) {
                 throw new InvalidBatchException(ErrorCode.INVALID_RECORD, "batch base offset "
                         + batch.baseOffset() + " is below the next expected offset " + expectedAtLeast);
@@ -86,7 +100,7 @@ final class LogValidator {
         return batches;
     }
 
-    private static void checkBatch(RecordBatch batch) throws InvalidBatchException {
+    private static void checkBatch(RecordBatch batch, boolean mayBeCleaned) throws InvalidBatchException {
         if (batch.magic() != RecordBatch.MAGIC) {
             throw new InvalidBatchException(ErrorCode.INVALID_RECORD, "batch has magic " + batch.magic()
                     + "; only magic 2 (Kafka 0.11+ clients) is supported");
@@ -95,7 +109,9 @@ final class LogValidator {
             throw new InvalidBatchException(ErrorCode.CORRUPT_MESSAGE, "batch CRC " + Long.toHexString(batch.checksum())
                     + " does not match its contents (" + Long.toHexString(batch.computeChecksum()) + ")");
         }
-        if (batch.lastOffsetDelta() < 0 || batch.recordCount() != batch.lastOffsetDelta() + 1) {
+        boolean countFits = mayBeCleaned ? batch.recordCount() >= 0 && batch.recordCount() <= batch.lastOffsetDelta() + 1L
+                : batch.recordCount() == batch.lastOffsetDelta() + 1L;
+        if (batch.lastOffsetDelta() < 0 || !countFits) {
             throw new InvalidBatchException(ErrorCode.INVALID_RECORD, "batch claims " + batch.recordCount()
                     + " records but last offset delta " + batch.lastOffsetDelta());
         }
@@ -107,6 +123,21 @@ final class LogValidator {
         if (batch.hasProducerId() && (batch.producerEpoch() < 0 || batch.baseSequence() < 0)) {
             throw new InvalidBatchException(ErrorCode.INVALID_RECORD, "batch of producer " + batch.producerId()
                     + " has epoch " + batch.producerEpoch() + " and base sequence " + batch.baseSequence());
+        }
+    }
+
+    private static void checkKeys(RecordBatch batch) throws InvalidBatchException {
+        try {
+            RecordCursor cursor = batch.records();
+            while (cursor.next()) {
+                if (cursor.keySize() < 0) {
+                    throw new InvalidBatchException(ErrorCode.INVALID_RECORD,
+                            "Compacted topic cannot accept message without key (record " + cursor.offsetDelta()
+                                    + " of the batch)");
+                }
+            }
+        } catch (CorruptRecordException e) {
+            throw new InvalidBatchException(ErrorCode.INVALID_RECORD, e.getMessage());
         }
     }
 

@@ -1,13 +1,14 @@
 package io.sluice.storage;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public final class PartitionLog implements AutoCloseable {
 
     private final Path dir;
     private final TopicPartition tp;
-    private final Clock clock;
+    private final Time clock;
     private final FileAccess files;
     private final FlushRequester flushRequester;
     private final DurabilityListener listener;
@@ -62,7 +63,7 @@ public final class PartitionLog implements AutoCloseable {
     private long truncations; // guarded by lock; a flush that raced a truncation must not advance
     private volatile boolean closed;
 
-    private PartitionLog(Path dir, TopicPartition tp, LogConfig config, Clock clock, FileAccess files,
+    private PartitionLog(Path dir, TopicPartition tp, LogConfig config, Time clock, FileAccess files,
             LogLoader.Loaded loaded, FlushRequester flushRequester, DurabilityListener listener) {
         this.dir = dir;
         this.files = files;
@@ -81,11 +82,11 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Opens a standalone log (no flusher): recovers everything and the caller calls {@link #flush()}. */
     public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config) throws IOException {
-        return open(dir, tp, config, Clock.systemUTC(), 0, null, null);
+        return open(dir, tp, config, Time.SYSTEM, 0, null, null);
     }
 
     /** Opens a standalone log (no flusher) trusting segments wholly below {@code recoveryPoint}. */
-    public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, long recoveryPoint)
+    public static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Time clock, long recoveryPoint)
             throws IOException {
         return open(dir, tp, config, clock, recoveryPoint, null, null);
     }
@@ -99,15 +100,15 @@ public final class PartitionLog implements AutoCloseable {
      *        if the caller calls {@link #flush()} itself
      * @param listener told when the durable end offset advances; may be null
      */
-    static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, long recoveryPoint,
+    static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Time clock, long recoveryPoint,
             FlushRequester flushRequester, DurabilityListener listener) throws IOException {
         return open(dir, tp, config, clock, recoveryPoint, flushRequester, listener, FileAccess.DIRECT);
     }
 
     /** As above, writing and fsyncing through {@code files}. */
-    static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Clock clock, long recoveryPoint,
+    static PartitionLog open(Path dir, TopicPartition tp, LogConfig config, Time clock, long recoveryPoint,
             FlushRequester flushRequester, DurabilityListener listener, FileAccess files) throws IOException {
-        LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, clock.millis(), recoveryPoint, files);
+        LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, clock.milliseconds(), recoveryPoint, files);
         PartitionLog log = new PartitionLog(dir, tp, config, clock, files, loaded, flushRequester, listener);
         for (LogSegment s : log.segments.from(recoveryPoint)) {
             s.flush(s == log.active);
@@ -130,7 +131,8 @@ public final class PartitionLog implements AutoCloseable {
     public LogAppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch) throws IOException {
         List<RecordBatch> list;
         try {
-            list = LogValidator.validateForLeader(batches, config.maxMessageBytes());
+            LogConfig cfg = config;
+            list = LogValidator.validateForLeader(batches, cfg.maxMessageBytes(), cfg.cleanupPolicy().compact());
         } catch (InvalidBatchException e) {
             return LogAppendResult.failed(e.error(), e.getMessage(), logStartOffset);
         }
@@ -200,7 +202,7 @@ public final class PartitionLog implements AutoCloseable {
     private void write(ByteBuffer buffer, List<RecordBatch> list) throws IOException {
         RecordBatch first = list.get(0);
         RecordBatch last = list.get(list.size() - 1);
-        long now = clock.millis();
+        long now = clock.milliseconds();
         LogSegment segment = maybeRoll(buffer.remaining(), first.baseOffset(), last.lastOffset(), now);
         segment.append(buffer, list, now);
         for (RecordBatch b : list) {
@@ -386,7 +388,7 @@ public final class PartitionLog implements AutoCloseable {
         try {
             ensureOpen();
             segments.deleteAll();
-            active = LogSegment.create(dir, offset, config, clock.millis(), files);
+            active = LogSegment.create(dir, offset, config, clock.milliseconds(), files);
             segments.add(active);
             epochCache.clear();
             producers.clear();
@@ -424,6 +426,9 @@ public final class PartitionLog implements AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
+            if (!config.cleanupPolicy().delete()) {
+                return 0; // compact only: records stay until a newer one with the same key replaces them
+            }
             List<LogSegment> expired = segments.retentionCandidates(config, nowMs, highWatermark);
             for (LogSegment s : expired) {
                 segments.remove(s);
@@ -586,6 +591,59 @@ public final class PartitionLog implements AutoCloseable {
     /** Base offsets of the segments, oldest first. */
     public List<Long> segmentBaseOffsets() {
         return segments.baseOffsets();
+    }
+
+    /** The segments, oldest first (a snapshot), and the active one: what the log cleaner works on. */
+    List<LogSegment> segmentsSnapshot() {
+        return segments.all();
+    }
+
+    LogSegment activeSegment() {
+        return active;
+    }
+
+    Time clock() {
+        return clock;
+    }
+
+    FileAccess files() {
+        return files;
+    }
+
+    /** The last offset of every idempotent producer's last batch, which cleaning must keep (even empty). */
+    java.util.Set<Long> producerLastBatchOffsets() {
+        lock.lock();
+        try {
+            return producers.lastBatchEndOffsets();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The log cleaner's swap: replaces {@code old} by the fsynced {@code <base>.log.cleaned} file, the
+     * crash-safe way of {@link SegmentSwap}, and reopens it with rebuilt indexes. Refused (false, the
+     * cleaned file deleted) when the segment changed since the cleaner read it: deleted, truncated or
+     * still active. Reads in flight on the old file may fail and are retried, as with retention.
+     */
+    boolean replaceWithCleaned(LogSegment old, int sizeWhenRead) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (segments.get(old.baseOffset()) != old || old == active || old.size() != sizeWhenRead) {
+                Files.deleteIfExists(SegmentSwap.cleanedFile(dir, old.baseOffset()));
+                return false;
+            }
+            SegmentSwap.install(dir, old.baseOffset(), files);
+            LogSegment cleaned = LogSegment.open(dir, old.baseOffset(), config, clock.milliseconds(), false, files);
+            cleaned.recover(old.baseOffset(), (batch, position) -> { });
+            cleaned.flush(false);
+            segments.add(cleaned);
+            old.close();
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Flushes and closes the files. Reads still in flight may fail with a closed channel. */

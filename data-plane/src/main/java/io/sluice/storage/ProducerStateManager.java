@@ -170,6 +170,17 @@ final class ProducerStateManager {
         return out;
     }
 
+    /** The last offset of every producer's last batch: batches the cleaner keeps even when emptied. */
+    java.util.Set<Long> lastBatchEndOffsets() {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        for (ProducerEntry e : producers.values()) {
+            if (!e.batches.isEmpty()) {
+                out.add(e.batches.peekLast().lastOffset());
+            }
+        }
+        return out;
+    }
+
     void clear() {
         producers.clear();
     }

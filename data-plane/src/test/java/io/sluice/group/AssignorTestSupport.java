@@ -3,7 +3,7 @@ package io.sluice.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -9,6 +9,7 @@ import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.MockTime;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.metadata.MetadataRecord;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 class ClassicGroupCoordinatorTest {
     private static final String GROUP = "g";
     private MetadataImage image = MetadataImage.EMPTY;
-    private long now = 1_000;
+    private final MockTime time = new MockTime();
     private int here;
     private int other;
     private GroupCoordinator consumerGroups;
@@ -42,8 +43,8 @@ class ClassicGroupCoordinatorTest {
         here = 3 - other;
         apply(10, TestImages.fencing(other, true));
         GroupConfig config = GroupConfig.defaults().withInitialRebalanceDelayMs(0);
-        consumerGroups = new GroupCoordinator(here, () -> image, config, () -> now);
-        classic = new ClassicGroupCoordinator(here, () -> image, config, () -> now, consumerGroups);
+        consumerGroups = new GroupCoordinator(here, () -> image, config, time);
+        classic = new ClassicGroupCoordinator(here, () -> image, config, time, consumerGroups);
     }
 
     private Classic.JoinResult join(String memberId) {
@@ -109,7 +110,7 @@ class ClassicGroupCoordinatorTest {
         twoBrokers();
         Classic.JoinResult joined = join("");
         assertTrue(classic.isActive(GROUP));
-        now += 20_000; // no SyncGroup, no heartbeat: past the session and rebalance timeouts
+        time.sleep(20_000); // no SyncGroup, no heartbeat: past the session and rebalance timeouts
         classic.expire();
         assertFalse(classic.isActive(GROUP));
         join("");

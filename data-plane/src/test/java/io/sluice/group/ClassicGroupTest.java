@@ -23,7 +23,7 @@ class ClassicGroupTest {
     private static final int SESSION = 10_000;
     private static final int REBALANCE = 30_000;
     private static final int DELAY = 3_000;
-    private final ClassicGroup group = new ClassicGroup("g", GroupConfig.defaults().withInitialRebalanceDelayMs(DELAY), 0);
+    private ClassicGroup group = new ClassicGroup("g", GroupConfig.defaults().withInitialRebalanceDelayMs(DELAY), 0);
     private long now = 1_000;
 
     private static Classic.Protocol protocol(String name, String metadata) {
@@ -289,5 +289,39 @@ class ClassicGroupTest {
                 10, REBALANCE, true, "c", "h"), now).join();
         assertEquals(ErrorCode.INVALID_SESSION_TIMEOUT, r.error());
         assertTrue(group.isEmpty());
+    }
+
+    @Test
+    void groupMaxSizeTurnsAwayNewcomersButAdmitsMembersAndStaticRestarts() {
+        group = new ClassicGroup("g", GroupConfig.defaults().withInitialRebalanceDelayMs(DELAY).withMaxSizes(2, 100), 0);
+        CompletableFuture<Classic.JoinResult> a = group.join(join("", "static-a", protocol("range", "a")), now);
+        CompletableFuture<Classic.JoinResult> b = newMember(protocol("range", "b"));
+        advance(DELAY);
+        Classic.JoinResult first = a.join();
+        group.sync(new Classic.SyncRequest(b.join().memberId(), null, 1, null, null, Map.of()), now);
+        group.sync(new Classic.SyncRequest(first.memberId(), "static-a", 1, null, null, Map.of()), now);
+        assertEquals(ClassicGroup.State.STABLE, group.state());
+
+        Classic.JoinResult third = group.join(join("", null, protocol("range", "c")), now).join();
+        assertEquals(ErrorCode.GROUP_MAX_SIZE_REACHED, third.error());
+        assertEquals(ClassicGroup.State.STABLE, group.state(), "a refused newcomer starts no rebalance");
+        assertEquals(1, group.generationId());
+
+        Classic.JoinResult restarted = group.join(join("", "static-a", protocol("range", "a")), now).join();
+        assertEquals(ErrorCode.NONE, restarted.error(), "a static restart takes its old place");
+        assertEquals(2, group.memberCount());
+
+        // In the join phase the count is of members that rejoined: b rejoins, a newcomer takes the second
+        // place, and the member that rejoins last finds the group full and is removed.
+        CompletableFuture<Classic.JoinResult> bAgain = group.join(join(b.join().memberId(), null,
+                protocol("range", "b2")), now);
+        assertEquals(ClassicGroup.State.PREPARING_REBALANCE, group.state());
+        Classic.JoinResult newcomer = group.join(join("", null, protocol("range", "c")), now).join();
+        assertEquals(ErrorCode.MEMBER_ID_REQUIRED, newcomer.error(), "one of two has rejoined: room for one more");
+        CompletableFuture<Classic.JoinResult> c = group.join(join(newcomer.memberId(), null, protocol("range", "c")), now);
+        Classic.JoinResult late = group.join(join(restarted.memberId(), "static-a", protocol("range", "a")), now).join();
+        assertEquals(ErrorCode.GROUP_MAX_SIZE_REACHED, late.error(), "the last to rejoin a full join phase is out");
+        assertEquals(2, bAgain.join().members().size() + c.join().members().size());
+        assertEquals(2, group.memberCount());
     }
 }

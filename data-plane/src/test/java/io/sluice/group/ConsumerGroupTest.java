@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.util.HashSet;
@@ -35,10 +35,11 @@ class ConsumerGroupTest {
         Set<TopicPartition> owned = new HashSet<>();
         String instanceId = "";
         List<String> subscription = List.of("t");
+        String regex = "";
         Heartbeat.Result last;
 
         Heartbeat.Result beat() {
-            last = group.heartbeat(new Heartbeat.Request(id, epoch, instanceId, 60_000, SESSION, subscription, "",
+            last = group.heartbeat(new Heartbeat.Request(id, epoch, instanceId, 60_000, SESSION, subscription, regex,
                     "", owned, "client", "/127.0.0.1"), topics, now);
             id = last.memberId();
             epoch = last.memberEpoch();
@@ -307,7 +308,7 @@ class ConsumerGroupTest {
     void badRequestsAreRefusedAndChangeNothing() {
         assertEquals(ErrorCode.INVALID_SESSION_TIMEOUT, assertThrows(SluiceException.class, () -> group.heartbeat(
                 new Heartbeat.Request("", 0, "", 60_000, 10, List.of("t"), "", "", Set.of(), "c", "h"), topics, now)).code());
-        assertEquals(ErrorCode.INVALID_REQUEST, assertThrows(SluiceException.class, () -> group.heartbeat(
+        assertEquals(ErrorCode.INVALID_REGULAR_EXPRESSION, assertThrows(SluiceException.class, () -> group.heartbeat(
                 new Heartbeat.Request("", 0, "", 60_000, SESSION, List.of(), "(", "", Set.of(), "c", "h"), topics, now)).code());
         assertEquals(ErrorCode.INVALID_REQUEST, assertThrows(SluiceException.class, () -> group.heartbeat(
                 new Heartbeat.Request("", 0, "", 60_000, SESSION, List.of("t"), "", "sticky", Set.of(), "c", "h"),
@@ -372,5 +373,63 @@ class ConsumerGroupTest {
     @Test
     void consumerOutsideTheProtocolMayCommitToAnEmptyGroup() {
         assertEquals(Map.of(), group.checkCommit("", -1, Set.of(tp("t", 0))));
+    }
+
+    @Test
+    void groupConsumerMaxSizeRefusesNewcomersAndChangesNothing() {
+        group = new ConsumerGroup("g", config.withMaxSizes(100, 2), 0);
+        Client a = joined();
+        Client b = joined();
+        int epoch = group.groupEpoch();
+        SluiceException full = assertThrows(SluiceException.class, () -> new Client().beat());
+        assertEquals(ErrorCode.GROUP_MAX_SIZE_REACHED, full.code());
+        assertEquals(2, group.memberCount());
+        assertEquals(epoch, group.groupEpoch(), "a refused join is no change of membership");
+
+        a.epoch = 0; // a member that lost its state rejoins under its own id: still a member, admitted
+        a.owned.clear();
+        a.beatAndApply();
+        b.epoch = Heartbeat.LEAVE_EPOCH;
+        b.beat();
+        assertEquals(1, group.memberCount());
+        joined();
+        assertEquals(2, group.memberCount(), "room again once a member left");
+    }
+
+    @Test
+    void aRegexSubscriptionFollowsTopicsCreatedAndDeleted() {
+        topics = new TreeMap<>(Map.of("orders-eu", 1, "orders-us", 1, "payments", 1));
+        Client a = new Client();
+        a.subscription = List.of();
+        a.regex = "orders-.*";
+        a.beatAndApply();
+        assertEquals(Set.of(tp("orders-eu", 0), tp("orders-us", 0)), a.owned);
+        int epoch = group.groupEpoch();
+
+        topics.put("orders-asia", 1);
+        topics.put("xorders-1", 1); // matches only in part: Kafka matches the whole name
+        a.beatAndApply();
+        assertEquals(Set.of(tp("orders-eu", 0), tp("orders-us", 0), tp("orders-asia", 0)), a.owned);
+        assertTrue(group.groupEpoch() > epoch, "a topic that starts matching is a new group epoch");
+
+        topics.remove("orders-us");
+        a.beatAndApply();
+        a.beatAndApply();
+        assertEquals(Set.of(tp("orders-eu", 0), tp("orders-asia", 0)), a.owned);
+    }
+
+    @Test
+    void regexesAreRe2jAndAnInvalidOneIsRefusedWithoutJoining() {
+        Client a = new Client();
+        a.subscription = List.of();
+        a.regex = "(t)\\1"; // a backreference: java.util.regex accepts it, RE2J (Kafka's) does not
+        SluiceException e = assertThrows(SluiceException.class, a::beat);
+        assertEquals(ErrorCode.INVALID_REGULAR_EXPRESSION, e.code());
+        assertFalse(group.hasMembers());
+        a.regex = "(?=t)t"; // lookahead, the same
+        assertEquals(ErrorCode.INVALID_REGULAR_EXPRESSION, assertThrows(SluiceException.class, a::beat).code());
+        a.regex = "\\Qt\\E|oth[a-z]+"; // RE2J's quoting and classes
+        a.beatAndApply();
+        assertEquals(8, a.owned.size(), "t (6) and other (2)");
     }
 }

@@ -27,7 +27,7 @@ import io.sluice.protocol.rpc.OffsetFetchResponse;
 import io.sluice.protocol.rpc.TopicPartitions;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.Transport;
-import io.sluice.server.NodeClient;
+import io.sluice.network.NodeClient;
 import io.sluice.server.TestCluster;
 import io.sluice.server.TestWire;
 import java.net.InetSocketAddress;

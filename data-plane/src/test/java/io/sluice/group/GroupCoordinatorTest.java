@@ -7,7 +7,8 @@ import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.PartitionRegistration;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.MockTime;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.metadata.MetadataRecord;
@@ -37,7 +38,7 @@ class GroupCoordinatorTest {
         int first = CoordinatorLocator.coordinatorFor(GROUP, image.cluster()).getAsInt();
         int here = 3 - first;
         apply(10, TestImages.fencing(first, true)); // the group comes to this node
-        GroupCoordinator coordinator = new GroupCoordinator(here, () -> image, GroupConfig.defaults(), () -> 0L);
+        GroupCoordinator coordinator = new GroupCoordinator(here, () -> image, GroupConfig.defaults(), new MockTime());
         Heartbeat.Result member = coordinator.heartbeat(GROUP, new Heartbeat.Request("", 0, "", 60_000, 45_000,
                 List.of("t"), "", "", Set.of(), "c", "h"));
         GroupCoordinator.CommitCheck check = coordinator.checkCommit(GROUP, member.memberId(), member.memberEpoch(),

@@ -7,7 +7,7 @@ import static io.sluice.group.AssignorTestSupport.spec;
 import static io.sluice.group.AssignorTestSupport.tp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -14,7 +14,7 @@ import io.sluice.replication.FetchService.PartitionFetch;
 import io.sluice.replication.ProduceService.PartitionRecords;
 import io.sluice.server.TestWire;
 import io.sluice.storage.EpochEndOffset;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

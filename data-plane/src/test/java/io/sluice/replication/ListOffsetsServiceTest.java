@@ -10,7 +10,7 @@ import io.sluice.replication.FetchService.FetchParams;
 import io.sluice.replication.FetchService.PartitionFetch;
 import io.sluice.replication.ListOffsetsService.Result;
 import io.sluice.replication.ProduceService.PartitionRecords;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;

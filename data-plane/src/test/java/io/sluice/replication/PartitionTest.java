@@ -7,15 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.metadata.image.PartitionRegistration;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.MockTime;
 import io.sluice.server.TestWire;
 import io.sluice.storage.EpochEndOffset;
 import io.sluice.storage.LogConfig;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The leader's high watermark and ISR bookkeeping, with a fake clock and a recording listener. */
+/** The leader's high watermark and ISR bookkeeping, with a mock clock and a recording listener. */
 @Timeout(20)
 class PartitionTest {
     /** A fetch that names no last epoch: no divergence check. */
@@ -35,34 +33,10 @@ class PartitionTest {
     @TempDir
     Path dir;
     private PartitionLog log;
-    private final FakeClock clock = new FakeClock();
+    private final MockTime clock = new MockTime(1_000_000);
     private final List<List<Integer>> isrRequests = new ArrayList<>();
     private int hwChanges;
     private Partition partition;
-
-    private static final class FakeClock extends Clock {
-        long now = 1_000_000;
-
-        @Override
-        public long millis() {
-            return now;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -124,7 +98,7 @@ class PartitionTest {
         partition.updateFollowerFetch(2, 4, NO_EPOCH);
         assertEquals(0, partition.highWatermark());
 
-        clock.now += 10_001;
+        clock.sleep(10_001);
         partition.updateFollowerFetch(2, 4, NO_EPOCH); // 2 keeps up, 3 is silent
         partition.maybeShrinkIsr(10_000);
         assertEquals(List.of(List.of(1, 2)), isrRequests);
@@ -295,10 +269,10 @@ class PartitionTest {
         append(2, 1, 1, ErrorCode.NONE);
         partition.updateFollowerFetch(2, 2, NO_EPOCH); // caught up now
         partition.updateFollowerFetch(3, 2, NO_EPOCH);
-        clock.now += 10_000;
+        clock.sleep(10_000);
         partition.maybeShrinkIsr(10_000);
         assertTrue(isrRequests.isEmpty(), "lagging exactly the limit is not past it");
-        clock.now += 1;
+        clock.sleep(1);
         partition.maybeShrinkIsr(10_000);
         assertEquals(List.of(List.of(1)), isrRequests);
     }

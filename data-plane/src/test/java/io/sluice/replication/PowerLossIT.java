@@ -11,7 +11,7 @@ import io.sluice.server.Node;
 import io.sluice.server.TestCluster;
 import io.sluice.server.TestWire;
 import io.sluice.storage.SimulatedDisk;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

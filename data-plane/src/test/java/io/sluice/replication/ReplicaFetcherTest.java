@@ -15,7 +15,7 @@ import io.sluice.protocol.rpc.FetchPartition;
 import io.sluice.protocol.rpc.FetchPartitionResponse;
 import io.sluice.server.TestWire;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;

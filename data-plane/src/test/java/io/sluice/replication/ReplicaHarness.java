@@ -12,11 +12,11 @@ import io.sluice.protocol.metadata.ConfigRecord;
 import io.sluice.protocol.metadata.MetadataCommand;
 import io.sluice.protocol.metadata.MetadataRecord;
 import io.sluice.protocol.metadata.TopicRecord;
-import io.sluice.server.BrokerDefaults;
+import io.sluice.config.BrokerDefaults;
 import io.sluice.storage.LogConfig;
 import io.sluice.storage.LogManager;
-import io.sluice.storage.MutableClock;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.MockTime;
+import io.sluice.protocol.TopicPartition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +37,7 @@ final class ReplicaHarness implements AutoCloseable {
     static final TopicPartition TP = new TopicPartition(TOPIC, 0);
     static final String TOPIC_ID = "id-t";
 
-    final MutableClock clock = new MutableClock(1_000_000);
+    final MockTime clock = new MockTime(1_000_000);
     final ManualTimer timer = new ManualTimer();
     final FakeMetadata metadata = new FakeMetadata();
     final FakeLeader leader = new FakeLeader();

@@ -23,7 +23,7 @@ import io.sluice.protocol.wire.ResponseFrame;
 import io.sluice.replication.FetchService.PartitionData;
 import io.sluice.replication.ProduceService.PartitionRecords;
 import io.sluice.replication.ProduceService.PartitionResult;
-import io.sluice.storage.MutableClock;
+import io.sluice.protocol.MockTime;
 import io.sluice.storage.SimulatedDisk;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +52,7 @@ final class ReplicaSimulation implements AutoCloseable {
     private static final Duration AWAIT = Duration.ofSeconds(10);
     private final Path root;
     private final Random random;
-    private final MutableClock clock = new MutableClock(1_000_000);
+    private final MockTime clock = new MockTime(1_000_000);
     private final ManualTimer timer = new ManualTimer();
     private final Map<Integer, SimulatedDisk> disks = new HashMap<>();
     private final Map<Integer, SimBroker> live = new HashMap<>();
@@ -182,7 +182,7 @@ final class ReplicaSimulation implements AutoCloseable {
     void shrinkIsr() {
         SimBroker leader = live.get(reg.leader());
         if (leader != null) {
-            clock.advance(SimBroker.LAG_TIME_MAX_MS + 1);
+            clock.sleep(SimBroker.LAG_TIME_MAX_MS + 1);
             leader.partition().ifPresent(p -> p.maybeShrinkIsr(SimBroker.LAG_TIME_MAX_MS));
         }
     }

@@ -10,10 +10,10 @@ import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.metadata.MetadataCommand;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.ResponseFrame;
-import io.sluice.server.BrokerDefaults;
+import io.sluice.config.BrokerDefaults;
 import io.sluice.storage.LogConfig;
 import io.sluice.storage.LogManager;
-import io.sluice.storage.MutableClock;
+import io.sluice.protocol.MockTime;
 import io.sluice.storage.PartitionLog;
 import io.sluice.storage.SimulatedDisk;
 import java.net.InetSocketAddress;
@@ -87,7 +87,7 @@ final class SimBroker {
         }
     }
 
-    SimBroker(int id, long brokerEpoch, Path dir, SimulatedDisk disk, MutableClock clock, ManualTimer timer,
+    SimBroker(int id, long brokerEpoch, Path dir, SimulatedDisk disk, MockTime clock, ManualTimer timer,
               Quorum quorum) throws Exception {
         this.id = id;
         this.brokerEpoch = brokerEpoch;

@@ -54,7 +54,9 @@ class BrokerConfigsTest {
                 new ConfigValue.Synonym("log.retention.ms", "604800000", ConfigValue.Source.DEFAULT)), own.synonyms());
         assertEquals(ConfigValue.Source.STATIC_BROKER, topic.get("retention.bytes").source());
         assertEquals("1000", topic.get("retention.bytes").value());
-        assertEquals(ConfigValue.Source.DEFAULT, topic.get("cleanup.policy").source());
-        assertEquals(List.of(), topic.get("cleanup.policy").synonyms());
+        assertEquals(ConfigValue.Source.DEFAULT, topic.get("compression.type").source());
+        assertEquals(List.of(), topic.get("compression.type").synonyms());
+        assertEquals(List.of(new ConfigValue.Synonym("log.cleanup.policy", "delete", ConfigValue.Source.DEFAULT)),
+                topic.get("cleanup.policy").synonyms());
     }
 }

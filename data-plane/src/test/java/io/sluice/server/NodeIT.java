@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoopGroup;
 import io.sluice.metadata.image.BrokerRegistration;
+import io.sluice.network.NodeClient;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.rpc.DescribeClusterRequest;
 import io.sluice.protocol.rpc.DescribeClusterResponse;

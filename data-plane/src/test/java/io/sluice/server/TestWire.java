@@ -3,6 +3,7 @@ package io.sluice.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
+import io.sluice.network.NodeClient;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.RecordBatch;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.RecordBatchBuilder;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.RecordBatch;
 import java.nio.file.Path;
 import java.util.Map;

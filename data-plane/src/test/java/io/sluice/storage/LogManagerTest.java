@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.protocol.MockTime;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LogManagerTest {
     @TempDir
     Path tmp;
-    private final MutableClock clock = new MutableClock(1_000_000);
+    private final MockTime clock = new MockTime(1_000_000);
 
     private LogManager start() throws IOException {
         return LogManager.start(tmp, LogConfig.defaultConfig(), clock, 3_600_000, 3_600_000);

@@ -3,6 +3,8 @@ package io.sluice.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.MockTime;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +20,7 @@ class LogStartOffsetTest {
 
     @TempDir
     Path tmp;
-    private final MutableClock clock = new MutableClock(5_000_000);
+    private final MockTime clock = new MockTime(5_000_000);
 
     /** Ten segments of two one-record batches each (offsets 0-19). */
     private static void fill(PartitionLog log) throws IOException {
@@ -66,8 +68,8 @@ class LogStartOffsetTest {
             log.updateHighWatermark(20);
             log.advanceLogStartOffset(3);
             log.updateConfig(log.config().with(Map.of(LogConfig.RETENTION_MS, "1")));
-            clock.advance(10_000_000);
-            assertEquals(8, log.deleteOldSegments(clock.millis()));
+            clock.sleep(10_000_000);
+            assertEquals(8, log.deleteOldSegments(clock.milliseconds()));
             assertEquals(18, log.logStartOffset());
         }
     }

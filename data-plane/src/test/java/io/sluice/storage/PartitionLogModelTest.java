@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.RecordBatchBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,7 @@ class PartitionLogModelTest {
     }
 
     private PartitionLog open() throws IOException {
-        return PartitionLog.open(tmp.resolve(TP.dirName()), TP, CONFIG, Clock.systemUTC(), 0, null, null);
+        return PartitionLog.open(tmp.resolve(TP.dirName()), TP, CONFIG, Time.SYSTEM, 0, null, null);
     }
 
     private String append(Random random) throws IOException {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.MockTime;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,7 +27,7 @@ class PartitionLogTest {
 
     @TempDir
     Path tmp;
-    private final MutableClock clock = new MutableClock(1_000_000);
+    private final MockTime clock = new MockTime(1_000_000);
     private PartitionLog log;
 
     @AfterEach
@@ -119,13 +121,13 @@ class PartitionLogTest {
     @Test
     void rollsAtSegmentMsOnlyWhenNotEmpty() throws IOException {
         open(Map.of(LogConfig.SEGMENT_MS, "1000"));
-        clock.advance(5000);
+        clock.sleep(5000);
         log.appendAsLeader(Batches.values(1, "a"), 0);
         assertEquals(1, log.numberOfSegments(), "an empty active segment is reused, however old");
-        clock.advance(999);
+        clock.sleep(999);
         log.appendAsLeader(Batches.values(1, "b"), 0);
         assertEquals(1, log.numberOfSegments());
-        clock.advance(5000);
+        clock.sleep(5000);
         log.appendAsLeader(Batches.values(1, "c"), 0);
         assertEquals(List.of(0L, 2L), log.segmentBaseOffsets());
     }

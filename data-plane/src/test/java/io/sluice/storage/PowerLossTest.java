@@ -3,10 +3,11 @@ package io.sluice.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ class PowerLossTest {
     private final SimulatedDisk disk = new SimulatedDisk();
 
     private PartitionLog open(LogConfig config, long recoveryPoint) throws IOException {
-        return PartitionLog.open(tmp.resolve(TP.dirName()), TP, config, Clock.systemUTC(), recoveryPoint, null, null,
+        return PartitionLog.open(tmp.resolve(TP.dirName()), TP, config, Time.SYSTEM, recoveryPoint, null, null,
                 disk);
     }
 
@@ -126,7 +127,7 @@ class PowerLossTest {
     /** A process crash keeps the page cache, but writes no checkpoint: the restart uses the last one. */
     @Test
     void aCrashWritesNoCheckpointAndTheRestartRecoversFromTheLastOne() throws Exception {
-        LogManager manager = LogManager.start(tmp, ALWAYS, Clock.systemUTC(), 3_600_000, 3_600_000, 1, disk);
+        LogManager manager = LogManager.start(tmp, ALWAYS, Time.SYSTEM, 3_600_000, 3_600_000, 1, disk);
         PartitionLog log = manager.getOrCreateLog(TP, ALWAYS);
         List<String> written = append(log, "a", 10, 10);
         log.updateHighWatermark(4);
@@ -135,18 +136,18 @@ class PowerLossTest {
         log.updateHighWatermark(15);
         manager.crash();
 
-        try (LogManager restarted = LogManager.start(tmp, ALWAYS, Clock.systemUTC(), 3_600_000, 3_600_000, 1, disk)) {
+        try (LogManager restarted = LogManager.start(tmp, ALWAYS, Time.SYSTEM, 3_600_000, 3_600_000, 1, disk)) {
             PartitionLog again = restarted.getLog(TP).orElseThrow();
             assertEquals(4, again.highWatermark(), "the high watermark of the last checkpoint, not of the crash");
             assertEquals(written, Batches.readAll(again, 0), "the page cache survives a process crash");
             assertEquals(20, again.durableEndOffset(), "recovery fsyncs what it found");
         }
         // A clean close, by contrast, checkpoints the latest high watermark.
-        try (LogManager reopened = LogManager.start(tmp, ALWAYS, Clock.systemUTC(), 3_600_000, 3_600_000, 1, disk)) {
+        try (LogManager reopened = LogManager.start(tmp, ALWAYS, Time.SYSTEM, 3_600_000, 3_600_000, 1, disk)) {
             assertEquals(4, reopened.getLog(TP).orElseThrow().highWatermark());
             reopened.getLog(TP).orElseThrow().updateHighWatermark(17);
         }
-        try (LogManager reopened = LogManager.start(tmp, ALWAYS, Clock.systemUTC(), 3_600_000, 3_600_000, 1, disk)) {
+        try (LogManager reopened = LogManager.start(tmp, ALWAYS, Time.SYSTEM, 3_600_000, 3_600_000, 1, disk)) {
             assertEquals(17, reopened.getLog(TP).orElseThrow().highWatermark());
         }
     }
@@ -154,7 +155,7 @@ class PowerLossTest {
     /** A power cut right after a checkpoint was renamed into place keeps it: checkpoints are fsynced. */
     @Test
     void checkpointsAndEpochsSurviveAPowerCut() throws Exception {
-        LogManager manager = LogManager.start(tmp, ALWAYS, Clock.systemUTC(), 3_600_000, 3_600_000, 1, disk);
+        LogManager manager = LogManager.start(tmp, ALWAYS, Time.SYSTEM, 3_600_000, 3_600_000, 1, disk);
         PartitionLog log = manager.getOrCreateLog(TP, ALWAYS);
         append(log, "a", 3, 10);
         log.assignEpochAtEnd(5);
@@ -165,7 +166,7 @@ class PowerLossTest {
         disk.powerOff();
         manager.crash();
         disk.powerOn(SimulatedDisk.Loss.UNSYNCED_DROPPED, new Random(3));
-        try (LogManager restarted = LogManager.start(tmp, ALWAYS, Clock.systemUTC(), 3_600_000, 3_600_000, 1, disk)) {
+        try (LogManager restarted = LogManager.start(tmp, ALWAYS, Time.SYSTEM, 3_600_000, 3_600_000, 1, disk)) {
             PartitionLog again = restarted.getLog(TP).orElseThrow();
             assertEquals(4, again.highWatermark());
             assertEquals(4, again.logEndOffset());

@@ -3,13 +3,14 @@ package io.sluice.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ class RecoveryTest {
     }
 
     private PartitionLog open(long recoveryPoint) throws IOException {
-        return PartitionLog.open(dir(), TP, CONFIG, Clock.systemUTC(), recoveryPoint, null, null);
+        return PartitionLog.open(dir(), TP, CONFIG, Time.SYSTEM, recoveryPoint, null, null);
     }
 
     /** Writes 60 single-record batches "v0".."v59" (several segments) and closes without a clean end. */

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ class TruncationTest {
     }
 
     private PartitionLog open() throws IOException {
-        log = PartitionLog.open(tmp.resolve(TP.dirName()), TP, SMALL, Clock.systemUTC(), 0, null, null, disk);
+        log = PartitionLog.open(tmp.resolve(TP.dirName()), TP, SMALL, Time.SYSTEM, 0, null, null, disk);
         return log;
     }
 
@@ -166,7 +167,7 @@ class TruncationTest {
         disk.powerOff();
         log.abandon();
         disk.powerOn(SimulatedDisk.Loss.UNSYNCED_DROPPED, new Random(1));
-        log = PartitionLog.open(tmp.resolve(TP.dirName()), TP, SMALL, Clock.systemUTC(), durable, null, null, disk);
+        log = PartitionLog.open(tmp.resolve(TP.dirName()), TP, SMALL, Time.SYSTEM, durable, null, null, disk);
         assertEquals(written, Batches.readAll(log, 0));
     }
 }

@@ -1,6 +1,8 @@
 package io.sluice.kafka;
 
+import io.sluice.kafka.codec.KafkaApis;
 import io.sluice.kafka.session.FetchSessionCache;
+import io.sluice.protocol.Time;
 import io.sluice.server.BrokerServices;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
@@ -33,7 +35,7 @@ public final class CompatibilityTable {
 
     /** The table of this build; the handlers are only constructed, so no node needs to run. */
     public static String markdown() {
-        return markdown(KafkaProtocol.apis(absentServices(), new FetchSessionCache(0, 0, () -> 0, () -> 1)));
+        return markdown(KafkaProtocol.apis(absentServices(), new FetchSessionCache(0, 0, Time.SYSTEM, () -> 1)));
     }
 
     /** Services whose every part is absent (null): enough to build the handlers for their versions. */

@@ -1,10 +1,12 @@
 package io.sluice.kafka;
 
 import io.netty.channel.ChannelPipeline;
+import io.sluice.kafka.codec.KafkaApis;
 import io.sluice.kafka.codec.KafkaFrameDecoder;
 import io.sluice.kafka.codec.KafkaRequestDispatcher;
 import io.sluice.kafka.handlers.AlterConfigsHandler;
 import io.sluice.kafka.handlers.ApiVersionsHandler;
+import io.sluice.kafka.handlers.ConsumerGroupDescribeHandler;
 import io.sluice.kafka.handlers.ConsumerGroupHeartbeatHandler;
 import io.sluice.kafka.handlers.CreatePartitionsHandler;
 import io.sluice.kafka.handlers.CreateTopicsHandler;
@@ -34,9 +36,11 @@ import io.sluice.kafka.handlers.OffsetFetchHandler;
 import io.sluice.kafka.handlers.OffsetForLeaderEpochHandler;
 import io.sluice.kafka.handlers.ProduceHandler;
 import io.sluice.kafka.handlers.SyncGroupHandler;
+import io.sluice.kafka.handlers.TopicCreator;
 import io.sluice.kafka.session.FetchSessionCache;
+import io.sluice.protocol.Time;
 import io.sluice.server.BrokerServices;
-import io.sluice.server.RequestMetrics;
+import io.sluice.network.RequestMetrics;
 import io.sluice.server.ConnectionProtocol;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -54,7 +58,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
     public KafkaProtocol(BrokerServices services) {
         this.maxFrameBytes = services.config().maxFrameBytes();
         this.apis = apis(services, new FetchSessionCache(services.config().fetchSessionCacheSlots(),
-                FetchSessionCache.DEFAULT_EVICTION_MS, () -> System.nanoTime() / 1_000_000,
+                FetchSessionCache.DEFAULT_EVICTION_MS, Time.SYSTEM,
                 () -> ThreadLocalRandom.current().nextInt()));
         this.metrics = services.requestMetrics().forProtocol(name(), ApiKeys.values());
     }
@@ -78,6 +82,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.DELETE_GROUPS, 0, 3, new DeleteGroupsHandler(services));
         apis.add(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(services));
         apis.add(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, new ConsumerGroupHeartbeatHandler(services));
+        apis.add(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1, new ConsumerGroupDescribeHandler(services));
         // Produce v0-2 are advertised and refused, as Kafka 4 does: librdkafka compresses only when they are listed.
         apis.add(ApiKeys.PRODUCE, 0, 3, 13, new ProduceHandler(services));
         apis.add(ApiKeys.FETCH, 4, 18, new FetchHandler(services, fetchSessions));

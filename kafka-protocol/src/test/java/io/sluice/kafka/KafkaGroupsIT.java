@@ -90,7 +90,7 @@ class KafkaGroupsIT {
      * module's work), so committed offsets are inside the log and a consumer that fetches keeps them.
      */
     private static void produce(int partition, int count) throws Exception {
-        io.sluice.storage.TopicPartition tp = new io.sluice.storage.TopicPartition(TOPIC, partition);
+        io.sluice.protocol.TopicPartition tp = new io.sluice.protocol.TopicPartition(TOPIC, partition);
         Node[] leader = new Node[1];
         TestCluster.await(Duration.ofSeconds(30), "a leader of " + tp, () -> {
             for (Node n : cluster.runningNodes()) {

@@ -3,7 +3,8 @@ package io.sluice.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.storage.TopicPartition;
+import io.sluice.kafka.handlers.TopicIds;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,7 @@ import io.sluice.protocol.metadata.CreateTopicCommand;
 import io.sluice.protocol.metadata.MetadataCommand;
 import io.sluice.server.Node;
 import io.sluice.server.TestCluster;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -2,7 +2,7 @@ package io.sluice.kafka;
 
 import io.sluice.server.Node;
 import io.sluice.server.TestCluster;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.util.Map;
 

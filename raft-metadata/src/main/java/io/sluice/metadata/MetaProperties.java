@@ -1,5 +1,6 @@
 package io.sluice.metadata;
 
+import io.sluice.metadata.raft.MetadataStorageException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;

@@ -1,10 +1,14 @@
 package io.sluice.metadata;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.sluice.metadata.controller.Time;
+import io.sluice.protocol.Time;
 import io.sluice.metadata.image.MetadataImage;
+import io.sluice.metadata.raft.MetadataNodeConfig;
 import io.sluice.metadata.raft.MetadataStateMachine;
+import io.sluice.metadata.raft.MetadataStorageException;
 import io.sluice.metadata.raft.RaftMetadataServer;
+import io.sluice.metadata.raft.RaftStatus;
+import io.sluice.metadata.raft.RatisMetric;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.metadata.MetadataCommand;
 import io.sluice.protocol.metadata.MetadataCommandResult;

@@ -1,7 +1,7 @@
 package io.sluice.metadata;
 
 import io.sluice.metadata.controller.BrokerLiveness;
-import io.sluice.metadata.controller.Time;
+import io.sluice.protocol.Time;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.ErrorCode;

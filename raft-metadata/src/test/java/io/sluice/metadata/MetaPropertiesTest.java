@@ -1,5 +1,6 @@
 package io.sluice.metadata;
 
+import io.sluice.metadata.raft.MetadataStorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

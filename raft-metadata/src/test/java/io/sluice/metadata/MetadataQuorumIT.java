@@ -1,6 +1,7 @@
 package io.sluice.metadata;
 
 import io.sluice.metadata.image.MetadataImage;
+import io.sluice.metadata.raft.MetadataNodeConfig;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.metadata.AllocateProducerIdsCommand;
 import io.sluice.protocol.metadata.BrokerRef;

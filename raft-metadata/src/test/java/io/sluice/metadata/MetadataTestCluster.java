@@ -1,5 +1,6 @@
 package io.sluice.metadata;
 
+import io.sluice.metadata.raft.MetadataNodeConfig;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package io.sluice.metadata;
 
 import io.sluice.metadata.controller.ControllerResult;
 import io.sluice.metadata.controller.MetadataController;
-import io.sluice.metadata.controller.Time;
+import io.sluice.protocol.MockTime;
 import io.sluice.metadata.image.MetadataDelta;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.ErrorCode;
@@ -23,7 +23,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,8 +34,7 @@ class QuorumControllerTest {
 
     private static final long SESSION_MS = 6_000;
 
-    private final AtomicLong now = new AtomicLong(1_000_000);
-    private final Time time = now::get;
+    private final MockTime time = new MockTime();
     private final FakeQuorum quorum = new FakeQuorum();
     private ScheduledExecutorService scheduler;
     private QuorumController controller;
@@ -101,9 +99,9 @@ class QuorumControllerTest {
         long e1 = live(1);
         long e2 = live(2);
         long e3 = live(3);
-        now.addAndGet(SESSION_MS - 1_000);
+        time.sleep(SESSION_MS - 1_000);
         controller.heartbeat(heartbeat(3, e3, e3)).join();
-        now.addAndGet(2_000);
+        time.sleep(2_000);
         int commands = quorum.submitted.size();
 
         controller.runOnce();
@@ -123,17 +121,17 @@ class QuorumControllerTest {
         live(1);
         quorum.leader = false;
         controller.runOnce();
-        now.addAndGet(10 * SESSION_MS);
+        time.sleep(10 * SESSION_MS);
         quorum.leader = true;
         quorum.term = 2;
         int commands = quorum.submitted.size();
 
         controller.runOnce();
-        now.addAndGet(SESSION_MS - 1);
+        time.sleep(SESSION_MS - 1);
         controller.runOnce();
         assertEquals(commands, quorum.submitted.size(), "no fencing within the first session of the new term");
 
-        now.addAndGet(2);
+        time.sleep(2);
         controller.runOnce();
         assertTrue(quorum.submitted.get(commands).hasFenceBrokers());
     }

@@ -1,5 +1,7 @@
 package io.sluice.metadata;
 
+import io.sluice.metadata.raft.MetadataNodeConfig;
+import io.sluice.metadata.raft.MetadataStorageException;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.metadata.BrokerRef;
 import io.sluice.protocol.metadata.CreateTopicCommand;

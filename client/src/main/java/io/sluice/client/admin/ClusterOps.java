@@ -1,7 +1,7 @@
 package io.sluice.client.admin;
 
 import io.sluice.client.Node;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;

@@ -1,6 +1,6 @@
 package io.sluice.client.admin;
 
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.Set;
 
 /**

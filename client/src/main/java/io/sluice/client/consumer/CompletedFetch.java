@@ -1,7 +1,7 @@
 package io.sluice.client.consumer;
 
 import io.netty.buffer.ByteBuf;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.RecordCursor;
 import io.sluice.protocol.rpc.FetchPartitionResponse;

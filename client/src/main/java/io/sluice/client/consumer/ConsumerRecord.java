@@ -1,6 +1,6 @@
 package io.sluice.client.consumer;
 
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.Header;
 import io.sluice.protocol.record.TimestampType;
 import java.util.List;

@@ -6,7 +6,7 @@ import io.sluice.client.Deserializer;
 import io.sluice.client.Metadata;
 import io.sluice.client.Network;
 import io.sluice.client.Node;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;

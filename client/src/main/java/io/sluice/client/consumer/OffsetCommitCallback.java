@@ -1,6 +1,6 @@
 package io.sluice.client.consumer;
 
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.Map;
 
 /** Told the outcome of {@link Consumer#commitAsync}, on the thread that calls {@link Consumer#poll}. */

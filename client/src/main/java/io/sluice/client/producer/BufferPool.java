@@ -1,6 +1,6 @@
 package io.sluice.client.producer;
 
-import io.sluice.client.Time;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.nio.ByteBuffer;

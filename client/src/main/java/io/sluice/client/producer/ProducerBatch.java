@@ -1,6 +1,6 @@
 package io.sluice.client.producer;
 
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.Header;
 import io.sluice.protocol.record.RecordBatch;

@@ -2,8 +2,8 @@ package io.sluice.client.producer;
 
 import io.sluice.client.Cluster;
 import io.sluice.client.Node;
-import io.sluice.client.TopicPartition;
-import io.sluice.client.Time;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.CompressionType;

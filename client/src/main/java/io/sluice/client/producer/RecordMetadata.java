@@ -1,6 +1,6 @@
 package io.sluice.client.producer;
 
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 
 /**
  * Where an acknowledged record was written. With {@code acks=0} the broker does not answer, so

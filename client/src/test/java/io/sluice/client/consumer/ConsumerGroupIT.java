@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.client.Deserializer;
 import io.sluice.client.Serializer;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.admin.Admin;
 import io.sluice.client.admin.ConsumerGroupDescription;
 import io.sluice.client.admin.NewTopic;

@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.sluice.client.FakeTime;
+import io.sluice.protocol.MockTime;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class BufferPoolTest {
-    private final FakeTime time = new FakeTime();
+    private final MockTime time = new MockTime();
 
     @Test
     void aBufferOfBatchSizeIsReusedClearedAndOthersAreNot() {

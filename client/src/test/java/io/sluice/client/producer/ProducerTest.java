@@ -9,7 +9,7 @@ import io.sluice.client.ConfigException;
 import io.sluice.client.FakeNetwork;
 import io.sluice.client.Serializer;
 import io.sluice.client.TestMetadata;
-import io.sluice.client.Time;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.rpc.ApiKey;

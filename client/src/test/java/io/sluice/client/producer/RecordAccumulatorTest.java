@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.client.Cluster;
-import io.sluice.client.FakeTime;
+import io.sluice.protocol.MockTime;
 import io.sluice.client.Node;
 import io.sluice.client.TestMetadata;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.Header;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class RecordAccumulatorTest {
     private static final Header[] NO_HEADERS = new Header[0];
-    private final FakeTime time = new FakeTime();
+    private final MockTime time = new MockTime();
     private final Cluster cluster = new TestMetadata().brokers(2).topic("t", 1, 2).cluster();
     private final TopicPartition p0 = new TopicPartition("t", 0);
     private final TopicPartition p1 = new TopicPartition("t", 1);

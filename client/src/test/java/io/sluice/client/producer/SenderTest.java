@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.client.FakeNetwork;
-import io.sluice.client.FakeTime;
+import io.sluice.protocol.MockTime;
 import io.sluice.client.Metadata;
 import io.sluice.client.TestMetadata;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.Header;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class SenderTest {
-    private final FakeTime time = new FakeTime();
+    private final MockTime time = new MockTime();
     private final FakeNetwork network = new FakeNetwork();
     private final TopicPartition p0 = new TopicPartition("t", 0);
     private RecordAccumulator accumulator;

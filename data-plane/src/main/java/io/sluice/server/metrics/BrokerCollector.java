@@ -7,8 +7,9 @@ import io.sluice.metadata.image.MetadataImage;
 import io.sluice.replication.Partition;
 import io.sluice.replication.PartitionCounters;
 import io.sluice.replication.ReplicaManager;
-import io.sluice.server.Connections;
-import io.sluice.storage.TopicPartition;
+import io.sluice.network.Connections;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.storage.LogCleaner;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -28,10 +29,12 @@ import java.util.function.Function;
 final class BrokerCollector implements MultiCollector {
     private final ReplicaManager replicas;
     private final Connections connections;
+    private final LogCleaner cleaner;
 
-    BrokerCollector(ReplicaManager replicas, Connections connections) {
+    BrokerCollector(ReplicaManager replicas, Connections connections, LogCleaner cleaner) {
         this.replicas = replicas;
         this.connections = connections;
+        this.cleaner = cleaner;
     }
 
     @Override
@@ -55,6 +58,16 @@ final class BrokerCollector implements MultiCollector {
                     p.log().logStartOffset(), labels);
             f.gauge("sluice_partition_leader", "1 if this broker leads the partition, else 0", p.isLeader() ? 1 : 0,
                     labels);
+            if (cleaner != null) {
+                cleaner.progress(p.log()).ifPresent(progress -> {
+                    f.gauge("sluice_log_cleaner_dirty_ratio", "Compacted partitions: uncleaned share of the"
+                            + " cleanable bytes of the local replica", progress.dirtyRatio(), labels);
+                    f.gauge("sluice_log_cleaner_last_cleaned_offset", "Compacted partitions: the local replica is"
+                            + " cleaned below this offset (the cleaner checkpoint)", progress.firstDirtyOffset(), labels);
+                    f.gauge("sluice_log_cleaner_records_removed", "Compacted partitions: records the local cleaner"
+                            + " removed since the node started", progress.recordsRemoved(), labels);
+                });
+            }
             if (p.isLeader()) {
                 leaders++;
                 int minIsr = replicas.defaults().minInsyncReplicas(image.configs().topicConfig(p.topicPartition().topic()),
@@ -111,8 +124,8 @@ final class BrokerCollector implements MultiCollector {
      */
     static void groupLag(Families f, MetadataImage image, Function<TopicPartition, Long> leaderHighWatermark) {
         image.groupOffsets().groups().forEach((group, offsets) -> {
-            for (Map.Entry<io.sluice.metadata.image.TopicPartition, CommittedOffset> e : offsets.entrySet()) {
-                TopicPartition tp = new TopicPartition(e.getKey().topic(), e.getKey().partition());
+            for (Map.Entry<TopicPartition, CommittedOffset> e : offsets.entrySet()) {
+                TopicPartition tp = e.getKey();
                 Long hw = leaderHighWatermark.apply(tp);
                 if (hw != null) {
                     f.gauge("sluice_group_lag", "High watermark minus the group's committed offset (on the leader)",

@@ -8,8 +8,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.sluice.metadata.MetadataNode;
 import io.sluice.replication.ProduceService;
 import io.sluice.replication.ReplicaManager;
-import io.sluice.server.Connections;
-import io.sluice.server.RequestMetrics;
+import io.sluice.network.Connections;
+import io.sluice.network.RequestMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Locale;
@@ -73,9 +73,10 @@ public final class NodeMetrics implements RequestMetrics, AutoCloseable {
         return bounds;
     }
 
-    /** Adds the broker's and the quorum's collectors, once both exist. */
-    public void register(ReplicaManager replicas, Connections connections, MetadataNode metadata) {
-        registry.register(new BrokerCollector(replicas, connections));
+    /** Adds the broker's and the quorum's collectors, once both exist; {@code cleaner} may be null. */
+    public void register(ReplicaManager replicas, Connections connections, MetadataNode metadata,
+            io.sluice.storage.LogCleaner cleaner) {
+        registry.register(new BrokerCollector(replicas, connections, cleaner));
         registry.register(new QuorumCollector(metadata));
     }
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.sluice.metadata.RaftStatus;
-import io.sluice.metadata.RatisMetric;
+import io.sluice.metadata.raft.RaftStatus;
+import io.sluice.metadata.raft.RatisMetric;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.ClusterImage;
 import io.sluice.metadata.image.CommittedOffset;
@@ -16,7 +16,7 @@ import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.PartitionRegistration;
 import io.sluice.metadata.image.TopicImage;
 import io.sluice.metadata.image.TopicsImage;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -48,12 +48,12 @@ class CollectorsTest {
 
     @Test
     void groupLagIsReportedOnlyForPartitionsThisBrokerLeads() throws Exception {
-        var tp0 = new io.sluice.metadata.image.TopicPartition("t", 0);
-        var tp1 = new io.sluice.metadata.image.TopicPartition("t", 1);
-        TreeMap<io.sluice.metadata.image.TopicPartition, CommittedOffset> offsets = new TreeMap<>();
+        var tp0 = new TopicPartition("t", 0);
+        var tp1 = new TopicPartition("t", 1);
+        TreeMap<TopicPartition, CommittedOffset> offsets = new TreeMap<>();
         offsets.put(tp0, new CommittedOffset(10, "", 0));
         offsets.put(tp1, new CommittedOffset(4, "", 0));
-        TreeMap<String, java.util.SortedMap<io.sluice.metadata.image.TopicPartition, CommittedOffset>> groups =
+        TreeMap<String, java.util.SortedMap<TopicPartition, CommittedOffset>> groups =
                 new TreeMap<>();
         groups.put("g", offsets);
         MetadataImage e = MetadataImage.EMPTY;

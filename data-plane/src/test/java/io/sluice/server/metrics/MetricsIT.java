@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.EventLoopGroup;
 import io.sluice.metadata.image.PartitionRegistration;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.rpc.AlterGroupOffsetsRequest;
 import io.sluice.protocol.rpc.AlterGroupOffsetsResponse;
 import io.sluice.protocol.rpc.ApiKey;
@@ -16,7 +17,7 @@ import io.sluice.protocol.rpc.OffsetCommitPartition;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.Transport;
 import io.sluice.server.Node;
-import io.sluice.server.NodeClient;
+import io.sluice.network.NodeClient;
 import io.sluice.server.TestCluster;
 import io.sluice.server.TestWire;
 import java.nio.file.Files;
@@ -103,7 +104,7 @@ class MetricsIT {
             var topic = cluster.runningNodes().get(0).metadata().image().topics().topic(TOPIC);
             PartitionRegistration r = topic == null ? null : topic.partition(0);
             return r != null && r.hasLeader() && r.isr().size() == 3 && cluster.node(r.leader()).replicas()
-                    .partition(new io.sluice.storage.TopicPartition(TOPIC, 0)).map(p -> p.isLeader()).orElse(false);
+                    .partition(new TopicPartition(TOPIC, 0)).map(p -> p.isLeader()).orElse(false);
         });
         return cluster.runningNodes().get(0).metadata().image().topics().topic(TOPIC).partition(0).leader();
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.sluice.protocol.rpc.ApiKey;
-import io.sluice.server.RequestMetrics;
+import io.sluice.network.RequestMetrics;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

@@ -4,13 +4,13 @@ import io.sluice.storage.LogConfig;
 import io.sluice.storage.LogManager;
 import io.sluice.storage.LogReadResult;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,7 +56,7 @@ public class AppendReadBenchmark {
     public void setUp() throws IOException {
         dir = BenchFiles.newDir("append-read");
         LogConfig config = LogConfig.fromMap(Map.of(LogConfig.FLUSH_POLICY, "interval"));
-        manager = LogManager.start(dir.resolve("data"), config, Clock.systemUTC(), 3_600_000, 3_600_000);
+        manager = LogManager.start(dir.resolve("data"), config, Time.SYSTEM, 3_600_000, 3_600_000);
         log = manager.getOrCreateLog(new TopicPartition("bench", 0), config);
         batch = BenchFiles.batchOfSize(batchSize);
         baseline = FileChannel.open(dir.resolve("baseline.log"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);

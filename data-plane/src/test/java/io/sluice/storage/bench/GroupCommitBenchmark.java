@@ -4,13 +4,13 @@ import io.sluice.storage.LogAppendResult;
 import io.sluice.storage.LogConfig;
 import io.sluice.storage.LogManager;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,7 +90,7 @@ public class GroupCommitBenchmark {
     public void setUp() throws IOException {
         dir = BenchFiles.newDir("group-commit");
         LogConfig config = LogConfig.defaultConfig();
-        manager = LogManager.start(dir.resolve("data"), config, Clock.systemUTC(), 3_600_000, 3_600_000);
+        manager = LogManager.start(dir.resolve("data"), config, Time.SYSTEM, 3_600_000, 3_600_000);
         manager.addDurabilityListener((tp, offset) -> {
             Object monitor = monitors.get(tp);
             synchronized (monitor) {

@@ -2,14 +2,14 @@ package io.sluice.storage.bench;
 
 import io.sluice.storage.LogConfig;
 import io.sluice.storage.PartitionLog;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
+import io.sluice.protocol.Time;
 import java.util.List;
 import java.util.Map;
 
@@ -58,7 +58,7 @@ public final class RecoveryTiming {
         }
         long recoveryPoint = useCheckpoint ? lastSegmentBase : 0;
         long start = System.nanoTime();
-        try (PartitionLog log = PartitionLog.open(dir, TP, config, Clock.systemUTC(), recoveryPoint)) {
+        try (PartitionLog log = PartitionLog.open(dir, TP, config, Time.SYSTEM, recoveryPoint)) {
             long ms = (System.nanoTime() - start) / 1_000_000;
             System.out.printf("%s: %d MiB, %d batches, recovered to offset %d in %d ms%n", name,
                     log.size() >> 20, batches, log.logEndOffset(), ms);

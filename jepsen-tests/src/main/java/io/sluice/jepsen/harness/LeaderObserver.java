@@ -4,7 +4,7 @@ import io.sluice.client.Metadata;
 import io.sluice.client.NetworkClient;
 import io.sluice.client.Node;
 import io.sluice.client.PartitionInfo;
-import io.sluice.client.Time;
+import io.sluice.protocol.Time;
 import io.sluice.client.admin.AdminConfig;
 import io.sluice.jepsen.history.History;
 import io.sluice.jepsen.history.Op;

@@ -1,6 +1,6 @@
 package io.sluice.jepsen.workload;
 
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.Consumer;
 import io.sluice.client.consumer.ConsumerRebalanceListener;
 import io.sluice.client.consumer.ConsumerRecords;

@@ -1,6 +1,6 @@
 package io.sluice.jepsen.workload;
 
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.OffsetAndMetadata;
 import io.sluice.jepsen.checker.CommitChecker;
 import io.sluice.jepsen.history.History;

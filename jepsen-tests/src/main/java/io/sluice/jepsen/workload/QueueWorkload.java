@@ -1,6 +1,6 @@
 package io.sluice.jepsen.workload;
 
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.admin.Admin;
 import io.sluice.client.admin.NewTopic;
 import io.sluice.client.admin.TopicDescription;

@@ -3,7 +3,7 @@ package io.sluice.jepsen.workload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.OffsetAndMetadata;
 import io.sluice.jepsen.checker.CheckResult;
 import io.sluice.jepsen.checker.CommitChecker;

@@ -23,7 +23,15 @@ public final class KafkaConfigs {
 
     private static final Map<String, Key> TOPIC_KEYS = Map.ofEntries(
             Map.entry(TopicConfig.CLEANUP_POLICY_CONFIG, new Key(ConfigType.LIST,
-                    TopicConfig.CLEANUP_POLICY_DOC + " Sluice supports only \"delete\".")),
+                    TopicConfig.CLEANUP_POLICY_DOC)),
+            Map.entry(TopicConfig.DELETE_RETENTION_MS_CONFIG,
+                    new Key(ConfigType.LONG, TopicConfig.DELETE_RETENTION_MS_DOC)),
+            Map.entry(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG,
+                    new Key(ConfigType.DOUBLE, TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_DOC)),
+            Map.entry(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                    new Key(ConfigType.LONG, TopicConfig.MIN_COMPACTION_LAG_MS_DOC)),
+            Map.entry(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
+                    new Key(ConfigType.LONG, TopicConfig.MAX_COMPACTION_LAG_MS_DOC)),
             Map.entry(TopicConfig.COMPRESSION_TYPE_CONFIG, new Key(ConfigType.STRING, TopicConfig.COMPRESSION_TYPE_DOC)),
             Map.entry(TopicConfig.FLUSH_MS_CONFIG, new Key(ConfigType.LONG, TopicConfig.FLUSH_MS_DOC)),
             Map.entry("log.flush.policy", new Key(ConfigType.STRING, "Sluice's own: \"always\" acknowledges a write"

@@ -1,9 +1,7 @@
 package io.sluice.kafka.handlers;
 
-import io.sluice.kafka.Futures;
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaErrors;
-import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.kafka.admin.IncrementalConfigOps;
 import io.sluice.server.AdminService;
 import io.sluice.server.ConfigValue;

@@ -1,8 +1,8 @@
 package io.sluice.kafka.handlers;
 
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaApis;
-import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.codec.KafkaApis;
+import io.sluice.kafka.codec.KafkaRequest;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;

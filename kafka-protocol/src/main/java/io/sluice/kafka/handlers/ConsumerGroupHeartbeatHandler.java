@@ -1,21 +1,17 @@
 package io.sluice.kafka.handlers;
 
 import io.sluice.group.Heartbeat;
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaRequest;
-import io.sluice.kafka.TopicIds;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.TopicImage;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.server.BrokerServices;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
@@ -48,7 +44,7 @@ public final class ConsumerGroupHeartbeatHandler implements KafkaApiHandler<Cons
                     data.memberId(), data.memberEpoch(), data.instanceId() == null ? "" : data.instanceId(),
                     data.rebalanceTimeoutMs(), SESSION_TIMEOUT_MS, data.subscribedTopicNames(),
                     request.version() >= 1 ? data.subscribedTopicRegex() : (data.subscribedTopicNames() == null ? null : ""),
-                    assignor(data.serverAssignor()), owned(data.topicPartitions(), image), request.clientId(),
+                    GroupRequests.sluiceAssignor(data.serverAssignor()), owned(data.topicPartitions(), image), request.clientId(),
                     GroupRequests.host(request)));
             response.setMemberId(result.memberId()).setMemberEpoch(result.memberEpoch())
                     .setHeartbeatIntervalMs(result.heartbeatIntervalMs());
@@ -62,11 +58,6 @@ public final class ConsumerGroupHeartbeatHandler implements KafkaApiHandler<Cons
                     .setMemberEpoch(data.memberEpoch());
         }
         return CompletableFuture.completedFuture(response);
-    }
-
-    /** Kafka's server-side assignors: {@code uniform} is Sluice's sticky {@code roundrobin}; {@code range} is the same. */
-    private static String assignor(String name) {
-        return name == null ? null : name.equals("uniform") ? "roundrobin" : name;
     }
 
     /** The partitions the member reports owning, or null (unchanged); those of topics unknown here are left out. */
@@ -87,13 +78,10 @@ public final class ConsumerGroupHeartbeatHandler implements KafkaApiHandler<Cons
 
     private static ConsumerGroupHeartbeatResponseData.Assignment assignment(Set<TopicPartition> assigned,
                                                                             MetadataImage image) {
-        Map<String, List<Integer>> byTopic = new TreeMap<>();
-        assigned.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
         ConsumerGroupHeartbeatResponseData.Assignment out = new ConsumerGroupHeartbeatResponseData.Assignment();
-        byTopic.forEach((name, partitions) -> {
+        GroupRequests.byTopic(assigned).forEach((name, partitions) -> {
             TopicImage topic = image.topics().topic(name);
             Uuid id = topic == null ? Uuid.ZERO_UUID : TopicIds.toKafka(topic.id());
-            partitions.sort(null);
             out.topicPartitions().add(new ConsumerGroupHeartbeatResponseData.TopicPartitions().setTopicId(id)
                     .setPartitions(partitions));
         });

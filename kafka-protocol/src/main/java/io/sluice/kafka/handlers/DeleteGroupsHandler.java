@@ -1,7 +1,7 @@
 package io.sluice.kafka.handlers;
 
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.BrokerServices;
 import io.sluice.protocol.SluiceException;
 import java.util.ArrayList;

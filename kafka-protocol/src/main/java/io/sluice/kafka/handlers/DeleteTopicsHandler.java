@@ -1,10 +1,7 @@
 package io.sluice.kafka.handlers;
 
-import io.sluice.kafka.Futures;
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaErrors;
-import io.sluice.kafka.KafkaRequest;
-import io.sluice.kafka.TopicIds;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.metadata.image.TopicImage;
 import io.sluice.server.BrokerServices;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package io.sluice.kafka.handlers;
 
 import io.sluice.group.Classic;
 import io.sluice.group.GroupDescription;
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.BrokerServices;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;

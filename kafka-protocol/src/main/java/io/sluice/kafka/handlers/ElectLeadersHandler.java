@@ -1,12 +1,11 @@
 package io.sluice.kafka.handlers;
 
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaErrors;
-import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.metadata.image.TopicImage;
 import io.sluice.server.AdminService;
 import io.sluice.server.BrokerServices;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,7 @@
 package io.sluice.kafka.handlers;
 
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaErrors;
-import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.kafka.codec.RegionRecords;
 import io.sluice.kafka.session.FetchContext;
 import io.sluice.kafka.session.FetchSession;
@@ -12,7 +11,7 @@ import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.replication.FetchService;
 import io.sluice.server.BrokerServices;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

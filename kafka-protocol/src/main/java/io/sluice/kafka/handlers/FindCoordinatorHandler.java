@@ -1,8 +1,8 @@
 package io.sluice.kafka.handlers;
 
 import io.sluice.group.GroupCoordinator;
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.image.MetadataImage;

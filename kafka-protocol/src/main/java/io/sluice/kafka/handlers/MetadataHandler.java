@@ -1,9 +1,7 @@
 package io.sluice.kafka.handlers;
 
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaRequest;
-import io.sluice.kafka.TopicIds;
-import io.sluice.kafka.TopicCreator;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.PartitionRegistration;
@@ -74,11 +72,13 @@ public final class MetadataHandler implements KafkaApiHandler<MetadataRequestDat
 
     private MetadataResponseTopic lookup(MetadataImage image, MetadataRequestData.MetadataRequestTopic t,
                                          boolean autoCreate) {
-        if (t.name() == null) {
-            Uuid id = t.topicId();
-            TopicImage byId = id == null || id.equals(Uuid.ZERO_UUID) ? null
-                    : image.topics().topicById(TopicIds.fromKafka(id));
-            return byId != null ? describe(image, byId)
+        Uuid id = t.topicId();
+        boolean byId = id != null && !id.equals(Uuid.ZERO_UUID);
+        // Kafka's rule: a topic id names the topic whatever the name says (clients send "" with an id, e.g.
+        // a consumer with a KIP-848 regex subscription asking for the topics it was assigned).
+        if (t.name() == null || byId) {
+            TopicImage topic = byId ? image.topics().topicById(TopicIds.fromKafka(id)) : null;
+            return topic != null ? describe(image, topic)
                     : new MetadataResponseTopic().setTopicId(id).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
         }
         TopicImage topic = image.topics().topic(t.name());

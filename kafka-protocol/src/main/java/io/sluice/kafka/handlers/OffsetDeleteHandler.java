@@ -2,10 +2,10 @@ package io.sluice.kafka.handlers;
 
 import io.sluice.group.Classic;
 import io.sluice.group.GroupDescription;
-import io.sluice.kafka.KafkaApiHandler;
-import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.codec.KafkaApiHandler;
+import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.BrokerServices;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.SluiceException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,10 +1,9 @@
 package io.sluice.kafka.handlers;
 
-import io.sluice.kafka.TopicIds;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.TopicImage;
-import io.sluice.storage.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 /**

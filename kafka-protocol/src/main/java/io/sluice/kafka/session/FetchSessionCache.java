@@ -1,10 +1,10 @@
 package io.sluice.kafka.session;
 
+import io.sluice.protocol.Time;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
 
 /**
  * The broker's incremental fetch sessions (KIP-227), bounded by
@@ -20,15 +20,15 @@ public final class FetchSessionCache {
 
     private final int maxSessions;
     private final long evictionMs;
-    private final LongSupplier clockMs;
+    private final Time time;
     private final IntSupplier ids;
     private final Map<Integer, FetchSession> sessions = new HashMap<>();
 
     /** {@code ids} draws candidate session ids; non-positive and taken ones are drawn again. */
-    public FetchSessionCache(int maxSessions, long evictionMs, LongSupplier clockMs, IntSupplier ids) {
+    public FetchSessionCache(int maxSessions, long evictionMs, Time time, IntSupplier ids) {
         this.maxSessions = maxSessions;
         this.evictionMs = evictionMs;
-        this.clockMs = clockMs;
+        this.time = time;
         this.ids = ids;
     }
 
@@ -37,7 +37,7 @@ public final class FetchSessionCache {
         if (maxSessions <= 0) {
             return null;
         }
-        long now = clockMs.getAsLong();
+        long now = time.monotonicMs();
         if (sessions.size() >= maxSessions && !evictIdle(now)) {
             return null;
         }
@@ -66,7 +66,7 @@ public final class FetchSessionCache {
 
     /** The current time on this cache's clock, for a session's last use. */
     long now() {
-        return clockMs.getAsLong();
+        return time.monotonicMs();
     }
 
     private boolean evictIdle(long now) {

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.protocol.MockTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.protocol.Errors;
@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Timeout;
 /** Kafka's fetch session rules (KIP-227), on the cache and the request context alone. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class FetchContextTest {
-    private final AtomicLong clock = new AtomicLong(1_000);
+    private final MockTime clock = new MockTime();
     private final AtomicInteger ids = new AtomicInteger();
-    private final FetchSessionCache cache = new FetchSessionCache(2, 100, clock::get, ids::incrementAndGet);
+    private final FetchSessionCache cache = new FetchSessionCache(2, 100, clock, ids::incrementAndGet);
 
     private static final FetchSession.Offsets AT_10 = new FetchSession.Offsets(10, 10, 0);
 
@@ -103,11 +103,11 @@ class FetchContextTest {
     @Test
     void aFullCacheEvictsOnlySessionsIdleLongerThanTheEvictionTime() {
         int first = FetchContext.open(cache, request(0, 0, "t", 0), false).sessionId();
-        clock.addAndGet(50);
+        clock.sleep(50);
         int second = FetchContext.open(cache, request(0, 0, "t", 0), false).sessionId();
         assertEquals(0, FetchContext.open(cache, request(0, 0, "t", 0), false).sessionId(),
                 "no slot: the fetch goes on without a session");
-        clock.addAndGet(60);
+        clock.sleep(60);
         int third = FetchContext.open(cache, request(0, 0, "t", 0), false).sessionId();
         assertTrue(third > 0);
         assertNull(cache.get(first), "the least recently used, idle for 110 ms, made room");
@@ -118,16 +118,16 @@ class FetchContextTest {
     void usingASessionKeepsItFromEviction() {
         int first = FetchContext.open(cache, request(0, 0, "t", 0), false).sessionId();
         FetchContext.open(cache, request(0, 0, "t", 0), false);
-        clock.addAndGet(150);
+        clock.sleep(150);
         FetchContext.open(cache, request(first, 1), false);
-        clock.addAndGet(10);
+        clock.sleep(10);
         assertTrue(FetchContext.open(cache, request(0, 0, "t", 0), false).sessionId() > 0);
         assertEquals(first, cache.get(first).id(), "the idle one was evicted, not the one just used");
     }
 
     @Test
     void noSlotsMeansNoSessions() {
-        FetchSessionCache none = new FetchSessionCache(0, 100, clock::get, ids::incrementAndGet);
+        FetchSessionCache none = new FetchSessionCache(0, 100, clock, ids::incrementAndGet);
         assertEquals(0, FetchContext.open(none, request(0, 0, "t", 0), false).sessionId());
     }
 

@@ -28,6 +28,8 @@ public final class RecordCursor {
     private final long logAppendTime;
 
     private int index;
+    private int recordStart;
+    private int recordEnd;
     private long offset;
     private long timestamp;
     private int keyPos;
@@ -66,12 +68,14 @@ public final class RecordCursor {
     }
 
     private void parseRecord() {
+        recordStart = section.position();
         int length = Varints.readVarint(section);
         if (length < 0 || length > section.remaining()) {
             throw new CorruptRecordException("record " + index + " length " + length + " exceeds the "
                     + section.remaining() + " bytes left");
         }
         int end = section.position() + length;
+        recordEnd = end;
         section.get(); // record attributes: unused by magic 2
         long timestampDelta = Varints.readVarlong(section);
         int offsetDelta = Varints.readVarint(section);
@@ -115,6 +119,15 @@ public final class RecordCursor {
 
     public long offset() {
         return offset;
+    }
+
+    /**
+     * The current record's encoding, length prefix included, as a read-only slice: deltas are relative
+     * to the batch's base offset and timestamp, so it can be copied into another batch with the same
+     * bases (the log cleaner does, leaving records it keeps byte for byte as they were).
+     */
+    public ByteBuffer recordBytes() {
+        return section.duplicate().limit(recordEnd).position(recordStart).slice().asReadOnlyBuffer();
     }
 
     /** The offset delta of the current record relative to the batch's base offset. */

@@ -2,6 +2,7 @@ package io.sluice.metadata.controller;
 
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.ClusterImage;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.metadata.BrokerRef;
 
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import io.sluice.metadata.image.CommitSequence;
 import io.sluice.metadata.image.CoordinatorLocator;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.TopicImage;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.metadata.AllocateProducerIdsCommand;
 import io.sluice.protocol.metadata.CommitOffsetsCommand;

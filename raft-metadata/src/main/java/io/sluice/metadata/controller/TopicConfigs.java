@@ -24,11 +24,18 @@ public final class TopicConfigs {
     public static final String LOG_FLUSH_POLICY = "log.flush.policy";
     public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
     public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+    public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
 
     /** Each key's validator: empty when the value is fine, else what is wrong with it. */
     private static final Map<String, Function<String, Optional<String>>> VALIDATORS = new TreeMap<>(Map.ofEntries(
-            Map.entry(CLEANUP_POLICY, oneOf(Set.of("delete"),
-                    "Sluice supports only cleanup.policy=delete (no log compaction)")),
+            Map.entry(CLEANUP_POLICY, TopicConfigs::cleanupPolicy),
+            Map.entry(DELETE_RETENTION_MS, longAtLeast(0, "a non-negative number of milliseconds")),
+            Map.entry(MIN_CLEANABLE_DIRTY_RATIO, TopicConfigs::ratio),
+            Map.entry(MIN_COMPACTION_LAG_MS, longAtLeast(0, "a non-negative number of milliseconds")),
+            Map.entry(MAX_COMPACTION_LAG_MS, longAtLeast(1, "a positive number of milliseconds")),
             Map.entry(RETENTION_MS, longAtLeast(-1, "-1 (keep forever) or a number of milliseconds")),
             Map.entry(RETENTION_BYTES, longAtLeast(-1, "-1 (no size limit) or a number of bytes")),
             Map.entry(SEGMENT_BYTES, intAtLeast(14, "a number of bytes of at least 14")),
@@ -75,6 +82,26 @@ public final class TopicConfigs {
                 .map(e -> check(e.getKey(), e.getValue()))
                 .flatMap(Optional::stream)
                 .findFirst();
+    }
+
+    /** A comma-separated list of delete and compact, at least one (Kafka's list type). */
+    private static Optional<String> cleanupPolicy(String value) {
+        String[] parts = value.split(",", -1);
+        for (String part : parts) {
+            if (!part.trim().equals("delete") && !part.trim().equals("compact")) {
+                return Optional.of("delete, compact or compact,delete");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> ratio(String value) {
+        try {
+            double d = Double.parseDouble(value.trim());
+            return d >= 0 && d <= 1 ? Optional.empty() : Optional.of("a number from 0 to 1");
+        } catch (NumberFormatException e) {
+            return Optional.of("a number from 0 to 1");
+        }
     }
 
     private static Function<String, Optional<String>> oneOf(Set<String> allowed, String expected) {

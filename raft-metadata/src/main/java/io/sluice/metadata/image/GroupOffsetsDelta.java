@@ -1,5 +1,6 @@
 package io.sluice.metadata.image;
 
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.metadata.CommitSequenceRecord;
 import io.sluice.protocol.metadata.GroupOffsetRecord;
 

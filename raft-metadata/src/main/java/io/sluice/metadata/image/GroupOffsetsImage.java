@@ -1,5 +1,6 @@
 package io.sluice.metadata.image;
 
+import io.sluice.protocol.TopicPartition;
 import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;

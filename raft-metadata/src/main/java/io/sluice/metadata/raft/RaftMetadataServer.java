@@ -1,8 +1,5 @@
 package io.sluice.metadata.raft;
 
-import io.sluice.metadata.MetadataNodeConfig;
-import io.sluice.metadata.RaftStatus;
-import io.sluice.metadata.RatisMetric;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.rpc.DescribeQuorumResponse;
 import io.sluice.protocol.rpc.ReplicaState;

@@ -1,6 +1,5 @@
 package io.sluice.metadata.raft;
 
-import io.sluice.metadata.MetadataNodeConfig;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;

@@ -1,6 +1,5 @@
 package io.sluice.metadata.raft;
 
-import io.sluice.metadata.RatisMetric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package io.sluice.metadata.raft;
 
-import io.sluice.metadata.MetadataStorageException;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.metadata.MetadataRecord;
 

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.ClusterImage;
+import io.sluice.protocol.MockTime;
 import io.sluice.protocol.metadata.BrokerRef;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class BrokerLivenessTest {
     private static final long SESSION = 1_000;
-    private final AtomicLong now = new AtomicLong(50_000);
-    private final BrokerLiveness liveness = new BrokerLiveness(now::get, SESSION);
+    private final MockTime time = new MockTime();
+    private final BrokerLiveness liveness = new BrokerLiveness(time, SESSION);
 
     private static ClusterImage cluster(boolean thirdFenced) {
         var brokers = new TreeMap<Integer, BrokerRegistration>();
@@ -37,26 +37,26 @@ class BrokerLivenessTest {
     @Test
     void aBrokerExpiresOnlyAfterMoreThanASessionWithoutHeartbeat() {
         ClusterImage image = cluster(false);
-        now.addAndGet(SESSION);
+        time.sleep(SESSION);
         assertEquals(List.of(), expired(image), "exactly a session since the start: not yet");
         liveness.touch(1);
-        now.addAndGet(1);
+        time.sleep(1);
         assertEquals(List.of(2, 3), expired(image), "1 was just heard; 2 and 3 never");
         assertEquals(12L, liveness.expired(image).get(0).getBrokerEpoch(), "fenced at the epoch it registered");
-        now.addAndGet(SESSION - 1);
+        time.sleep(SESSION - 1);
         assertEquals(List.of(2, 3), expired(image));
-        now.addAndGet(1);
+        time.sleep(1);
         assertEquals(List.of(1, 2, 3), expired(image));
         assertEquals(List.of(1, 2), expired(cluster(true)), "a fenced broker is not fenced again");
     }
 
     @Test
     void aNewControllerGivesEveryBrokerAFullSessionFromItsElection() {
-        now.addAndGet(10 * SESSION); // long after this controller object was made
+        time.sleep(10 * SESSION); // long after this controller object was made
         liveness.resetAll();
-        now.addAndGet(SESSION);
+        time.sleep(SESSION);
         assertEquals(List.of(), expired(cluster(false)));
-        now.addAndGet(1);
+        time.sleep(1);
         assertEquals(List.of(1, 2, 3), expired(cluster(false)));
     }
 }

@@ -3,7 +3,7 @@ package io.sluice.metadata.controller;
 import io.sluice.metadata.image.CommitSequence;
 import io.sluice.metadata.image.CommittedOffset;
 import io.sluice.metadata.image.CoordinatorLocator;
-import io.sluice.metadata.image.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.metadata.AllocateProducerIdsCommand;
 import io.sluice.protocol.metadata.CommitOffsetsCommand;

@@ -79,7 +79,7 @@ class TopicControlTest {
     @Test
     void refusesUnknownConfigKeyAndBadValue() {
         assertError(createTopic("t", 1, 1, Map.of("retention.msec", "1")), ErrorCode.INVALID_CONFIG, "Unknown topic config 'retention.msec'");
-        assertError(createTopic("t", 1, 1, Map.of("cleanup.policy", "compact")), ErrorCode.INVALID_CONFIG, "cleanup.policy=delete");
+        assertError(createTopic("t", 1, 1, Map.of("cleanup.policy", "compacted")), ErrorCode.INVALID_CONFIG, "delete, compact or compact,delete");
         assertError(createTopic("t", 1, 1, Map.of("min.insync.replicas", "zero")), ErrorCode.INVALID_CONFIG, "min.insync.replicas");
         assertNull(h.image.topics().topic("t"));
     }
@@ -141,7 +141,9 @@ class TopicControlTest {
 
     @Test
     void acceptsEverySupportedConfigWithAValidValue() {
-        Map<String, String> all = Map.ofEntries(Map.entry("cleanup.policy", "delete"), Map.entry("retention.ms", "-1"),
+        Map<String, String> all = Map.ofEntries(Map.entry("cleanup.policy", "compact,delete"), Map.entry("retention.ms", "-1"),
+                Map.entry("delete.retention.ms", "1000"), Map.entry("min.cleanable.dirty.ratio", "0.1"),
+                Map.entry("min.compaction.lag.ms", "5"), Map.entry("max.compaction.lag.ms", "600000"),
                 Map.entry("retention.bytes", "1000"), Map.entry("segment.bytes", "1048576"),
                 Map.entry("segment.ms", "60000"), Map.entry("max.message.bytes", "1000000"),
                 Map.entry("min.insync.replicas", "2"), Map.entry("unclean.leader.election.enable", "false"),

@@ -2,7 +2,7 @@ package io.sluice.tools.console;
 
 import com.beust.jcommander.Parameter;
 import io.sluice.client.PartitionInfo;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.Consumer;
 import io.sluice.client.consumer.ConsumerRecord;
 import io.sluice.client.consumer.ConsumerRecords;

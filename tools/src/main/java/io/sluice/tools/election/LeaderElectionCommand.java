@@ -1,7 +1,7 @@
 package io.sluice.tools.election;
 
 import com.beust.jcommander.Parameter;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.admin.Admin;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.tools.Command;

@@ -2,11 +2,11 @@ package io.sluice.tools.groups;
 
 import io.sluice.client.ListedOffset;
 import io.sluice.client.Node;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.admin.Admin;
 import io.sluice.client.admin.ConsumerGroupDescription;
 import io.sluice.client.admin.MemberDescription;
-import io.sluice.client.admin.OffsetSpec;
+import io.sluice.client.OffsetSpec;
 import io.sluice.client.consumer.OffsetAndMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;

@@ -1,6 +1,6 @@
 package io.sluice.tools.groups;
 
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -2,10 +2,10 @@ package io.sluice.tools.groups;
 
 import io.sluice.client.ListedOffset;
 import io.sluice.client.PartitionInfo;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.admin.Admin;
 import io.sluice.client.admin.ConsumerGroupDescription;
-import io.sluice.client.admin.OffsetSpec;
+import io.sluice.client.OffsetSpec;
 import io.sluice.client.admin.TopicDescription;
 import io.sluice.client.consumer.OffsetAndMetadata;
 import io.sluice.protocol.ErrorCode;

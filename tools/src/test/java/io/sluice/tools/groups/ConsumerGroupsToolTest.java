@@ -3,7 +3,7 @@ package io.sluice.tools.groups;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.tools.UsageException;
 import java.time.Instant;
 import java.util.LinkedHashMap;

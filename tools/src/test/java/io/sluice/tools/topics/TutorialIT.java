@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.client.Deserializer;
 import io.sluice.client.PartitionInfo;
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.Consumer;
 import io.sluice.server.TestCluster;
 import io.sluice.tools.Sluice;

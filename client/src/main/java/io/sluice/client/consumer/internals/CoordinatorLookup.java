@@ -4,7 +4,7 @@ import io.sluice.client.Metadata;
 import io.sluice.client.Network;
 import io.sluice.client.NetworkClient;
 import io.sluice.client.Node;
-import io.sluice.client.Time;
+import io.sluice.protocol.Time;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
@@ -88,7 +88,7 @@ public final class CoordinatorLookup {
                 || code == ErrorCode.REQUEST_TIMED_OUT;
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(Math.max(1, ms));
         } catch (InterruptedException e) {

@@ -1,6 +1,6 @@
 package io.sluice.client.consumer.internals;
 
-import io.sluice.client.TopicPartition;
+import io.sluice.protocol.TopicPartition;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Set;

@@ -1,0 +1,233 @@
+package io.sluice.storage;
+
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.MockTime;
+import static io.sluice.storage.Compacted.batch;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.record.CompressionType;
+import io.sluice.protocol.record.Header;
+import io.sluice.protocol.record.Record;
+import io.sluice.protocol.record.RecordBatch;
+import io.sluice.protocol.record.RecordBatchBuilder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The cleaner on real segments: one {@link CompactionPass} over a log whose segments are rolled by
+ * {@code segment.ms} on a test clock, so each test decides which batches share a segment.
+ */
+@Timeout(30)
+class CompactionPassTest {
+    private static final TopicPartition TP = new TopicPartition("kv", 0);
+    private static final long ROLL_MS = 1000;
+
+    @TempDir
+    Path tmp;
+    private final MockTime clock = new MockTime(10_000_000);
+
+    private PartitionLog open(String name) throws IOException {
+        return PartitionLog.open(tmp.resolve(name), TP, LogConfig.fromMap(Map.of(LogConfig.CLEANUP_POLICY, "compact",
+                LogConfig.SEGMENT_MS, Long.toString(ROLL_MS), LogConfig.DELETE_RETENTION_MS, "10000")), clock, 0,
+                null, null);
+    }
+
+    /** Appends each batch; {@code null} means "start a new segment with the next batch". */
+    private void write(PartitionLog log, ByteBuffer... batches) throws IOException {
+        for (ByteBuffer b : batches) {
+            if (b == null) {
+                clock.sleep(ROLL_MS);
+                continue;
+            }
+            LogAppendResult r = log.appendAsLeader(b, 0);
+            assertEquals(ErrorCode.NONE, r.error(), r.errorMessage());
+        }
+        log.flush();
+        log.updateHighWatermark(log.logEndOffset());
+    }
+
+    private CompactionPass.Result clean(PartitionLog log, long firstDirty) throws IOException {
+        return new CompactionPass(log, new OffsetMap(1 << 20), new Throttler(Double.MAX_VALUE))
+                .run(firstDirty, clock.milliseconds());
+    }
+
+    private ByteBuffer kv(String... pairs) {
+        return batch(CompressionType.NONE, clock.milliseconds(), pairs);
+    }
+
+    @Test
+    void keepsTheLatestRecordPerKeyAtItsOffsetAndNeverTouchesTheActiveSegment() throws IOException {
+        try (PartitionLog log = open("a")) {
+            write(log, kv("k1=a1", "k2=b1", "k3=c1"), null, kv("k1=a2"), kv("k2=b2"), null, kv("k1=a3"));
+            List<Long> bases = log.segmentBaseOffsets();
+            CompactionPass.Result r = clean(log, 0);
+            assertEquals(5, r.cleanedUpTo(), "clean up to the active segment's base");
+            assertEquals(2, r.recordsRemoved());
+            assertEquals(List.of("2 k3=c1", "3 k1=a2", "4 k2=b2", "5 k1=a3"), Compacted.readAll(log));
+            assertEquals(bases, log.segmentBaseOffsets(), "segments keep their base offsets");
+            assertEquals(6, log.logEndOffset());
+            assertEquals(0, log.logStartOffset());
+            assertEquals(List.of("2 k3=c1", "3 k1=a2", "4 k2=b2"),
+                    Compacted.readAll(log).subList(0, 3), "a read below the first kept offset starts at the next one");
+        }
+    }
+
+    @Test
+    void aCleanedLogReopensWithTheSameContent() throws IOException {
+        PartitionLog log = open("a");
+        write(log, kv("k1=a1", "k2=b1"), null, kv("k1=a2"), null, kv("k3=x"));
+        clean(log, 0);
+        List<String> cleaned = Compacted.readAll(log);
+        log.close();
+        try (PartitionLog reopened = PartitionLog.open(tmp.resolve("a"), TP, log.config(), clock, 0, null, null)) {
+            assertEquals(cleaned, Compacted.readAll(reopened));
+            assertEquals(List.of("1 k2=b1", "2 k1=a2", "3 k3=x"), cleaned);
+        }
+    }
+
+    @Test
+    void tombstonesRemoveOlderValuesAndGoThemselvesAfterDeleteRetention() throws IOException {
+        try (PartitionLog log = open("a")) {
+            write(log, kv("k1=v1", "k2=v2"), null, kv("k1="), null, kv("k3=x"));
+            long firstDirty = clean(log, 0).cleanedUpTo();
+            assertEquals(List.of("1 k2=v2", "2 k1=", "3 k3=x"), Compacted.readAll(log),
+                    "the tombstone stays for delete.retention.ms so consumers see the delete");
+            clock.sleep(10_001);
+            write(log, null, kv("k2=v3"), null, kv("k4=y"));
+            clean(log, firstDirty);
+            assertEquals(List.of("3 k3=x", "4 k2=v3", "5 k4=y"), Compacted.readAll(log));
+            assertEquals(Map.of("k2", "v3", "k3", "x", "k4", "y"), Compacted.latest(log));
+        }
+    }
+
+    @Test
+    void recordHeadersSurviveARewrite() throws IOException {
+        try (PartitionLog log = open("a")) {
+            ByteBuffer withHeader = new RecordBatchBuilder(CompressionType.NONE)
+                    .append(clock.milliseconds(), Compacted.bytes("k1"), Compacted.bytes("v1"),
+                            new Header("trace", Compacted.bytes("abc")), new Header("empty", null))
+                    .append(clock.milliseconds(), Compacted.bytes("k2"), Compacted.bytes("old"))
+                    .build();
+            write(log, withHeader, null, kv("k2=new"), null, kv("k9=z"));
+            clean(log, 0);
+            RecordBatch first = Compacted.batches(log).get(0);
+            assertEquals(1, first.recordCount());
+            assertEquals(1, first.lastOffsetDelta(), "the batch keeps its offset range");
+            Record r = first.recordList().get(0);
+            assertEquals(0, r.offset());
+            assertEquals(List.of("trace", "empty"), r.headers().stream().map(Header::key).toList());
+            assertArrayEquals(Compacted.bytes("abc"), r.headers().get(0).value());
+            assertEquals(null, r.headers().get(1).value());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(CompressionType.class)
+    void compressedBatchesAreRecompressedWithTheirCodec(CompressionType codec) throws IOException {
+        try (PartitionLog log = open("a")) {
+            write(log, batch(codec, clock.milliseconds(), "k1=a", "k2=b", "k3=c", "k4=d"), null,
+                    batch(codec, clock.milliseconds(), "k2=b2", "k4="), null, kv("k5=e"));
+            clean(log, 0);
+            List<RecordBatch> batches = Compacted.batches(log);
+            assertEquals(codec, batches.get(0).compressionType());
+            assertEquals(2, batches.get(0).recordCount());
+            assertEquals(List.of("0 k1=a", "2 k3=c", "4 k2=b2", "5 k4=", "6 k5=e"), Compacted.readAll(log));
+        }
+    }
+
+    @Test
+    void idempotentProducerStateSurvivesCleaningAndARestart() throws IOException {
+        PartitionLog log = open("a");
+        long pid = 7;
+        short epoch = 0;
+        write(log, idempotent(pid, epoch, 0, "k1=a", "k2=b"), null, idempotent(pid, epoch, 2, "k1=c", "k2=d"),
+                null, kv("k1=e", "k2=f"), null, kv("k3=g"));
+        CompactionPass.Result r = clean(log, 0);
+        assertEquals(6, r.cleanedUpTo());
+        List<RecordBatch> batches = Compacted.batches(log);
+        assertEquals(3, batches.size(), "the producer's older batch is dropped, its last one kept empty");
+        RecordBatch empty = batches.get(0);
+        assertEquals(0, empty.recordCount());
+        assertEquals(2, empty.baseOffset());
+        assertEquals(3, empty.lastOffset());
+        assertEquals(pid, empty.producerId());
+        assertEquals(2, empty.baseSequence());
+        assertEquals(3, empty.lastSequence());
+        assertEquals(List.of("4 k1=e", "5 k2=f", "6 k3=g"), Compacted.readAll(log));
+        log.close();
+
+        try (PartitionLog reopened = PartitionLog.open(tmp.resolve("a"), TP, log.config(), clock, 0, null, null)) {
+            assertEquals(List.of(new ActiveProducer(pid, epoch, 3, empty.maxTimestamp())), reopened.activeProducers());
+            LogAppendResult retry = reopened.appendAsLeader(idempotent(pid, epoch, 2, "k1=c", "k2=d"), 0);
+            assertTrue(retry.duplicate(), "a retry of the emptied batch is still recognised");
+            assertEquals(2, retry.firstOffset());
+            LogAppendResult next = reopened.appendAsLeader(idempotent(pid, epoch, 4, "k1=h"), 0);
+            assertEquals(ErrorCode.NONE, next.error(), next.errorMessage());
+        }
+    }
+
+    @Test
+    void batchesEmptiedWithoutProducerStateAreDroppedAndWholeSegmentsMayEmpty() throws IOException {
+        try (PartitionLog log = open("a")) {
+            write(log, kv("k1=a"), kv("k2=b"), null, kv("k1=c", "k2=d"), null, kv("k3=x"));
+            clean(log, 0);
+            assertEquals(List.of(0L, 2L, 4L), log.segmentBaseOffsets());
+            assertEquals(0, Files.size(tmp.resolve("a").resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX))));
+            assertEquals(List.of("2 k1=c", "3 k2=d", "4 k3=x"), Compacted.readAll(log));
+            assertEquals(2, log.read(0, 1000, Long.MAX_VALUE).range().firstOffset(), "a read in the hole skips it");
+        }
+    }
+
+    @Test
+    void onlyReplicatedAndFsyncedSegmentsAreCleaned() throws IOException {
+        try (PartitionLog log = open("a")) {
+            write(log, kv("k1=a"), null, kv("k1=b"), null, kv("k1=c"));
+            log.updateHighWatermark(0);
+            assertEquals(0, clean(log, 0).cleanedUpTo(), "the first segment is not wholly replicated");
+            log.updateHighWatermark(1);
+            assertEquals(1, clean(log, 0).cleanedUpTo());
+            assertEquals(List.of("0 k1=a", "1 k1=b", "2 k1=c"), Compacted.readAll(log),
+                    "k1=a's successor lies beyond the mapped section");
+        }
+    }
+
+    @Test
+    void replicasWithTheSameSegmentsCleanToTheSameBytes() throws IOException {
+        PartitionLog a = open("a");
+        PartitionLog b = open("b");
+        for (PartitionLog log : List.of(a, b)) {
+            clock.sleep(-3 * ROLL_MS);
+            write(log, batch(CompressionType.ZSTD, clock.milliseconds(), "k1=a", "k2=b", "k3="), null, kv("k1=c"),
+                    null, kv("k2="), null, kv("k4=d"));
+            clean(log, 0);
+        }
+        a.close();
+        b.close();
+        for (long base : a.segmentBaseOffsets()) {
+            String name = LogSegment.fileName(base, LogSegment.LOG_SUFFIX);
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("a").resolve(name)),
+                    Files.readAllBytes(tmp.resolve("b").resolve(name)), name);
+        }
+    }
+
+    private ByteBuffer idempotent(long pid, short epoch, int seq, String... pairs) {
+        RecordBatchBuilder b = new RecordBatchBuilder(CompressionType.NONE).idempotent(pid, epoch, seq);
+        for (String p : pairs) {
+            String[] kv = p.split("=", 2);
+            b.append(clock.milliseconds(), Compacted.bytes(kv[0]), Compacted.bytes(kv[1]));
+        }
+        return b.build();
+    }
+}
