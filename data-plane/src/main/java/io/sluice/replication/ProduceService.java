@@ -151,6 +151,11 @@ public final class ProduceService {
                 ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NOT_LEADER_OR_FOLLOWER;
     }
 
+    /** Whether the replica {@code o} was written to is no longer this broker's (deleted meanwhile). */
+    private boolean removed(Outcome o) {
+        return o.partition() != null && replicas.partition(o.tp()).orElse(null) != o.partition();
+    }
+
     private static Outcome failed(TopicPartition tp, ErrorCode code, String message) {
         return new Outcome(tp, null, new LogAppendResult(code, message, -1, -1, -1, -1, -1, false), 0);
     }
@@ -171,7 +176,12 @@ public final class ProduceService {
             error = r.error();
             message = r.errorMessage();
         } else if (!o.satisfied(acks)) {
-            if (!o.partition().isLeader()) {
+            if (removed(o)) {
+                // Moved away or its topic deleted while the write waited: answered as a new request
+                // would be (as Kafka), so the client refreshes its metadata instead of retrying here.
+                error = unknownOrNotHere(o.tp());
+                message = "the replica of " + o.tp() + " on this broker was removed before the write was acknowledged";
+            } else if (!o.partition().isLeader()) {
                 error = ErrorCode.NOT_LEADER_OR_FOLLOWER;
                 message = "leadership of " + o.tp() + " moved before the write was acknowledged; retry";
             } else {
@@ -188,7 +198,7 @@ public final class ProduceService {
         int leaderId = -1;
         int leaderEpoch = -1;
         if (error == ErrorCode.NOT_LEADER_OR_FOLLOWER) {
-            if (o.partition() != null) {
+            if (o.partition() != null && !removed(o)) {
                 leaderId = o.partition().leaderId();
                 leaderEpoch = o.partition().leaderEpoch();
             } else {

@@ -81,6 +81,7 @@ final class ReplicaFetcher {
     void remove(TopicPartition tp) {
         epochs.remove(tp);
         awaitingDurable.remove(tp);
+        maybeFetchNext(); // the others must not wait on a partition no longer followed here
     }
 
     boolean isEmpty() {
@@ -111,6 +112,9 @@ final class ReplicaFetcher {
                 return;
             }
             inFlight = true;
+        }
+        if (awaitDurable()) {
+            return; // onDurable() sends it
         }
         Optional<InetSocketAddress> address = leaderAddress.apply(leaderId);
         if (address.isEmpty() || paused.getAsBoolean()) {
@@ -148,6 +152,37 @@ final class ReplicaFetcher {
                         frame.release();
                     }
                 });
+    }
+
+    /**
+     * Whatever led to this fetch (a response handled, a back-off, a partition added here or moved from
+     * another leader's fetcher while its appends were being flushed), its offsets must be durable here:
+     * if one is not, waits for it and returns true; the durability callback then sends the fetch.
+     */
+    private boolean awaitDurable() {
+        boolean waiting = false;
+        for (TopicPartition tp : epochs.keySet()) {
+            Optional<Partition> p = partitions.apply(tp);
+            if (p.isEmpty()) {
+                continue;
+            }
+            PartitionLog l = p.get().log();
+            long end = l.logEndOffset();
+            if (l.durableEndOffset() < end) {
+                awaitingDurable.put(tp, end);
+                if (l.durableEndOffset() >= end) {
+                    awaitingDurable.remove(tp, end); // flushed meanwhile
+                } else {
+                    waiting = true;
+                }
+            }
+        }
+        if (!waiting) {
+            return false;
+        }
+        nextFetchArmed.set(true);
+        maybeFetchNext();
+        return true;
     }
 
     private void handle(ResponseFrame frame, Map<TopicPartition, PartitionLog> fetched) throws Exception {

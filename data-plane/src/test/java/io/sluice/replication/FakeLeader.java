@@ -12,6 +12,7 @@ import io.sluice.protocol.rpc.ResponseHeader;
 import io.sluice.protocol.wire.ResponseFrame;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,13 +32,25 @@ final class FakeLeader implements ReplicaClient {
     /** One fetch sent by a follower, to be answered once. */
     record Fetch(InetSocketAddress address, FetchRequest request, CompletableFuture<ResponseFrame> response) {
         void answer(FetchPartitionResponse.Builder partition, ByteBuffer records) {
+            answer(List.of(partition), java.util.Arrays.asList(records));
+        }
+
+        /** Answers for several partitions, {@code records.get(i)} (null for none) for {@code partitions.get(i)}. */
+        void answer(List<FetchPartitionResponse.Builder> partitions, List<ByteBuffer> records) {
             awaitListener();
-            ByteBuf raw = records == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(records.duplicate());
-            FetchResponse body = FetchResponse.newBuilder()
-                    .addPartitions(partition.setRecordsSize(raw.readableBytes())).build();
+            FetchResponse.Builder body = FetchResponse.newBuilder();
+            ByteBuf raw = Unpooled.buffer();
+            for (int i = 0; i < partitions.size(); i++) {
+                ByteBuffer r = records.get(i);
+                int size = r == null ? 0 : r.remaining();
+                if (r != null) {
+                    raw.writeBytes(r.duplicate());
+                }
+                body.addPartitions(partitions.get(i).setRecordsSize(size));
+            }
             ByteBuf frame = Unpooled.buffer(1);
             response.complete(new ResponseFrame(ResponseHeader.newBuilder().setError(ErrorCode.NONE).build(),
-                    Unpooled.wrappedBuffer(body.toByteArray()), raw, frame));
+                    Unpooled.wrappedBuffer(body.build().toByteArray()), raw, frame));
         }
 
         private void awaitListener() {
@@ -68,6 +81,11 @@ final class FakeLeader implements ReplicaClient {
         CompletableFuture<ResponseFrame> response = new CompletableFuture<>();
         fetches.add(new Fetch(address, (FetchRequest) body, response));
         return response;
+    }
+
+    /** The next fetch a follower sent within {@code ms}, or null: for a fetch that must not be sent. */
+    Fetch poll(long ms) throws InterruptedException {
+        return fetches.poll(ms, TimeUnit.MILLISECONDS);
     }
 
     /** The next fetch a follower sent, waiting up to 10 s for it. */

@@ -2,8 +2,12 @@ package io.sluice.replication;
 
 import static io.sluice.replication.ReplicaHarness.TP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.metadata.image.MetadataDelta;
+import io.sluice.metadata.image.MetadataImage;
+import io.sluice.metadata.image.PartitionRegistration;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.rpc.EpochEndOffset;
@@ -11,6 +15,7 @@ import io.sluice.protocol.rpc.FetchPartition;
 import io.sluice.protocol.rpc.FetchPartitionResponse;
 import io.sluice.server.TestWire;
 import io.sluice.storage.PartitionLog;
+import io.sluice.protocol.TopicPartition;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -227,5 +232,90 @@ class ReplicaFetcherTest {
             assertEquals(List.of(true), durableAtSend, "sent only after the fsync");
             assertEquals(3, durable.durableEndOffset());
         }
+    }
+
+    /**
+     * A new leader epoch of the same leader replaces the fetcher: the new one must not send an offset
+     * the old one's appends made before they are durable (it did: its first fetch went out at once).
+     */
+    @Test
+    void aNewLeaderEpochWhileAppendsAreFlushedFetchesOnlyOnceTheyAreDurable() throws Exception {
+        GatedDisk disk = new GatedDisk();
+        try (ReplicaHarness always = new ReplicaHarness(dir.resolve("always"), 2, ALWAYS, disk)) {
+            always.publish(List.of(1, 2, 3), 1, EPOCH, 0);
+            always.leader.next().answer(answer(0, 0, 3), batch(0, 3, "a"));
+            FakeLeader.Fetch second = always.leader.next();
+            disk.shut();
+            try {
+                List<Boolean> durableAtSend = new java.util.concurrent.CopyOnWriteArrayList<>();
+                always.leader.onSend = () -> durableAtSend.add(disk.isOpen());
+                second.answer(answer(0, 0, 3), concat(batch(1, 3, "b"), batch(2, 3, "c")));
+                always.publish(List.of(1, 2, 3), 1, EPOCH + 1, 1);
+                // A bounded look for a fetch that must not come (it came at once when it did).
+                assertNull(always.leader.poll(500), "fetched before the appends were durable");
+                disk.open();
+                FakeLeader.Fetch next = always.leader.next();
+                assertEquals(3, next.request().getPartitions(0).getFetchOffset());
+                assertEquals(EPOCH + 1, next.request().getPartitions(0).getCurrentLeaderEpoch());
+                assertEquals(List.of(true), durableAtSend, "sent only after the fsync");
+            } finally {
+                disk.open();
+            }
+        }
+    }
+
+    /**
+     * Partition 1 moves to another leader while its append is being flushed: the fetcher of broker 1
+     * goes on fetching partition 0 (it waited forever for partition 1's durability, which it no longer
+     * tracked), and the new leader's fetcher waits for that durability before its first fetch.
+     */
+    @Test
+    void aPartitionMovedAwayWhileItsAppendIsFlushedHoldsBackNeitherFetcher() throws Exception {
+        GatedDisk disk = new GatedDisk();
+        TopicPartition tp1 = new TopicPartition(TP.topic(), 1);
+        try (ReplicaHarness always = new ReplicaHarness(dir.resolve("always"), 2, ALWAYS, disk)) {
+            always.metadata.publish(twoPartitions(2, 1));
+            FakeLeader.Fetch f = always.leader.next();
+            while (f.request().getPartitionsCount() < 2) { // partition 1 joined after the first fetch
+                f.answer(f.request().getPartitionsList().stream().map(p -> empty(p.getPartition())).toList(),
+                        java.util.Collections.nCopies(f.request().getPartitionsCount(), null));
+                f = always.leader.next();
+            }
+            f.answer(List.of(empty(0), empty(1).setLogEndOffset(1)), java.util.Arrays.asList(null, batch(0, 3, "a")));
+            f = always.leader.next();
+            disk.shut();
+            try {
+                f.answer(List.of(empty(0), empty(1).setLogEndOffset(2)), java.util.Arrays.asList(null, batch(1, 3, "b")));
+                always.metadata.publish(twoPartitions(3, 3));
+
+                FakeLeader.Fetch toBroker1 = always.leader.next();
+                assertEquals(9001, toBroker1.address().getPort(), "broker 3's fetcher waits for the fsync");
+                assertEquals(List.of(0),
+                        toBroker1.request().getPartitionsList().stream().map(FetchPartition::getPartition).toList());
+                disk.open();
+                FakeLeader.Fetch toBroker3 = always.leader.next();
+                assertEquals(9003, toBroker3.address().getPort());
+                assertEquals(2, toBroker3.request().getPartitions(0).getFetchOffset());
+            } finally {
+                disk.open();
+            }
+        }
+    }
+
+    private static final java.util.Map<String, String> ALWAYS = java.util.Map.of("log.flush.policy", "always");
+
+    private static FetchPartitionResponse.Builder empty(int partition) {
+        return FetchPartitionResponse.newBuilder().setTopic(TP.topic()).setPartition(partition).setError(ErrorCode.NONE);
+    }
+
+    /** Partitions 0 (led by 1, epoch 5) and 1 (led by {@code leaderOf1}) of the topic, on brokers 1-3. */
+    private static MetadataImage twoPartitions(long index, int leaderOf1) {
+        MetadataImage one = ReplicaHarness.image(index, ALWAYS,
+                new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2, 3), 1, EPOCH, 0));
+        MetadataDelta delta = new MetadataDelta(one);
+        int epoch = leaderOf1 == 1 ? EPOCH : EPOCH + 1;
+        delta.replay(new PartitionRegistration(List.of(1, 2, 3), List.of(1, 2, 3), leaderOf1, epoch, epoch - EPOCH)
+                .toRecord(ReplicaHarness.TOPIC_ID, 1));
+        return delta.apply(index, 1);
     }
 }

@@ -84,15 +84,25 @@ final class ReplicaHarness implements AutoCloseable {
 
     /** An image at {@code index} with brokers 1-3 and {@link #TOPIC} of one partition, {@code reg}. */
     static MetadataImage image(long index, Map<String, String> topicConfig, PartitionRegistration reg) {
+        return image(index, TOPIC_ID, topicConfig, reg);
+    }
+
+    /**
+     * An image at {@code index} with brokers 1-3 and, unless {@code reg} is null, {@link #TOPIC} under
+     * {@code topicId} with one partition, {@code reg}.
+     */
+    static MetadataImage image(long index, String topicId, Map<String, String> topicConfig, PartitionRegistration reg) {
         MetadataDelta delta = new MetadataDelta(MetadataImage.EMPTY);
         for (int id = 1; id <= 3; id++) {
             delta.replay(new BrokerRegistration(id, id, "127.0.0.1", 9000 + id, "", 1, false, false).toRecord());
         }
-        delta.replay(MetadataRecord.newBuilder().setTopic(TopicRecord.newBuilder().setName(TOPIC).setTopicId(TOPIC_ID))
-                .build());
-        topicConfig.forEach((k, v) -> delta.replay(MetadataRecord.newBuilder().setConfig(ConfigRecord.newBuilder()
-                .setTopic(TOPIC).setKey(k).setValue(v)).build()));
-        delta.replay(reg.toRecord(TOPIC_ID, 0));
+        if (reg != null) {
+            delta.replay(MetadataRecord.newBuilder().setTopic(TopicRecord.newBuilder().setName(TOPIC).setTopicId(topicId))
+                    .build());
+            topicConfig.forEach((k, v) -> delta.replay(MetadataRecord.newBuilder().setConfig(ConfigRecord.newBuilder()
+                    .setTopic(TOPIC).setKey(k).setValue(v)).build()));
+            delta.replay(reg.toRecord(topicId, 0));
+        }
         return delta.apply(index, 1);
     }
 

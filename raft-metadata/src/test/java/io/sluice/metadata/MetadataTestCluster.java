@@ -2,8 +2,10 @@ package io.sluice.metadata;
 
 import io.sluice.metadata.raft.MetadataNodeConfig;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +19,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * An in-process metadata quorum for integration tests: N nodes on ephemeral ports, each with its own
- * directory under a temp dir, that can be killed (closed, data kept) and restarted on the same data.
- * Not thread-safe: drive it from the test thread.
+ * directory under a temp dir, that can be crashed ({@link #kill}, data kept) and restarted on the same
+ * data. Not thread-safe: drive it from the test thread.
  */
 public final class MetadataTestCluster implements AutoCloseable {
 
@@ -64,7 +66,7 @@ public final class MetadataTestCluster implements AutoCloseable {
             MetadataNodeConfig.Builder builder = MetadataNodeConfig.builder().nodeId(id).raftAddress(voters.get(id))
                     .voters(voters).dataDir(baseDir.resolve("node-" + id)).clusterId(CLUSTER_ID)
                     .electionTimeouts(Duration.ofMillis(600), Duration.ofMillis(1_200))
-                    .requestTimeout(Duration.ofSeconds(20));
+                    .requestTimeout(Duration.ofSeconds(20)).snapshotOnStop(false);
             cluster.configs.put(id, tweak.apply(builder).build());
         }
         try {
@@ -81,10 +83,10 @@ public final class MetadataTestCluster implements AutoCloseable {
     private static void deleteNodeDirectories(Path baseDir, int size) throws IOException {
         for (int id = 1; id <= size; id++) {
             Path dir = baseDir.resolve("node-" + id);
-            if (java.nio.file.Files.exists(dir)) {
-                try (var files = java.nio.file.Files.walk(dir)) {
+            if (Files.exists(dir)) {
+                try (var files = Files.walk(dir)) {
                     for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                        java.nio.file.Files.delete(p);
+                        Files.delete(p);
                     }
                 }
             }
@@ -132,11 +134,37 @@ public final class MetadataTestCluster implements AutoCloseable {
                 .until(() -> running.values().stream().allMatch(n -> n.appliedIndex() >= index));
     }
 
-    /** Stops a node as a crash would look to the others; its directory is kept. */
+    /**
+     * Crashes a node as far as Ratis allows (docs/testing.md, "Crash and power loss"). Ratis has no halt,
+     * only a clean close: its threads stop and its sockets close, so the others see it vanish as they
+     * would a killed process. Of what close writes and a crash would not: no snapshot (the nodes run
+     * with snapshot-on-stop off, so the restart replays the log from the last snapshot, as after a
+     * crash), and the open log segment gets back the zero-filled preallocated tail that close trims and a
+     * crash leaves behind. Close still writes and fsyncs the log entries it had buffered; Ratis
+     * acknowledges an entry (to the leader, or as the leader's own copy) only once it is fsynced, so
+     * those entries were never acknowledged, and a crash that lost them would change no committed
+     * entry. Its directory is kept.
+     */
     public void kill(int id) {
         MetadataNode node = running.remove(id);
         if (node != null) {
             node.close();
+            restorePreallocatedTail(configs.get(id));
+        }
+    }
+
+    /** Extends each open (in-progress) segment with zeros, as Ratis preallocates it (RaftSettings). */
+    private static void restorePreallocatedTail(MetadataNodeConfig config) {
+        long preallocated = Math.min(4L << 20, config.logSegmentSizeBytes());
+        try (var files = Files.walk(config.dataDir().resolve("raft"))) {
+            List<Path> open = files.filter(p -> p.getFileName().toString().startsWith("log_inprogress_")).toList();
+            for (Path segment : open) {
+                try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+                    file.setLength(file.length() + preallocated);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

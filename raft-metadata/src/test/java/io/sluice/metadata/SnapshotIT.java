@@ -51,8 +51,12 @@ class SnapshotIT {
 
     private void startCluster() throws Exception {
         // Small segments and threshold so that a few hundred entries roll, snapshot and purge the log.
+        startCluster(THRESHOLD);
+    }
+
+    private void startCluster(long snapshotThreshold) throws Exception {
         // No heartbeats here: a session longer than the test keeps the one broker unfenced.
-        cluster = MetadataTestCluster.start(dir, 3, b -> b.snapshotThreshold(THRESHOLD).logSegmentSizeBytes(4096)
+        cluster = MetadataTestCluster.start(dir, 3, b -> b.snapshotThreshold(snapshotThreshold).logSegmentSizeBytes(4096)
                 .brokerSessionTimeoutMs(600_000));
         MetadataNode leader = cluster.awaitLeader();
         CommandResult registered = leader.submit(MetadataCommand.newBuilder().setRegisterBroker(RegisterBrokerCommand
@@ -88,6 +92,24 @@ class SnapshotIT {
         assertEquals(expected.topics(), restarted.image().topics());
         assertEquals(expected.cluster(), restarted.image().cluster());
         assertTrue(restarted.logStartIndex() > 1, "the log was purged, so the state came from a snapshot");
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void crashWritesNoSnapshotAndTheRestartReplaysItsOwnLog() throws Exception {
+        startCluster(10_000); // no automatic snapshot
+        MetadataNode leader = cluster.awaitLeader();
+        createTopics(leader, "t", 20);
+        cluster.awaitApplied(leader.appliedIndex());
+        int victim = cluster.runningNodes().stream().filter(n -> n != leader).findFirst().orElseThrow().nodeId();
+
+        cluster.kill(victim);
+        assertEquals(List.of(), snapshots(victim), "a crash writes no snapshot (a clean close would)");
+
+        MetadataNode restarted = cluster.restart(victim);
+        await().atMost(Duration.ofSeconds(30)).until(() -> restarted.image().topics().byName().size() == 20);
+        assertEquals(leader.image().topics(), restarted.image().topics());
+        assertEquals(0, restarted.snapshotsInstalledFromLeader(), "rebuilt from its own log, not the leader's snapshot");
     }
 
     @Test
@@ -160,6 +182,12 @@ class SnapshotIT {
         try (Stream<Path> files = Files.walk(cluster.config(nodeId).dataDir().resolve("raft"))) {
             return files.filter(p -> SNAPSHOT.matcher(p.getFileName().toString()).matches())
                     .max(Comparator.comparingLong(SnapshotIT::index)).orElseThrow();
+        }
+    }
+
+    private List<Path> snapshots(int nodeId) throws IOException {
+        try (Stream<Path> files = Files.walk(cluster.config(nodeId).dataDir().resolve("raft"))) {
+            return files.filter(p -> SNAPSHOT.matcher(p.getFileName().toString()).matches()).toList();
         }
     }
 

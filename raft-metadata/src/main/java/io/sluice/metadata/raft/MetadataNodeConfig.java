@@ -23,6 +23,7 @@ public final class MetadataNodeConfig {
     private final Duration electionTimeoutMin;
     private final Duration electionTimeoutMax;
     private final long logSegmentSizeBytes;
+    private final boolean snapshotOnStop;
     private final Duration requestTimeout;
 
     private MetadataNodeConfig(Builder b) {
@@ -36,6 +37,7 @@ public final class MetadataNodeConfig {
         this.electionTimeoutMin = b.electionTimeoutMin;
         this.electionTimeoutMax = b.electionTimeoutMax;
         this.logSegmentSizeBytes = b.logSegmentSizeBytes;
+        this.snapshotOnStop = b.snapshotOnStop;
         this.requestTimeout = b.requestTimeout;
         if (!voters.containsKey(nodeId)) {
             throw new IllegalArgumentException("Node id " + nodeId + " is not among the voters " + voters.keySet()
@@ -108,6 +110,11 @@ public final class MetadataNodeConfig {
         return logSegmentSizeBytes;
     }
 
+    /** Whether stopping the node snapshots what it applied since its last snapshot (Ratis' default: yes). */
+    public boolean snapshotOnStop() {
+        return snapshotOnStop;
+    }
+
     /** How long a submitted command may keep retrying (leader changes included) before it fails. */
     public Duration requestTimeout() {
         return requestTimeout;
@@ -126,6 +133,7 @@ public final class MetadataNodeConfig {
         private Duration electionTimeoutMax = Duration.ofMillis(2_000);
         private long logSegmentSizeBytes = 8L << 20;
         private Duration requestTimeout = Duration.ofSeconds(30);
+        private boolean snapshotOnStop = true;
 
         private Builder() {
         }
@@ -178,6 +186,15 @@ public final class MetadataNodeConfig {
 
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Off in tests that crash a node: Ratis can only stop a server cleanly, and a stop that writes a
+         * snapshot would spare the restart the log replay a crashed node goes through.
+         */
+        public Builder snapshotOnStop(boolean snapshot) {
+            this.snapshotOnStop = snapshot;
             return this;
         }
 

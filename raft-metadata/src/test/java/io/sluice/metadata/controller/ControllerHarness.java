@@ -14,7 +14,10 @@ import io.sluice.protocol.metadata.DeleteTopicCommand;
 import io.sluice.protocol.metadata.FenceBrokersCommand;
 import io.sluice.protocol.metadata.InitializeClusterCommand;
 import io.sluice.protocol.metadata.MetadataCommand;
+import io.sluice.protocol.metadata.MetadataCommandResult;
+import io.sluice.protocol.metadata.MetadataRecord;
 import io.sluice.protocol.metadata.RegisterBrokerCommand;
+import io.sluice.protocol.metadata.RequestRecord;
 import io.sluice.protocol.metadata.UnfenceBrokerCommand;
 import io.sluice.protocol.rpc.Endpoint;
 
@@ -43,6 +46,17 @@ final class ControllerHarness {
         result.records().forEach(delta::replay);
         image = delta.apply(index, TERM);
         return result;
+    }
+
+    /** Applies, as one log entry, {@code count} request outcomes with ids {@code prefix + i}. */
+    void rememberRequests(String prefix, int count) {
+        index++;
+        MetadataDelta delta = new MetadataDelta(image);
+        for (int i = 0; i < count; i++) {
+            delta.replay(MetadataRecord.newBuilder().setRequest(RequestRecord.newBuilder().setRequestId(prefix + i)
+                    .setResult(MetadataCommandResult.getDefaultInstance())).build());
+        }
+        image = delta.apply(index, TERM);
     }
 
     /** Runs a command that must succeed. */

@@ -1,0 +1,187 @@
+package io.sluice.replication;
+
+import static io.sluice.replication.ReplicaHarness.TP;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.metadata.image.PartitionRegistration;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.replication.ProduceService.PartitionRecords;
+import io.sluice.replication.ProduceService.PartitionResult;
+import io.sluice.server.TestWire;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How {@link ReplicaManager} follows the metadata image on broker 1: replicas no longer assigned here
+ * are deleted (their waiting requests answered), a topic created again under the same name starts
+ * from an empty log, logs on disk that no topic assigns are deleted, topic configs reach the logs,
+ * and ISR shrinks and expansions of led partitions are counted.
+ */
+@Timeout(30)
+class ReplicaManagerTest {
+    private static final Map<String, String> INTERVAL = Map.of("log.flush.policy", "interval");
+
+    @TempDir
+    Path dir;
+    private ReplicaHarness h;
+
+    @AfterEach
+    void close() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private void publish(String topicId, Map<String, String> config, PartitionRegistration reg) {
+        h.metadata.publish(ReplicaHarness.image(h.metadata.image().index() + 1, topicId, config, reg));
+    }
+
+    private static PartitionRegistration ledBy1(List<Integer> replicas) {
+        return new PartitionRegistration(replicas, replicas, 1, 0, 0);
+    }
+
+    private void append(String... values) throws Exception {
+        PartitionResult r = h.produce.append(1, 1_000,
+                List.of(new PartitionRecords(TP, TestWire.batch(List.of(values), null)))).get(5, TimeUnit.SECONDS).get(0);
+        assertEquals(ErrorCode.NONE, r.error(), r.message());
+    }
+
+    private void awaitNoReplica() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.replicas.partition(TP).isEmpty());
+    }
+
+    @Test
+    void aReplicaMovedAwayIsDeletedAndItsWaitingProduceAnswered() throws Exception {
+        h = new ReplicaHarness(dir, 1);
+        Partition p = h.publish(List.of(1, 2, 3), 1, 0, 0);
+        Path logDir = p.log().dir();
+        CompletableFuture<List<PartitionResult>> waiting = h.produce.append(-1, 30_000,
+                List.of(new PartitionRecords(TP, TestWire.batch(List.of("a"), null))));
+        assertFalse(waiting.isDone());
+
+        publish(ReplicaHarness.TOPIC_ID, INTERVAL, new PartitionRegistration(List.of(2, 3), List.of(2, 3), 2, 1, 1));
+
+        awaitNoReplica();
+        PartitionResult r = waiting.get(5, TimeUnit.SECONDS).get(0);
+        assertEquals(ErrorCode.NOT_LEADER_OR_FOLLOWER, r.error(), "as Kafka: the client refreshes its metadata");
+        assertEquals(2, r.currentLeaderId(), "the leader the image names, not this broker's old view");
+        assertEquals(1, r.currentLeaderEpoch());
+        assertTrue(h.logs.getLog(TP).isEmpty());
+        assertFalse(Files.exists(logDir), "the log's directory is deleted");
+    }
+
+    @Test
+    void aDeletedTopicsReplicaIsDeletedAndItsWaitingProduceAnswered() throws Exception {
+        h = new ReplicaHarness(dir, 1);
+        Path logDir = h.publish(List.of(1, 2, 3), 1, 0, 0).log().dir();
+        CompletableFuture<List<PartitionResult>> waiting = h.produce.append(-1, 30_000,
+                List.of(new PartitionRecords(TP, TestWire.batch(List.of("a"), null))));
+        publish(ReplicaHarness.TOPIC_ID, INTERVAL, null);
+        awaitNoReplica();
+        assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, waiting.get(5, TimeUnit.SECONDS).get(0).error());
+        assertFalse(Files.exists(logDir));
+    }
+
+    @Test
+    void aTopicCreatedAgainUnderTheSameNameStartsFromAnEmptyLog() throws Exception {
+        h = new ReplicaHarness(dir, 1);
+        Partition before = h.publish(List.of(1, 2, 3), 1, 0, 0);
+        append("a", "b");
+        assertEquals(2, before.log().logEndOffset());
+
+        publish("id-again", INTERVAL, ledBy1(List.of(1, 2, 3)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.replicas.partition(TP).map(p -> p != before).orElse(false));
+        Partition after = h.replicas.partition(TP).orElseThrow();
+        assertNotSame(before.log(), after.log());
+        assertEquals(0, after.log().logEndOffset(), "offsets of the earlier topic mean nothing now");
+        assertTrue(PartitionMetadataFile.matches(after.log().dir(), "id-again"));
+    }
+
+    @Test
+    void aLogLeftOnDiskByAnEarlierTopicOfTheSameNameIsDeletedAndOneOfTheSameTopicKept() throws Exception {
+        h = new ReplicaHarness(dir, 1);
+        h.publish(List.of(1, 2, 3), 1, 0, 0);
+        append("a", "b");
+        h.close();
+
+        // Restarted with the same topic: the log is its own, kept.
+        h = new ReplicaHarness(dir, 1);
+        assertEquals(2, h.publish(List.of(1, 2, 3), 1, 0, 0).log().logEndOffset());
+        h.close();
+
+        // Restarted after the topic was deleted and created again while this broker was down.
+        h = new ReplicaHarness(dir, 1);
+        publish("id-again", INTERVAL, ledBy1(List.of(1, 2, 3)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.replicas.partition(TP).isPresent());
+        Partition p = h.replicas.partition(TP).orElseThrow();
+        assertEquals(0, p.log().logEndOffset());
+        assertTrue(PartitionMetadataFile.matches(p.log().dir(), "id-again"));
+    }
+
+    @Test
+    void aLogOnDiskThatNoTopicAssignsHereIsDeleted() throws Exception {
+        h = new ReplicaHarness(dir, 1);
+        Path logDir = h.publish(List.of(1, 2, 3), 1, 0, 0).log().dir();
+        append("a");
+        h.close();
+
+        // Moved to brokers 2 and 3 while broker 1 was down: it never had the replica in this incarnation.
+        h = new ReplicaHarness(dir, 1);
+        assertTrue(h.logs.getLog(TP).isPresent(), "loaded from disk");
+        publish(ReplicaHarness.TOPIC_ID, INTERVAL, new PartitionRegistration(List.of(2, 3), List.of(2, 3), 2, 1, 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.logs.getLog(TP).isEmpty());
+        assertFalse(Files.exists(logDir));
+        assertTrue(h.replicas.partition(TP).isEmpty());
+    }
+
+    @Test
+    void aTopicConfigChangeReachesTheLog() throws Exception {
+        h = new ReplicaHarness(dir, 1, Map.of("log.flush.policy", "interval", "retention.ms", "1000"));
+        Partition p = h.publish(List.of(1, 2, 3), 1, 0, 0);
+        assertEquals(1_000, p.log().config().retentionMs());
+        publish(ReplicaHarness.TOPIC_ID, Map.of("log.flush.policy", "interval", "retention.ms", "2000"),
+                ledBy1(List.of(1, 2, 3)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> p.log().config().retentionMs() == 2_000);
+        assertTrue(h.replicas.partition(TP).orElseThrow() == p, "the same replica, its log reconfigured");
+    }
+
+    @Test
+    void isrShrinksAndExpansionsOfALedPartitionAreCountedEachDirectionOnce() throws Exception {
+        h = new ReplicaHarness(dir, 1);
+        h.publish(List.of(1, 2, 3), 1, 0, 0);
+        h.publish(List.of(1, 2), 1, 0, 1);
+        awaitIsrChanges(1, 0);
+        h.publish(List.of(1, 3), 1, 0, 2); // one change, both directions
+        awaitIsrChanges(2, 1);
+        h.publish(List.of(1, 2, 3), 1, 0, 3);
+        awaitIsrChanges(2, 2);
+        h.publish(List.of(2, 3), 2, 1, 4); // a new leader: no longer this broker's change to count
+        h.publish(List.of(2), 2, 1, 5);
+        h.publish(List.of(1, 2), 1, 2, 6); // leader again: ISR and leader change as one registration
+        h.publish(List.of(1, 2, 3), 1, 2, 7);
+        awaitIsrChanges(2, 3); // images apply in order: none of the three before counted
+
+    }
+
+    /** The counters move after the ISR the harness awaits: wait for them too, then check both. */
+    private void awaitIsrChanges(long shrinks, long expands) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> h.replicas.isrShrinks() >= shrinks && h.replicas.isrExpands() >= expands);
+        assertEquals(shrinks, h.replicas.isrShrinks());
+        assertEquals(expands, h.replicas.isrExpands());
+    }
+}
