@@ -86,8 +86,8 @@ public final class Main {
     static Workload workload(SuiteOptions options) {
         return switch (options.workload) {
             case "metadata" -> new MetadataWorkload();
-            case "offsets" -> new OffsetsWorkload();
-            default -> new QueueWorkload(options.subscribe, QueueClient.named(options.client));
+            case "offsets" -> new OffsetsWorkload(QueueClient.named(options.client, options.groupProtocol));
+            default -> new QueueWorkload(options.subscribe, QueueClient.named(options.client, options.groupProtocol));
         };
     }
 

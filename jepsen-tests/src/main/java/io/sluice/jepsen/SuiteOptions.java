@@ -17,9 +17,14 @@ public final class SuiteOptions {
     @Parameter(names = "--subscribe", description = "queue: readers join one consumer group and commit, instead of assign")
     boolean subscribe;
 
-    @Parameter(names = "--client", description = "queue: the client library of writers and readers: sluice (its own,"
-            + " native protocol) or kafka (Apache Kafka's kafka-clients over the Kafka protocol)")
+    @Parameter(names = "--client", description = "queue and offsets: the client library of writers and readers: sluice"
+            + " (its own, native protocol) or kafka (Apache Kafka's kafka-clients over the Kafka protocol)")
     String client = "sluice";
+
+    @Parameter(names = "--group-protocol", description = "with --client kafka, for group members (offsets, queue"
+            + " --subscribe): their group.protocol,"
+            + " classic (JoinGroup/SyncGroup) or consumer (KIP-848)")
+    String groupProtocol = "classic";
 
     @Parameter(names = "--nemesis", description = "Comma-separated fault families: kill, pause, partition, loss, or none")
     String nemesis = "kill,pause,partition";
@@ -104,8 +109,15 @@ public final class SuiteOptions {
         if (!List.of("sluice", "kafka").contains(client)) {
             throw new IllegalArgumentException("unknown client '" + client + "'; use sluice or kafka");
         }
-        if (client.equals("kafka") && (!workload.equals("queue") || subscribe)) {
-            throw new IllegalArgumentException("--client kafka drives the queue workload (assign readers) only");
+        if (client.equals("kafka") && workload.equals("metadata")) {
+            throw new IllegalArgumentException("--client kafka drives the queue and offsets workloads, not metadata");
+        }
+        if (!List.of("classic", "consumer").contains(groupProtocol)) {
+            throw new IllegalArgumentException("unknown group protocol '" + groupProtocol + "'; use classic or consumer");
+        }
+        if (groupProtocol.equals("consumer") && !(client.equals("kafka") && (workload.equals("offsets") || subscribe))) {
+            throw new IllegalArgumentException("--group-protocol consumer is for group members (offsets, or queue"
+                    + " --subscribe) with --client kafka");
         }
         if (subscribe && !workload.equals("queue")) {
             throw new IllegalArgumentException("--subscribe is a variant of the queue workload (offsets always subscribes)");
@@ -115,6 +127,7 @@ public final class SuiteOptions {
 
     /** The test's name in the store and the report: the workload and its variant, e.g. {@code queue-subscribe}. */
     String testName() {
-        return workload + (subscribe ? "-subscribe" : "") + (client.equals("kafka") ? "-kafka" : "");
+        return workload + (subscribe ? "-subscribe" : "") + (client.equals("kafka") ? "-kafka" : "")
+                + (groupProtocol.equals("consumer") ? "-consumer" : "");
     }
 }

@@ -185,7 +185,12 @@ final class TestRun {
         s.put("workload", options.workload);
         if (options.workload.equals("queue")) {
             s.put("readers", options.subscribe ? "subscribe" : "assign");
+        }
+        if (!options.workload.equals("metadata")) {
             s.put("client", options.client);
+        }
+        if (options.client.equals("kafka") && (options.workload.equals("offsets") || options.subscribe)) {
+            s.put("group-protocol", options.groupProtocol);
         }
         s.put("nemesis", options.nemesis);
         s.put("compose", options.compose);

@@ -13,6 +13,7 @@ import io.sluice.kafka.handlers.CreateTopicsHandler;
 import io.sluice.kafka.handlers.DeleteGroupsHandler;
 import io.sluice.kafka.handlers.DeleteRecordsHandler;
 import io.sluice.kafka.handlers.DeleteTopicsHandler;
+import io.sluice.kafka.handlers.DescribeClientQuotasHandler;
 import io.sluice.kafka.handlers.DescribeClusterHandler;
 import io.sluice.kafka.handlers.DescribeConfigsHandler;
 import io.sluice.kafka.handlers.DescribeGroupsHandler;
@@ -136,6 +137,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
         ScramCredentialService scram = new ScramCredentialService(services.metadata());
         apis.add(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0, new DescribeUserScramCredentialsHandler(scram));
         apis.add(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, 0, new AlterUserScramCredentialsHandler(scram));
+        apis.add(ApiKeys.DESCRIBE_CLIENT_QUOTAS, 0, 1, new DescribeClientQuotasHandler());
         return apis;
     }
 

@@ -1,12 +1,7 @@
 package io.sluice.jepsen.workload;
 
-import io.sluice.protocol.TopicPartition;
-import io.sluice.client.consumer.Consumer;
-import io.sluice.client.consumer.ConsumerRebalanceListener;
-import io.sluice.client.consumer.ConsumerRecords;
 import io.sluice.jepsen.history.Op;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -26,13 +21,15 @@ final class GroupConsumer implements Runnable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
 
     private final WorkloadContext context;
+    private final QueueClient client;
     private final String topic;
     private final GroupHistory groupHistory;
     private final long deadlineNanos;
     private final Random random;
 
-    GroupConsumer(WorkloadContext context, String topic, String group, long deadlineNanos, int salt) {
+    GroupConsumer(WorkloadContext context, QueueClient client, String topic, String group, long deadlineNanos, int salt) {
         this.context = context;
+        this.client = client;
         this.topic = topic;
         this.groupHistory = new GroupHistory(context.history(), topic, group);
         this.deadlineNanos = deadlineNanos;
@@ -45,14 +42,14 @@ final class GroupConsumer implements Runnable {
             int process = context.nextProcess();
             long leaveAt = Math.min(deadlineNanos, System.nanoTime() + MIN_LIFETIME_NANOS
                     + (long) (random.nextDouble() * 2 * MIN_LIFETIME_NANOS));
-            try (Consumer<byte[], byte[]> consumer = Consumer.ofBytes(context.groupConsumerProps(groupHistory.group()))) {
-                Assignments assignments = new Assignments(consumer, process);
-                consumer.subscribe(List.of(topic), assignments);
+            Assignments assignments = new Assignments(process);
+            try (QueueClient.GroupReader consumer = client.groupReader(context.groupConsumerProps(groupHistory.group()),
+                    topic, assignments::record)) {
                 while (System.nanoTime() < leaveAt && !Thread.currentThread().isInterrupted()) {
-                    ConsumerRecords<byte[], byte[]> records = QueueConsumer.poll(context, consumer, process, POLL_TIMEOUT);
-                    assignments.recordIfChanged();
-                    if (!records.isEmpty()) {
-                        commit(consumer, process, GroupHistory.nextOffsets(QueueConsumer.reads(records)));
+                    Map<String, Object> reads = QueueConsumer.poll(context, process, () -> consumer.poll(POLL_TIMEOUT));
+                    assignments.recordIfChanged(consumer.assignment());
+                    if (!reads.isEmpty()) {
+                        commit(consumer, process, GroupHistory.nextOffsets(reads));
                     }
                 }
             } catch (RuntimeException e) {
@@ -62,10 +59,10 @@ final class GroupConsumer implements Runnable {
     }
 
     /** One recorded commitSync; throws after recording its outcome when it did not succeed. */
-    private void commit(Consumer<byte[], byte[]> consumer, int process, Map<String, Long> offsets) {
+    private void commit(QueueClient.GroupReader consumer, int process, Map<String, Long> offsets) {
         Op invoke = groupHistory.invokeCommit(process, offsets);
         try {
-            consumer.commitSync(groupHistory.toCommit(offsets));
+            consumer.commitSync(offsets);
         } catch (RuntimeException e) {
             groupHistory.completeCommit(invoke, e);
             throw e;
@@ -74,41 +71,28 @@ final class GroupConsumer implements Runnable {
     }
 
     /**
-     * Records the group's assignments. New partitions are recorded from {@link #onPartitionsAssigned},
-     * which the client calls inside {@code poll} before it fetches them, so the {@code assign} comes
+     * Records the group's assignments. New partitions are recorded from the client's assignment
+     * listener, which it calls inside {@code poll} before it fetches them, so the {@code assign} comes
      * before the first read of a new owner in the history, as the checker needs; a change that only
-     * takes partitions away is recorded after the poll. Revocations are not committed here: every
-     * position was committed right after the poll that moved it.
+     * takes partitions away is recorded after the poll. Revocations are not committed: every position
+     * was committed right after the poll that moved it.
      */
-    private final class Assignments implements ConsumerRebalanceListener {
-        private final Consumer<byte[], byte[]> consumer;
+    private final class Assignments {
         private final int process;
-        private List<String> recorded = List.of();
+        private List<Integer> recorded = List.of();
 
-        Assignments(Consumer<byte[], byte[]> consumer, int process) {
-            this.consumer = consumer;
+        Assignments(int process) {
             this.process = process;
         }
 
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // recorded after the poll, or by onPartitionsAssigned when partitions are added too; on close
-            // everything is revoked, which is leaving rather than an assignment
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            record(consumer.assignment());
-        }
-
-        void recordIfChanged() {
-            if (!groupHistory.keys(consumer.assignment()).equals(recorded)) {
-                record(consumer.assignment());
+        void recordIfChanged(List<Integer> assignment) {
+            if (!assignment.equals(recorded)) {
+                record(assignment);
             }
         }
 
-        private void record(Collection<TopicPartition> assignment) {
-            recorded = groupHistory.keys(assignment);
+        void record(List<Integer> assignment) {
+            recorded = assignment;
             groupHistory.assigned(process, assignment);
         }
     }

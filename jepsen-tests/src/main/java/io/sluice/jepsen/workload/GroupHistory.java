@@ -6,12 +6,12 @@ import io.sluice.jepsen.checker.CommitChecker;
 import io.sluice.jepsen.history.History;
 import io.sluice.jepsen.history.Op;
 import io.sluice.protocol.SluiceException;
-import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 
 /**
  * How one consumer group's operations on one topic appear in the history, in the shapes {@link
@@ -35,17 +35,11 @@ final class GroupHistory {
         return group;
     }
 
-    /** Records that the group gave {@code process} this assignment (of the topic; others are left out). */
-    Op assigned(int process, Collection<TopicPartition> assignment) {
-        List<String> keys = keys(assignment);
+    /** Records that the group gave {@code process} this assignment of the topic's partitions, in order. */
+    Op assigned(int process, List<Integer> assignment) {
+        List<String> keys = assignment.stream().sorted().map(p -> Integer.toString(p)).toList();
         Op invoke = history.invoke("assign", process, null, keys, group);
         return history.complete(invoke, Op.Type.OK, keys, null, null);
-    }
-
-    /** The partitions of the topic as history keys, in partition order. */
-    List<String> keys(Collection<TopicPartition> assignment) {
-        return assignment.stream().filter(tp -> tp.topic().equals(topic)).mapToInt(TopicPartition::partition)
-                .sorted().mapToObj(Integer::toString).toList();
     }
 
     /**
@@ -63,14 +57,6 @@ final class GroupHistory {
         return next;
     }
 
-    /** The history's partition -> offset map as the client's commit argument. */
-    Map<TopicPartition, OffsetAndMetadata> toCommit(Map<String, Long> offsets) {
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        offsets.forEach((key, offset) -> commit.put(new TopicPartition(topic, Integer.parseInt(key)),
-                new OffsetAndMetadata(offset)));
-        return commit;
-    }
-
     Op invokeCommit(int process, Map<String, Long> offsets) {
         return history.invoke("commit", process, null, Collections.unmodifiableMap(new TreeMap<>(offsets)), group);
     }
@@ -84,7 +70,9 @@ final class GroupHistory {
         if (error == null) {
             return history.complete(invoke, Op.Type.OK, invoke.value(), null, null);
         }
-        Op.Type type = error instanceof SluiceException ? Op.Type.INFO : Op.Type.FAIL;
+        boolean sent = error instanceof SluiceException
+                || error instanceof KafkaException && !(error instanceof InterruptException);
+        Op.Type type = sent ? Op.Type.INFO : Op.Type.FAIL;
         return history.complete(invoke, type, invoke.value(), null, QueueWorkload.describe(error));
     }
 

@@ -1,13 +1,18 @@
 package io.sluice.jepsen.workload;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -21,6 +26,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * names both clients share.
  */
 final class KafkaQueueClient implements QueueClient {
+    private final String groupProtocol;
+
+    /** {@code groupProtocol}: classic or consumer (KIP-848), Kafka's {@code group.protocol}. */
+    KafkaQueueClient(String groupProtocol) {
+        if (!groupProtocol.equals("classic") && !groupProtocol.equals("consumer")) {
+            throw new IllegalArgumentException("unknown group protocol '" + groupProtocol + "'; use classic or consumer");
+        }
+        this.groupProtocol = groupProtocol;
+    }
+
     @Override
     public String name() {
         return "kafka";
@@ -88,21 +103,80 @@ final class KafkaQueueClient implements QueueClient {
 
             @Override
             public Map<String, Object> poll(Duration timeout) {
-                Map<String, Object> reads = new TreeMap<>();
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
-                    QueueConsumer.addRead(reads, r.partition(), r.offset(), r.value());
-                }
-                return reads;
+                return reads(consumer.poll(timeout));
             }
 
             @Override
             public void close() {
-                try {
-                    consumer.close();
-                } catch (InterruptException e) {
-                    Thread.currentThread().interrupt(); // the workload is stopping
-                }
+                closeQuietly(consumer);
             }
         };
+    }
+
+    @Override
+    public GroupReader groupReader(Map<String, Object> props, String topic, Consumer<List<Integer>> onAssigned) {
+        Map<String, Object> p = new HashMap<>(props);
+        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("enable.auto.commit", false);
+        p.put("group.protocol", groupProtocol);
+        if (groupProtocol.equals("consumer")) {
+            // KIP-848: the coordinator owns the session and heartbeat timing; the client refuses these keys
+            p.remove("session.timeout.ms");
+            p.remove("heartbeat.interval.ms");
+        }
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
+        consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // the workload records a change that only takes partitions away after the poll
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                onAssigned.accept(partitionsOf(topic, consumer.assignment()));
+            }
+        });
+        return new GroupReader() {
+            @Override
+            public Map<String, Object> poll(Duration timeout) {
+                return reads(consumer.poll(timeout));
+            }
+
+            @Override
+            public List<Integer> assignment() {
+                return partitionsOf(topic, consumer.assignment());
+            }
+
+            @Override
+            public void commitSync(Map<String, Long> offsets) {
+                consumer.commitSync(QueueClient.commitOf(offsets, p -> new TopicPartition(topic, p), OffsetAndMetadata::new));
+            }
+
+            @Override
+            public void close() {
+                closeQuietly(consumer);
+            }
+        };
+    }
+
+    private static void closeQuietly(KafkaConsumer<byte[], byte[]> consumer) {
+        try {
+            consumer.close();
+        } catch (InterruptException e) {
+            Thread.currentThread().interrupt(); // the workload is stopping; the consumer is closed anyway
+        }
+    }
+
+    private static Map<String, Object> reads(ConsumerRecords<byte[], byte[]> records) {
+        Map<String, Object> reads = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            QueueConsumer.addRead(reads, r.partition(), r.offset(), r.value());
+        }
+        return reads;
+    }
+
+    private static List<Integer> partitionsOf(String topic, Collection<TopicPartition> assignment) {
+        return assignment.stream().filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition).sorted().toList();
     }
 }

@@ -25,6 +25,12 @@ public final class OffsetsWorkload implements Workload {
     static final int MEMBERS_PER_GROUP = 3;
 
     private final List<Thread> threads = new ArrayList<>();
+    private final QueueClient client;
+
+    /** The workload on one client library for writers, members and final reads (committed offsets are read with Sluice's admin). */
+    public OffsetsWorkload(QueueClient client) {
+        this.client = client;
+    }
 
     /** The ids of {@code count} groups. */
     static List<String> groups(int count) {
@@ -43,13 +49,13 @@ public final class OffsetsWorkload implements Workload {
 
     @Override
     public void start(WorkloadContext context, long deadlineNanos) {
-        threads.addAll(QueueWorkload.startWriters(context, QueueClient.named("sluice"), TOPIC, deadlineNanos));
+        threads.addAll(QueueWorkload.startWriters(context, client, TOPIC, deadlineNanos));
         List<String> groups = groups(context.clients());
         for (int g = 0; g < groups.size(); g++) {
             for (int m = 0; m < MEMBERS_PER_GROUP; m++) {
                 int salt = 1000 + g * MEMBERS_PER_GROUP + m;
                 threads.add(QueueWorkload.started("member-" + g + "-" + m,
-                        new GroupConsumer(context, TOPIC, groups.get(g), deadlineNanos, salt)));
+                        new GroupConsumer(context, client, TOPIC, groups.get(g), deadlineNanos, salt)));
             }
         }
         threads.add(QueueWorkload.started("committed-reader", new CommittedReader(context, TOPIC, groups, deadlineNanos)));
@@ -64,7 +70,7 @@ public final class OffsetsWorkload implements Workload {
     public void finalReads(WorkloadContext context, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         CommittedReader.finalReads(context, TOPIC, groups(context.clients()), deadline);
-        QueueWorkload.readAll(context, QueueClient.named("sluice"), TOPIC, deadline);
+        QueueWorkload.readAll(context, client, TOPIC, deadline);
     }
 
     @Override

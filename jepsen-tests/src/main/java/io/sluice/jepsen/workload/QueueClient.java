@@ -1,9 +1,13 @@
 package io.sluice.jepsen.workload;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.LongFunction;
 
 /**
  * The client library a queue workload drives: Sluice's own ({@code --client sluice}, native protocol)
@@ -37,17 +41,59 @@ public interface QueueClient {
         void close();
     }
 
+    /** A member of a consumer group subscribed to one topic. Used from one thread. */
+    interface GroupReader extends AutoCloseable {
+        /**
+         * The records of one poll, as partition -> list of [offset, value]; when the group adds partitions
+         * to this member, the assignment listener is called inside, before any of them is read.
+         */
+        Map<String, Object> poll(Duration timeout);
+
+        /** The partitions of the topic this member holds now. */
+        List<Integer> assignment();
+
+        /** Commits partition -> next offset to read (the history's keys); throws when it did not succeed. */
+        void commitSync(Map<String, Long> offsets);
+
+        @Override
+        void close();
+    }
+
+    /**
+     * A commit's argument in a client's own types, from the history's partition -> next offset:
+     * {@code partition} and {@code offset} make the client's key and value.
+     */
+    static <K, V> Map<K, V> commitOf(Map<String, Long> offsets, IntFunction<K> partition, LongFunction<V> offset) {
+        Map<K, V> commit = new HashMap<>();
+        offsets.forEach((key, next) -> commit.put(partition.apply(Integer.parseInt(key)), offset.apply(next)));
+        return commit;
+    }
+
     String name();
 
     Writer writer(Map<String, Object> props);
 
     Reader reader(Map<String, Object> props, String topic);
 
-    /** The client called {@code name}: sluice or kafka. */
+    /**
+     * A member of the group {@code props} name, subscribed to {@code topic}; {@code onAssigned} gets the
+     * member's whole assignment of the topic whenever the group adds partitions to it.
+     */
+    GroupReader groupReader(Map<String, Object> props, String topic, Consumer<List<Integer>> onAssigned);
+
+    /** The client called {@code name}: sluice or kafka (its groups on Kafka's classic protocol). */
     static QueueClient named(String name) {
+        return named(name, "classic");
+    }
+
+    /**
+     * The client called {@code name}; for kafka, {@code groupProtocol} is its {@code group.protocol}:
+     * classic (JoinGroup/SyncGroup, client-side assignment) or consumer (KIP-848, server-side).
+     */
+    static QueueClient named(String name, String groupProtocol) {
         return switch (name) {
             case "sluice" -> new SluiceQueueClient();
-            case "kafka" -> new KafkaQueueClient();
+            case "kafka" -> new KafkaQueueClient(groupProtocol);
             default -> throw new IllegalArgumentException("unknown client '" + name + "'; use sluice or kafka");
         };
     }

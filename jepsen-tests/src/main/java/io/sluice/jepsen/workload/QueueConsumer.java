@@ -77,7 +77,7 @@ final class QueueConsumer implements Runnable {
     static ConsumerRecords<byte[], byte[]> poll(WorkloadContext context, Consumer<byte[], byte[]> consumer,
                                                 int process, Duration timeout) {
         var records = new java.util.concurrent.atomic.AtomicReference<ConsumerRecords<byte[], byte[]>>();
-        recordPoll(context, process, () -> {
+        poll(context, process, () -> {
             records.set(consumer.poll(timeout));
             return reads(records.get());
         });
@@ -87,11 +87,12 @@ final class QueueConsumer implements Runnable {
     /** One recorded poll of either client; returns partition -> [offset, value] pairs, or throws after recording a fail. */
     static Map<String, Object> poll(WorkloadContext context, QueueClient.Reader consumer, int process,
                                     Duration timeout) {
-        return recordPoll(context, process, () -> consumer.poll(timeout));
+        return poll(context, process, () -> consumer.poll(timeout));
     }
 
-    private static Map<String, Object> recordPoll(WorkloadContext context, int process,
-                                                  java.util.function.Supplier<Map<String, Object>> poll) {
+    /** One recorded poll: {@code poll} returns partition -> [offset, value] pairs; throws after recording a fail. */
+    static Map<String, Object> poll(WorkloadContext context, int process,
+                                    java.util.function.Supplier<Map<String, Object>> poll) {
         Op invoke = context.history().invoke("poll", process, null, null, null);
         try {
             Map<String, Object> reads = poll.get();

@@ -94,7 +94,7 @@ public final class QueueWorkload implements Workload {
     public void start(WorkloadContext context, long deadline) {
         threads.addAll(startWriters(context, client, TOPIC, deadline));
         for (int i = 0; i < context.clients(); i++) {
-            Runnable reader = subscribe ? new GroupConsumer(context, TOPIC, GROUP, deadline, 1000 + i)
+            Runnable reader = subscribe ? new GroupConsumer(context, client, TOPIC, GROUP, deadline, 1000 + i)
                     : new QueueConsumer(context, client, TOPIC, deadline, 1000 + i);
             threads.add(QueueWorkload.started("reader-" + i, reader));
         }

@@ -2,9 +2,12 @@ package io.sluice.jepsen.workload;
 
 import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.Consumer;
+import io.sluice.client.consumer.ConsumerRebalanceListener;
+import io.sluice.client.consumer.OffsetAndMetadata;
 import io.sluice.client.producer.Producer;
 import io.sluice.client.producer.ProducerRecord;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -67,5 +70,46 @@ final class SluiceQueueClient implements QueueClient {
                 consumer.close();
             }
         };
+    }
+
+    @Override
+    public GroupReader groupReader(Map<String, Object> props, String topic, java.util.function.Consumer<List<Integer>> onAssigned) {
+        Consumer<byte[], byte[]> consumer = Consumer.ofBytes(props);
+        consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // the workload records a change that only takes partitions away after the poll
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                onAssigned.accept(partitionsOf(topic, consumer.assignment()));
+            }
+        });
+        return new GroupReader() {
+            @Override
+            public Map<String, Object> poll(Duration timeout) {
+                return QueueConsumer.reads(consumer.poll(timeout));
+            }
+
+            @Override
+            public List<Integer> assignment() {
+                return partitionsOf(topic, consumer.assignment());
+            }
+
+            @Override
+            public void commitSync(Map<String, Long> offsets) {
+                consumer.commitSync(QueueClient.commitOf(offsets, p -> new TopicPartition(topic, p), OffsetAndMetadata::new));
+            }
+
+            @Override
+            public void close() {
+                consumer.close();
+            }
+        };
+    }
+
+    private static List<Integer> partitionsOf(String topic, Collection<TopicPartition> assignment) {
+        return assignment.stream().filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition).sorted().toList();
     }
 }

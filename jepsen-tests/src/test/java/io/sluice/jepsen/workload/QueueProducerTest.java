@@ -76,6 +76,12 @@ class QueueProducerTest {
         public Reader reader(Map<String, Object> props, String topic) {
             throw new UnsupportedOperationException("a writer-only fake: the producer test reads nothing");
         }
+
+        @Override
+        public GroupReader groupReader(Map<String, Object> props, String topic,
+                                       java.util.function.Consumer<List<Integer>> onAssigned) {
+            throw new UnsupportedOperationException("a writer-only fake: the producer test reads nothing");
+        }
     }
 
     @Test

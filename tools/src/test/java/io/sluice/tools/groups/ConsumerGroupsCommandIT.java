@@ -136,7 +136,7 @@ class ConsumerGroupsCommandIT {
                 assertEquals(1, members.out().stream().filter(l -> l.startsWith("my-group ")).count(), members.out().toString());
                 Run state = run("", "consumer-groups", "--describe", "--group", "my-group", "--state",
                         "--bootstrap-server", bootstrap);
-                assertTrue(state.out().stream().anyMatch(l -> l.startsWith("my-group ") && l.contains(" range ")
+                assertTrue(state.out().stream().anyMatch(l -> l.startsWith("my-group ") && l.contains(" roundrobin ")
                         && l.endsWith(" 1")), state.out().toString());
                 Run refused = run("", "consumer-groups", "--reset-offsets", "--group", "my-group", "--all-topics",
                         "--to-latest", "--execute", "--bootstrap-server", bootstrap);
