@@ -1,9 +1,8 @@
 package io.sluice.replication;
 
 import io.sluice.storage.FileAccess;
+import io.sluice.storage.HookedFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
@@ -44,34 +43,7 @@ final class GatedDisk implements FileAccess {
 
     @Override
     public StorageFile open(Path file) throws IOException {
-        StorageFile real = FileAccess.DIRECT.open(file);
-        return new StorageFile() {
-            @Override
-            public FileChannel channel() {
-                return real.channel();
-            }
-
-            @Override
-            public void write(ByteBuffer src, long position) throws IOException {
-                real.write(src, position);
-            }
-
-            @Override
-            public void truncate(long size) throws IOException {
-                real.truncate(size);
-            }
-
-            @Override
-            public void force(boolean metaData) throws IOException {
-                await();
-                real.force(metaData);
-            }
-
-            @Override
-            public void close() throws IOException {
-                real.close();
-            }
-        };
+        return new HookedFile(FileAccess.DIRECT.open(file), HookedFile.Hook.NONE, this::await);
     }
 
     @Override

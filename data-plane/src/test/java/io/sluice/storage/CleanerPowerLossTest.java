@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.record.CompressionType;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -148,35 +146,7 @@ class CleanerPowerLossTest {
 
         @Override
         public StorageFile open(Path file) throws IOException {
-            StorageFile f = disk.open(file);
-            return new StorageFile() {
-                @Override
-                public FileChannel channel() {
-                    return f.channel();
-                }
-
-                @Override
-                public void write(ByteBuffer src, long position) throws IOException {
-                    step();
-                    f.write(src, position);
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    f.truncate(size);
-                }
-
-                @Override
-                public void force(boolean metaData) throws IOException {
-                    step();
-                    f.force(metaData);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    f.close();
-                }
-            };
+            return new HookedFile(disk.open(file), this::step, this::step);
         }
 
         @Override
