@@ -21,22 +21,31 @@ import org.slf4j.LoggerFactory;
  * Coalesces the ISR changes this leader wants into one AlterPartitions command: while one is in
  * flight, later wishes wait and go together in the next (the latest wish per partition wins). A
  * Raft entry costs milliseconds here, so this is what keeps a broker failure affecting hundreds of
- * partitions to a couple of entries. Thread-safe.
+ * partitions to a couple of entries.
+ *
+ * <p>A refused change is reported ({@code onRefused}) so its leader may ask again. A change whose
+ * outcome is unknown (the submission failed: the entry may still commit) is sent again after a
+ * back-off, as Kafka's AlterPartition manager retries: its leader must go on counting the replica it
+ * asked to add until the quorum answers, or its high watermark could pass a member the quorum then
+ * adds. Sending it again is harmless: once applied, the quorum refuses the repeat, whose partition
+ * epoch is now stale. Thread-safe.
  */
 final class IsrChangeBatcher {
     private static final Logger log = LoggerFactory.getLogger(IsrChangeBatcher.class);
     private final int brokerId;
     private final Function<MetadataCommand, CompletableFuture<CommandResult>> submit;
-    private final Consumer<TopicPartition> onRefused;
+    private final Consumer<PartitionChangeRequest> onRefused;
+    private final Consumer<Runnable> later;
     private final Map<TopicPartition, PartitionChangeRequest> pending = new LinkedHashMap<>();
     private boolean inFlight;
     private long brokerEpoch = -1;
 
     IsrChangeBatcher(int brokerId, Function<MetadataCommand, CompletableFuture<CommandResult>> submit,
-                     Consumer<TopicPartition> onRefused) {
+                     Consumer<PartitionChangeRequest> onRefused, Consumer<Runnable> later) {
         this.brokerId = brokerId;
         this.submit = submit;
         this.onRefused = onRefused;
+        this.later = later;
     }
 
     synchronized void setBrokerEpoch(long epoch) {
@@ -68,20 +77,29 @@ final class IsrChangeBatcher {
                 .build();
         submit.apply(command).whenComplete((result, error) -> {
             if (error != null) {
-                log.warn("ISR change of {} partitions failed ({}); will ask again", batch.size(), error.getMessage());
-                batch.keySet().forEach(onRefused);
-            } else {
-                for (PartitionOutcome o : result.partitions()) {
-                    if (o.getError() != ErrorCode.NONE) {
-                        log.info("ISR change of {}-{} refused: {}", o.getTopic(), o.getPartition(), o.getErrorMessage());
-                        onRefused.accept(new TopicPartition(o.getTopic(), o.getPartition()));
+                log.warn("ISR change of {} partitions failed ({}); sending it again", batch.size(), error.getMessage());
+                synchronized (this) {
+                    batch.forEach(pending::putIfAbsent);
+                }
+                later.accept(() -> {
+                    synchronized (this) {
+                        sendPending();
                     }
-                }
-                if (!result.isSuccess()) {
-                    log.warn("ISR change refused: {} ({})", result.message(), result.error());
-                    batch.keySet().forEach(onRefused);
-                }
+                });
+                return;
             }
+            Map<TopicPartition, PartitionOutcome> outcomes = new LinkedHashMap<>();
+            for (PartitionOutcome o : result.partitions()) {
+                outcomes.put(new TopicPartition(o.getTopic(), o.getPartition()), o);
+            }
+            batch.forEach((tp, change) -> {
+                PartitionOutcome o = outcomes.get(tp);
+                if (!result.isSuccess() || o != null && o.getError() != ErrorCode.NONE) {
+                    log.info("ISR change of {} to {} refused: {}", tp, change.getIsrList(),
+                            o != null ? o.getErrorMessage() : result.message() + " (" + result.error() + ")");
+                    onRefused.accept(change);
+                }
+            });
             synchronized (this) {
                 sendPending();
             }

@@ -45,6 +45,7 @@ public final class Partition {
     private long leaderEpochStartOffset;
     private final Map<Integer, FollowerState> followers = new HashMap<>();
     private List<Integer> requestedIsr;
+    private int requestedAtPartitionEpoch = -1;
 
     Partition(TopicPartition tp, int localBrokerId, PartitionLog log, Time clock, PartitionListener listener) {
         this.tp = tp;
@@ -271,17 +272,30 @@ public final class Partition {
         }
     }
 
+    /**
+     * Asks for one ISR change at a time, as Kafka's leader does (its pending partition state): while a
+     * request may still be applied, the maximal ISR must cover it, so a second wish (another follower
+     * catching up, a shrink) waits for the answer. Replacing the request instead would let the high
+     * watermark pass the first follower while the quorum could still add it.
+     */
     private void requestIsr(PartitionRegistration r, List<Integer> wanted) {
-        if (wanted.equals(requestedIsr)) {
-            return; // already asked; the answer arrives as a new registration
+        if (requestedIsr != null) {
+            return; // the answer arrives as a new registration, or as a refusal
         }
         requestedIsr = wanted;
+        requestedAtPartitionEpoch = r.partitionEpoch();
         listener.onIsrChangeWanted(tp, localBrokerId, wanted, r.partitionEpoch());
     }
 
-    /** The ISR change this leader asked for was refused or failed: ask again on the next occasion. */
-    synchronized void clearRequestedIsr() {
-        requestedIsr = null;
+    /**
+     * The quorum refused the ISR change {@code isr} asked at {@code partitionEpoch}: ask again on the
+     * next occasion. A refusal of an older request (overtaken by a new registration, after which this
+     * leader may have asked again) leaves the newer request, which may still be applied, in force.
+     */
+    synchronized void clearRequestedIsr(List<Integer> isr, int partitionEpoch) {
+        if (isr.equals(requestedIsr) && partitionEpoch == requestedAtPartitionEpoch) {
+            requestedIsr = null;
+        }
     }
 
     /** Called when the local log's durable end offset advanced. */

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicaManager implements MetadataPublisher, DurabilityListener, PartitionListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
+    /** How long an ISR change whose outcome is unknown (the quorum did not answer) waits to be sent again. */
+    private static final long ISR_CHANGE_RETRY_MS = 100;
     private final int brokerId;
     private final LogManager logs;
     private final ReplicaMetadata metadata;
@@ -88,10 +90,16 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
         this.config = config;
         this.clock = clock;
         this.fetchers = new ReplicaFetchers(brokerId, client, config, this::partition, this::leaderAddress);
-        this.isrChanges = new IsrChangeBatcher(brokerId, metadata::submit, tp -> {
-            Partition p = partitions.get(tp);
+        this.isrChanges = new IsrChangeBatcher(brokerId, metadata::submit, refused -> {
+            Partition p = partitions.get(new TopicPartition(refused.getTopic(), refused.getPartition()));
             if (p != null) {
-                p.clearRequestedIsr();
+                p.clearRequestedIsr(refused.getIsrList(), refused.getPartitionEpoch());
+            }
+        }, retry -> {
+            try {
+                stateThread.schedule(retry, ISR_CHANGE_RETRY_MS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // shutting down: the next incarnation's leader asks afresh
             }
         });
         logs.addDurabilityListener(this);

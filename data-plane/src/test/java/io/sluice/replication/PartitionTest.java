@@ -242,7 +242,7 @@ class PartitionTest {
         assertEquals(4, partition.highWatermark());
 
         append(1, 1, 1, ErrorCode.NONE);
-        partition.clearRequestedIsr(); // refused: follower 2 is not joining after all
+        partition.clearRequestedIsr(List.of(1, 2), 0); // refused: follower 2 is not joining after all
         append(1, 1, 1, ErrorCode.NONE);
         partition.onLocalDurable();
         assertEquals(6, partition.highWatermark());
@@ -260,6 +260,35 @@ class PartitionTest {
         assertEquals(0, partition.highWatermark(), "the quorum may still add follower 2, which holds nothing");
         partition.updateFollowerFetch(2, 0, NO_EPOCH);
         assertEquals(1, isrRequests.size(), "still pending: not asked again");
+    }
+
+    /**
+     * Found by ReplicationPropertyTest: follower 3 catching up while follower 2's addition was in
+     * flight replaced the request, so the high watermark passed follower 2, which the quorum then added.
+     */
+    @Test
+    void oneIsrChangeIsInFlightAtATime() throws Exception {
+        lead(List.of(1), 0);
+        partition.updateFollowerFetch(2, 0, NO_EPOCH);
+        partition.updateFollowerFetch(3, 0, NO_EPOCH);
+        assertEquals(List.of(List.of(1, 2)), isrRequests, "follower 3 waits for the answer about follower 2");
+        append(2, 1, 1, ErrorCode.NONE);
+        partition.onLocalDurable();
+        partition.updateFollowerFetch(3, 2, NO_EPOCH);
+        assertEquals(0, partition.highWatermark(), "follower 2 may still join: it holds the high watermark back");
+
+        partition.clearRequestedIsr(List.of(1, 3), 0); // a refusal of a request this leader did not make now
+        partition.onLocalDurable();
+        assertEquals(0, partition.highWatermark(), "only the answer to the request in flight releases it");
+        partition.clearRequestedIsr(List.of(1, 2), 1);
+        partition.onLocalDurable();
+        assertEquals(0, partition.highWatermark(), "nor an answer about another partition epoch");
+
+        partition.clearRequestedIsr(List.of(1, 2), 0);
+        partition.onLocalDurable();
+        assertEquals(2, partition.highWatermark(), "refused: the ISR is the leader alone again");
+        partition.updateFollowerFetch(3, 2, NO_EPOCH);
+        assertEquals(List.of(List.of(1, 2), List.of(1, 3)), isrRequests, "now follower 3 is asked for");
     }
 
     /** The boundaries PIT found untested: exactly at the lag limit, exactly at the high watermark. */
