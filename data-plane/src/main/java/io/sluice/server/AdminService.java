@@ -207,6 +207,11 @@ public final class AdminService {
         return quorum;
     }
 
+    /** Takes a stopped broker-only node out of the metadata quorum; see {@link QuorumDescriber#unregisterBroker}. */
+    public CompletableFuture<Void> unregisterBroker(int brokerId) {
+        return CompletableFuture.runAsync(() -> quorum.unregisterBroker(brokerId));
+    }
+
     /** The quorum as its leader sees it (asked of the leader when this node is not it). */
     public CompletableFuture<QuorumDescriber.Quorum> describeQuorum() {
         return quorum.describe();

@@ -20,6 +20,7 @@ import io.sluice.kafka.handlers.DescribeGroupsHandler;
 import io.sluice.kafka.handlers.DescribeLogDirsHandler;
 import io.sluice.kafka.handlers.DescribeProducersHandler;
 import io.sluice.kafka.handlers.DescribeQuorumHandler;
+import io.sluice.kafka.handlers.UnregisterBrokerHandler;
 import io.sluice.kafka.handlers.ElectLeadersHandler;
 import io.sluice.kafka.handlers.FetchHandler;
 import io.sluice.kafka.handlers.FindCoordinatorHandler;
@@ -134,6 +135,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(services.admin()));
         apis.add(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(services));
         apis.add(ApiKeys.DESCRIBE_QUORUM, 0, 2, new DescribeQuorumHandler(services.admin()));
+        apis.add(ApiKeys.UNREGISTER_BROKER, 0, 0, new UnregisterBrokerHandler(services.admin()));
         ScramCredentialService scram = new ScramCredentialService(services.metadata());
         apis.add(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0, new DescribeUserScramCredentialsHandler(scram));
         apis.add(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, 0, new AlterUserScramCredentialsHandler(scram));
