@@ -287,6 +287,20 @@ public final class AdminService {
         }
     }
 
+    /**
+     * Kafka's AlterReplicaLogDirs on a node with one log directory: placing a replica in that
+     * directory is where it already is (NONE) once the replica exists here (REPLICA_NOT_AVAILABLE
+     * until a reassignment has created it, which Kafka's tool waits for); any other directory does
+     * not exist (LOG_DIR_NOT_FOUND). Nothing moves.
+     */
+    public ErrorCode placeReplica(TopicPartition tp, String logDir) {
+        if (!java.nio.file.Path.of(logDir).toAbsolutePath().normalize()
+                .equals(config.logsDir().toAbsolutePath().normalize())) {
+            return ErrorCode.LOG_DIR_NOT_FOUND;
+        }
+        return replicas.partition(tp).isPresent() ? ErrorCode.NONE : ErrorCode.REPLICA_NOT_AVAILABLE;
+    }
+
     /** This node's log directory. */
     public java.nio.file.Path logDir() {
         return config.logsDir();

@@ -6,6 +6,7 @@ import io.sluice.kafka.codec.KafkaFrameDecoder;
 import io.sluice.kafka.codec.KafkaRequestDispatcher;
 import io.sluice.kafka.handlers.AlterConfigsHandler;
 import io.sluice.kafka.handlers.AlterPartitionReassignmentsHandler;
+import io.sluice.kafka.handlers.AlterReplicaLogDirsHandler;
 import io.sluice.kafka.handlers.ListPartitionReassignmentsHandler;
 import io.sluice.kafka.handlers.ApiVersionsHandler;
 import io.sluice.kafka.handlers.ConsumerGroupDescribeHandler;
@@ -137,6 +138,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(services));
         apis.add(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1, new AlterPartitionReassignmentsHandler(services.admin()));
         apis.add(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0, new ListPartitionReassignmentsHandler(services.admin()));
+        apis.add(ApiKeys.ALTER_REPLICA_LOG_DIRS, 1, 2, new AlterReplicaLogDirsHandler(services.admin()));
         apis.add(ApiKeys.DESCRIBE_QUORUM, 0, 2, new DescribeQuorumHandler(services.admin()));
         ScramCredentialService scram = new ScramCredentialService(services.metadata());
         apis.add(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0, new DescribeUserScramCredentialsHandler(scram));
