@@ -62,7 +62,10 @@ public final class DynamicBrokerConfigs {
             bad = cmd.getDeleteList().stream().sorted().map(k -> check(k, null)).flatMap(Optional::stream).findFirst();
         }
         if (bad.isPresent()) {
-            return ControllerResult.error(ErrorCode.INVALID_CONFIG, bad.get());
+            // As Kafka: a setting that cannot change at runtime is a bad request, a bad value a bad config.
+            boolean staticKey = cmd.getSetMap().keySet().stream().anyMatch(k -> !VALIDATORS.containsKey(k))
+                    || cmd.getDeleteList().stream().anyMatch(k -> !VALIDATORS.containsKey(k));
+            return ControllerResult.error(staticKey ? ErrorCode.INVALID_REQUEST : ErrorCode.INVALID_CONFIG, bad.get());
         }
         List<MetadataRecord> records = new ArrayList<>();
         new TreeMap<>(cmd.getSetMap()).forEach((key, value) -> records.add(record(cmd.getBrokerId(), key, value, false)));

@@ -189,7 +189,7 @@ class ReassignmentControlTest {
         MetadataImage restored = MetadataImage.fromRecords(h.image.toRecords(), h.image.index(), h.image.term());
         assertEquals(h.image.configs(), restored.configs());
 
-        assertEquals(ErrorCode.INVALID_CONFIG, h.run(brokerConfigs(2, Map.of("log.dirs", "/x"))).result().getError());
+        assertEquals(ErrorCode.INVALID_REQUEST, h.run(brokerConfigs(2, Map.of("log.dirs", "/x"))).result().getError());
         assertEquals(ErrorCode.INVALID_CONFIG,
                 h.run(brokerConfigs(2, Map.of(DynamicBrokerConfigs.LEADER_THROTTLED_RATE, "-5"))).result().getError());
         h.ok(MetadataCommand.newBuilder().setAlterBrokerConfigs(AlterBrokerConfigsCommand.newBuilder().setBrokerId(2)
