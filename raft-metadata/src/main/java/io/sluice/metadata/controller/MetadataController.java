@@ -64,6 +64,8 @@ public final class MetadataController {
             case DELETE_GROUP_OFFSETS -> GroupControl.deleteOffsets(image, command.getDeleteGroupOffsets());
             case ALLOCATE_PRODUCER_IDS -> GroupControl.allocateProducerIds(image, command.getAllocateProducerIds());
             case ALTER_SCRAM_CREDENTIALS -> ScramControl.alter(image, command.getAlterScramCredentials());
+            case CREATE_ACLS -> AclControl.create(image, command.getCreateAcls());
+            case DELETE_ACLS -> AclControl.delete(image, command.getDeleteAcls());
             case COMMAND_NOT_SET -> ControllerResult.error(ErrorCode.INVALID_REQUEST,
                     "Empty metadata command: this proposer is newer or broken; upgrade the quorum first.");
         };
