@@ -65,7 +65,7 @@ public final class Authorizer {
         return enabled;
     }
 
-    /** Whether {@code principal} connecting from {@code host} may perform {@code operation} on {@code type}/{@code name}. */
+    /** Whether {@code principal} from {@code host} may perform {@code operation} on {@code type}/{@code name}. */
     public boolean authorize(String principal, String host, AclOperation operation, ResourceType type, String name) {
         if (!enabled || superUsers.contains(principal)) {
             return true;

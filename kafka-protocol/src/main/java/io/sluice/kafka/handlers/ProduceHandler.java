@@ -30,7 +30,8 @@ import org.apache.kafka.common.requests.ProduceRequest;
  * refuses transactional batches with INVALID_TXN_STATE (the code Kafka gives a transactional write
  * outside an open transaction; Sluice has none yet), and hands the batches byte for byte to
  * {@link ProduceService#append}, which holds every other rule (leadership, min ISR, CRC, producer
- * sequences, acks). A topic the principal may not WRITE gets TOPIC_AUTHORIZATION_FAILED. v13 names topics by id. An {@code acks=0} produce gets no response, or, when a
+ * sequences, acks). A topic the principal may not WRITE gets TOPIC_AUTHORIZATION_FAILED. v13 names
+ * topics by id. An {@code acks=0} produce gets no response, or, when a
  * partition failed, a closed connection (Kafka's signal to refresh metadata).
  *
  * <p>The request's record bytes are only valid during {@link #handle}: the log copies them inside
