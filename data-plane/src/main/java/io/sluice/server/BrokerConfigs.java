@@ -1,5 +1,6 @@
 package io.sluice.server;
 
+import io.sluice.security.Authorizer;
 import io.sluice.storage.LogConfig;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -94,6 +95,9 @@ public final class BrokerConfigs {
         m.put("inter.broker.listener.name", inter);
         m.put("sasl.enabled.mechanisms", String.join(",", c.saslMechanisms()));
         m.put("sasl.plain.users.file", c.plainUsersFile() == null ? "" : c.plainUsersFile().toString());
+        m.put("authorizer.class.name", c.authorizerEnabled() ? Authorizer.KAFKA_CLASS : "");
+        m.put("super.users", String.join(";", c.superUsers()));
+        m.put("allow.everyone.if.no.acl.found", Boolean.toString(c.allowEveryoneIfNoAcl()));
         m.put("auto.create.topics.enable", Boolean.toString(c.autoCreateTopics()));
         m.put("process.roles", c.brokerOnly() ? "broker" : "broker,controller");
         m.put("raft.address", c.raftAddress());

@@ -10,10 +10,11 @@ import io.sluice.replication.FetchService;
 import io.sluice.replication.ListOffsetsService;
 import io.sluice.replication.ProduceService;
 import io.sluice.replication.ReplicaManager;
+import io.sluice.security.Authorizer;
 
 /**
  * What a node offers the codecs of its protocols: the services that hold the rules (produce, fetch,
- * offsets, admin, groups, producer ids, the metadata quorum and its image), the node's identity, and
+ * offsets, admin, groups, producer ids, the metadata quorum and its image, the authorizer), the node's identity, and
  * where codecs report their requests' latencies. A codec
  * translates requests into calls on these and never holds rules itself. Immutable.
  */
@@ -29,7 +30,8 @@ public record BrokerServices(
         GroupApis groups,
         NodeClient nodeClient,
         EventLoopGroup workers,
-        RequestMetrics requestMetrics) {
+        RequestMetrics requestMetrics,
+        Authorizer authorizer) {
 
     public int nodeId() {
         return config.nodeId();

@@ -19,6 +19,7 @@ import io.sluice.storage.FileAccess;
 import io.sluice.storage.LogCleaner;
 import io.sluice.storage.LogManager;
 import io.sluice.protocol.Time;
+import io.sluice.security.Authorizer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -124,7 +125,9 @@ public final class Node implements AutoCloseable {
             groups.register(apis);
             BrokerServices services = new BrokerServices(config, metadata, replicas,
                     new ProduceService(replicas, metrics.ackLatency()), new FetchService(replicas),
-                    new ListOffsetsService(replicas), producerIds, admin, groups, client, workers, metrics);
+                    new ListOffsetsService(replicas), producerIds, admin, groups, client, workers, metrics,
+                    new Authorizer(config.authorizerEnabled(), config.superUsers(), config.allowEveryoneIfNoAcl(),
+                            () -> metadata.image().acls()));
             apis.add(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
             apis.add(ApiKey.FETCH, new FetchHandler(services.fetch()));
             apis.add(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));

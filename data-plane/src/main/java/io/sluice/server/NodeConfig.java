@@ -2,14 +2,17 @@ package io.sluice.server;
 
 import io.sluice.config.BrokerDefaults;
 import io.sluice.config.Settings;
+import io.sluice.security.Authorizer;
 import io.sluice.storage.CleanerConfig;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -40,6 +43,11 @@ public final class NodeConfig {
                 + " PLAIN,SCRAM-SHA-256,SCRAM-SHA-512)");
         k.put("sasl.plain.users.file", "Properties file of PLAIN users, one user=password a line; the file, not"
                 + " this setting, holds the passwords (default: none, so PLAIN refuses everyone)");
+        k.put("authorizer.class.name", "Turns ACL authorization on: " + Authorizer.KAFKA_CLASS + " (Kafka's name) or "
+                + Authorizer.SLUICE_CLASS + "; empty (the default) allows everything (see docs/security.md)");
+        k.put("super.users", "Principals allowed everything when the authorizer is on: User:admin;User:bob (default none)");
+        k.put("allow.everyone.if.no.acl.found", "With the authorizer on, allow a resource that no ACL names to everyone"
+                + " (default false)");
         k.put("auto.create.topics.enable", "A Kafka client's metadata request or produce to a missing topic creates it"
                 + " with num.partitions and default.replication.factor (default true)");
         k.put("raft.address", "host:port of this node's Raft endpoint; a voter's must match its entry in voters;"
@@ -104,6 +112,9 @@ public final class NodeConfig {
     private final List<String> saslMechanisms;
     private final Path plainUsersFile;
     private final boolean autoCreateTopics;
+    private final boolean authorizerEnabled;
+    private final Set<String> superUsers;
+    private final boolean allowEveryoneIfNoAcl;
     private final String raftAddress;
     private final Map<Integer, String> voters;
     private final boolean brokerOnly;
@@ -172,6 +183,9 @@ public final class NodeConfig {
         this.saslMechanisms = parseMechanisms(p.getOrDefault("sasl.enabled.mechanisms", String.join(",", SASL_MECHANISMS)));
         this.plainUsersFile = p.containsKey("sasl.plain.users.file") ? Path.of(p.get("sasl.plain.users.file")) : null;
         this.autoCreateTopics = booleanValue(p, "auto.create.topics.enable", true);
+        this.authorizerEnabled = parseAuthorizer(p.getOrDefault("authorizer.class.name", ""));
+        this.superUsers = parseSuperUsers(p.getOrDefault("super.users", ""));
+        this.allowEveryoneIfNoAcl = booleanValue(p, "allow.everyone.if.no.acl.found", false);
         this.dataDir = Path.of(required(p, "data.dir"));
         this.clusterId = p.containsKey("cluster.id") ? p.get("cluster.id") : defaultClusterId(voters);
         this.ioThreads = intValue(p, "io.threads", Runtime.getRuntime().availableProcessors(), 1, 64);
@@ -301,6 +315,47 @@ public final class NodeConfig {
     /** Every data-plane listener, in the order of {@code listeners}; exactly one is the inter-broker one. */
     public List<Listener> listeners() {
         return listeners;
+    }
+
+    private static boolean parseAuthorizer(String className) {
+        String name = className.trim();
+        if (!name.isEmpty() && !Authorizer.CLASS_NAMES.contains(name)) {
+            throw new IllegalArgumentException("authorizer.class.name: '" + name + "' is not available; use "
+                    + Authorizer.KAFKA_CLASS + " or " + Authorizer.SLUICE_CLASS + ", or leave it empty (no authorization)");
+        }
+        return !name.isEmpty();
+    }
+
+    private static Set<String> parseSuperUsers(String value) {
+        Set<String> users = new LinkedHashSet<>();
+        for (String user : value.split(";")) {
+            String principal = user.trim();
+            if (principal.isEmpty()) {
+                continue;
+            }
+            int colon = principal.indexOf(':');
+            if (colon <= 0 || colon == principal.length() - 1) {
+                throw new IllegalArgumentException("super.users: '" + principal + "' is not a principal; write"
+                        + " User:name entries separated by ';' (User:admin;User:bob)");
+            }
+            users.add(principal);
+        }
+        return Collections.unmodifiableSet(users);
+    }
+
+    /** Whether ACL authorization is on ({@code authorizer.class.name} set). */
+    public boolean authorizerEnabled() {
+        return authorizerEnabled;
+    }
+
+    /** {@code super.users}: principals allowed everything, in the order given. */
+    public Set<String> superUsers() {
+        return superUsers;
+    }
+
+    /** {@code allow.everyone.if.no.acl.found}. */
+    public boolean allowEveryoneIfNoAcl() {
+        return allowEveryoneIfNoAcl;
     }
 
     /** The SASL mechanisms offered on SASL listeners. */

@@ -43,6 +43,9 @@ import io.sluice.kafka.handlers.ProduceHandler;
 import io.sluice.kafka.handlers.SyncGroupHandler;
 import io.sluice.kafka.handlers.TopicCreator;
 import io.sluice.kafka.security.AlterUserScramCredentialsHandler;
+import io.sluice.kafka.security.CreateAclsHandler;
+import io.sluice.kafka.security.DeleteAclsHandler;
+import io.sluice.kafka.security.DescribeAclsHandler;
 import io.sluice.kafka.security.DescribeUserScramCredentialsHandler;
 import io.sluice.server.ScramCredentialService;
 import org.apache.kafka.common.security.scram.ScramCredential;
@@ -53,6 +56,8 @@ import io.sluice.kafka.security.SaslAuthenticator;
 import io.sluice.kafka.security.SaslHandshakeHandler;
 import io.sluice.kafka.session.FetchSessionCache;
 import io.sluice.protocol.Time;
+import io.sluice.security.AclService;
+import io.sluice.security.Authorizer;
 import io.sluice.server.BrokerServices;
 import io.sluice.server.Listener;
 import io.sluice.network.RequestMetrics;
@@ -69,6 +74,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
     private final int maxFrameBytes;
     private final KafkaApis apis;
     private final RequestMetrics.Recorder metrics;
+    private final Authorizer authorizer;
 
     public KafkaProtocol(BrokerServices services) {
         this(services, new SaslAuthenticator(services.config().saslMechanisms(),
@@ -91,6 +97,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
                 FetchSessionCache.DEFAULT_EVICTION_MS, Time.SYSTEM,
                 () -> ThreadLocalRandom.current().nextInt()), authenticator);
         this.metrics = services.requestMetrics().forProtocol(name(), ApiKeys.values());
+        this.authorizer = services.authorizer();
     }
 
     /** Every Kafka API this broker serves, with the versions it advertises and handles. */
@@ -145,6 +152,10 @@ public final class KafkaProtocol implements ConnectionProtocol {
         ScramCredentialService scram = new ScramCredentialService(services.metadata());
         apis.add(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0, new DescribeUserScramCredentialsHandler(scram));
         apis.add(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, 0, new AlterUserScramCredentialsHandler(scram));
+        AclService acls = new AclService(services.metadata());
+        apis.add(ApiKeys.CREATE_ACLS, 1, 3, new CreateAclsHandler(acls));
+        apis.add(ApiKeys.DESCRIBE_ACLS, 1, 3, new DescribeAclsHandler(acls));
+        apis.add(ApiKeys.DELETE_ACLS, 1, 3, new DeleteAclsHandler(acls));
         apis.add(ApiKeys.DESCRIBE_CLIENT_QUOTAS, 0, 1, new DescribeClientQuotasHandler());
         return apis;
     }
@@ -160,7 +171,8 @@ public final class KafkaProtocol implements ConnectionProtocol {
 
     @Override
     public void initConnection(ChannelPipeline pipeline, Listener listener) {
-        KafkaSession session = new KafkaSession(listener.name(), listener.protocol().sasl(), pipeline.channel());
+        KafkaSession session = new KafkaSession(listener.name(), listener.protocol().sasl(), pipeline.channel(),
+                authorizer);
         pipeline.addLast("kafkaFrameDecoder", new KafkaFrameDecoder(maxFrameBytes, session))
                 .addLast("kafkaDispatcher", new KafkaRequestDispatcher(apis, metrics, session));
     }

@@ -63,6 +63,11 @@ public final class CommandResult {
         return result.getPartitionsList();
     }
 
+    /** DeleteAcls: the bindings it removed. */
+    public List<io.sluice.protocol.metadata.AclRecord> deletedAcls() {
+        return result.getDeletedAclsList();
+    }
+
     /** True when this repeats the first outcome of a command with the same request id. */
     public boolean duplicate() {
         return result.getDuplicate();

@@ -58,7 +58,7 @@ class CollectorsTest {
         groups.put("g", offsets);
         MetadataImage e = MetadataImage.EMPTY;
         MetadataImage image = new MetadataImage(e.index(), e.term(), e.clusterId(), e.cluster(), e.topics(),
-                e.configs(), new GroupOffsetsImage(groups, new TreeMap<>()), e.nextProducerId(), e.requests(), e.scram());
+                e.configs(), new GroupOffsetsImage(groups, new TreeMap<>()), e.nextProducerId(), e.requests(), e.scram(), e.acls());
         Families f = new Families();
         BrokerCollector.groupLag(f, image, tp -> tp.equals(new TopicPartition("t", 0)) ? 25L : null);
         MetricsText text = render(f);
@@ -89,7 +89,7 @@ class CollectorsTest {
         MetadataImage e = MetadataImage.EMPTY;
         MetadataImage image = new MetadataImage(e.index(), e.term(), e.clusterId(),
                 new ClusterImage(brokers, new TreeMap<>()), new TopicsImage(Map.of("id", new TopicImage("t", "id",
-                partitions))), e.configs(), e.groupOffsets(), e.nextProducerId(), e.requests(), e.scram());
+                partitions))), e.configs(), e.groupOffsets(), e.nextProducerId(), e.requests(), e.scram(), e.acls());
 
         Families active = new Families();
         QuorumCollector.controller(active, image, true);

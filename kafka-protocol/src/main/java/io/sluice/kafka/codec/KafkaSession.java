@@ -1,6 +1,7 @@
 package io.sluice.kafka.codec;
 
 import io.netty.channel.Channel;
+import io.sluice.security.Authorizer;
 import java.util.Set;
 import javax.security.sasl.SaslServer;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -28,14 +29,19 @@ public final class KafkaSession {
 
     private final String listener;
     private final Channel channel;
+    private final Authorizer authorizer;
     private State state;
     private SaslServer saslServer;
     private String principal;
 
-    /** @param sasl whether the listener requires SASL authentication */
-    public KafkaSession(String listener, boolean sasl, Channel channel) {
+    /**
+     * @param sasl whether the listener requires SASL authentication
+     * @param authorizer decides what the principal may do once authenticated
+     */
+    public KafkaSession(String listener, boolean sasl, Channel channel, Authorizer authorizer) {
         this.listener = listener;
         this.channel = channel;
+        this.authorizer = authorizer;
         this.state = sasl ? State.HANDSHAKE : State.AUTHENTICATED;
         this.principal = sasl ? null : ANONYMOUS;
     }
@@ -43,6 +49,10 @@ public final class KafkaSession {
     /** The name of the listener this connection arrived on (as in {@code listeners}). */
     public String listener() {
         return listener;
+    }
+
+    public Authorizer authorizer() {
+        return authorizer;
     }
 
     public Channel channel() {

@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.kafka.admin.IncrementalConfigOps;
@@ -24,7 +25,8 @@ import org.apache.kafka.common.requests.ApiError;
 /**
  * The legacy AlterConfigs: a topic's own settings become exactly those given (the rest return to
  * their defaults). Broker settings are static in Sluice (its properties file), so altering them is
- * INVALID_REQUEST with a message saying so; the same for any other resource type.
+ * INVALID_REQUEST with a message saying so; the same for any other resource type. Needs ALTER_CONFIGS
+ * on the topic (on the cluster for a broker resource).
  */
 public final class AlterConfigsHandler implements KafkaApiHandler<AlterConfigsRequestData> {
     private final AdminService admin;
@@ -37,7 +39,9 @@ public final class AlterConfigsHandler implements KafkaApiHandler<AlterConfigsRe
     public CompletableFuture<AlterConfigsResponseData> handle(KafkaRequest request, AlterConfigsRequestData data) {
         List<CompletableFuture<AlterConfigsResourceResponse>> results = new ArrayList<>();
         for (AlterConfigsResource resource : data.resources()) {
-            results.add(alter(resource, data.validateOnly()).thenApply(error -> new AlterConfigsResourceResponse()
+            ApiError refused = refusal(request, resource.resourceType(), resource.resourceName(), AclOperation.ALTER_CONFIGS);
+            results.add((refused != null ? CompletableFuture.completedFuture(refused)
+                    : alter(resource, data.validateOnly())).thenApply(error -> new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
                     .setErrorCode(error.error().code()).setErrorMessage(error.message())));
         }
@@ -81,6 +85,21 @@ public final class AlterConfigsHandler implements KafkaApiHandler<AlterConfigsRe
         }
         return admin.alterTopicConfigs(name, result.set(), result.delete(), validateOnly).handle((o, error) ->
                 error != null ? KafkaErrors.of(error) : KafkaErrors.of(o.error(), o.message()));
+    }
+
+    /**
+     * Kafka's rule for config APIs: {@code operation} on the topic, or on the cluster for broker
+     * resources; null when allowed, else TOPIC_ or CLUSTER_AUTHORIZATION_FAILED.
+     */
+    static ApiError refusal(KafkaRequest request, byte resourceType, String name, AclOperation operation) {
+        if (ConfigResource.Type.forId(resourceType) == ConfigResource.Type.TOPIC) {
+            return request.authorizedOnTopic(operation, name) ? null
+                    : new ApiError(Errors.TOPIC_AUTHORIZATION_FAILED, request.principal() + " may not " + operation
+                            + " topic " + name);
+        }
+        return request.authorizedOnCluster(operation) ? null
+                : new ApiError(Errors.CLUSTER_AUTHORIZATION_FAILED, request.principal() + " may not " + operation
+                        + " on the cluster");
     }
 
     /** Why a resource other than a topic cannot be altered here. */

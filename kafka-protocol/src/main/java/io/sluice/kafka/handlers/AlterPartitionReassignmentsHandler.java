@@ -4,6 +4,7 @@ import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.server.AdminService;
+import org.apache.kafka.common.acl.AclOperation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class AlterPartitionReassignmentsHandler
     @Override
     public CompletableFuture<AlterPartitionReassignmentsResponseData> handle(
             KafkaRequest request, AlterPartitionReassignmentsRequestData data) {
+        request.requireCluster(AclOperation.ALTER);
         List<AdminService.Reassignment> reassignments = new ArrayList<>();
         for (ReassignableTopic topic : data.topics()) {
             for (ReassignablePartition p : topic.partitions()) {

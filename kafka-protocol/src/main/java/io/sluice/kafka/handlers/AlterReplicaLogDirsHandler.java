@@ -4,6 +4,7 @@ import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.server.AdminService;
+import org.apache.kafka.common.acl.AclOperation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,7 @@ public final class AlterReplicaLogDirsHandler implements KafkaApiHandler<AlterRe
     @Override
     public CompletableFuture<AlterReplicaLogDirsResponseData> handle(KafkaRequest request,
                                                                      AlterReplicaLogDirsRequestData data) {
+        request.requireCluster(AclOperation.ALTER);
         Map<String, AlterReplicaLogDirTopicResult> byTopic = new LinkedHashMap<>();
         for (AlterReplicaLogDir dir : data.dirs()) {
             for (AlterReplicaLogDirTopic topic : dir.topics()) {

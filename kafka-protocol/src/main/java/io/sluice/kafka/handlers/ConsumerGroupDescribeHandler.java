@@ -1,5 +1,7 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
+import io.sluice.metadata.acl.ResourceType;
 import io.sluice.group.GroupDescription;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.DescribedGroup;
@@ -38,6 +41,10 @@ public final class ConsumerGroupDescribeHandler implements KafkaApiHandler<Consu
         ConsumerGroupDescribeResponseData response = new ConsumerGroupDescribeResponseData();
         for (String groupId : data.groupIds()) {
             DescribedGroup out = new DescribedGroup().setGroupId(groupId);
+            if (!request.authorized(AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+                response.groups().add(out.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                continue;
+            }
             try {
                 describe(out, services.groups().coordinator().describeMembers(groupId), services.metadata().image(),
                         request.version());

@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.group.Heartbeat;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
@@ -37,8 +38,18 @@ public final class ConsumerGroupHeartbeatHandler implements KafkaApiHandler<Cons
     @Override
     public CompletableFuture<ConsumerGroupHeartbeatResponseData> handle(KafkaRequest request,
                                                                         ConsumerGroupHeartbeatRequestData data) {
+        request.requireGroup(AclOperation.READ, data.groupId());
         MetadataImage image = services.metadata().image();
         ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData();
+        // Kafka's rule: every subscribed topic name must be one the member may DESCRIBE.
+        if (data.subscribedTopicNames() != null) {
+            List<String> refused = data.subscribedTopicNames().stream()
+                    .filter(t -> !request.authorizedOnTopic(AclOperation.DESCRIBE, t)).toList();
+            if (!refused.isEmpty()) {
+                return CompletableFuture.completedFuture(response.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage("Not authorized to describe topics " + refused));
+            }
+        }
         try {
             Heartbeat.Result result = services.groups().coordinator().heartbeat(data.groupId(), new Heartbeat.Request(
                     data.memberId(), data.memberEpoch(), data.instanceId() == null ? "" : data.instanceId(),

@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.AdminService;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.requests.ApiError;
 /**
  * CreatePartitions: grows each topic through {@link AdminService#createPartitions} (validateOnly
  * checks only). New partitions are placed by Sluice, so a manual assignment is POLICY_VIOLATION.
+ * Needs ALTER on the topic (else TOPIC_AUTHORIZATION_FAILED).
  */
 public final class CreatePartitionsHandler implements KafkaApiHandler<CreatePartitionsRequestData> {
     private final AdminService admin;
@@ -35,6 +37,9 @@ public final class CreatePartitionsHandler implements KafkaApiHandler<CreatePart
             if (!seen.add(t.name())) {
                 results.add(done(t.name(), new ApiError(Errors.INVALID_REQUEST, "Duplicate topic in request: "
                         + t.name())));
+            } else if (!request.authorizedOnTopic(AclOperation.ALTER, t.name())) {
+                results.add(done(t.name(), new ApiError(Errors.TOPIC_AUTHORIZATION_FAILED,
+                        request.principal() + " may not ALTER topic " + t.name())));
             } else if (t.assignments() != null) {
                 results.add(done(t.name(), new ApiError(Errors.POLICY_VIOLATION, "Sluice places new partitions"
                         + " itself and does not take a manual replica assignment; give only the new count")));

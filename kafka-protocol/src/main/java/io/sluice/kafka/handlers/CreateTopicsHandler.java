@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.kafka.admin.KafkaConfigs;
@@ -25,7 +26,8 @@ import org.apache.kafka.common.requests.ApiError;
  * CreateTopics: each topic through {@link AdminService#createTopic} (-1 partitions or replication
  * factor take the cluster's defaults; validateOnly checks without creating). Sluice places replicas
  * itself, so a manual replica assignment is refused with POLICY_VIOLATION; a name given twice in one
- * request is refused with INVALID_REQUEST, as Kafka does.
+ * request is refused with INVALID_REQUEST, as Kafka does. Creating needs CREATE on the cluster or the
+ * topic (else TOPIC_AUTHORIZATION_FAILED).
  */
 public final class CreateTopicsHandler implements KafkaApiHandler<CreateTopicsRequestData> {
     private final AdminService admin;
@@ -49,6 +51,10 @@ public final class CreateTopicsHandler implements KafkaApiHandler<CreateTopicsRe
                 results.add(failed(t.name(), new ApiError(Errors.INVALID_REQUEST,
                         "Create topics request from client '" + request.clientId() + "' contains multiple entries"
                                 + " for the following topics: " + t.name())));
+            } else if (!request.authorizedOnCluster(AclOperation.CREATE)
+                    && !request.authorizedOnTopic(AclOperation.CREATE, t.name())) {
+                results.add(failed(t.name(), new ApiError(Errors.TOPIC_AUTHORIZATION_FAILED,
+                        request.principal() + " may not CREATE topic " + t.name())));
             } else {
                 results.add(create(t, data.validateOnly()));
             }

@@ -1,5 +1,7 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
+import io.sluice.metadata.acl.ResourceType;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.BrokerServices;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 
@@ -27,6 +30,11 @@ public final class DeleteGroupsHandler implements KafkaApiHandler<DeleteGroupsRe
         List<CompletableFuture<DeletableGroupResult>> results = new ArrayList<>();
         for (String groupId : data.groupsNames()) {
             DeletableGroupResult result = new DeletableGroupResult().setGroupId(groupId);
+            if (!request.authorized(AclOperation.DELETE, ResourceType.GROUP, groupId)) {
+                results.add(CompletableFuture.completedFuture(
+                        result.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
             try {
                 services.groups().coordinator().checkNoMembers(groupId, "deleting it");
                 services.groups().coordinator().describe(groupId); // GROUP_ID_NOT_FOUND when there is nothing to delete

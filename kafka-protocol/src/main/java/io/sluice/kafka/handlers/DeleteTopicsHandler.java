@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.metadata.image.TopicImage;
@@ -17,7 +18,7 @@ import org.apache.kafka.common.requests.ApiError;
 
 /**
  * DeleteTopics by name (v1-5) or by name or topic id (v6); an id this node's image does not know is
- * UNKNOWN_TOPIC_ID.
+ * UNKNOWN_TOPIC_ID. Needs DELETE on the topic (else TOPIC_AUTHORIZATION_FAILED).
  */
 public final class DeleteTopicsHandler implements KafkaApiHandler<DeleteTopicsRequestData> {
     private final BrokerServices services;
@@ -34,7 +35,7 @@ public final class DeleteTopicsHandler implements KafkaApiHandler<DeleteTopicsRe
         }
         List<CompletableFuture<DeletableTopicResult>> results = new ArrayList<>();
         for (DeleteTopicState t : topics) {
-            results.add(delete(t));
+            results.add(delete(request, t));
         }
         return Futures.all(results).thenApply(list -> {
             DeleteTopicsResponseData response = new DeleteTopicsResponseData();
@@ -43,7 +44,7 @@ public final class DeleteTopicsHandler implements KafkaApiHandler<DeleteTopicsRe
         });
     }
 
-    private CompletableFuture<DeletableTopicResult> delete(DeleteTopicState t) {
+    private CompletableFuture<DeletableTopicResult> delete(KafkaRequest request, DeleteTopicState t) {
         String name = t.name();
         Uuid id = t.topicId() == null ? Uuid.ZERO_UUID : t.topicId();
         if (name == null) {
@@ -54,6 +55,10 @@ public final class DeleteTopicsHandler implements KafkaApiHandler<DeleteTopicsRe
                         new ApiError(Errors.UNKNOWN_TOPIC_ID, "Topic id " + id + " does not exist")));
             }
             name = topic.name();
+        }
+        if (!request.authorizedOnTopic(AclOperation.DELETE, name)) {
+            return CompletableFuture.completedFuture(result(name, id, new ApiError(Errors.TOPIC_AUTHORIZATION_FAILED,
+                    request.principal() + " may not DELETE topic " + name)));
         }
         String topicName = name;
         return services.admin().deleteTopic(topicName).handle((o, error) -> error != null

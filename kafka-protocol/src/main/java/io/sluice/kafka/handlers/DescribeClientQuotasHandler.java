@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class DescribeClientQuotasHandler implements KafkaApiHandler<Descri
     @Override
     public CompletableFuture<DescribeClientQuotasResponseData> handle(KafkaRequest request,
                                                                        DescribeClientQuotasRequestData data) {
+        request.requireCluster(AclOperation.DESCRIBE_CONFIGS);
         DescribeClientQuotasResponseData response = new DescribeClientQuotasResponseData();
         for (DescribeClientQuotasRequestData.ComponentData c : data.components()) {
             String problem = !ENTITY_TYPES.contains(c.entityType()) ? "unknown entity type '" + c.entityType()

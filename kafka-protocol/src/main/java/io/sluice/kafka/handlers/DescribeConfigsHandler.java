@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.kafka.admin.KafkaConfigs;
@@ -14,12 +15,14 @@ import org.apache.kafka.common.message.DescribeConfigsRequestData.DescribeConfig
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResult;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
 
 /**
  * DescribeConfigs of topics (their effective settings, from this node's image) and of this broker
  * (its own settings, read-only; the cluster-wide default resource, named "", has no dynamic settings
  * in Sluice and is empty). Kafka's admin client sends a broker's resource to that broker, so another
- * broker's id is INVALID_REQUEST here, as in Kafka.
+ * broker's id is INVALID_REQUEST here, as in Kafka. Needs DESCRIBE_CONFIGS on the topic (on the cluster
+ * for a broker resource).
  */
 public final class DescribeConfigsHandler implements KafkaApiHandler<DescribeConfigsRequestData> {
     private final BrokerServices services;
@@ -32,7 +35,12 @@ public final class DescribeConfigsHandler implements KafkaApiHandler<DescribeCon
     public CompletableFuture<DescribeConfigsResponseData> handle(KafkaRequest request, DescribeConfigsRequestData data) {
         DescribeConfigsResponseData response = new DescribeConfigsResponseData();
         for (DescribeConfigsResource resource : data.resources()) {
-            response.results().add(describe(resource, data.includeSynonyms(), data.includeDocumentation()));
+            ApiError refused = AlterConfigsHandler.refusal(request, resource.resourceType(), resource.resourceName(),
+                    AclOperation.DESCRIBE_CONFIGS);
+            response.results().add(refused == null ? describe(resource, data.includeSynonyms(), data.includeDocumentation())
+                    : new DescribeConfigsResult().setResourceType(resource.resourceType())
+                            .setResourceName(resource.resourceName()).setErrorCode(refused.error().code())
+                            .setErrorMessage(refused.message()));
         }
         return CompletableFuture.completedFuture(response);
     }

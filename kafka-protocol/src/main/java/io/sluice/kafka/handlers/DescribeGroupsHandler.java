@@ -1,5 +1,7 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
+import io.sluice.metadata.acl.ResourceType;
 import io.sluice.group.Classic;
 import io.sluice.group.GroupDescription;
 import io.sluice.kafka.codec.KafkaApiHandler;
@@ -39,7 +41,9 @@ public final class DescribeGroupsHandler implements KafkaApiHandler<DescribeGrou
     public CompletableFuture<DescribeGroupsResponseData> handle(KafkaRequest request, DescribeGroupsRequestData data) {
         DescribeGroupsResponseData response = new DescribeGroupsResponseData();
         for (String groupId : data.groups()) {
-            response.groups().add(describe(groupId, request.version()));
+            response.groups().add(request.authorized(AclOperation.DESCRIBE, ResourceType.GROUP, groupId)
+                    ? describe(groupId, request.version()) : new DescribedGroup().setGroupId(groupId).setProtocolType("")
+                            .setProtocolData("").setGroupState("Dead").setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
         }
         return CompletableFuture.completedFuture(response);
     }

@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.AdminService;
@@ -33,6 +34,7 @@ public final class DescribeLogDirsHandler implements KafkaApiHandler<DescribeLog
 
     @Override
     public CompletableFuture<DescribeLogDirsResponseData> handle(KafkaRequest request, DescribeLogDirsRequestData data) {
+        request.requireCluster(AclOperation.DESCRIBE);
         Set<String> wanted = null;
         if (data.topics() != null) {
             wanted = new HashSet<>();

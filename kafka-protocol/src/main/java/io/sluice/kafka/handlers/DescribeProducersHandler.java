@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.replication.Partition;
@@ -35,7 +36,9 @@ public final class DescribeProducersHandler implements KafkaApiHandler<DescribeP
             TopicResponse topicResponse = new TopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
             for (int index : topic.partitionIndexes()) {
-                topicResponse.partitions().add(describe(topic.name(), index));
+                topicResponse.partitions().add(request.authorizedOnTopic(AclOperation.READ, topic.name())
+                        ? describe(topic.name(), index) : new PartitionResponse().setPartitionIndex(index)
+                                .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
             }
         }
         return CompletableFuture.completedFuture(response);

@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.AdminService;
@@ -34,6 +35,7 @@ public final class DescribeQuorumHandler implements KafkaApiHandler<DescribeQuor
 
     @Override
     public CompletableFuture<DescribeQuorumResponseData> handle(KafkaRequest request, DescribeQuorumRequestData data) {
+        request.requireCluster(AclOperation.DESCRIBE);
         return admin.describeQuorum().handle((quorum, error) -> {
             if (error != null) {
                 ApiError e = KafkaErrors.of(error);

@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.metadata.image.TopicImage;
@@ -34,6 +35,7 @@ public final class ElectLeadersHandler implements KafkaApiHandler<ElectLeadersRe
 
     @Override
     public CompletableFuture<ElectLeadersResponseData> handle(KafkaRequest request, ElectLeadersRequestData data) {
+        request.requireCluster(AclOperation.ALTER);
         boolean all = data.topicPartitions() == null;
         List<TopicPartition> partitions = new ArrayList<>();
         if (!all) {

@@ -6,6 +6,7 @@ import io.sluice.kafka.codec.RegionRecords;
 import io.sluice.kafka.session.FetchContext;
 import io.sluice.kafka.session.FetchSession;
 import io.sluice.kafka.session.FetchSessionCache;
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.ErrorCode;
@@ -34,7 +35,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * <p>What Kafka features mean here: there are no transactions, so read_committed reads what
  * read_uncommitted reads: the last stable offset is the high watermark and no transaction is aborted.
  * Every replica is read from the leader (preferred read replica -1). Followers replicate over Sluice's
- * own protocol, so a fetch with a replica id is refused with INVALID_REQUEST. Holds no state of its own
+ * own protocol, so a fetch with a replica id is refused with INVALID_REQUEST (TOPIC_AUTHORIZATION_FAILED
+ * without CLUSTER_ACTION, as Kafka). A topic the principal may not READ gets TOPIC_AUTHORIZATION_FAILED. Holds no state of its own
  * besides the node's session cache; runs on the connection's event loop.
  */
 public final class FetchHandler implements KafkaApiHandler<FetchRequestData> {
@@ -73,7 +75,11 @@ public final class FetchHandler implements KafkaApiHandler<FetchRequestData> {
             TopicPartition tp = TopicLookup.partition(name, key.partition());
             FetchService.PartitionFetch fetch = null;
             if (replicaId >= 0) {
-                pd.setErrorCode(Errors.INVALID_REQUEST.code()); // followers use Sluice's protocol
+                // followers use Sluice's protocol; Kafka's rule first: a replica fetch needs CLUSTER_ACTION
+                pd.setErrorCode(request.authorizedOnCluster(AclOperation.CLUSTER_ACTION)
+                        ? Errors.INVALID_REQUEST.code() : Errors.TOPIC_AUTHORIZATION_FAILED.code());
+            } else if (name != null && !request.authorizedOnTopic(AclOperation.READ, name)) {
+                pd.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
             } else if (tp == null) {
                 pd.setErrorCode(name == null && topicIds
                         ? Errors.UNKNOWN_TOPIC_ID.code() : Errors.UNKNOWN_TOPIC_OR_PARTITION.code());

@@ -1,5 +1,7 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
+import io.sluice.metadata.acl.ResourceType;
 import io.sluice.group.GroupCoordinator;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
@@ -36,20 +38,28 @@ public final class FindCoordinatorHandler implements KafkaApiHandler<FindCoordin
         MetadataImage image = services.metadata().image();
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
         if (request.version() < 4) {
-            Coordinator c = find(image, data.key(), data.keyType(), request.listener());
+            Coordinator c = find(request, image, data.key(), data.keyType());
             response.setErrorCode(c.errorCode()).setErrorMessage(c.errorMessage()).setNodeId(c.nodeId())
                     .setHost(c.host()).setPort(c.port());
         } else {
             List<String> keys = data.coordinatorKeys();
             for (String key : keys) {
-                response.coordinators().add(find(image, key, data.keyType(), request.listener()));
+                response.coordinators().add(find(request, image, key, data.keyType()));
             }
         }
         return CompletableFuture.completedFuture(response);
     }
 
-    private static Coordinator find(MetadataImage image, String key, byte keyType, String listener) {
+    private static Coordinator find(KafkaRequest request, MetadataImage image, String key, byte keyType) {
         Coordinator c = new Coordinator().setKey(key).setNodeId(-1).setHost("").setPort(-1);
+        // Kafka's rule: DESCRIBE on the group or transactional id named by the key.
+        if (keyType == CoordinatorType.GROUP.id() && !request.authorized(AclOperation.DESCRIBE, ResourceType.GROUP, key)) {
+            return c.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code());
+        }
+        if (keyType == CoordinatorType.TRANSACTION.id()
+                && !request.authorized(AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, key)) {
+            return c.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
+        }
         if (keyType != CoordinatorType.GROUP.id()) {
             String kind = keyType == CoordinatorType.TRANSACTION.id() ? "transactions" : "share groups";
             return c.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Sluice does not support " + kind
@@ -62,7 +72,7 @@ public final class FindCoordinatorHandler implements KafkaApiHandler<FindCoordin
         }
         OptionalInt id = CoordinatorLocator.coordinatorFor(key, image.cluster());
         BrokerRegistration broker = id.isPresent() ? image.cluster().broker(id.getAsInt()) : null;
-        broker = broker == null ? null : broker.on(listener);
+        broker = broker == null ? null : broker.on(request.listener());
         if (broker == null) {
             return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
                     .setErrorMessage("no live broker can coordinate groups yet; retry in a moment");

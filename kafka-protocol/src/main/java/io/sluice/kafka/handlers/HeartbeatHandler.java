@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.BrokerServices;
@@ -18,6 +19,7 @@ public final class HeartbeatHandler implements KafkaApiHandler<HeartbeatRequestD
 
     @Override
     public CompletableFuture<HeartbeatResponseData> handle(KafkaRequest request, HeartbeatRequestData data) {
+        request.requireGroup(AclOperation.READ, data.groupId());
         HeartbeatResponseData response = new HeartbeatResponseData();
         try {
             services.groups().classic().heartbeat(data.groupId(), data.memberId(), GroupRequests.emptyToNull(data.groupInstanceId()),

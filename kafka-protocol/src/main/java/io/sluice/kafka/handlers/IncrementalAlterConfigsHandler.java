@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.kafka.admin.IncrementalConfigOps;
@@ -23,7 +24,7 @@ import org.apache.kafka.common.requests.ApiError;
  * IncrementalAlterConfigs of topics (what {@code kafka-configs.sh --alter} sends): SET, DELETE, and
  * APPEND / SUBTRACT on list settings, applied as one change per topic (see {@link IncrementalConfigOps}).
  * Of brokers, only the dynamic replication throttles may change (the rest is static, as for
- * {@link AlterConfigsHandler}).
+ * {@link AlterConfigsHandler}); authorized as there.
  */
 public final class IncrementalAlterConfigsHandler implements KafkaApiHandler<IncrementalAlterConfigsRequestData> {
     private final AdminService admin;
@@ -37,7 +38,10 @@ public final class IncrementalAlterConfigsHandler implements KafkaApiHandler<Inc
                                                                          IncrementalAlterConfigsRequestData data) {
         List<CompletableFuture<AlterConfigsResourceResponse>> results = new ArrayList<>();
         for (AlterConfigsResource resource : data.resources()) {
-            results.add(alter(resource, data.validateOnly()).thenApply(error -> new AlterConfigsResourceResponse()
+            ApiError refused = AlterConfigsHandler.refusal(request, resource.resourceType(), resource.resourceName(),
+                    AclOperation.ALTER_CONFIGS);
+            results.add((refused != null ? CompletableFuture.completedFuture(refused)
+                    : alter(resource, data.validateOnly())).thenApply(error -> new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
                     .setErrorCode(error.error().code()).setErrorMessage(error.message())));
         }

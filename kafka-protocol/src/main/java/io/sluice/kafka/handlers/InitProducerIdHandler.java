@@ -1,5 +1,7 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
+import io.sluice.metadata.acl.ResourceType;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.ProducerIdBlocks;
@@ -36,7 +38,14 @@ public final class InitProducerIdHandler implements KafkaApiHandler<InitProducer
     @Override
     public CompletableFuture<InitProducerIdResponseData> handle(KafkaRequest request, InitProducerIdRequestData data) {
         if (data.transactionalId() != null) {
-            return CompletableFuture.completedFuture(failed(Errors.TRANSACTIONAL_ID_NOT_FOUND));
+            return CompletableFuture.completedFuture(failed(
+                    request.authorized(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId())
+                            ? Errors.TRANSACTIONAL_ID_NOT_FOUND : Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+        }
+        // KIP-679: an idempotent producer needs IDEMPOTENT_WRITE on the cluster or WRITE on some topic.
+        if (!request.authorizedOnCluster(AclOperation.IDEMPOTENT_WRITE)
+                && !request.authorizedOnAny(AclOperation.WRITE, ResourceType.TOPIC)) {
+            return CompletableFuture.completedFuture(failed(Errors.CLUSTER_AUTHORIZATION_FAILED));
         }
         return producerIds.next().handle((id, error) -> {
             if (error != null) {

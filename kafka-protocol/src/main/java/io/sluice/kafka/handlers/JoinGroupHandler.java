@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.group.Classic;
 import io.sluice.group.ClassicGroupCoordinator;
 import io.sluice.kafka.codec.KafkaApiHandler;
@@ -30,6 +31,7 @@ public final class JoinGroupHandler implements KafkaApiHandler<JoinGroupRequestD
 
     @Override
     public CompletableFuture<JoinGroupResponseData> handle(KafkaRequest request, JoinGroupRequestData data) {
+        request.requireGroup(AclOperation.READ, data.groupId());
         short version = request.version();
         List<Classic.Protocol> protocols = new ArrayList<>();
         for (JoinGroupRequestProtocol p : data.protocols()) {

@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.group.Classic;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
@@ -27,6 +28,7 @@ public final class LeaveGroupHandler implements KafkaApiHandler<LeaveGroupReques
 
     @Override
     public CompletableFuture<LeaveGroupResponseData> handle(KafkaRequest request, LeaveGroupRequestData data) {
+        request.requireGroup(AclOperation.READ, data.groupId());
         boolean batched = request.version() >= 3;
         List<Classic.LeaveRequest> leaving = new ArrayList<>();
         if (batched) {

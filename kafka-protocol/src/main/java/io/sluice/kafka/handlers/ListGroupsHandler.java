@@ -1,5 +1,7 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
+import io.sluice.metadata.acl.ResourceType;
 import io.sluice.group.Classic;
 import io.sluice.group.GroupDescription;
 import io.sluice.kafka.codec.KafkaApiHandler;
@@ -44,7 +46,12 @@ public final class ListGroupsHandler implements KafkaApiHandler<ListGroupsReques
         List<String> states = request.version() >= 4 ? lower(data.statesFilter()) : List.of();
         List<String> types = request.version() >= 5 ? lower(data.typesFilter()) : List.of();
         ListGroupsResponseData response = new ListGroupsResponseData();
+        // Kafka's rule: DESCRIBE on the cluster lists every group, otherwise those the principal may DESCRIBE.
+        boolean all = request.authorizedOnCluster(AclOperation.DESCRIBE);
         for (ListedGroup g : listed.values()) {
+            if (!all && !request.authorized(AclOperation.DESCRIBE, ResourceType.GROUP, g.groupId())) {
+                continue;
+            }
             if ((states.isEmpty() || states.contains(g.groupState().toLowerCase(Locale.ROOT)))
                     && (types.isEmpty() || types.contains(g.groupType().toLowerCase(Locale.ROOT)))) {
                 response.groups().add(g);

@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.protocol.ErrorCode;
@@ -18,7 +19,8 @@ import org.apache.kafka.common.protocol.Errors;
  * {@link ListOffsetsService} on the partition's leader. There are no transactions, so
  * read_committed's latest (the last stable offset) is the high watermark, as for read_uncommitted.
  * Requests from replicas are answered as a consumer's: followers do not use Kafka's protocol. v11
- * (earliest pending upload, for tiered storage) is not served. Stateless.
+ * (earliest pending upload, for tiered storage) is not served. A topic the principal may not DESCRIBE
+ * gets TOPIC_AUTHORIZATION_FAILED. Stateless.
  */
 public final class ListOffsetsHandler implements KafkaApiHandler<ListOffsetsRequestData> {
     /** The first version whose partition answers carry a leader epoch (a non-default one cannot be written before). */
@@ -36,7 +38,10 @@ public final class ListOffsetsHandler implements KafkaApiHandler<ListOffsetsRequ
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
-                topicResponse.partitions().add(lookup(request.version(), topic.name(), p));
+                topicResponse.partitions().add(request.authorizedOnTopic(AclOperation.DESCRIBE, topic.name())
+                        ? lookup(request.version(), topic.name(), p)
+                        : new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex()).setTimestamp(-1)
+                                .setOffset(-1).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
             }
         }
         return CompletableFuture.completedFuture(response);

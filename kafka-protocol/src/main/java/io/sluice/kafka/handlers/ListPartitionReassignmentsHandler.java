@@ -4,6 +4,7 @@ import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.server.AdminService;
+import org.apache.kafka.common.acl.AclOperation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ public final class ListPartitionReassignmentsHandler implements KafkaApiHandler<
     @Override
     public CompletableFuture<ListPartitionReassignmentsResponseData> handle(KafkaRequest request,
                                                                             ListPartitionReassignmentsRequestData data) {
+        request.requireCluster(AclOperation.DESCRIBE);
         Set<TopicPartition> wanted = null;
         if (data.topics() != null) {
             wanted = new HashSet<>();

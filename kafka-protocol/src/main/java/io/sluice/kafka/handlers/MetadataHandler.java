@@ -2,6 +2,7 @@ package io.sluice.kafka.handlers;
 
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.PartitionRegistration;
@@ -25,7 +26,9 @@ import org.apache.kafka.common.protocol.Errors;
  * Metadata from this node's image: the live (unfenced) brokers, the controller, and each requested
  * topic's partitions with leader, epoch, replicas, ISR and offline replicas. A missing topic is
  * created when the client allows it and {@code auto.create.topics.enable} is on (answered
- * LEADER_NOT_AVAILABLE meanwhile, which clients retry, as Kafka does).
+ * LEADER_NOT_AVAILABLE meanwhile, which clients retry, as Kafka does), if the principal may CREATE on the
+ * cluster or the topic. Topics the principal may not DESCRIBE are left out of an all-topics answer and
+ * answered TOPIC_AUTHORIZATION_FAILED when named.
  */
 public final class MetadataHandler implements KafkaApiHandler<MetadataRequestData> {
     private final BrokerServices services;
@@ -52,11 +55,13 @@ public final class MetadataHandler implements KafkaApiHandler<MetadataRequestDat
         boolean autoCreate = data.allowAutoTopicCreation() && services.config().autoCreateTopics();
         if (data.topics() == null) {
             for (TopicImage topic : image.topics().byName().values()) {
-                response.topics().add(describe(image, topic));
+                if (request.authorizedOnTopic(AclOperation.DESCRIBE, topic.name())) {
+                    response.topics().add(describe(image, topic));
+                }
             }
         } else {
             for (MetadataRequestData.MetadataRequestTopic t : data.topics()) {
-                response.topics().add(lookup(image, t, autoCreate));
+                response.topics().add(lookup(request, image, t, autoCreate));
             }
         }
         return CompletableFuture.completedFuture(response);
@@ -71,16 +76,24 @@ public final class MetadataHandler implements KafkaApiHandler<MetadataRequestDat
         return services.nodeId();
     }
 
-    private MetadataResponseTopic lookup(MetadataImage image, MetadataRequestData.MetadataRequestTopic t,
-                                         boolean autoCreate) {
+    private MetadataResponseTopic lookup(KafkaRequest request, MetadataImage image,
+                                         MetadataRequestData.MetadataRequestTopic t, boolean autoCreate) {
         Uuid id = t.topicId();
         boolean byId = id != null && !id.equals(Uuid.ZERO_UUID);
         // Kafka's rule: a topic id names the topic whatever the name says (clients send "" with an id, e.g.
         // a consumer with a KIP-848 regex subscription asking for the topics it was assigned).
         if (t.name() == null || byId) {
             TopicImage topic = byId ? image.topics().topicById(TopicIds.fromKafka(id)) : null;
+            if (topic != null && !request.authorizedOnTopic(AclOperation.DESCRIBE, topic.name())) {
+                return new MetadataResponseTopic().setTopicId(id).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+            }
             return topic != null ? describe(image, topic)
                     : new MetadataResponseTopic().setTopicId(id).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+        }
+        // Kafka's rule: a topic the principal may not describe is TOPIC_AUTHORIZATION_FAILED whether or not
+        // it exists, so its existence does not leak.
+        if (!request.authorizedOnTopic(AclOperation.DESCRIBE, t.name())) {
+            return new MetadataResponseTopic().setName(t.name()).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
         }
         TopicImage topic = image.topics().topic(t.name());
         if (topic != null) {
@@ -92,7 +105,8 @@ public final class MetadataHandler implements KafkaApiHandler<MetadataRequestDat
         } catch (InvalidTopicException e) {
             return missing.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
         }
-        if (!autoCreate) {
+        if (!autoCreate || !request.authorizedOnCluster(AclOperation.CREATE)
+                && !request.authorizedOnTopic(AclOperation.CREATE, t.name())) {
             return missing.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
         creator.createWithDefaults(t.name());

@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.group.GroupApis;
 import io.sluice.group.GroupCoordinator;
 import io.sluice.group.GroupOffsets;
@@ -41,6 +42,7 @@ public final class OffsetCommitHandler implements KafkaApiHandler<OffsetCommitRe
 
     @Override
     public CompletableFuture<OffsetCommitResponseData> handle(KafkaRequest request, OffsetCommitRequestData data) {
+        request.requireGroup(AclOperation.READ, data.groupId());
         boolean byId = request.version() >= 10;
         MetadataImage image = services.metadata().image();
         GroupApis groups = services.groups();
@@ -60,6 +62,14 @@ public final class OffsetCommitHandler implements KafkaApiHandler<OffsetCommitRe
                     continue;
                 }
                 name = topic.name();
+            }
+            if (!request.authorizedOnTopic(AclOperation.READ, name)) {
+                OffsetCommitResponseTopic refused = byId ? new OffsetCommitResponseTopic().setTopicId(t.topicId())
+                        : new OffsetCommitResponseTopic().setName(name);
+                t.partitions().forEach(p -> refused.partitions().add(new OffsetCommitResponsePartition()
+                        .setPartitionIndex(p.partitionIndex()).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())));
+                response.topics().add(refused);
+                continue;
             }
             for (OffsetCommitRequestPartition p : t.partitions()) {
                 TopicPartition tp = new TopicPartition(name, p.partitionIndex());

@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.group.Classic;
 import io.sluice.group.GroupDescription;
 import io.sluice.kafka.codec.KafkaApiHandler;
@@ -27,6 +28,8 @@ import org.apache.kafka.common.protocol.Errors;
  * committed offsets, except those of topics an active member subscribes to (GROUP_SUBSCRIBED_TO_TOPIC,
  * as Kafka). A classic group's subscriptions are read from its members' consumer-protocol metadata,
  * which the coordinator has once the group is Stable; during a rebalance every partition is refused.
+ * Needs DELETE on the group (else GROUP_AUTHORIZATION_FAILED) and READ on each topic (else
+ * TOPIC_AUTHORIZATION_FAILED on its partitions), as Kafka.
  */
 public final class OffsetDeleteHandler implements KafkaApiHandler<OffsetDeleteRequestData> {
     private final BrokerServices services;
@@ -37,6 +40,7 @@ public final class OffsetDeleteHandler implements KafkaApiHandler<OffsetDeleteRe
 
     @Override
     public CompletableFuture<OffsetDeleteResponseData> handle(KafkaRequest request, OffsetDeleteRequestData data) {
+        request.requireGroup(AclOperation.DELETE, data.groupId());
         String groupId = data.groupId();
         Set<String> subscribed;
         try {
@@ -49,11 +53,14 @@ public final class OffsetDeleteHandler implements KafkaApiHandler<OffsetDeleteRe
         List<TopicPartition> deleting = new ArrayList<>();
         for (OffsetDeleteRequestTopic t : data.topics()) {
             OffsetDeleteResponseTopic topic = new OffsetDeleteResponseTopic().setName(t.name());
+            boolean authorized = request.authorizedOnTopic(AclOperation.READ, t.name());
             boolean inUse = subscribed == null || subscribed.contains(t.name());
+            Errors error = !authorized ? Errors.TOPIC_AUTHORIZATION_FAILED
+                    : inUse ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
             for (var p : t.partitions()) {
                 topic.partitions().add(new OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
-                        .setErrorCode(inUse ? Errors.GROUP_SUBSCRIBED_TO_TOPIC.code() : Errors.NONE.code()));
-                if (!inUse) {
+                        .setErrorCode(error.code()));
+                if (error == Errors.NONE) {
                     deleting.add(new TopicPartition(t.name(), p.partitionIndex()));
                 }
             }

@@ -3,6 +3,8 @@ package io.sluice.kafka.handlers;
 import io.sluice.group.GroupOffsets;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
+import io.sluice.metadata.acl.AclOperation;
+import io.sluice.metadata.acl.ResourceType;
 import io.sluice.metadata.image.CommittedOffset;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.TopicImage;
@@ -35,7 +37,8 @@ import org.apache.kafka.common.protocol.Errors;
  * coordinator's commits in flight settle first, so a new owner of a partition never starts below a
  * commit that is still on its way through the quorum, whatever the client's {@code require_stable}
  * (Kafka clients set it only with read_committed). When they do not settle in time the partitions get
- * UNSTABLE_OFFSET_COMMIT, which consumers retry. Partitions without a committed offset get -1.
+ * UNSTABLE_OFFSET_COMMIT, which consumers retry. Partitions without a committed offset get -1. A group
+ * the principal may not DESCRIBE gets GROUP_AUTHORIZATION_FAILED.
  */
 public final class OffsetFetchHandler implements KafkaApiHandler<OffsetFetchRequestData> {
     private final BrokerServices services;
@@ -62,7 +65,7 @@ public final class OffsetFetchHandler implements KafkaApiHandler<OffsetFetchRequ
                     asked.put(t.name(), t.partitionIndexes());
                 }
             }
-            return fetch(data.groupId(), asked).thenApply(a -> single(a, version));
+            return fetch(request, data.groupId(), asked).thenApply(a -> single(a, version));
         }
         List<CompletableFuture<GroupAnswer>> answers = new ArrayList<>();
         MetadataImage image = services.metadata().image();
@@ -79,7 +82,7 @@ public final class OffsetFetchHandler implements KafkaApiHandler<OffsetFetchRequ
                     asked.put(name, t.partitionIndexes());
                 }
             }
-            answers.add(fetch(g.groupId(), asked));
+            answers.add(fetch(request, g.groupId(), asked));
         }
         return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             OffsetFetchResponseData response = new OffsetFetchResponseData();
@@ -90,10 +93,32 @@ public final class OffsetFetchHandler implements KafkaApiHandler<OffsetFetchRequ
         });
     }
 
-    private CompletableFuture<GroupAnswer> fetch(String groupId, Map<String, List<Integer>> asked) {
+    private CompletableFuture<GroupAnswer> fetch(KafkaRequest request, String groupId, Map<String, List<Integer>> asked) {
+        if (!request.authorized(AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+            return CompletableFuture.completedFuture(
+                    new GroupAnswer(groupId, Errors.GROUP_AUTHORIZATION_FAILED.code(), Map.of()));
+        }
         return services.groups().offsets().fetch(groupId, true)
                 .thenApply(committed -> answer(groupId, committed, asked))
-                .exceptionally(e -> refused(groupId, asked, e));
+                .exceptionally(e -> refused(groupId, asked, e))
+                .thenApply(a -> describable(request, a, asked == null));
+    }
+
+    /**
+     * Kafka's rule: topics the principal may not DESCRIBE are left out of an all-topics answer, and
+     * named ones are answered TOPIC_AUTHORIZATION_FAILED without their offsets.
+     */
+    private static GroupAnswer describable(KafkaRequest request, GroupAnswer a, boolean all) {
+        Map<String, List<Partition>> topics = new LinkedHashMap<>();
+        a.topics().forEach((topic, partitions) -> {
+            if (topic.startsWith("\0") || request.authorizedOnTopic(AclOperation.DESCRIBE, topic)) {
+                topics.put(topic, partitions);
+            } else if (!all) {
+                topics.put(topic, partitions.stream().map(p -> new Partition(p.index(), -1, "",
+                        Errors.TOPIC_AUTHORIZATION_FAILED.code())).toList());
+            }
+        });
+        return new GroupAnswer(a.groupId(), a.error(), topics);
     }
 
     private static GroupAnswer answer(String groupId, SortedMap<TopicPartition, CommittedOffset> committed,

@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.protocol.ErrorCode;
@@ -34,7 +35,9 @@ public final class OffsetForLeaderEpochHandler implements KafkaApiHandler<Offset
             OffsetForLeaderTopicResult result = new OffsetForLeaderTopicResult().setTopic(topic.topic());
             response.topics().add(result);
             for (OffsetForLeaderEpochRequestData.OffsetForLeaderPartition p : topic.partitions()) {
-                result.partitions().add(lookup(topic.topic(), p));
+                result.partitions().add(request.authorizedOnTopic(AclOperation.DESCRIBE, topic.topic())
+                        ? lookup(topic.topic(), p) : new EpochEndOffset().setPartition(p.partition()).setLeaderEpoch(-1)
+                                .setEndOffset(-1).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
             }
         }
         return CompletableFuture.completedFuture(response);

@@ -2,6 +2,7 @@ package io.sluice.kafka.handlers;
 
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.metadata.image.BrokerRegistration;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.protocol.ErrorCode;
@@ -29,7 +30,8 @@ import org.apache.kafka.common.requests.ProduceRequest;
  * refuses transactional batches with INVALID_TXN_STATE (the code Kafka gives a transactional write
  * outside an open transaction; Sluice has none yet), and hands the batches byte for byte to
  * {@link ProduceService#append}, which holds every other rule (leadership, min ISR, CRC, producer
- * sequences, acks). v13 names topics by id. An {@code acks=0} produce gets no response, or, when a
+ * sequences, acks). A topic the principal may not WRITE gets TOPIC_AUTHORIZATION_FAILED. v13 names
+ * topics by id. An {@code acks=0} produce gets no response, or, when a
  * partition failed, a closed connection (Kafka's signal to refresh metadata).
  *
  * <p>The request's record bytes are only valid during {@link #handle}: the log copies them inside
@@ -65,6 +67,10 @@ public final class ProduceHandler implements KafkaApiHandler<ProduceRequestData>
             for (ProduceRequestData.PartitionProduceData p : topic.partitionData()) {
                 PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(p.index()).setBaseOffset(-1);
                 topicResponse.partitionResponses().add(pr);
+                if (name != null && !request.authorizedOnTopic(AclOperation.WRITE, name)) {
+                    refuse(pr, Errors.TOPIC_AUTHORIZATION_FAILED, null);
+                    continue;
+                }
                 TopicPartition tp = TopicLookup.partition(name, p.index());
                 if (tp == null) {
                     Errors error = name == null && version >= TOPIC_IDS_VERSION

@@ -1,5 +1,6 @@
 package io.sluice.kafka.handlers;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.group.Classic;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
@@ -26,6 +27,7 @@ public final class SyncGroupHandler implements KafkaApiHandler<SyncGroupRequestD
 
     @Override
     public CompletableFuture<SyncGroupResponseData> handle(KafkaRequest request, SyncGroupRequestData data) {
+        request.requireGroup(AclOperation.READ, data.groupId());
         short version = request.version();
         Map<String, byte[]> assignments = new HashMap<>();
         for (SyncGroupRequestAssignment a : data.assignments()) {

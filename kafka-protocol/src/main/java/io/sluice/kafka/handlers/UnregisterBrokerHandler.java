@@ -3,6 +3,7 @@ package io.sluice.kafka.handlers;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.AdminService;
+import org.apache.kafka.common.acl.AclOperation;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.UnregisterBrokerRequestData;
 import org.apache.kafka.common.message.UnregisterBrokerResponseData;
@@ -21,6 +22,7 @@ public final class UnregisterBrokerHandler implements KafkaApiHandler<Unregister
 
     @Override
     public CompletableFuture<UnregisterBrokerResponseData> handle(KafkaRequest request, UnregisterBrokerRequestData data) {
+        request.requireCluster(AclOperation.ALTER);
         return admin.unregisterBroker(data.brokerId()).handle((ok, error) -> {
             if (error == null) {
                 return new UnregisterBrokerResponseData();

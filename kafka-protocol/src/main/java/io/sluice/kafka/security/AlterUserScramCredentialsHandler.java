@@ -1,5 +1,6 @@
 package io.sluice.kafka.security;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.handlers.KafkaErrors;
 import io.sluice.kafka.codec.KafkaRequest;
@@ -51,6 +52,7 @@ public final class AlterUserScramCredentialsHandler implements KafkaApiHandler<A
     @Override
     public CompletableFuture<AlterUserScramCredentialsResponseData> handle(KafkaRequest request,
                                                                            AlterUserScramCredentialsRequestData data) {
+        request.requireCluster(AclOperation.ALTER);
         Map<String, UserChange> users = new LinkedHashMap<>();
         for (ScramCredentialDeletion d : data.deletions()) {
             UserChange change = users.computeIfAbsent(d.name(), u -> new UserChange());

@@ -1,5 +1,6 @@
 package io.sluice.kafka.security;
 
+import io.sluice.metadata.acl.AclOperation;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.ScramCredentialService;
@@ -33,6 +34,7 @@ public final class DescribeUserScramCredentialsHandler
     @Override
     public CompletableFuture<DescribeUserScramCredentialsResponseData> handle(
             KafkaRequest request, DescribeUserScramCredentialsRequestData data) {
+        request.requireCluster(AclOperation.DESCRIBE);
         Set<String> named = new LinkedHashSet<>();
         Set<String> duplicates = new HashSet<>();
         if (data.users() != null) {

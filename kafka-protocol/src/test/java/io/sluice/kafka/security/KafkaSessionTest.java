@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.sluice.kafka.codec.KafkaSession;
+import io.sluice.security.Authorizer;
 import java.util.Map;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class KafkaSessionTest {
 
     @Test
     void beforeAuthenticationOnlyApiVersionsAndTheSaslApisAreServed() throws Exception {
-        KafkaSession session = new KafkaSession("SASL_PLAINTEXT", true, new EmbeddedChannel());
+        KafkaSession session = new KafkaSession("SASL_PLAINTEXT", true, new EmbeddedChannel(), Authorizer.disabled());
         assertTrue(session.allows(ApiKeys.API_VERSIONS));
         assertTrue(session.allows(ApiKeys.SASL_HANDSHAKE));
         assertFalse(session.allows(ApiKeys.METADATA));
@@ -35,11 +36,11 @@ class KafkaSessionTest {
 
     @Test
     void aFailedSessionServesNothingAndAPlaintextOneIsAnonymous() {
-        KafkaSession failed = new KafkaSession("SASL_PLAINTEXT", true, new EmbeddedChannel());
+        KafkaSession failed = new KafkaSession("SASL_PLAINTEXT", true, new EmbeddedChannel(), Authorizer.disabled());
         failed.fail();
         assertFalse(failed.allows(ApiKeys.API_VERSIONS));
         assertFalse(failed.allows(ApiKeys.SASL_AUTHENTICATE));
-        KafkaSession plain = new KafkaSession("PLAINTEXT", false, new EmbeddedChannel());
+        KafkaSession plain = new KafkaSession("PLAINTEXT", false, new EmbeddedChannel(), Authorizer.disabled());
         assertEquals(KafkaSession.ANONYMOUS, plain.principal());
         assertTrue(plain.allows(ApiKeys.DELETE_TOPICS));
     }

@@ -67,6 +67,8 @@ public final class MetadataController {
             case ALTER_PARTITION_REASSIGNMENTS ->
                     ReassignmentControl.alter(image, command.getAlterPartitionReassignments());
             case ALTER_BROKER_CONFIGS -> DynamicBrokerConfigs.alter(image, command.getAlterBrokerConfigs());
+            case CREATE_ACLS -> AclControl.create(image, command.getCreateAcls());
+            case DELETE_ACLS -> AclControl.delete(image, command.getDeleteAcls());
             case COMMAND_NOT_SET -> ControllerResult.error(ErrorCode.INVALID_REQUEST,
                     "Empty metadata command: this proposer is newer or broken; upgrade the quorum first.");
         };

@@ -25,6 +25,7 @@ public final class MetadataDelta {
     private ConfigsDelta configsDelta;
     private GroupOffsetsDelta groupOffsetsDelta;
     private ScramDelta scramDelta;
+    private AclsDelta aclsDelta;
     private Long nextProducerId;
     private final List<Map.Entry<String, MetadataCommandResult>> requests = new ArrayList<>();
 
@@ -57,6 +58,11 @@ public final class MetadataDelta {
         return Optional.ofNullable(groupOffsetsDelta);
     }
 
+    /** ACL changes, or empty if no binding was added or removed. */
+    public Optional<AclsDelta> aclsDelta() {
+        return Optional.ofNullable(aclsDelta);
+    }
+
     public void replay(MetadataRecord record) {
         switch (record.getRecordCase()) {
             case CLUSTER_ID -> clusterId = record.getClusterId().getClusterId();
@@ -80,6 +86,8 @@ public final class MetadataDelta {
                     record.getRequest().getRequestId(), record.getRequest().getResult()));
             case USER_SCRAM_CREDENTIAL -> scram().replay(record.getUserScramCredential());
             case REMOVE_USER_SCRAM_CREDENTIAL -> scram().replay(record.getRemoveUserScramCredential());
+            case ACL -> acls().replay(record.getAcl());
+            case REMOVE_ACL -> acls().replay(record.getRemoveAcl());
             case RECORD_NOT_SET -> throw new IllegalArgumentException("Metadata record without content");
         }
     }
@@ -94,7 +102,8 @@ public final class MetadataDelta {
                 groupOffsetsDelta != null ? groupOffsetsDelta.apply() : base.groupOffsets(),
                 nextProducerId != null ? nextProducerId : base.nextProducerId(),
                 base.requests().with(requests),
-                scramDelta != null ? scramDelta.apply() : base.scram());
+                scramDelta != null ? scramDelta.apply() : base.scram(),
+                aclsDelta != null ? aclsDelta.apply() : base.acls());
     }
 
     private ClusterDelta cluster() {
@@ -123,6 +132,13 @@ public final class MetadataDelta {
             scramDelta = new ScramDelta(base.scram());
         }
         return scramDelta;
+    }
+
+    private AclsDelta acls() {
+        if (aclsDelta == null) {
+            aclsDelta = new AclsDelta(base.acls());
+        }
+        return aclsDelta;
     }
 
     private GroupOffsetsDelta groupOffsets() {

@@ -25,13 +25,15 @@ import java.util.Objects;
  * @param term the term of that entry
  * @param nextProducerId the first producer id not yet handed out
  * @param scram users' SCRAM credentials
+ * @param acls every ACL binding
  */
 public record MetadataImage(long index, long term, String clusterId, ClusterImage cluster, TopicsImage topics,
                             ConfigsImage configs, GroupOffsetsImage groupOffsets, long nextProducerId,
-                            RequestsImage requests, ScramImage scram) {
+                            RequestsImage requests, ScramImage scram, AclsImage acls) {
 
     public static final MetadataImage EMPTY = new MetadataImage(0, 0, "", ClusterImage.EMPTY, TopicsImage.EMPTY,
-            ConfigsImage.EMPTY, GroupOffsetsImage.EMPTY, 0, RequestsImage.EMPTY, ScramImage.EMPTY);
+            ConfigsImage.EMPTY, GroupOffsetsImage.EMPTY, 0, RequestsImage.EMPTY, ScramImage.EMPTY,
+            AclsImage.EMPTY);
 
     public MetadataImage {
         Objects.requireNonNull(clusterId);
@@ -41,6 +43,7 @@ public record MetadataImage(long index, long term, String clusterId, ClusterImag
         Objects.requireNonNull(groupOffsets);
         Objects.requireNonNull(requests);
         Objects.requireNonNull(scram);
+        Objects.requireNonNull(acls);
     }
 
     public boolean isEmpty() {
@@ -50,7 +53,7 @@ public record MetadataImage(long index, long term, String clusterId, ClusterImag
     /** The same content at another log position (for entries that change nothing). */
     public MetadataImage at(long newIndex, long newTerm) {
         return new MetadataImage(newIndex, newTerm, clusterId, cluster, topics, configs, groupOffsets,
-                nextProducerId, requests, scram);
+                nextProducerId, requests, scram, acls);
     }
 
     /**
@@ -92,6 +95,7 @@ public record MetadataImage(long index, long term, String clusterId, ClusterImag
         }
         scram.users().values().forEach(byMechanism -> byMechanism.values().forEach(credential ->
                 records.add(MetadataRecord.newBuilder().setUserScramCredential(credential).build())));
+        acls.bindings().forEach(acl -> records.add(MetadataRecord.newBuilder().setAcl(acl.toRecord()).build()));
         for (Map.Entry<String, MetadataCommandResult> entry : requests.entries()) {
             records.add(MetadataRecord.newBuilder().setRequest(
                     RequestRecord.newBuilder().setRequestId(entry.getKey()).setResult(entry.getValue())).build());
