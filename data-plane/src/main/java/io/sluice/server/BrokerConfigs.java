@@ -1,5 +1,6 @@
 package io.sluice.server;
 
+import io.sluice.protocol.tls.TlsConfig;
 import io.sluice.storage.LogConfig;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -41,6 +42,9 @@ public final class BrokerConfigs {
             String given = config.settings().get(key);
             ConfigValue.Source source = given != null ? ConfigValue.Source.STATIC_BROKER : ConfigValue.Source.DEFAULT;
             String value = given != null ? given : effective.get(key);
+            if (TlsConfig.SECRET_KEYS.contains(key)) {
+                value = null; // a password or key: described as sensitive, never shown (Kafka's rule)
+            }
             out.add(new ConfigValue(key, value, source, true, NodeConfig.KEYS.get(key),
                     List.of(new ConfigValue.Synonym(key, value, source))));
         }
@@ -94,6 +98,10 @@ public final class BrokerConfigs {
         m.put("inter.broker.listener.name", inter);
         m.put("sasl.enabled.mechanisms", String.join(",", c.saslMechanisms()));
         m.put("sasl.plain.users.file", c.plainUsersFile() == null ? "" : c.plainUsersFile().toString());
+        // TLS: the node-wide ssl.* keys; per-listener overrides are shown by nothing (as the key is not fixed).
+        for (String key : TlsConfig.KEYS.keySet()) {
+            m.put(key, TlsConfig.SECRET_KEYS.contains(key) ? null : c.settings().getOrDefault(key, ""));
+        }
         m.put("auto.create.topics.enable", Boolean.toString(c.autoCreateTopics()));
         m.put("raft.address", c.raftAddress());
         StringBuilder voters = new StringBuilder();

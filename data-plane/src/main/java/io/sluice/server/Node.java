@@ -7,6 +7,9 @@ import io.sluice.group.GroupApis;
 import io.sluice.group.GroupConfig;
 import io.sluice.network.NativeApis;
 import io.sluice.network.NodeClient;
+import io.netty.handler.ssl.SslProvider;
+import io.sluice.protocol.tls.ReloadingTls;
+import io.sluice.protocol.tls.TlsConfig;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.Transport;
 import io.sluice.replication.FetchService;
@@ -86,6 +89,21 @@ public final class Node implements AutoCloseable {
         if (config.metricsPort() > 0) {
             ensureFree("metrics.port", new InetSocketAddress(config.listen().getHostString(), config.metricsPort()));
         }
+        // Read every keystore now: a wrong password or a missing file refuses the start before anything runs.
+        Map<String, ReloadingTls> tls = new java.util.HashMap<>();
+        ReloadingTls interBrokerClientTls = null;
+        for (Listener listener : config.listeners()) {
+            if (listener.tls() != null) {
+                tls.put(listener.name(), ReloadingTls.server(listener.tls()));
+                if (listener.interBroker()) {
+                    interBrokerClientTls = ReloadingTls.client(listener.tls());
+                }
+            }
+        }
+        if (!tls.isEmpty()) {
+            log.info("TLS engine: {} (listeners {})", TlsConfig.engine() == SslProvider.OPENSSL
+                    ? "OpenSSL (BoringSSL, netty-tcnative)" : "JDK", tls.keySet());
+        }
         MetadataNode metadata = MetadataNode.start(MetadataNodeConfig.builder()
                 .nodeId(config.nodeId())
                 .raftAddress(config.raftAddress())
@@ -105,7 +123,8 @@ public final class Node implements AutoCloseable {
                     300_000, 60_000, LogManager.DEFAULT_FLUSH_THREADS, files);
             logs.observeFlushTimes(metrics.flushTimes());
             LogCleaner cleaner = logs.startCleaner(config.cleaner());
-            NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes());
+            NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes(),
+                    interBrokerClientTls);
             ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
                     ReplicationConfig.defaults().fetchBackoffMs());
@@ -127,8 +146,8 @@ public final class Node implements AutoCloseable {
             apis.add(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
             apis.add(ApiKey.FETCH, new FetchHandler(services.fetch()));
             apis.add(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));
-            server = new DataPlaneServer(config.listeners(), workers, config.ioThreads(), config.maxFrameBytes(), apis,
-                    otherProtocol(services), metrics);
+            server = new DataPlaneServer(config.listeners(), tls, workers, config.ioThreads(), config.maxFrameBytes(),
+                    apis, otherProtocol(services), metrics);
             server.start();
             metrics.register(replicas, server.connections(), metadata, cleaner);
             if (config.metricsPort() >= 0) {

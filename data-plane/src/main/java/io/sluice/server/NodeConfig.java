@@ -31,13 +31,16 @@ public final class NodeConfig {
         k.put("advertised.listeners", "NAME://host:port,... that clients are told to connect to, per listener"
                 + " (default: each listener's own)");
         k.put("listener.security.protocol.map", "Security protocol of each listener name: NAME:PROTOCOL,..."
-                + " with PLAINTEXT or SASL_PLAINTEXT (default " + Listeners.DEFAULT_PROTOCOL_MAP + ")");
-        k.put("inter.broker.listener.name", "The listener of replication and the native protocol; must be PLAINTEXT"
-                + " (default: the listener named PLAINTEXT, else the first)");
+                + " with PLAINTEXT, SASL_PLAINTEXT, SSL or SASL_SSL (default " + Listeners.DEFAULT_PROTOCOL_MAP + ")");
+        k.put("inter.broker.listener.name", "The listener of replication and the native protocol; PLAINTEXT, or SSL"
+                + " with ssl.client.auth=required (default: the listener named PLAINTEXT, else the first)");
         k.put("sasl.enabled.mechanisms", "SASL mechanisms offered on SASL listeners (default"
                 + " PLAIN,SCRAM-SHA-256,SCRAM-SHA-512)");
         k.put("sasl.plain.users.file", "Properties file of PLAIN users, one user=password a line; the file, not"
                 + " this setting, holds the passwords (default: none, so PLAIN refuses everyone)");
+        // TLS (docs/security.md, "TLS"): Kafka's ssl.* keys, for every TLS listener unless
+        // listener.name.<name>.ssl.* overrides them; also the client side of replication over TLS.
+        k.putAll(io.sluice.protocol.tls.TlsConfig.KEYS);
         k.put("auto.create.topics.enable", "A Kafka client's metadata request or produce to a missing topic creates it"
                 + " with num.partitions and default.replication.factor (default true)");
         k.put("raft.address", "host:port of this node's Raft endpoint; must match its entry in voters (required)");
@@ -124,7 +127,7 @@ public final class NodeConfig {
     private NodeConfig(Map<String, String> p) {
         this.settings = Collections.unmodifiableMap(new TreeMap<>(p));
         for (String key : p.keySet()) {
-            if (!KEYS.containsKey(key)) {
+            if (!KEYS.containsKey(key) && !Listeners.isListenerTlsKey(key)) {
                 throw new IllegalArgumentException("unknown setting '" + key + "'; known settings: "
                         + String.join(", ", KEYS.keySet()));
             }
@@ -146,7 +149,13 @@ public final class NodeConfig {
         }
         if (p.containsKey("listeners")) {
             this.listeners = Listeners.parse(p.get("listeners"), p.get("advertised.listeners"),
-                    p.get("listener.security.protocol.map"), p.get("inter.broker.listener.name"));
+                    p.get("listener.security.protocol.map"), p.get("inter.broker.listener.name"), p);
+            for (String key : p.keySet()) {
+                if (Listeners.isListenerTlsKey(key) && listeners.stream().noneMatch(
+                        l -> key.toLowerCase(java.util.Locale.ROOT).startsWith(Listeners.prefix(l.name())))) {
+                    throw new IllegalArgumentException(key + " names no listener in listeners (" + p.get("listeners") + ")");
+                }
+            }
         } else {
             for (String key : List.of("listener.security.protocol.map", "inter.broker.listener.name")) {
                 if (p.containsKey(key)) {
