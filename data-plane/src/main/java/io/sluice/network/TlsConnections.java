@@ -92,7 +92,7 @@ public final class TlsConnections {
                 Throwable why = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
                 String reason = why instanceof NotSslRecordException ? "not TLS (plaintext on a TLS listener?)"
                         : why.getClass().getSimpleName() + ": " + why.getMessage();
-                log.warn("Closing connection from {} on TLS listener {}: TLS handshake failed: {}",
+                log.info("Closing connection from {} on TLS listener {}: TLS handshake failed: {}",
                         ctx.channel().remoteAddress(), listener, reason);
             }
             ctx.close();

@@ -102,6 +102,8 @@ public final class BrokerConfigs {
         for (String key : TlsConfig.KEYS.keySet()) {
             m.put(key, TlsConfig.SECRET_KEYS.contains(key) ? null : c.settings().getOrDefault(key, ""));
         }
+        m.put("raft.ssl.enabled", Boolean.toString(c.raftTls() != null));
+        m.put("sasl.scram.bootstrap.file", c.scramBootstrapFile() == null ? "" : c.scramBootstrapFile().toString());
         m.put("auto.create.topics.enable", Boolean.toString(c.autoCreateTopics()));
         m.put("raft.address", c.raftAddress());
         StringBuilder voters = new StringBuilder();

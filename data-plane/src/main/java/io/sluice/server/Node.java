@@ -104,7 +104,14 @@ public final class Node implements AutoCloseable {
             log.info("TLS engine: {} (listeners {})", TlsConfig.engine() == SslProvider.OPENSSL
                     ? "OpenSSL (BoringSSL, netty-tcnative)" : "JDK", tls.keySet());
         }
-        MetadataNode metadata = MetadataNode.start(MetadataNodeConfig.builder()
+        List<ScramBootstrap.Entry> firstUsers = config.scramBootstrapFile() == null ? List.of()
+                : ScramBootstrap.read(config.scramBootstrapFile());
+        MetadataNodeConfig.Builder raft = MetadataNodeConfig.builder();
+        if (config.raftTls() != null) {
+            raft.raftTls(config.raftTls().keyManagers().getKeyManagers()[0],
+                    config.raftTls().trustManagers().getTrustManagers()[0]);
+        }
+        MetadataNode metadata = MetadataNode.start(raft
                 .nodeId(config.nodeId())
                 .raftAddress(config.raftAddress())
                 .voters(config.voters())
@@ -159,6 +166,9 @@ public final class Node implements AutoCloseable {
             BrokerLifecycle lifecycle = new BrokerLifecycle(config, metadata, client, advertised, advertisedListeners(config, server),
                     new SecureRandom().nextLong() & Long.MAX_VALUE, registered(replicas, groups));
             lifecycle.start();
+            if (!firstUsers.isEmpty()) {
+                ScramBootstrap.start(firstUsers, metadata, new ScramCredentialService(metadata));
+            }
             PreferredLeaderBalancer balancer = config.autoLeaderRebalance()
                     ? new PreferredLeaderBalancer(metadata, config.leaderImbalanceCheckIntervalMs()) : null;
             return new Node(config, metadata, workers, server, client, lifecycle, logs, replicas, balancer, metrics);

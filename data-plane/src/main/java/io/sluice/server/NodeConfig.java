@@ -38,9 +38,14 @@ public final class NodeConfig {
                 + " PLAIN,SCRAM-SHA-256,SCRAM-SHA-512)");
         k.put("sasl.plain.users.file", "Properties file of PLAIN users, one user=password a line; the file, not"
                 + " this setting, holds the passwords (default: none, so PLAIN refuses everyone)");
+        k.put("sasl.scram.bootstrap.file", "File of the first SCRAM users, as salted keys (no passwords): each one"
+                + " the metadata quorum lacks is created at start, as kafka-storage format --add-scram does"
+                + " (written by quorum start --security sasl_ssl; default: none)");
         // TLS (docs/security.md, "TLS"): Kafka's ssl.* keys, for every TLS listener unless
         // listener.name.<name>.ssl.* overrides them; also the client side of replication over TLS.
         k.putAll(io.sluice.protocol.tls.TlsConfig.KEYS);
+        k.put("raft.ssl.enabled", "Mutual TLS for the Raft traffic of the metadata quorum, with the node's ssl.keystore.*"
+                + " and ssl.truststore.* (every voter must trust the others' certificates) (default false)");
         k.put("auto.create.topics.enable", "A Kafka client's metadata request or produce to a missing topic creates it"
                 + " with num.partitions and default.replication.factor (default true)");
         k.put("raft.address", "host:port of this node's Raft endpoint; must match its entry in voters (required)");
@@ -103,6 +108,8 @@ public final class NodeConfig {
     private final List<Listener> listeners;
     private final List<String> saslMechanisms;
     private final Path plainUsersFile;
+    private final Path scramBootstrapFile;
+    private final io.sluice.protocol.tls.TlsConfig raftTls;
     private final boolean autoCreateTopics;
     private final String raftAddress;
     private final Map<Integer, String> voters;
@@ -171,6 +178,10 @@ public final class NodeConfig {
         this.advertised = inter.advertised();
         this.saslMechanisms = parseMechanisms(p.getOrDefault("sasl.enabled.mechanisms", String.join(",", SASL_MECHANISMS)));
         this.plainUsersFile = p.containsKey("sasl.plain.users.file") ? Path.of(p.get("sasl.plain.users.file")) : null;
+        this.scramBootstrapFile = p.containsKey("sasl.scram.bootstrap.file")
+                ? Path.of(p.get("sasl.scram.bootstrap.file")) : null;
+        this.raftTls = booleanValue(p, "raft.ssl.enabled", false) ? new io.sluice.protocol.tls.TlsConfig("raft",
+                baseTlsSettings(p)) : null;
         this.autoCreateTopics = booleanValue(p, "auto.create.topics.enable", true);
         this.dataDir = Path.of(required(p, "data.dir"));
         this.clusterId = p.containsKey("cluster.id") ? p.get("cluster.id") : defaultClusterId(voters);
@@ -311,6 +322,22 @@ public final class NodeConfig {
     /** The file of PLAIN users and their passwords, or null when PLAIN has no users. */
     public Path plainUsersFile() {
         return plainUsersFile;
+    }
+
+    private static Map<String, String> baseTlsSettings(Map<String, String> p) {
+        Map<String, String> out = new TreeMap<>(p);
+        out.keySet().retainAll(io.sluice.protocol.tls.TlsConfig.KEYS.keySet());
+        return out;
+    }
+
+    /** The TLS of the Raft traffic (the node's own {@code ssl.*} keys), or null for plaintext. */
+    public io.sluice.protocol.tls.TlsConfig raftTls() {
+        return raftTls;
+    }
+
+    /** The file of the first SCRAM users ({@link ScramBootstrap}), or null. */
+    public Path scramBootstrapFile() {
+        return scramBootstrapFile;
     }
 
     /** Parses one listener in Kafka's form ({@code PLAINTEXT://host:port}) or as {@code host:port}. */

@@ -49,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TLS with real kafka-clients against a three-node cluster whose every listener is encrypted: the
  * inter-broker listener INTERNAL (SSL, client certificates required: replication and heartbeats run
- * over it), an SSL listener and a SASL_SSL one. The node keystore is PKCS12, the truststore PEM.
+ * over it), an SSL listener and a SASL_SSL one; the Raft traffic of the metadata quorum is mutual TLS too.
+ * The node keystore is PKCS12, the truststore PEM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -77,6 +78,7 @@ class KafkaTlsIT {
         s.put("ssl.client.auth", "requested");
         s.put("listener.name.internal.ssl.client.auth", "required");
         s.put("min.insync.replicas", "2");
+        s.put("raft.ssl.enabled", "true");
         cluster = TestCluster.start(3, s);
     }
 

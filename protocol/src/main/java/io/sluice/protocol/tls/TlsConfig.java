@@ -196,6 +196,49 @@ public final class TlsConfig {
         }
     }
 
+    /**
+     * The key managers of the keystore, for a transport that takes JSSE's (Ratis' gRPC): PKCS12, JKS, or PEM
+     * (an unencrypted PKCS#8 key and its chain).
+     */
+    public KeyManagerFactory keyManagers() {
+        KeyStore store;
+        char[] keyPassword;
+        if (storeType(KEYSTORE_TYPE).equals("PEM")) {
+            store = PemStores.keyStore(new String(pem(KEYSTORE_KEY, KEYSTORE_LOCATION), StandardCharsets.US_ASCII),
+                    new String(pem(KEYSTORE_CHAIN, KEYSTORE_LOCATION), StandardCharsets.US_ASCII), scope);
+            keyPassword = new char[0];
+        } else {
+            store = load(storeType(KEYSTORE_TYPE), KEYSTORE_LOCATION, KEYSTORE_PASSWORD);
+            String p = settings.getOrDefault(KEY_PASSWORD, settings.get(KEYSTORE_PASSWORD));
+            keyPassword = p == null ? new char[0] : p.toCharArray();
+        }
+        try {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, keyPassword);
+            return kmf;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot use the keystore (" + scope + "): " + describe(e), e);
+        }
+    }
+
+    /** The trust managers of the truststore (PKCS12, JKS or PEM); the JDK's CAs when none is set. */
+    public TrustManagerFactory trustManagers() {
+        KeyStore store = null;
+        if (settings.containsKey(TRUSTSTORE_LOCATION) || settings.containsKey(TRUSTSTORE_CERTIFICATES)) {
+            store = storeType(TRUSTSTORE_TYPE).equals("PEM")
+                    ? PemStores.trustStore(new String(pem(TRUSTSTORE_CERTIFICATES, TRUSTSTORE_LOCATION),
+                            StandardCharsets.US_ASCII), scope)
+                    : load(storeType(TRUSTSTORE_TYPE), TRUSTSTORE_LOCATION, TRUSTSTORE_PASSWORD);
+        }
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            return tmf;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot use the truststore (" + scope + "): " + describe(e), e);
+        }
+    }
+
     private SslContextBuilder keyMaterial(boolean server) {
         String type = storeType(KEYSTORE_TYPE);
         if (type.equals("PEM")) {

@@ -99,6 +99,7 @@ public final class RaftMetadataServer implements AutoCloseable {
                 .setGroup(group)
                 .setStateMachine(stateMachine)
                 .setProperties(RaftSettings.server(config, raftDir))
+                .setParameters(RaftSettings.parameters(config))
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         RaftClient client = null;
@@ -109,6 +110,7 @@ public final class RaftMetadataServer implements AutoCloseable {
             client = RaftClient.newBuilder()
                     .setRaftGroup(group)
                     .setProperties(RaftSettings.client(config))
+                    .setParameters(RaftSettings.parameters(config))
                     .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                             (int) attempts, RaftSettings.millis(RETRY_SLEEP_MS)))
                     .build();
@@ -116,6 +118,7 @@ public final class RaftMetadataServer implements AutoCloseable {
                     .setRaftGroup(group)
                     .setLeaderId(peerId(config.nodeId()))
                     .setProperties(RaftSettings.client(config))
+                    .setParameters(RaftSettings.parameters(config))
                     .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                             (int) attempts, RaftSettings.millis(RETRY_SLEEP_MS)))
                     .build();

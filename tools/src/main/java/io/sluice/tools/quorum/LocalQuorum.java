@@ -39,12 +39,15 @@ public final class LocalQuorum {
     private final String clusterId;
     private final int basePort;
     private final Map<String, String> overrides = new TreeMap<>();
+    /** {@code none}, or {@code sasl_ssl}: see {@link SecureQuorum}. */
+    private final String security;
 
-    private LocalQuorum(Path dir, int nodes, String clusterId, int basePort) {
+    private LocalQuorum(Path dir, int nodes, String clusterId, int basePort, String security) {
         this.dir = dir;
         this.nodes = nodes;
         this.clusterId = clusterId;
         this.basePort = basePort;
+        this.security = security;
     }
 
     /** Reads the layout of an existing cluster directory, if there is one. */
@@ -59,7 +62,8 @@ public final class LocalQuorum {
         }
         try {
             LocalQuorum q = new LocalQuorum(dir, Integer.parseInt(p.getProperty("nodes")), p.getProperty("cluster.id"),
-                    Integer.parseInt(p.getProperty("base.port", Integer.toString(DEFAULT_BASE_PORT))));
+                    Integer.parseInt(p.getProperty("base.port", Integer.toString(DEFAULT_BASE_PORT))),
+                    p.getProperty("security", SecureQuorum.NONE));
             for (String key : p.stringPropertyNames()) {
                 if (key.startsWith(OVERRIDE_PREFIX)) {
                     q.overrides.put(key.substring(OVERRIDE_PREFIX.length()), p.getProperty(key));
@@ -74,6 +78,11 @@ public final class LocalQuorum {
 
     /** The layout of a new cluster with a fresh cluster id; nothing is written until {@link #save()}. */
     public static LocalQuorum create(Path dir, int nodes, int basePort) {
+        return create(dir, nodes, basePort, SecureQuorum.NONE);
+    }
+
+    /** As above, with {@code security} {@code none} or {@code sasl_ssl}. */
+    public static LocalQuorum create(Path dir, int nodes, int basePort, String security) {
         if (nodes < 1 || nodes > 9) {
             throw new UsageException("--nodes must be between 1 and 9, not " + nodes, "quorum start");
         }
@@ -82,7 +91,7 @@ public final class LocalQuorum {
             throw new UsageException("--base-port must be between 1024 and " + highest + " (Raft ports are "
                     + RAFT_PORT_OFFSET + " higher), not " + basePort, "quorum start");
         }
-        return new LocalQuorum(dir, nodes, UUID.randomUUID().toString(), basePort);
+        return new LocalQuorum(dir, nodes, UUID.randomUUID().toString(), basePort, security);
     }
 
     /** Writes {@code quorum.properties}: the layout and the remembered overrides. */
@@ -92,6 +101,7 @@ public final class LocalQuorum {
         p.setProperty("nodes", Integer.toString(nodes));
         p.setProperty("cluster.id", clusterId);
         p.setProperty("base.port", Integer.toString(basePort));
+        p.setProperty("security", security);
         overrides.forEach((k, v) -> p.setProperty(OVERRIDE_PREFIX + k, v));
         try (OutputStream out = Files.newOutputStream(dir.resolve("quorum.properties"))) {
             p.store(out, "Local Sluice cluster made by ./sluice quorum start; remove this directory to start afresh");
@@ -140,6 +150,23 @@ public final class LocalQuorum {
         return basePort + node - 1;
     }
 
+    /** {@code none} or {@code sasl_ssl}. */
+    public String security() {
+        return security;
+    }
+
+    public boolean secure() {
+        return !security.equals(SecureQuorum.NONE);
+    }
+
+    /**
+     * The port of the native protocol and replication: the client port, or with security the port of the
+     * INTERNAL listener (SSL, client certificates required), {@link SecureQuorum#INTERNAL_PORT_OFFSET} above it.
+     */
+    public int nativePort(int node) {
+        return secure() ? clientPort(node) + SecureQuorum.INTERNAL_PORT_OFFSET : clientPort(node);
+    }
+
     public int raftPort(int node) {
         return basePort + RAFT_PORT_OFFSET + node - 1;
     }
@@ -181,7 +208,11 @@ public final class LocalQuorum {
     public Map<String, String> nodeSettings(int n) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("node.id", Integer.toString(n));
-        s.put("listen", "localhost:" + clientPort(n));
+        if (secure()) {
+            s.putAll(SecureQuorum.nodeSettings(this, n));
+        } else {
+            s.put("listen", "localhost:" + clientPort(n));
+        }
         s.put("raft.address", "localhost:" + raftPort(n));
         s.put("voters", voters());
         s.put("data.dir", nodeDir(n).toAbsolutePath().toString());

@@ -47,6 +47,10 @@ public final class QuorumCommand implements Command {
         List<String> overrides = new ArrayList<>();
         @Parameter(names = "--timeout-ms", placeholder = "MS", description = "How long to wait for the cluster to be ready")
         int timeoutMs = 90_000;
+        @Parameter(names = "--security", placeholder = "none|sasl_ssl", description = "A new cluster with sasl_ssl: a "
+                + "private CA and node certificates under --data-dir, clients on SASL_SSL (SCRAM) with a generated super "
+                + "user admin, replication over TLS; writes ca.pem and admin.properties there (default none)")
+        String security;
     }
 
     @Parameters(commandDescription = "Stop every running node, one at a time, each handing its partition leadership over")
