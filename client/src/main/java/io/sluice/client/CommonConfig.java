@@ -1,6 +1,8 @@
 package io.sluice.client;
 
 import io.sluice.client.ConfigDef.Type;
+import io.sluice.protocol.tls.ReloadingTls;
+import io.sluice.protocol.tls.TlsConfig;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +21,7 @@ public class CommonConfig {
     public static final String CONNECTION_SETUP_TIMEOUT_MS = "socket.connection.setup.timeout.ms";
     public static final String DEFAULT_API_TIMEOUT_MS = "default.api.timeout.ms";
     public static final String MAX_RESPONSE_BYTES = "sluice.max.response.bytes";
+    public static final String SECURITY_PROTOCOL = "security.protocol";
 
     private final Map<String, Object> values;
 
@@ -31,7 +34,7 @@ public class CommonConfig {
 
     /** The definition every client starts from. */
     public static ConfigDef commonDef() {
-        return new ConfigDef()
+        ConfigDef def = new ConfigDef()
                 .define(BOOTSTRAP_SERVERS, Type.LIST, List.of("localhost:9092"), "host:port pairs to find the cluster from")
                 .define(CLIENT_ID, Type.STRING, "", "a name sent with every request, for server logs")
                 .defineAtLeast(REQUEST_TIMEOUT_MS, Type.INT, 30_000, 1, "how long to wait for any response")
@@ -42,6 +45,32 @@ public class CommonConfig {
                 .defineAtLeast(CONNECTION_SETUP_TIMEOUT_MS, Type.INT, 10_000, 1, "how long one TCP connect may take")
                 .defineAtLeast(DEFAULT_API_TIMEOUT_MS, Type.INT, 60_000, 1, "bound of blocking calls without a timeout")
                 .defineAtLeast(MAX_RESPONSE_BYTES, Type.INT, 100 * 1024 * 1024, 1024, "largest response frame accepted");
+        // TLS to a node's SSL inter-broker listener (the native protocol's), with Kafka's ssl.* keys.
+        def.defineOneOf(SECURITY_PROTOCOL, "PLAINTEXT", "PLAINTEXT, or SSL to reach an SSL inter-broker listener (with a"
+                + " client certificate when it requires one)", "plaintext", "ssl");
+        for (Map.Entry<String, String> key : TlsConfig.KEYS.entrySet()) {
+            def.define(key.getKey(), Type.STRING, "", key.getValue());
+        }
+        return def;
+    }
+
+    /** The TLS of this client's connections, or null for plaintext. Reads the keystore files now. */
+    public ReloadingTls tls() {
+        if (!getString(SECURITY_PROTOCOL).equalsIgnoreCase("SSL")) {
+            return null;
+        }
+        Map<String, String> ssl = new java.util.HashMap<>();
+        for (String key : TlsConfig.KEYS.keySet()) {
+            String v = getString(key);
+            if (v != null && !v.isEmpty()) {
+                ssl.put(key, v);
+            }
+        }
+        try {
+            return ReloadingTls.client(new TlsConfig("client", ssl));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     public String getString(String key) {

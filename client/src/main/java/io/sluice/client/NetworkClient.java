@@ -43,11 +43,14 @@ public final class NetworkClient implements Network {
         String lastError = "";
     }
 
+    private final io.sluice.protocol.tls.ReloadingTls tls;
+
     public NetworkClient(CommonConfig config, String clientId, Time time) {
         this.group = Transport.newGroup(1, "sluice-client-" + clientId);
         this.clientId = clientId;
         this.connectTimeoutMs = config.getInt(CommonConfig.CONNECTION_SETUP_TIMEOUT_MS);
         this.maxFrameBytes = config.getInt(CommonConfig.MAX_RESPONSE_BYTES);
+        this.tls = config.tls();
         this.backoffMs = config.getLong(CommonConfig.RECONNECT_BACKOFF_MS);
         this.backoffMaxMs = config.getLong(CommonConfig.RECONNECT_BACKOFF_MAX_MS);
         this.time = time;
@@ -125,7 +128,7 @@ public final class NetworkClient implements Network {
         CompletableFuture<WireConnection> attempt = address.isUnresolved()
                 ? CompletableFuture.failedFuture(new SluiceException(ErrorCode.NETWORK_EXCEPTION,
                         "cannot resolve host '" + node.host() + "' of " + node.address()))
-                : WireConnection.connect(group, address, clientId, connectTimeoutMs, maxFrameBytes);
+                : WireConnection.connect(group, address, clientId, connectTimeoutMs, maxFrameBytes, tls);
         return attempt.whenComplete((wc, error) -> {
                     synchronized (c) {
                         if (error == null) {

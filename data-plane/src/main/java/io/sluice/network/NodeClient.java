@@ -5,6 +5,7 @@ import com.google.protobuf.Parser;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import io.sluice.protocol.rpc.ApiKey;
+import io.sluice.protocol.tls.ReloadingTls;
 import io.sluice.protocol.wire.ResponseFrame;
 import io.sluice.protocol.wire.WireConnection;
 import java.net.InetSocketAddress;
@@ -24,7 +25,15 @@ public final class NodeClient implements AutoCloseable {
     private final int maxFrameBytes;
     private final Map<InetSocketAddress, CompletableFuture<WireConnection>> connections = new ConcurrentHashMap<>();
 
+    private final ReloadingTls tls;
+
     public NodeClient(EventLoopGroup group, String clientId, int connectTimeoutMs, int maxFrameBytes) {
+        this(group, clientId, connectTimeoutMs, maxFrameBytes, null);
+    }
+
+    /** @param tls the TLS of the inter-broker listener, which other nodes are reached on; null for plaintext */
+    public NodeClient(EventLoopGroup group, String clientId, int connectTimeoutMs, int maxFrameBytes, ReloadingTls tls) {
+        this.tls = tls;
         this.group = group;
         this.clientId = clientId;
         this.connectTimeoutMs = connectTimeoutMs;
@@ -47,7 +56,7 @@ public final class NodeClient implements AutoCloseable {
             if (existing != null && (!existing.isDone() || isUsable(existing))) {
                 return existing;
             }
-            return WireConnection.connect(group, a, clientId, connectTimeoutMs, maxFrameBytes);
+            return WireConnection.connect(group, a, clientId, connectTimeoutMs, maxFrameBytes, tls);
         });
     }
 

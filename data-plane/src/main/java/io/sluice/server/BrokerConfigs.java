@@ -1,6 +1,7 @@
 package io.sluice.server;
 
 import io.sluice.security.Authorizer;
+import io.sluice.protocol.tls.TlsConfig;
 import io.sluice.storage.LogConfig;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -42,6 +43,9 @@ public final class BrokerConfigs {
             String given = config.settings().get(key);
             ConfigValue.Source source = given != null ? ConfigValue.Source.STATIC_BROKER : ConfigValue.Source.DEFAULT;
             String value = given != null ? given : effective.get(key);
+            if (TlsConfig.SECRET_KEYS.contains(key)) {
+                value = null; // a password or key: described as sensitive, never shown (Kafka's rule)
+            }
             out.add(new ConfigValue(key, value, source, true, NodeConfig.KEYS.get(key),
                     List.of(new ConfigValue.Synonym(key, value, source))));
         }
@@ -98,6 +102,12 @@ public final class BrokerConfigs {
         m.put("authorizer.class.name", c.authorizerEnabled() ? Authorizer.KAFKA_CLASS : "");
         m.put("super.users", String.join(";", c.superUsers()));
         m.put("allow.everyone.if.no.acl.found", Boolean.toString(c.allowEveryoneIfNoAcl()));
+        // TLS: the node-wide ssl.* keys; per-listener overrides are shown by nothing (as the key is not fixed).
+        for (String key : TlsConfig.KEYS.keySet()) {
+            m.put(key, TlsConfig.SECRET_KEYS.contains(key) ? null : c.settings().getOrDefault(key, ""));
+        }
+        m.put("raft.ssl.enabled", Boolean.toString(c.raftTls() != null));
+        m.put("sasl.scram.bootstrap.file", c.scramBootstrapFile() == null ? "" : c.scramBootstrapFile().toString());
         m.put("auto.create.topics.enable", Boolean.toString(c.autoCreateTopics()));
         m.put("process.roles", c.brokerOnly() ? "broker" : "broker,controller");
         m.put("raft.address", c.raftAddress());

@@ -12,6 +12,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.sluice.network.Connections;
+import io.sluice.network.TlsConnections;
+import io.sluice.protocol.tls.ReloadingTls;
 import io.sluice.network.NativeApis;
 import io.sluice.network.RequestMetrics;
 import io.sluice.protocol.rpc.ApiKey;
@@ -34,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * connection or partition). A connection's first bytes choose its protocol ({@link ProtocolDetector}):
  * a native connection's pipeline is {@code flushConsolidation -> frameDecoder -> dispatcher}, any
  * other is set up by the {@link ConnectionProtocol} the node serves (Kafka's); handlers run on the
- * event loop.
+ * event loop. On a TLS listener the TLS stage ({@link TlsConnections}) comes right after
+ * {@code flushConsolidation}, so the protocol is told from decrypted bytes and log regions are sent
+ * as encrypted buffers instead of zero-copy file regions.
  *
  * <p>Start once, close once; closing also closes every open connection. The bound address is fixed
  * after {@link #start}.
@@ -46,6 +50,7 @@ public final class DataPlaneServer implements AutoCloseable {
     private final int maxFrameBytes;
     private final RequestDispatcher dispatcher;
     private final ConnectionProtocol otherProtocol;
+    private final Map<String, ReloadingTls> tls;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
@@ -59,6 +64,19 @@ public final class DataPlaneServer implements AutoCloseable {
     public DataPlaneServer(List<Listener> listeners, EventLoopGroup workers, int ioThreads, int maxFrameBytes,
                            NativeApis apis, ConnectionProtocol otherProtocol,
                            RequestMetrics metrics) {
+        this(listeners, Map.of(), workers, ioThreads, maxFrameBytes, apis, otherProtocol, metrics);
+    }
+
+    /** @param tls the TLS context of each TLS listener, by listener name */
+    public DataPlaneServer(List<Listener> listeners, Map<String, ReloadingTls> tls, EventLoopGroup workers,
+                           int ioThreads, int maxFrameBytes, NativeApis apis, ConnectionProtocol otherProtocol,
+                           RequestMetrics metrics) {
+        this.tls = Map.copyOf(tls);
+        for (Listener l : listeners) {
+            if (l.tls() != null && !tls.containsKey(l.name())) {
+                throw new IllegalArgumentException("listener " + l.name() + " uses TLS but has no TLS context");
+            }
+        }
         this.otherProtocol = otherProtocol;
         this.listeners = List.copyOf(listeners);
         this.ioThreads = ioThreads;
@@ -93,8 +111,12 @@ public final class DataPlaneServer implements AutoCloseable {
                         Consumer<ChannelPipeline> nativeProtocol = listener.interBroker() ? pipeline -> pipeline
                                 .addLast("frameDecoder", new FrameDecoder(maxFrameBytes))
                                 .addLast("dispatcher", dispatcher) : null;
+                        ch.pipeline().addLast("flushConsolidation", new FlushConsolidationHandler(256, true));
+                        ReloadingTls listenerTls = tls.get(listener.name());
+                        if (listenerTls != null) {
+                            TlsConnections.addServerStage(ch.pipeline(), listenerTls, listener.name());
+                        }
                         ch.pipeline()
-                                .addLast("flushConsolidation", new FlushConsolidationHandler(256, true))
                                 .addLast("protocolDetector", new ProtocolDetector(nativeProtocol, otherProtocol,
                                         listener, openConnections));
                     }
@@ -110,8 +132,10 @@ public final class DataPlaneServer implements AutoCloseable {
             }
             throw new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
         }
-        log.info("Data plane listener {} ({}) on {} ({} I/O threads, {}; protocols: {})", listener.name(),
-                listener.protocol(), boundAddress(listener.name()), ioThreads, Transport.isEpoll() ? "epoll" : "nio",
+        log.info("Data plane listener {} ({}{}) on {} ({} I/O threads, {}; protocols: {})", listener.name(),
+                listener.protocol(), listener.tls() == null ? "" : ", client certificates "
+                        + listener.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT),
+                boundAddress(listener.name()), ioThreads, Transport.isEpoll() ? "epoll" : "nio",
                 (listener.interBroker() ? "sluice" : "") + (otherProtocol == null ? ""
                         : (listener.interBroker() ? ", " : "") + otherProtocol.name()));
     }

@@ -1,5 +1,6 @@
 package io.sluice.server;
 
+import io.sluice.protocol.tls.TlsConfig;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +16,10 @@ import java.util.Map;
  *
  * <p>Sluice's rules on top of Kafka's: the inter-broker listener (default: the one named PLAINTEXT,
  * else the first) also serves the native protocol, and since neither the native protocol nor
- * replication authenticates yet, it must be a PLAINTEXT one; TLS listeners are refused until TLS exists.
+ * replication speaks SASL, it must be a PLAINTEXT one or an SSL one that requires client
+ * certificates ({@code ssl.client.auth=required}: the certificate is then the authentication).
+ * A TLS listener's settings are the node's {@code ssl.*} keys, each overridden by the same key under
+ * Kafka's per-listener prefix {@code listener.name.<name in lower case>.}.
  */
 public final class Listeners {
     /** Kafka's default map: each security protocol's name is a listener name mapping to itself. */
@@ -32,6 +36,12 @@ public final class Listeners {
      * @param interBrokerName    the inter-broker listener's name, or null for the default
      */
     public static List<Listener> parse(String listeners, String advertised, String protocolMap, String interBrokerName) {
+        return parse(listeners, advertised, protocolMap, interBrokerName, Map.of());
+    }
+
+    /** As above, with the node's settings, of which the TLS listeners take their {@code ssl.*} keys. */
+    public static List<Listener> parse(String listeners, String advertised, String protocolMap, String interBrokerName,
+                                       Map<String, String> settings) {
         Map<String, SecurityProtocol> protocols = parseProtocolMap(
                 protocolMap == null ? DEFAULT_PROTOCOL_MAP : protocolMap);
         Map<String, InetSocketAddress> bound = parseList("listeners", listeners);
@@ -55,26 +65,61 @@ public final class Listeners {
             SecurityProtocol protocol = protocols.get(name);
             if (protocol == null) {
                 throw new IllegalArgumentException("listener " + name + " has no security protocol: add "
-                        + name + ":<PLAINTEXT|SASL_PLAINTEXT> to listener.security.protocol.map");
+                        + name + ":<PLAINTEXT|SASL_PLAINTEXT|SSL|SASL_SSL> to listener.security.protocol.map");
             }
-            if (protocol.tls()) {
-                throw new IllegalArgumentException("listener " + name + " uses " + protocol
-                        + ": TLS is not implemented yet (see docs/security.md); use PLAINTEXT or SASL_PLAINTEXT");
-            }
+            TlsConfig tls = protocol.tls() ? new TlsConfig("listener " + name, tlsSettings(name, settings)) : null;
             int port = e.getValue().getPort();
             String other = port == 0 ? null : ports.put(port, name);
             if (other != null) {
                 throw new IllegalArgumentException("listeners " + other + " and " + name + " both use port " + port);
             }
             boolean isInter = name.equals(inter);
-            if (isInter && protocol != SecurityProtocol.PLAINTEXT) {
+            if (isInter && protocol.sasl()) {
                 throw new IllegalArgumentException("the inter-broker listener " + name + " uses " + protocol
-                        + ", but replication and the native protocol do not authenticate yet: add a PLAINTEXT"
-                        + " listener on an internal address and name it in inter.broker.listener.name");
+                        + ", but replication and the native protocol do not speak SASL: add a PLAINTEXT listener on an"
+                        + " internal address, or an SSL one with ssl.client.auth=required, and name it in"
+                        + " inter.broker.listener.name");
             }
-            out.add(new Listener(name, protocol, e.getValue(), told.get(name), isInter));
+            if (isInter && tls != null && tls.clientAuth() != TlsConfig.ClientAuthMode.REQUIRED) {
+                throw new IllegalArgumentException("the inter-broker listener " + name + " uses SSL without client"
+                        + " certificates, so anyone reaching it could replicate and use the native protocol: set "
+                        + prefix(name) + "ssl.client.auth=required (or ssl.client.auth=required)");
+            }
+            out.add(new Listener(name, protocol, e.getValue(), told.get(name), isInter, tls));
         }
         return List.copyOf(out);
+    }
+
+    /** Kafka's prefix of one listener's own settings: {@code listener.name.<name in lower case>.}. */
+    public static String prefix(String listenerName) {
+        return "listener.name." + listenerName.toLowerCase(Locale.ROOT) + ".";
+    }
+
+    /** Whether {@code key} is a per-listener TLS key ({@code listener.name.<name>.ssl.*}). */
+    public static boolean isListenerTlsKey(String key) {
+        if (!key.startsWith("listener.name.")) {
+            return false;
+        }
+        String rest = key.substring("listener.name.".length());
+        int dot = rest.indexOf('.');
+        return dot > 0 && TlsConfig.KEYS.containsKey(rest.substring(dot + 1));
+    }
+
+    /** The {@code ssl.*} settings of listener {@code name}: the node's, overridden by the per-listener ones. */
+    static Map<String, String> tlsSettings(String name, Map<String, String> settings) {
+        Map<String, String> out = new HashMap<>();
+        String prefix = prefix(name);
+        settings.forEach((k, v) -> {
+            if (TlsConfig.KEYS.containsKey(k)) {
+                out.putIfAbsent(k, v);
+            }
+        });
+        settings.forEach((k, v) -> {
+            if (k.toLowerCase(Locale.ROOT).startsWith(prefix) && TlsConfig.KEYS.containsKey(k.substring(prefix.length()))) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
     }
 
     /** The one PLAINTEXT listener of the older setting {@code listen=host:port}. */

@@ -7,6 +7,9 @@ import io.sluice.group.GroupApis;
 import io.sluice.group.GroupConfig;
 import io.sluice.network.NativeApis;
 import io.sluice.network.NodeClient;
+import io.netty.handler.ssl.SslProvider;
+import io.sluice.protocol.tls.ReloadingTls;
+import io.sluice.protocol.tls.TlsConfig;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.wire.Transport;
 import io.sluice.replication.FetchService;
@@ -87,7 +90,29 @@ public final class Node implements AutoCloseable {
         if (config.metricsPort() > 0) {
             ensureFree("metrics.port", new InetSocketAddress(config.listen().getHostString(), config.metricsPort()));
         }
-        MetadataNode metadata = MetadataNode.start(MetadataNodeConfig.builder()
+        // Read every keystore now: a wrong password or a missing file refuses the start before anything runs.
+        Map<String, ReloadingTls> tls = new java.util.HashMap<>();
+        ReloadingTls interBrokerClientTls = null;
+        for (Listener listener : config.listeners()) {
+            if (listener.tls() != null) {
+                tls.put(listener.name(), ReloadingTls.server(listener.tls()));
+                if (listener.interBroker()) {
+                    interBrokerClientTls = ReloadingTls.client(listener.tls());
+                }
+            }
+        }
+        if (!tls.isEmpty()) {
+            log.info("TLS engine: {} (listeners {})", TlsConfig.engine() == SslProvider.OPENSSL
+                    ? "OpenSSL (BoringSSL, netty-tcnative)" : "JDK", tls.keySet());
+        }
+        List<ScramBootstrap.Entry> firstUsers = config.scramBootstrapFile() == null ? List.of()
+                : ScramBootstrap.read(config.scramBootstrapFile());
+        MetadataNodeConfig.Builder raft = MetadataNodeConfig.builder();
+        if (config.raftTls() != null) {
+            raft.raftTls(config.raftTls().keyManagers().getKeyManagers()[0],
+                    config.raftTls().trustManagers().getTrustManagers()[0]);
+        }
+        MetadataNode metadata = MetadataNode.start(raft
                 .nodeId(config.nodeId())
                 .observer(config.brokerOnly())
                 .raftAddress(config.raftAddress())
@@ -107,7 +132,8 @@ public final class Node implements AutoCloseable {
                     300_000, 60_000, LogManager.DEFAULT_FLUSH_THREADS, files);
             logs.observeFlushTimes(metrics.flushTimes());
             LogCleaner cleaner = logs.startCleaner(config.cleaner());
-            NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes());
+            NodeClient client = new NodeClient(workers, "node-" + config.nodeId(), 5_000, config.maxFrameBytes(),
+                    interBrokerClientTls);
             ReplicationConfig replication = new ReplicationConfig(config.replicaLagTimeMaxMs(),
                     ReplicationConfig.defaults().fetchMaxWaitMs(), ReplicationConfig.defaults().fetchMaxBytes(),
                     ReplicationConfig.defaults().fetchBackoffMs());
@@ -131,8 +157,8 @@ public final class Node implements AutoCloseable {
             apis.add(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
             apis.add(ApiKey.FETCH, new FetchHandler(services.fetch()));
             apis.add(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));
-            server = new DataPlaneServer(config.listeners(), workers, config.ioThreads(), config.maxFrameBytes(), apis,
-                    otherProtocol(services), metrics);
+            server = new DataPlaneServer(config.listeners(), tls, workers, config.ioThreads(), config.maxFrameBytes(),
+                    apis, otherProtocol(services), metrics);
             server.start();
             metrics.register(replicas, server.connections(), metadata, cleaner);
             if (config.metricsPort() >= 0) {
@@ -144,6 +170,9 @@ public final class Node implements AutoCloseable {
             BrokerLifecycle lifecycle = new BrokerLifecycle(config, metadata, client, advertised, advertisedListeners(config, server),
                     new SecureRandom().nextLong() & Long.MAX_VALUE, registered(replicas, groups));
             lifecycle.start();
+            if (!firstUsers.isEmpty()) {
+                ScramBootstrap.start(firstUsers, metadata, new ScramCredentialService(metadata));
+            }
             PreferredLeaderBalancer balancer = config.autoLeaderRebalance()
                     ? new PreferredLeaderBalancer(metadata, config.leaderImbalanceCheckIntervalMs()) : null;
             return new Node(config, metadata, workers, server, client, lifecycle, logs, replicas, balancer, metrics);

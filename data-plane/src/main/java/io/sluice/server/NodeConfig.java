@@ -36,9 +36,9 @@ public final class NodeConfig {
         k.put("advertised.listeners", "NAME://host:port,... that clients are told to connect to, per listener"
                 + " (default: each listener's own)");
         k.put("listener.security.protocol.map", "Security protocol of each listener name: NAME:PROTOCOL,..."
-                + " with PLAINTEXT or SASL_PLAINTEXT (default " + Listeners.DEFAULT_PROTOCOL_MAP + ")");
-        k.put("inter.broker.listener.name", "The listener of replication and the native protocol; must be PLAINTEXT"
-                + " (default: the listener named PLAINTEXT, else the first)");
+                + " with PLAINTEXT, SASL_PLAINTEXT, SSL or SASL_SSL (default " + Listeners.DEFAULT_PROTOCOL_MAP + ")");
+        k.put("inter.broker.listener.name", "The listener of replication and the native protocol; PLAINTEXT, or SSL"
+                + " with ssl.client.auth=required (default: the listener named PLAINTEXT, else the first)");
         k.put("sasl.enabled.mechanisms", "SASL mechanisms offered on SASL listeners (default"
                 + " PLAIN,SCRAM-SHA-256,SCRAM-SHA-512)");
         k.put("sasl.plain.users.file", "Properties file of PLAIN users, one user=password a line; the file, not"
@@ -48,6 +48,14 @@ public final class NodeConfig {
         k.put("super.users", "Principals allowed everything when the authorizer is on: User:admin;User:bob (default none)");
         k.put("allow.everyone.if.no.acl.found", "With the authorizer on, allow a resource that no ACL names to everyone"
                 + " (default false)");
+        k.put("sasl.scram.bootstrap.file", "File of the first SCRAM users, as salted keys (no passwords): each one"
+                + " the metadata quorum lacks is created at start, as kafka-storage format --add-scram does"
+                + " (written by quorum start --security sasl_ssl; default: none)");
+        // TLS (docs/security.md, "TLS"): Kafka's ssl.* keys, for every TLS listener unless
+        // listener.name.<name>.ssl.* overrides them; also the client side of replication over TLS.
+        k.putAll(io.sluice.protocol.tls.TlsConfig.KEYS);
+        k.put("raft.ssl.enabled", "Mutual TLS for the Raft traffic of the metadata quorum, with the node's ssl.keystore.*"
+                + " and ssl.truststore.* (every voter must trust the others' certificates) (default false)");
         k.put("auto.create.topics.enable", "A Kafka client's metadata request or produce to a missing topic creates it"
                 + " with num.partitions and default.replication.factor (default true)");
         k.put("raft.address", "host:port of this node's Raft endpoint; a voter's must match its entry in voters;"
@@ -111,6 +119,8 @@ public final class NodeConfig {
     private final List<Listener> listeners;
     private final List<String> saslMechanisms;
     private final Path plainUsersFile;
+    private final Path scramBootstrapFile;
+    private final io.sluice.protocol.tls.TlsConfig raftTls;
     private final boolean autoCreateTopics;
     private final boolean authorizerEnabled;
     private final Set<String> superUsers;
@@ -139,7 +149,7 @@ public final class NodeConfig {
     private NodeConfig(Map<String, String> p) {
         this.settings = Collections.unmodifiableMap(new TreeMap<>(p));
         for (String key : p.keySet()) {
-            if (!KEYS.containsKey(key)) {
+            if (!KEYS.containsKey(key) && !Listeners.isListenerTlsKey(key)) {
                 throw new IllegalArgumentException("unknown setting '" + key + "'; known settings: "
                         + String.join(", ", KEYS.keySet()));
             }
@@ -166,7 +176,13 @@ public final class NodeConfig {
         }
         if (p.containsKey("listeners")) {
             this.listeners = Listeners.parse(p.get("listeners"), p.get("advertised.listeners"),
-                    p.get("listener.security.protocol.map"), p.get("inter.broker.listener.name"));
+                    p.get("listener.security.protocol.map"), p.get("inter.broker.listener.name"), p);
+            for (String key : p.keySet()) {
+                if (Listeners.isListenerTlsKey(key) && listeners.stream().noneMatch(
+                        l -> key.toLowerCase(java.util.Locale.ROOT).startsWith(Listeners.prefix(l.name())))) {
+                    throw new IllegalArgumentException(key + " names no listener in listeners (" + p.get("listeners") + ")");
+                }
+            }
         } else {
             for (String key : List.of("listener.security.protocol.map", "inter.broker.listener.name")) {
                 if (p.containsKey(key)) {
@@ -182,6 +198,10 @@ public final class NodeConfig {
         this.advertised = inter.advertised();
         this.saslMechanisms = parseMechanisms(p.getOrDefault("sasl.enabled.mechanisms", String.join(",", SASL_MECHANISMS)));
         this.plainUsersFile = p.containsKey("sasl.plain.users.file") ? Path.of(p.get("sasl.plain.users.file")) : null;
+        this.scramBootstrapFile = p.containsKey("sasl.scram.bootstrap.file")
+                ? Path.of(p.get("sasl.scram.bootstrap.file")) : null;
+        this.raftTls = booleanValue(p, "raft.ssl.enabled", false) ? new io.sluice.protocol.tls.TlsConfig("raft",
+                baseTlsSettings(p)) : null;
         this.autoCreateTopics = booleanValue(p, "auto.create.topics.enable", true);
         this.authorizerEnabled = parseAuthorizer(p.getOrDefault("authorizer.class.name", ""));
         this.superUsers = parseSuperUsers(p.getOrDefault("super.users", ""));
@@ -366,6 +386,22 @@ public final class NodeConfig {
     /** The file of PLAIN users and their passwords, or null when PLAIN has no users. */
     public Path plainUsersFile() {
         return plainUsersFile;
+    }
+
+    private static Map<String, String> baseTlsSettings(Map<String, String> p) {
+        Map<String, String> out = new TreeMap<>(p);
+        out.keySet().retainAll(io.sluice.protocol.tls.TlsConfig.KEYS.keySet());
+        return out;
+    }
+
+    /** The TLS of the Raft traffic (the node's own {@code ssl.*} keys), or null for plaintext. */
+    public io.sluice.protocol.tls.TlsConfig raftTls() {
+        return raftTls;
+    }
+
+    /** The file of the first SCRAM users ({@link ScramBootstrap}), or null. */
+    public Path scramBootstrapFile() {
+        return scramBootstrapFile;
     }
 
     /** Parses one listener in Kafka's form ({@code PLAINTEXT://host:port}) or as {@code host:port}. */

@@ -44,9 +44,25 @@ final class ProtocolDetector extends ByteToMessageDecoder {
         return in.getByte(in.readerIndex() + 4) != 0;
     }
 
+    /**
+     * Whether the first bytes are a TLS handshake record (type 22, version 3.x): as a frame length they
+     * would be above 369 MB, which no frame may be, so no request of either protocol starts so.
+     */
+    static boolean isTlsHandshake(ByteBuf in) {
+        return in.getByte(in.readerIndex()) == 0x16 && in.getByte(in.readerIndex() + 1) == 0x03;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (in.readableBytes() < 5) {
+            return;
+        }
+        if (isTlsHandshake(in)) {
+            log.info("Closing connection from {}: a TLS handshake on listener {}, which is {} (a client set to"
+                    + " SSL or SASL_SSL on a plaintext port?)", ctx.channel().remoteAddress(), listener.name(),
+                    listener.protocol());
+            in.skipBytes(in.readableBytes());
+            ctx.close();
             return;
         }
         if (isNative(in) && nativeProtocol == null) {

@@ -24,6 +24,15 @@ class BrokerConfigsTest {
         return NodeConfig.from(s);
     }
 
+    @Test
+    void theKeystorePasswordIsNeverShown() {
+        Map<String, ConfigValue> broker = byName(BrokerConfigs.brokerConfigs(config(Map.of(
+                "ssl.keystore.password", "s3cret", "ssl.keystore.location", "/k.p12"))));
+        assertEquals(null, broker.get("ssl.keystore.password").value());
+        assertTrue(broker.get("ssl.keystore.password").synonyms().stream().allMatch(s -> s.value() == null));
+        assertEquals("/k.p12", broker.get("ssl.keystore.location").value());
+    }
+
     private static Map<String, ConfigValue> byName(List<ConfigValue> values) {
         return values.stream().collect(Collectors.toMap(ConfigValue::name, Function.identity()));
     }
@@ -33,6 +42,9 @@ class BrokerConfigsTest {
         Map<String, ConfigValue> broker = byName(BrokerConfigs.brokerConfigs(config(Map.of("num.partitions", "3"))));
         assertEquals(NodeConfig.KEYS.keySet(), broker.keySet());
         broker.values().forEach(v -> {
+            if (io.sluice.protocol.tls.TlsConfig.SECRET_KEYS.contains(v.name())) {
+                return; // sensitive: never shown (see theKeystorePasswordIsNeverShown)
+            }
             assertNotNull(v.value(), v.name());
             assertTrue(v.readOnly(), v.name());
         });

@@ -1,11 +1,13 @@
 package io.sluice.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,8 +39,11 @@ class ListenersTest {
     @Test
     void refusesWhatCannotWork() {
         assertRefused("no security protocol", () -> Listeners.parse("EXTERNAL://h:1", null, null, null));
-        assertRefused("TLS is not implemented", () -> Listeners.parse("PLAINTEXT://h:1,SSL://h:2", null, null, null));
-        assertRefused("do not authenticate yet", () -> Listeners.parse("SASL_PLAINTEXT://h:1", null, null, null));
+        assertRefused("ssl.client.auth=required", () -> Listeners.parse("SSL://h:1", null, null, null));
+        assertRefused("do not speak SASL", () -> Listeners.parse("SASL_SSL://h:1", null, null, null));
+        assertRefused("ssl.client.auth must be", () -> Listeners.parse("PLAINTEXT://h:1,SSL://h:2", null, null, null,
+                Map.of("ssl.client.auth", "sometimes")));
+        assertRefused("do not speak SASL", () -> Listeners.parse("SASL_PLAINTEXT://h:1", null, null, null));
         assertRefused("both use port", () -> Listeners.parse("PLAINTEXT://h:1,SASL_PLAINTEXT://h:1", null, null, null));
         assertRefused("twice", () -> Listeners.parse("PLAINTEXT://h:1,PLAINTEXT://h:2", null, null, null));
         assertRefused("not in listeners", () -> Listeners.parse("PLAINTEXT://h:1", "SASL_PLAINTEXT://h:2", null, null));
@@ -55,5 +60,20 @@ class ListenersTest {
     private static void assertRefused(String why, org.junit.jupiter.api.function.Executable parse) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, parse);
         assertTrue(e.getMessage().contains(why), e.getMessage());
+    }
+
+    @Test
+    void tlsListenersTakeTheNodeSslKeysOverriddenPerListener() {
+        List<Listener> l = Listeners.parse("INTERNAL://h:1,SSL://h:2,SASL_SSL://h:3", null,
+                "INTERNAL:SSL,SSL:SSL,SASL_SSL:SASL_SSL", "INTERNAL", Map.of(
+                        "ssl.client.auth", "requested",
+                        "listener.name.internal.ssl.client.auth", "required",
+                        "sasl.enabled.mechanisms", "PLAIN"));
+        assertEquals(io.sluice.protocol.tls.TlsConfig.ClientAuthMode.REQUIRED, l.get(0).tls().clientAuth());
+        assertTrue(l.get(0).interBroker());
+        assertEquals(io.sluice.protocol.tls.TlsConfig.ClientAuthMode.REQUESTED, l.get(1).tls().clientAuth());
+        assertEquals(io.sluice.protocol.tls.TlsConfig.ClientAuthMode.REQUESTED, l.get(2).tls().clientAuth());
+        assertTrue(Listeners.isListenerTlsKey("listener.name.internal.ssl.keystore.location"));
+        assertFalse(Listeners.isListenerTlsKey("listener.name.internal.sasl.jaas.config"));
     }
 }

@@ -66,7 +66,7 @@ public final class KafkaConfigs {
                                                          boolean documentation) {
         DescribeConfigsResourceResult result = new DescribeConfigsResourceResult()
                 .setName(value.name()).setValue(value.value()).setReadOnly(value.readOnly())
-                .setConfigSource(source(value.source()).id()).setIsSensitive(false)
+                .setConfigSource(source(value.source()).id()).setIsSensitive(io.sluice.protocol.tls.TlsConfig.SECRET_KEYS.contains(value.name()))
                 .setConfigType(topic && TOPIC_KEYS.containsKey(value.name())
                         ? TOPIC_KEYS.get(value.name()).type().id() : ConfigType.UNKNOWN.id());
         if (synonyms) {

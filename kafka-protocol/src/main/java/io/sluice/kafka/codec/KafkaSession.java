@@ -2,6 +2,7 @@ package io.sluice.kafka.codec;
 
 import io.netty.channel.Channel;
 import io.sluice.security.Authorizer;
+import io.sluice.network.TlsConnections;
 import java.util.Set;
 import javax.security.sasl.SaslServer;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -14,7 +15,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * <p>The states and their transitions: {@code HANDSHAKE -> AUTHENTICATING} (a supported mechanism
  * was chosen), {@code AUTHENTICATING -> AUTHENTICATED} (its exchange completed), and from either
  * {@code -> FAILED} (the connection closes once the response is written). A connection on a
- * listener without SASL starts {@code AUTHENTICATED} as {@code User:ANONYMOUS}, as in Kafka.
+ * listener without SASL starts {@code AUTHENTICATED} as {@code User:ANONYMOUS}, or on an SSL listener
+ * with a client certificate as that certificate's {@code User:<subject DN>}, as in Kafka; on SASL_SSL
+ * the SASL user is the principal.
  *
  * <p>Confined to the connection's event loop, like every handler call; not thread-safe.
  */
@@ -35,7 +38,9 @@ public final class KafkaSession {
     private String principal;
 
     /**
-     * @param sasl whether the listener requires SASL authentication
+     * @param sasl whether the listener requires SASL authentication; without it the principal is the
+     *             client certificate's ({@code User:<subject DN>}, on a TLS listener whose client sent one)
+     *             or {@code User:ANONYMOUS}, as Kafka's default principal builder decides
      * @param authorizer decides what the principal may do once authenticated
      */
     public KafkaSession(String listener, boolean sasl, Channel channel, Authorizer authorizer) {
@@ -43,7 +48,8 @@ public final class KafkaSession {
         this.channel = channel;
         this.authorizer = authorizer;
         this.state = sasl ? State.HANDSHAKE : State.AUTHENTICATED;
-        this.principal = sasl ? null : ANONYMOUS;
+        String certificate = sasl ? null : TlsConnections.principal(channel);
+        this.principal = sasl ? null : certificate != null ? certificate : ANONYMOUS;
     }
 
     /** The name of the listener this connection arrived on (as in {@code listeners}). */

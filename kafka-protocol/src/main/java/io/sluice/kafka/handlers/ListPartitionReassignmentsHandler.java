@@ -4,7 +4,7 @@ import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.server.AdminService;
-import org.apache.kafka.common.acl.AclOperation;
+import io.sluice.metadata.acl.AclOperation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package io.sluice.kafka.handlers;
 import io.sluice.kafka.codec.KafkaApiHandler;
 import io.sluice.kafka.codec.KafkaRequest;
 import io.sluice.server.AdminService;
-import org.apache.kafka.common.acl.AclOperation;
+import io.sluice.metadata.acl.AclOperation;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.UnregisterBrokerRequestData;
 import org.apache.kafka.common.message.UnregisterBrokerResponseData;

@@ -18,6 +18,7 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.rpc.RequestHeader;
+import io.sluice.protocol.tls.ReloadingTls;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +54,16 @@ public final class WireConnection implements AutoCloseable {
     /** Opens a connection; the future fails with a NETWORK_EXCEPTION naming the address if it cannot. */
     public static CompletableFuture<WireConnection> connect(EventLoopGroup group, InetSocketAddress address,
                                                            String clientId, int connectTimeoutMs, int maxFrameBytes) {
+        return connect(group, address, clientId, connectTimeoutMs, maxFrameBytes, null);
+    }
+
+    /**
+     * Opens a connection, over TLS when {@code tls} is not null (to a node's TLS inter-broker listener):
+     * requests sent before the handshake completes wait for it, and a failed handshake fails them.
+     */
+    public static CompletableFuture<WireConnection> connect(EventLoopGroup group, InetSocketAddress address,
+                                                           String clientId, int connectTimeoutMs, int maxFrameBytes,
+                                                           ReloadingTls tls) {
         CompletableFuture<WireConnection> result = new CompletableFuture<>();
         ResponseHandler handler = new ResponseHandler();
         Bootstrap bootstrap = new Bootstrap()
@@ -63,6 +74,10 @@ public final class WireConnection implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newClientHandler(ch.alloc(), address.getHostString(),
+                                    address.getPort()));
+                        }
                         ch.pipeline().addLast("frameDecoder", new FrameDecoder(maxFrameBytes));
                         ch.pipeline().addLast("responses", handler);
                     }

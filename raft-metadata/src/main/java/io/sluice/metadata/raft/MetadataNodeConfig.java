@@ -26,6 +26,8 @@ public final class MetadataNodeConfig {
     private final long logSegmentSizeBytes;
     private final boolean snapshotOnStop;
     private final Duration requestTimeout;
+    private final javax.net.ssl.KeyManager raftKeyManager;
+    private final javax.net.ssl.TrustManager raftTrustManager;
 
     private MetadataNodeConfig(Builder b) {
         this.nodeId = b.nodeId;
@@ -40,6 +42,8 @@ public final class MetadataNodeConfig {
         this.electionTimeoutMax = b.electionTimeoutMax;
         this.logSegmentSizeBytes = b.logSegmentSizeBytes;
         this.snapshotOnStop = b.snapshotOnStop;
+        this.raftKeyManager = b.raftKeyManager;
+        this.raftTrustManager = b.raftTrustManager;
         this.requestTimeout = b.requestTimeout;
         if (observer && voters.containsKey(nodeId)) {
             throw new IllegalArgumentException("Node id " + nodeId + " is a voter " + voters.keySet()
@@ -125,6 +129,16 @@ public final class MetadataNodeConfig {
     }
 
     /** Whether stopping the node snapshots what it applied since its last snapshot (Ratis' default: yes). */
+    /** This node's certificate for the Raft traffic (mutual TLS between voters), or null for plaintext. */
+    public javax.net.ssl.KeyManager raftKeyManager() {
+        return raftKeyManager;
+    }
+
+    /** What a peer's Raft certificate must chain to, or null for plaintext. */
+    public javax.net.ssl.TrustManager raftTrustManager() {
+        return raftTrustManager;
+    }
+
     public boolean snapshotOnStop() {
         return snapshotOnStop;
     }
@@ -149,6 +163,15 @@ public final class MetadataNodeConfig {
         private long logSegmentSizeBytes = 8L << 20;
         private Duration requestTimeout = Duration.ofSeconds(30);
         private boolean snapshotOnStop = true;
+        private javax.net.ssl.KeyManager raftKeyManager;
+        private javax.net.ssl.TrustManager raftTrustManager;
+
+        /** Mutual TLS for the Raft traffic: every voter and client presents a certificate the others trust. */
+        public Builder raftTls(javax.net.ssl.KeyManager keyManager, javax.net.ssl.TrustManager trustManager) {
+            this.raftKeyManager = keyManager;
+            this.raftTrustManager = trustManager;
+            return this;
+        }
 
         private Builder() {
         }

@@ -113,6 +113,7 @@ public final class RaftMetadataServer implements AutoCloseable {
                 .setGroup(group)
                 .setStateMachine(stateMachine)
                 .setProperties(RaftSettings.server(config, raftDir))
+                .setParameters(RaftSettings.parameters(config))
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         RaftClient client = null;
@@ -143,6 +144,7 @@ public final class RaftMetadataServer implements AutoCloseable {
         RaftClient.Builder builder = RaftClient.newBuilder()
                 .setRaftGroup(group)
                 .setProperties(RaftSettings.client(config))
+                .setParameters(RaftSettings.parameters(config))
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         (int) attempts, RaftSettings.millis(RETRY_SLEEP_MS)));
         if (leader != null) {

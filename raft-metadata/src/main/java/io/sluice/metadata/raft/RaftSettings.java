@@ -65,6 +65,20 @@ final class RaftSettings {
         return p;
     }
 
+    /** The transport parameters: mutual TLS on every gRPC channel (server, client, admin) when configured. */
+    static org.apache.ratis.conf.Parameters parameters(MetadataNodeConfig config) {
+        org.apache.ratis.conf.Parameters p = new org.apache.ratis.conf.Parameters();
+        if (config.raftKeyManager() != null) {
+            org.apache.ratis.grpc.GrpcTlsConfig tls = new org.apache.ratis.grpc.GrpcTlsConfig(config.raftKeyManager(),
+                    config.raftTrustManager(), true);
+            GrpcConfigKeys.TLS.setConf(p, tls);
+            GrpcConfigKeys.Server.setTlsConf(p, tls);
+            GrpcConfigKeys.Client.setTlsConf(p, tls);
+            GrpcConfigKeys.Admin.setTlsConf(p, tls);
+        }
+        return p;
+    }
+
     static TimeDuration millis(long ms) {
         return TimeDuration.valueOf(ms, TimeUnit.MILLISECONDS);
     }

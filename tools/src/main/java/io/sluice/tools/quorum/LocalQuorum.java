@@ -42,13 +42,16 @@ public final class LocalQuorum {
     private final String clusterId;
     private final int basePort;
     private final Map<String, String> overrides = new TreeMap<>();
+    /** {@code none}, or {@code sasl_ssl}: see {@link SecureQuorum}. */
+    private final String security;
 
-    private LocalQuorum(Path dir, int voterCount, int brokers, String clusterId, int basePort) {
+    private LocalQuorum(Path dir, int voterCount, int brokers, String clusterId, int basePort, String security) {
         this.dir = dir;
         this.voterCount = voterCount;
         this.brokers = brokers;
         this.clusterId = clusterId;
         this.basePort = basePort;
+        this.security = security;
     }
 
     /** Reads the layout of an existing cluster directory, if there is one. */
@@ -64,7 +67,8 @@ public final class LocalQuorum {
         try {
             LocalQuorum q = new LocalQuorum(dir, Integer.parseInt(p.getProperty("nodes")),
                     Integer.parseInt(p.getProperty("brokers", "0")), p.getProperty("cluster.id"),
-                    Integer.parseInt(p.getProperty("base.port", Integer.toString(DEFAULT_BASE_PORT))));
+                    Integer.parseInt(p.getProperty("base.port", Integer.toString(DEFAULT_BASE_PORT))),
+                    p.getProperty("security", SecureQuorum.NONE));
             for (String key : p.stringPropertyNames()) {
                 if (key.startsWith(OVERRIDE_PREFIX)) {
                     q.overrides.put(key.substring(OVERRIDE_PREFIX.length()), p.getProperty(key));
@@ -79,6 +83,11 @@ public final class LocalQuorum {
 
     /** The layout of a new cluster with a fresh cluster id; nothing is written until {@link #save()}. */
     public static LocalQuorum create(Path dir, int voters, int brokers, int basePort) {
+        return create(dir, voters, brokers, basePort, SecureQuorum.NONE);
+    }
+
+    /** As above, with {@code security} {@code none} or {@code sasl_ssl}. */
+    public static LocalQuorum create(Path dir, int voters, int brokers, int basePort, String security) {
         if (voters < 1 || voters > 9) {
             throw new UsageException("--nodes must be between 1 and 9, not " + voters, "quorum start");
         }
@@ -88,7 +97,7 @@ public final class LocalQuorum {
             throw new UsageException("--base-port must be between 1024 and " + highest + " (Raft ports are "
                     + RAFT_PORT_OFFSET + " higher), not " + basePort, "quorum start");
         }
-        return new LocalQuorum(dir, voters, brokers, UUID.randomUUID().toString(), basePort);
+        return new LocalQuorum(dir, voters, brokers, UUID.randomUUID().toString(), basePort, security);
     }
 
     private static void checkBrokers(int brokers) {
@@ -119,6 +128,7 @@ public final class LocalQuorum {
         p.setProperty("brokers", Integer.toString(brokers));
         p.setProperty("cluster.id", clusterId);
         p.setProperty("base.port", Integer.toString(basePort));
+        p.setProperty("security", security);
         overrides.forEach((k, v) -> p.setProperty(OVERRIDE_PREFIX + k, v));
         try (OutputStream out = Files.newOutputStream(dir.resolve("quorum.properties"))) {
             p.store(out, "Local Sluice cluster made by ./sluice quorum start; remove this directory to start afresh");
@@ -182,6 +192,23 @@ public final class LocalQuorum {
         return basePort + node - 1;
     }
 
+    /** {@code none} or {@code sasl_ssl}. */
+    public String security() {
+        return security;
+    }
+
+    public boolean secure() {
+        return !security.equals(SecureQuorum.NONE);
+    }
+
+    /**
+     * The port of the native protocol and replication: the client port, or with security the port of the
+     * INTERNAL listener (SSL, client certificates required), {@link SecureQuorum#INTERNAL_PORT_OFFSET} above it.
+     */
+    public int nativePort(int node) {
+        return secure() ? clientPort(node) + SecureQuorum.INTERNAL_PORT_OFFSET : clientPort(node);
+    }
+
     public int raftPort(int node) {
         return basePort + RAFT_PORT_OFFSET + node - 1;
     }
@@ -223,7 +250,11 @@ public final class LocalQuorum {
     public Map<String, String> nodeSettings(int n) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("node.id", Integer.toString(n));
-        s.put("listen", "localhost:" + clientPort(n));
+        if (secure()) {
+            s.putAll(SecureQuorum.nodeSettings(this, n));
+        } else {
+            s.put("listen", "localhost:" + clientPort(n));
+        }
         s.put("raft.address", "localhost:" + raftPort(n));
         s.put("voters", voters());
         if (isBrokerOnly(n)) {

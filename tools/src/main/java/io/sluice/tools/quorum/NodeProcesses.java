@@ -136,13 +136,15 @@ final class NodeProcesses {
      */
     List<String> busyPorts(int n) {
         List<String> busy = new ArrayList<>();
-        int[][] ports = {{quorum.clientPort(n), 0}, {quorum.raftPort(n), 1}};
+        int[][] ports = quorum.secure()
+                ? new int[][]{{quorum.clientPort(n), 0}, {quorum.raftPort(n), 1}, {quorum.nativePort(n), 2}}
+                : new int[][]{{quorum.clientPort(n), 0}, {quorum.raftPort(n), 1}};
         for (int[] port : ports) {
             try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
                 socket.setReuseAddress(true);
                 socket.bind(new java.net.InetSocketAddress("localhost", port[0]));
             } catch (IOException e) {
-                busy.add(port[0] + " (" + (port[1] == 0 ? "client" : "Raft") + " port of node " + n + ")");
+                busy.add(port[0] + " (" + (port[1] == 0 ? "client" : port[1] == 1 ? "Raft" : "internal") + " port of node " + n + ")");
             }
         }
         return busy;

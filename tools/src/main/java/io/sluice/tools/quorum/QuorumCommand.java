@@ -51,6 +51,10 @@ public final class QuorumCommand implements Command {
         List<String> overrides = new ArrayList<>();
         @Parameter(names = "--timeout-ms", placeholder = "MS", description = "How long to wait for the cluster to be ready")
         int timeoutMs = 90_000;
+        @Parameter(names = "--security", placeholder = "MODE", description = "none or sasl_ssl. A new cluster with sasl_ssl: a "
+                + "private CA and node certificates under --data-dir, clients on SASL_SSL (SCRAM) with a generated super "
+                + "user admin, replication over TLS; writes ca.pem and admin.properties there (default none)")
+        String security;
     }
 
     @Parameters(commandDescription = "Stop every running node, one at a time, each handing its partition leadership over")
@@ -98,7 +102,8 @@ public final class QuorumCommand implements Command {
     private static Map<String, List<String>> actionExamples() {
         Map<String, List<String>> examples = new LinkedHashMap<>();
         examples.put("start", List.of("./sluice quorum start", "./sluice quorum start --data-dir /tmp/sluice "
-                + "--base-port 29092 --override default.replication.factor=3"));
+                + "--base-port 29092 --override default.replication.factor=3",
+                "./sluice quorum start --data-dir /tmp/secure --security sasl_ssl"));
         examples.put("stop", List.of("./sluice quorum stop", "./sluice quorum stop --data-dir /tmp/sluice"));
         examples.put("status", List.of("./sluice quorum status", "./sluice quorum status --data-dir /tmp/sluice"));
         examples.put("kill", List.of("./sluice quorum kill 1", "./sluice quorum kill 2 --data-dir /tmp/sluice"));

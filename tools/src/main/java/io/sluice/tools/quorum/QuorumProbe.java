@@ -1,5 +1,6 @@
 package io.sluice.tools.quorum;
 
+import io.sluice.protocol.tls.ReloadingTls;
 import io.netty.channel.EventLoopGroup;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
@@ -25,9 +26,16 @@ import java.util.concurrent.TimeoutException;
 public final class QuorumProbe implements AutoCloseable {
     private final EventLoopGroup group = Transport.newGroup(1, "sluice-probe");
     private final int timeoutMs;
+    private final ReloadingTls tls;
 
     public QuorumProbe(int timeoutMs) {
+        this(timeoutMs, null);
+    }
+
+    /** @param tls the client TLS of a secured local cluster's internal listener, or null */
+    public QuorumProbe(int timeoutMs, ReloadingTls tls) {
         this.timeoutMs = timeoutMs;
+        this.tls = tls;
     }
 
     public DescribeQuorumResponse describeQuorum(InetSocketAddress node) throws Exception {
@@ -88,7 +96,7 @@ public final class QuorumProbe implements AutoCloseable {
     private <R> R call(InetSocketAddress node, ApiKey api, com.google.protobuf.MessageLite request,
                        com.google.protobuf.Parser<R> parser) throws Exception {
         WireConnection connection = await(WireConnection.connect(group, node, "sluice-tools", timeoutMs,
-                Frames.DEFAULT_MAX_FRAME_BYTES));
+                Frames.DEFAULT_MAX_FRAME_BYTES, tls));
         try {
             return await(connection.call(api, request, parser, timeoutMs));
         } finally {

@@ -62,6 +62,7 @@ final class QuorumStart {
                     + ". Nothing was started.");
         }
         quorum.save();
+        SecureQuorum.Admin admin = quorum.secure() ? SecureQuorum.prepare(quorum) : null;
         if (!quorum.overrides().isEmpty()) {
             System.out.println("Settings for every node (remembered in " + quorum.dir() + "): " + quorum.overrides());
         }
@@ -79,6 +80,9 @@ final class QuorumStart {
             stopAll(processes, started);
             throw e;
         }
+        if (admin != null) {
+            SecureQuorum.printAdmin(quorum, admin);
+        }
         return 0;
     }
 
@@ -86,12 +90,18 @@ final class QuorumStart {
         Optional<LocalQuorum> loaded = LocalQuorum.load(dir);
         if (loaded.isEmpty()) {
             return LocalQuorum.create(dir, options.nodes == null ? 3 : options.nodes,
-                    options.brokers == null ? 0 : options.brokers, options.basePort == null ? LocalQuorum.DEFAULT_BASE_PORT : options.basePort);
+                    options.brokers == null ? 0 : options.brokers,
+                    options.basePort == null ? LocalQuorum.DEFAULT_BASE_PORT : options.basePort,
+                    SecureQuorum.parse(options.security));
         }
         LocalQuorum q = loaded.get();
         if (options.nodes != null && options.nodes != q.voterCount()) {
             throw new UsageException("the cluster in " + dir + " has " + q.voterCount() + " voters; --nodes " + options.nodes
                     + " cannot change that (use another --data-dir for a new cluster)", "quorum start");
+        }
+        if (options.security != null && !SecureQuorum.parse(options.security).equals(q.security())) {
+            throw new UsageException("the cluster in " + dir + " was made with --security " + q.security() + "; --security "
+                    + options.security + " cannot change that (use another --data-dir for a new cluster)", "quorum start");
         }
         if (options.basePort != null && options.basePort != q.basePort()) {
             throw new UsageException("the cluster in " + dir + " uses --base-port " + q.basePort() + "; --base-port "
@@ -131,7 +141,7 @@ final class QuorumStart {
     private void awaitReady(LocalQuorum quorum, NodeProcesses processes, List<Integer> started) throws Exception {
         long deadline = System.currentTimeMillis() + options.timeoutMs;
         String lastState = "no node answered yet";
-        try (QuorumProbe probe = new QuorumProbe(2_000)) {
+        try (QuorumProbe probe = new QuorumProbe(2_000, SecureQuorum.toolsTls(quorum))) {
             while (System.currentTimeMillis() < deadline) {
                 for (int n : started) {
                     if (processes.find(n).isEmpty()) {
@@ -205,6 +215,6 @@ final class QuorumStart {
     }
 
     static InetSocketAddress address(LocalQuorum quorum, int n) {
-        return new InetSocketAddress("localhost", quorum.clientPort(n));
+        return new InetSocketAddress("localhost", quorum.nativePort(n));
     }
 }

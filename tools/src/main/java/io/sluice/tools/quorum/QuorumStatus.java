@@ -30,7 +30,7 @@ final class QuorumStatus {
         List<String> down = new ArrayList<>();
         int leader = -1;
         DescribeClusterResponse cluster = null;
-        try (QuorumProbe probe = new QuorumProbe(2_000)) {
+        try (QuorumProbe probe = new QuorumProbe(2_000, SecureQuorum.toolsTls(quorum))) {
             List<NodeState> states = new ArrayList<>();
             for (int n = 1; n <= quorum.nodes(); n++) {
                 Optional<ProcessHandle> p = processes.find(n);
@@ -50,7 +50,7 @@ final class QuorumStatus {
                 System.out.printf("Node %d  %-11s  client localhost:%d  raft localhost:%d  %s%n", n, s.process(),
                         quorum.clientPort(n), quorum.raftPort(n), role(n, s.state(), leader, cluster));
                 System.out.printf("        metrics http://localhost:%d/metrics%n",
-                        io.sluice.server.NodeConfig.defaultMetricsPort(quorum.clientPort(n)));
+                        io.sluice.server.NodeConfig.defaultMetricsPort(quorum.nativePort(n)));
             }
         }
         if (down.isEmpty() && leader <= 0) {
