@@ -21,7 +21,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -44,10 +46,13 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kafka Streams 4.4's WordCount with {@code processing.guarantee=at_least_once} on a three-node Sluice
@@ -56,10 +61,12 @@ import org.junit.jupiter.api.io.TempDir;
  * are processed), and the count store's changelog, a compacted topic. The application runs, is closed,
  * and starts again on an empty state directory, so the store can only come back by restoring from the
  * changelog; then it counts a second batch of lines. The latest count of every word on the output topic
- * must equal the count computed directly over all the input.
+ * must equal the count computed directly over all the input. With {@code exactly_once_v2}, which needs
+ * transactions, the application stops with the broker's refusal instead.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class KafkaStreamsWordCountIT {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaStreamsWordCountIT.class);
     private static final String APP = "wordcount";
     private static final String INPUT = "lines";
     private static final String OUTPUT = "word-counts";
@@ -112,6 +119,40 @@ class KafkaStreamsWordCountIT {
         }
     }
 
+    /**
+     * exactly_once_v2 needs transactions, which Sluice does not have: the application must stop with
+     * the broker's refusal as its cause, never run with weaker guarantees than it asked for.
+     */
+    @Test
+    void exactlyOnceStopsTheApplicationWithTheTransactionRefusal() throws Exception {
+        try (TestCluster cluster = TestCluster.start(1);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(INPUT, 1, (short) 1), new NewTopic(OUTPUT, 1, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+            produce(cluster, List.of("exactly once"));
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            KafkaStreams streams = create(cluster, stateDirs.resolve("eos"), StreamsConfig.EXACTLY_ONCE_V2, 1);
+            streams.setUncaughtExceptionHandler(e -> {
+                failure.compareAndSet(null, e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            try {
+                streams.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.ERROR);
+            } finally {
+                streams.close(Duration.ofSeconds(30));
+            }
+            LOG.info("exactly_once_v2 on Sluice stops with: {}", failure.get().toString());
+            // The transactional producer's first step, FindCoordinator for its transactional id, is refused.
+            assertTrue(causes(failure.get()).anyMatch(c -> c.getMessage() != null
+                    && c.getMessage().contains("Sluice does not support transactions")), failure.get().toString());
+        }
+    }
+
+    private static Stream<Throwable> causes(Throwable t) {
+        return Stream.iterate(t, c -> c != null, Throwable::getCause);
+    }
+
     private static List<String> lines(Random random, int count) {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -133,30 +174,7 @@ class KafkaStreamsWordCountIT {
     }
 
     private static KafkaStreams start(TestCluster cluster, Path stateDir, AtomicLong restored) throws Exception {
-        Files.createDirectories(stateDir);
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(INPUT, Consumed.with(Serdes.String(), Serdes.String()))
-                .flatMapValues(line -> Arrays.asList(line.toLowerCase(Locale.ROOT).split(" ")))
-                .groupBy((key, word) -> word)
-                .count(Materialized.as(STORE))
-                .toStream()
-                .to(OUTPUT, Produced.with(Serdes.String(), Serdes.Long()));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
-        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        props.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, 200);
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        // Small changelog segments, so the cleaner has closed segments to compact while the test runs.
-        props.put(StreamsConfig.topicPrefix("segment.bytes"), 4096);
-        props.put(StreamsConfig.topicPrefix("min.cleanable.dirty.ratio"), "0.01");
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        KafkaStreams streams = new KafkaStreams(builder.build(), props);
+        KafkaStreams streams = create(cluster, stateDir, StreamsConfig.AT_LEAST_ONCE, 3);
         streams.setGlobalStateRestoreListener(new StateRestoreListener() {
             @Override
             public void onRestoreStart(TopicPartition tp, String store, long start, long end) {
@@ -173,6 +191,34 @@ class KafkaStreamsWordCountIT {
         });
         streams.start();
         return streams;
+    }
+
+    private static KafkaStreams create(TestCluster cluster, Path stateDir, String guarantee, int replication)
+            throws Exception {
+        Files.createDirectories(stateDir);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(INPUT, Consumed.with(Serdes.String(), Serdes.String()))
+                .flatMapValues(line -> Arrays.asList(line.toLowerCase(Locale.ROOT).split(" ")))
+                .groupBy((key, word) -> word)
+                .count(Materialized.as(STORE))
+                .toStream()
+                .to(OUTPUT, Produced.with(Serdes.String(), Serdes.Long()));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        props.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, 200);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // Small changelog segments, so the cleaner has closed segments to compact while the test runs.
+        props.put(StreamsConfig.topicPrefix("segment.bytes"), 4096);
+        props.put(StreamsConfig.topicPrefix("min.cleanable.dirty.ratio"), "0.01");
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return new KafkaStreams(builder.build(), props);
     }
 
     /**
