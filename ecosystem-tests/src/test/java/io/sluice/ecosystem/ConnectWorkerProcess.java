@@ -68,7 +68,10 @@ final class ConnectWorkerProcess implements AutoCloseable {
                 "-cp", testClassPath(), "org.apache.kafka.connect.cli.ConnectDistributed", props.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        return new ConnectWorkerProcess(builder.start(), URI.create("http://127.0.0.1:" + port), log);
+        Process process = builder.start();
+        // Should the test JVM itself be stopped (Failsafe's fork timeout), the worker must not outlive it.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "kill-connect-worker-" + name));
+        return new ConnectWorkerProcess(process, URI.create("http://127.0.0.1:" + port), log);
     }
 
     /** Surefire and Failsafe hand a forked JVM a one-jar classpath and the real one in this property. */
