@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -136,6 +137,7 @@ public final class LogCleaner implements AutoCloseable {
         TopicPartition tp = chosen.topicPartition();
         try {
             long from = firstDirtyOffset(chosen);
+            long started = clock.nanoseconds();
             CompactionPass.Result r = new CompactionPass(chosen, map, throttler).run(from, now);
             if (r.cleanedUpTo() == from) {
                 LOG.warn("{}: cannot clean from offset {}: the first dirty segment has more records than"
@@ -147,8 +149,13 @@ public final class LogCleaner implements AutoCloseable {
             t[0]++;
             t[1] += r.recordsRemoved();
             writeCheckpoint();
-            LOG.info("{}: cleaned up to offset {}: {} segments rewritten, {} records removed, {} bytes read, {} written",
-                    tp, r.cleanedUpTo(), r.segmentsRewritten(), r.recordsRemoved(), r.bytesRead(), r.bytesWritten());
+            // The pass's own rate (throttling included), as Kafka's cleaner reports it: what an operator sizes
+            // log.cleaner.io.max.bytes.per.second against.
+            double seconds = Math.max(1e-9, (clock.nanoseconds() - started) / 1e9);
+            LOG.info("{}: cleaned up to offset {}: {} segments rewritten, {} records removed, {} bytes read, {} written"
+                    + " in {} ms ({} MB/s read)", tp, r.cleanedUpTo(), r.segmentsRewritten(), r.recordsRemoved(),
+                    r.bytesRead(), r.bytesWritten(), Math.round(seconds * 1000),
+                    String.format(Locale.ROOT, "%.1f", r.bytesRead() / seconds / 1e6));
             return true;
         } catch (IOException e) {
             if (!chosen.isClosed()) {
