@@ -27,7 +27,7 @@ public final class SuiteOptions {
     String groupProtocol = "classic";
 
     @Parameter(names = "--nemesis", description = "Comma-separated fault families: kill, pause, partition, loss, power-loss,"
-            + " power-loss-all, disk, or none")
+            + " power-loss-all, power-loss-dirs, disk, or none")
     String nemesis = "kill,pause,partition";
 
     @Parameter(names = "--compose", description = "Overlap faults: each window holds one to three faults of the"
@@ -91,7 +91,7 @@ public final class SuiteOptions {
                 kinds.add(Fault.Kind.ofFlag(name));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown nemesis '" + name + "'; use kill, pause, partition, loss,"
-                        + " power-loss, power-loss-all, disk or none");
+                        + " power-loss, power-loss-all, power-loss-dirs, disk or none");
             }
         }
         return kinds;

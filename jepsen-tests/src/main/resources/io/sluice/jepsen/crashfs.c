@@ -238,6 +238,9 @@ static void remove_tree(int dirfd, const char *name) {
 }
 
 static void undo(struct dirop *op) {
+    static const char *names[] = { "create", "mkdir", "rename", "unlink", "rmdir" };
+    /* the log says which entries a power loss took, to tell a node's recovery what it had to face */
+    fprintf(stderr, "crashfs: undo %s %s%s%s\n", names[op->kind], op->from, op->to ? " -> " : "", op->to ? op->to : "");
     switch (op->kind) {
     case OP_CREATE: unlinkat(root_fd, op->from, 0); break;
     case OP_MKDIR: remove_tree(root_fd, op->from); break;
@@ -284,6 +287,8 @@ static void drop(int torn, int dirs, unsigned seed, char *reply, size_t len) {
         free_op(op);
     }
     snprintf(reply, len, "ok dropped files=%d pages=%d entries=%d\n", nfiles, npages, nops);
+    fprintf(stderr, "crashfs: drop%s%s: %s", torn ? " torn" : "", dirs ? " dirs" : "", reply + 3);
+    fflush(stderr);
 }
 
 /* ---- file system operations ---- */

@@ -35,6 +35,11 @@ public record Fault(Kind kind, Target target, List<Integer> nodes, double probab
         POWER_LOSS,
         /** the same on every node at once */
         POWER_LOSS_ALL,
+        /**
+         * every node at once, and each also forgets the directory entries (files created, renamed or
+         * removed) whose directory it had not fsynced: stricter than ext4 or XFS, as POSIX allows
+         */
+        POWER_LOSS_DIRS,
         /** a full disk (writes fail with ENOSPC) or failing fsyncs (EIO) on one node */
         DISK;
 
@@ -49,7 +54,7 @@ public record Fault(Kind kind, Target target, List<Integer> nodes, double probab
 
         /** Whether the family needs the nodes' data directories on crashfs. */
         public boolean needsCrashFs() {
-            return this == POWER_LOSS || this == POWER_LOSS_ALL || this == DISK;
+            return this == POWER_LOSS || this == POWER_LOSS_ALL || this == POWER_LOSS_DIRS || this == DISK;
         }
     }
 

@@ -118,7 +118,7 @@ public final class NemesisRunner {
                 cluster.network().loss(cluster.ids(), fault.probability());
                 yield "loss p=" + fault.probability() + " on " + cluster.ids();
             }
-            case POWER_LOSS, POWER_LOSS_ALL -> {
+            case POWER_LOSS, POWER_LOSS_ALL, POWER_LOSS_DIRS -> {
                 // every target loses power at the same moment: all are dead before any disk forgets
                 List<Integer> targets = processTargets(fault);
                 targets.forEach(cluster::kill);

@@ -107,16 +107,17 @@ class ScheduleTest {
         Set<String> diskFaults = new HashSet<>();
         for (long seed = 0; seed < 60; seed++) {
             for (Schedule.Entry e : Schedule.generate(seed, EnumSet.of(Fault.Kind.POWER_LOSS, Fault.Kind.POWER_LOSS_ALL,
-                    Fault.Kind.DISK), 3, 300_000, 10_000)) {
+                    Fault.Kind.POWER_LOSS_DIRS, Fault.Kind.DISK), 3, 300_000, 10_000)) {
                 Fault f = e.fault();
                 switch (f.kind()) {
                     case POWER_LOSS -> targets.add(f.target());
-                    case POWER_LOSS_ALL -> assertEquals(Fault.Target.ALL, f.target());
+                    case POWER_LOSS_ALL, POWER_LOSS_DIRS -> assertEquals(Fault.Target.ALL, f.target());
                     case DISK -> diskFaults.add(f.mode());
                     default -> throw new AssertionError(f.describe());
                 }
                 if (f.kind() != Fault.Kind.DISK) {
                     assertTrue(f.mode().matches("(torn )?(dirs )?\\d+"), f.describe()); // the seed of the drop
+                    assertEquals(f.kind() == Fault.Kind.POWER_LOSS_DIRS, f.mode().contains("dirs"), f.describe());
                     modes.add(f.mode().replaceAll("\\d+", "").trim());
                 }
             }
