@@ -27,6 +27,9 @@ public final class BrokerDefaults {
         d.put("message.timestamp.type", "CreateTime");
         d.put("unclean.leader.election.enable", "false");
         d.put("min.insync.replicas", settings.getOrDefault("min.insync.replicas", "1"));
+        // Which replicas a broker's replication throttle applies to: none unless set on the topic.
+        d.put("leader.replication.throttled.replicas", "");
+        d.put("follower.replication.throttled.replicas", "");
         Map<String, String> log = LogConfig.defaultValues();
         d.put(LogConfig.FLUSH_POLICY, settings.getOrDefault("log.flush.policy", log.get(LogConfig.FLUSH_POLICY)));
         d.put(LogConfig.FLUSH_MS, settings.getOrDefault("log.flush.interval.ms", log.get(LogConfig.FLUSH_MS)));

@@ -82,9 +82,10 @@ public final class Partition {
         return r == null ? -1 : r.leaderEpoch();
     }
 
+    /** The replication factor: during a reassignment, that of the original replicas (as Kafka counts it). */
     public int replicaCount() {
         PartitionRegistration r = registration;
-        return r == null ? 0 : r.replicas().size();
+        return r == null ? 0 : r.originalReplicas().size();
     }
 
     public List<Integer> isr() {
@@ -130,7 +131,12 @@ public final class Partition {
                 }
                 return newEpoch ? Transition.FOLLOWER_OF_NEW_EPOCH : Transition.NONE;
             }
-            // Still the leader of the same epoch: the ISR may have changed, which can move the HW.
+            // Still the leader of the same epoch: a reassignment may have added replicas (a removal
+            // starts a new epoch), which must be tracked from their first fetch; the ISR may have
+            // changed, which can move the HW.
+            if (!prev.replicas().equals(next.replicas())) {
+                trackFollowers(next.replicas());
+            }
             maybeIncrementHighWatermark();
             return prev.isr().equals(next.isr()) ? Transition.NONE : Transition.ISR_CHANGED;
         } finally {
@@ -160,6 +166,17 @@ public final class Partition {
         }
         leader = true;
         maybeIncrementHighWatermark();
+    }
+
+    /** Leader only: follows exactly the other replicas of {@code replicas}, keeping what is known of each. */
+    private synchronized void trackFollowers(List<Integer> replicas) {
+        long now = clock.milliseconds();
+        followers.keySet().retainAll(replicas);
+        for (int replica : replicas) {
+            if (replica != localBrokerId) {
+                followers.putIfAbsent(replica, FollowerState.unknown(now));
+            }
+        }
     }
 
     /**

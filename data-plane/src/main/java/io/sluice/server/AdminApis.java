@@ -4,7 +4,14 @@ import io.sluice.network.NativeApis;
 import io.sluice.network.RequestContext;
 import io.sluice.network.Response;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.rpc.AlterConfigsRequest;
+import io.sluice.protocol.rpc.AlterPartitionReassignmentsRequest;
+import io.sluice.protocol.rpc.AlterPartitionReassignmentsResponse;
+import io.sluice.protocol.rpc.ListPartitionReassignmentsRequest;
+import io.sluice.protocol.rpc.ListPartitionReassignmentsResponse;
+import io.sluice.protocol.rpc.OngoingReassignment;
+import io.sluice.protocol.rpc.ReassignmentTarget;
 import io.sluice.protocol.rpc.AlterConfigsResource;
 import io.sluice.protocol.rpc.AlterConfigsResponse;
 import io.sluice.protocol.rpc.AlterConfigsResult;
@@ -36,6 +43,8 @@ import io.sluice.protocol.wire.RequestFrame;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +71,8 @@ final class AdminApis {
         apis.add(ApiKey.DESCRIBE_CONFIGS, this::describeConfigs);
         apis.add(ApiKey.ALTER_CONFIGS, this::alterConfigs);
         apis.add(ApiKey.ELECT_LEADERS, this::electLeaders);
+        apis.add(ApiKey.ALTER_PARTITION_REASSIGNMENTS, this::alterReassignments);
+        apis.add(ApiKey.LIST_PARTITION_REASSIGNMENTS, this::listReassignments);
         apis.add(ApiKey.INIT_PRODUCER_ID, this::initProducerId);
     }
 
@@ -172,6 +183,60 @@ final class AdminApis {
             }
             return Response.of(response.build());
         });
+    }
+
+    private CompletableFuture<Response> alterReassignments(RequestContext ctx, RequestFrame frame) throws Exception {
+        AlterPartitionReassignmentsRequest request = parse(frame, AlterPartitionReassignmentsRequest.parser());
+        List<AdminService.Reassignment> reassignments = new ArrayList<>();
+        for (ReassignmentTarget t : request.getReassignmentsList()) {
+            reassignments.add(new AdminService.Reassignment(new TopicPartition(t.getTopic(), t.getPartition()),
+                    t.getCancel() ? null : t.getReplicasList()));
+        }
+        return admin.alterReassignments(reassignments, request.getKeepReplicationFactor()).handle((outcomes, error) -> {
+            AlterPartitionReassignmentsResponse.Builder response = AlterPartitionReassignmentsResponse.newBuilder();
+            if (error != null) {
+                return Response.of(response.setError(failureCode(error)).setErrorMessage(String.valueOf(error.getMessage()))
+                        .build());
+            }
+            for (AdminService.ReassignmentOutcome o : outcomes) {
+                response.addPartitions(PartitionResult.newBuilder().setTopic(o.partition().topic())
+                        .setPartition(o.partition().partition()).setError(o.error()).setErrorMessage(o.message()));
+            }
+            return Response.of(response.build());
+        });
+    }
+
+    private CompletableFuture<Response> listReassignments(RequestContext ctx, RequestFrame frame) throws Exception {
+        ListPartitionReassignmentsRequest request = parse(frame, ListPartitionReassignmentsRequest.parser());
+        Set<TopicPartition> wanted = null;
+        if (request.getPartitionsCount() > 0) {
+            wanted = new HashSet<>();
+            for (TopicPartitions tp : request.getPartitionsList()) {
+                for (int p : tp.getPartitionsList()) {
+                    wanted.add(new TopicPartition(tp.getTopic(), p));
+                }
+            }
+        }
+        return admin.listReassignments(wanted).handle((ongoing, error) -> {
+            ListPartitionReassignmentsResponse.Builder response = ListPartitionReassignmentsResponse.newBuilder();
+            if (error != null) {
+                return Response.of(response.setError(failureCode(error)).setErrorMessage(String.valueOf(error.getMessage()))
+                        .build());
+            }
+            for (AdminService.OngoingReassignment o : ongoing) {
+                response.addReassignments(OngoingReassignment.newBuilder().setTopic(o.partition().topic())
+                        .setPartition(o.partition().partition()).addAllReplicas(o.replicas())
+                        .addAllAddingReplicas(o.adding()).addAllRemovingReplicas(o.removing()));
+            }
+            return Response.of(response.build());
+        });
+    }
+
+    /** A failed service call's code: a {@link SluiceException}'s own, else REQUEST_TIMED_OUT (the quorum did not answer). */
+    private static ErrorCode failureCode(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return cause instanceof SluiceException s ? s.code() : ErrorCode.REQUEST_TIMED_OUT;
     }
 
     private CompletableFuture<Response> initProducerId(RequestContext ctx, RequestFrame frame) {

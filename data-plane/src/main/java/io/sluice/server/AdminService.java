@@ -4,12 +4,17 @@ import io.sluice.config.BrokerDefaults;
 import io.sluice.metadata.MetadataNode;
 import io.sluice.metadata.controller.ControllerResult;
 import io.sluice.metadata.controller.MetadataController;
+import io.sluice.metadata.controller.DynamicBrokerConfigs;
+import io.sluice.metadata.image.ConfigsImage;
 import io.sluice.metadata.image.MetadataImage;
 import io.sluice.metadata.image.PartitionRegistration;
 import io.sluice.metadata.image.TopicImage;
 import io.sluice.network.NodeClient;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.metadata.AlterBrokerConfigsCommand;
 import io.sluice.protocol.metadata.AlterConfigsCommand;
+import io.sluice.protocol.metadata.AlterPartitionReassignmentsCommand;
+import io.sluice.protocol.metadata.PartitionReassignment;
 import io.sluice.protocol.metadata.CreatePartitionsCommand;
 import io.sluice.protocol.metadata.CreateTopicCommand;
 import io.sluice.protocol.metadata.DeleteTopicCommand;
@@ -64,6 +69,22 @@ public final class AdminService {
 
     /** A DeleteRecords on one partition: its log start offset afterwards (Kafka's low watermark). */
     public record RecordsOutcome(ErrorCode error, String message, long lowWatermark) {
+    }
+
+    /** A requested move of one partition to {@code replicas} (preferred leader first); null replicas cancels. */
+    public record Reassignment(TopicPartition partition, List<Integer> replicas) {
+        public boolean cancel() {
+            return replicas == null;
+        }
+    }
+
+    /** What became of one partition's reassignment request. */
+    public record ReassignmentOutcome(TopicPartition partition, ErrorCode error, String message) {
+    }
+
+    /** A reassignment in progress: the union of the replicas, and those being added and removed. */
+    public record OngoingReassignment(TopicPartition partition, List<Integer> replicas, List<Integer> adding,
+                                      List<Integer> removing) {
     }
 
     /** One partition replica in this node's log directory. */
@@ -128,9 +149,30 @@ public final class AdminService {
         return BrokerConfigs.topicConfigs(config, own);
     }
 
-    /** This node's own settings (read-only: they come from its properties file and command line). */
+    /**
+     * This node's own settings: the static ones (read-only: from its properties file and command line),
+     * then the dynamic replication throttles, set for this broker or for every broker, or unset (empty).
+     */
     public List<ConfigValue> brokerConfigs() {
-        return BrokerConfigs.brokerConfigs(config);
+        List<ConfigValue> all = new ArrayList<>(BrokerConfigs.brokerConfigs(config));
+        ConfigsImage configs = metadata.image().configs();
+        for (String key : DynamicBrokerConfigs.supportedKeys()) {
+            String own = configs.brokerConfig(config.nodeId()).get(key);
+            String shared = configs.brokerConfig(ConfigsImage.DEFAULT_BROKER).get(key);
+            List<ConfigValue.Synonym> synonyms = new ArrayList<>();
+            if (own != null) {
+                synonyms.add(new ConfigValue.Synonym(key, own, ConfigValue.Source.DYNAMIC_BROKER));
+            }
+            if (shared != null) {
+                synonyms.add(new ConfigValue.Synonym(key, shared, ConfigValue.Source.DYNAMIC_DEFAULT_BROKER));
+            }
+            ConfigValue.Synonym first = synonyms.isEmpty() ? null : synonyms.get(0);
+            all.add(new ConfigValue(key, first == null ? "" : first.value(),
+                    first == null ? ConfigValue.Source.DEFAULT : first.source(), false,
+                    "Replication throttle in bytes per second (accepted and stored; not enforced by Sluice yet)",
+                    synonyms));
+        }
+        return all;
     }
 
     /**
@@ -151,6 +193,67 @@ public final class AdminService {
             }
             return new Elections(r.getError(), r.getErrorMessage(), outcomes);
         });
+    }
+
+    /**
+     * Starts, replaces or cancels reassignments, each partition on its own (see docs/operations.md).
+     * With {@code keepReplicationFactor} a target of another size than the current replicas is refused.
+     * An error for the whole request (the quorum unreachable) fails the future.
+     */
+    public CompletableFuture<List<ReassignmentOutcome>> alterReassignments(List<Reassignment> reassignments,
+                                                                         boolean keepReplicationFactor) {
+        AlterPartitionReassignmentsCommand.Builder command = AlterPartitionReassignmentsCommand.newBuilder()
+                .setKeepReplicationFactor(keepReplicationFactor);
+        for (Reassignment r : reassignments) {
+            PartitionReassignment.Builder one = PartitionReassignment.newBuilder().setTopic(r.partition().topic())
+                    .setPartition(r.partition().partition()).setCancel(r.cancel());
+            if (!r.cancel()) {
+                one.addAllReplicas(r.replicas());
+            }
+            command.addReassignments(one);
+        }
+        return run(MetadataCommand.newBuilder().setAlterPartitionReassignments(command), false).thenApply(r -> {
+            if (r.getError() != ErrorCode.NONE) {
+                throw new io.sluice.protocol.SluiceException(r.getError(), r.getErrorMessage());
+            }
+            List<ReassignmentOutcome> outcomes = new ArrayList<>();
+            for (PartitionOutcome o : r.getPartitionsList()) {
+                outcomes.add(new ReassignmentOutcome(new TopicPartition(o.getTopic(), o.getPartition()), o.getError(),
+                        o.getErrorMessage()));
+            }
+            return outcomes;
+        });
+    }
+
+    /**
+     * The reassignments in progress, from an image at least as new as any change acknowledged before
+     * the call: of the given partitions (unknown ones are skipped, as Kafka does), or of all when null.
+     */
+    public CompletableFuture<List<OngoingReassignment>> listReassignments(Collection<TopicPartition> partitions) {
+        return metadata.readLinearizable().thenApply(image -> {
+            List<OngoingReassignment> ongoing = new ArrayList<>();
+            for (TopicImage topic : image.topics().byName().values()) {
+                topic.partitions().forEach((index, p) -> {
+                    TopicPartition tp = new TopicPartition(topic.name(), index);
+                    if (p.isReassigning() && (partitions == null || partitions.contains(tp))) {
+                        ongoing.add(new OngoingReassignment(tp, p.replicas(), p.addingReplicas(), p.removingReplicas()));
+                    }
+                });
+            }
+            return ongoing;
+        });
+    }
+
+    /**
+     * Sets and removes a broker's dynamic settings (the replication throttles); {@code brokerId} -1 is
+     * the cluster-wide default. Any other broker setting is refused (INVALID_CONFIG): they are static.
+     */
+    public CompletableFuture<TopicOutcome> alterBrokerConfigs(int brokerId, Map<String, String> set,
+                                                              Collection<String> delete, boolean validateOnly) {
+        AlterBrokerConfigsCommand command = AlterBrokerConfigsCommand.newBuilder().setBrokerId(brokerId)
+                .putAllSet(set).addAllDelete(delete).build();
+        return run(MetadataCommand.newBuilder().setAlterBrokerConfigs(command), validateOnly)
+                .thenApply(r -> new TopicOutcome(r.getError(), r.getErrorMessage(), "", -1, -1));
     }
 
     private static boolean ledByPreferred(MetadataImage image, String topic, int partition) {
@@ -184,6 +287,20 @@ public final class AdminService {
         }
     }
 
+    /**
+     * Kafka's AlterReplicaLogDirs on a node with one log directory: placing a replica in that
+     * directory is where it already is (NONE) once the replica exists here (REPLICA_NOT_AVAILABLE
+     * until a reassignment has created it, which Kafka's tool waits for); any other directory does
+     * not exist (LOG_DIR_NOT_FOUND). Nothing moves.
+     */
+    public ErrorCode placeReplica(TopicPartition tp, String logDir) {
+        if (!java.nio.file.Path.of(logDir).toAbsolutePath().normalize()
+                .equals(config.logsDir().toAbsolutePath().normalize())) {
+            return ErrorCode.LOG_DIR_NOT_FOUND;
+        }
+        return replicas.partition(tp).isPresent() ? ErrorCode.NONE : ErrorCode.REPLICA_NOT_AVAILABLE;
+    }
+
     /** This node's log directory. */
     public java.nio.file.Path logDir() {
         return config.logsDir();
@@ -205,6 +322,11 @@ public final class AdminService {
 
     QuorumDescriber quorum() {
         return quorum;
+    }
+
+    /** Takes a stopped broker-only node out of the metadata quorum; see {@link QuorumDescriber#unregisterBroker}. */
+    public CompletableFuture<Void> unregisterBroker(int brokerId) {
+        return CompletableFuture.runAsync(() -> quorum.unregisterBroker(brokerId));
     }
 
     /** The quorum as its leader sees it (asked of the leader when this node is not it). */

@@ -95,6 +95,7 @@ public final class BrokerConfigs {
         m.put("sasl.enabled.mechanisms", String.join(",", c.saslMechanisms()));
         m.put("sasl.plain.users.file", c.plainUsersFile() == null ? "" : c.plainUsersFile().toString());
         m.put("auto.create.topics.enable", Boolean.toString(c.autoCreateTopics()));
+        m.put("process.roles", c.brokerOnly() ? "broker" : "broker,controller");
         m.put("raft.address", c.raftAddress());
         StringBuilder voters = new StringBuilder();
         new TreeMap<>(c.voters()).forEach((id, address) ->

@@ -16,6 +16,9 @@ import io.sluice.protocol.rpc.MetadataRequest;
 import io.sluice.protocol.rpc.MetadataResponse;
 import io.sluice.protocol.rpc.PartitionMetadata;
 import io.sluice.protocol.rpc.TopicMetadata;
+import io.sluice.protocol.rpc.UnregisterBrokerRequest;
+import io.sluice.protocol.rpc.UnregisterBrokerResponse;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.wire.Frames;
 import io.sluice.protocol.wire.RequestFrame;
 import java.util.Collection;
@@ -40,6 +43,26 @@ final class ClusterApis {
         apis.add(ApiKey.METADATA, this::metadata);
         apis.add(ApiKey.DESCRIBE_CLUSTER, this::describeCluster);
         apis.add(ApiKey.DESCRIBE_QUORUM, this::describeQuorum);
+        apis.add(ApiKey.UNREGISTER_BROKER, this::unregisterBroker);
+    }
+
+    private CompletableFuture<Response> unregisterBroker(RequestContext ctx, RequestFrame frame) throws Exception {
+        UnregisterBrokerRequest request;
+        try {
+            request = Frames.parse(frame.body(), UnregisterBrokerRequest.parser());
+        } finally {
+            frame.release();
+        }
+        // The Raft configuration change blocks: off the event loop.
+        return CompletableFuture.supplyAsync(() -> {
+            UnregisterBrokerResponse.Builder response = UnregisterBrokerResponse.newBuilder().setError(ErrorCode.NONE);
+            try {
+                quorum.unregisterBroker(request.getBrokerId());
+            } catch (SluiceException e) {
+                response.setError(e.code()).setErrorMessage(e.getMessage());
+            }
+            return Response.of(response.build());
+        });
     }
 
     private CompletableFuture<Response> describeCluster(RequestContext ctx, RequestFrame frame) {

@@ -14,6 +14,10 @@ public record ConfigValue(String name, String value, Source source, boolean read
     public enum Source {
         /** Set on the topic (CreateTopics configs, AlterConfigs). */
         DYNAMIC_TOPIC,
+        /** A dynamic setting of this broker (the replication throttles), set while it runs. */
+        DYNAMIC_BROKER,
+        /** A dynamic setting of every broker (the cluster-wide default), set while they run. */
+        DYNAMIC_DEFAULT_BROKER,
         /** Set in the node's properties file or on its command line. */
         STATIC_BROKER,
         /** Nobody set it: Sluice's default. */

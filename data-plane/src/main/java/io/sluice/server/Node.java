@@ -88,6 +88,7 @@ public final class Node implements AutoCloseable {
         }
         MetadataNode metadata = MetadataNode.start(MetadataNodeConfig.builder()
                 .nodeId(config.nodeId())
+                .observer(config.brokerOnly())
                 .raftAddress(config.raftAddress())
                 .voters(config.voters())
                 .dataDir(config.metadataDir())

@@ -24,7 +24,9 @@ public final class NodeConfig {
 
     static {
         Map<String, String> k = new LinkedHashMap<>();
-        k.put("node.id", "This node's id, one of the ids in voters (required)");
+        k.put("node.id", "This node's id, one of the ids in voters; a broker-only node's id is not among them (required)");
+        k.put("process.roles", "broker,controller: a voter of the metadata quorum that also hosts partitions;"
+                + " broker: a broker-only node, which follows the metadata log without voting (default broker,controller)");
         k.put("listen", "host:port of the data plane, where clients and other nodes connect (default localhost:9092)");
         k.put("listeners", "Kafka's listeners: NAME://host:port,... (instead of listen). The inter-broker listener"
                 + " serves the Kafka and the native protocol, every other one only Kafka's (see docs/security.md)");
@@ -40,7 +42,8 @@ public final class NodeConfig {
                 + " this setting, holds the passwords (default: none, so PLAIN refuses everyone)");
         k.put("auto.create.topics.enable", "A Kafka client's metadata request or produce to a missing topic creates it"
                 + " with num.partitions and default.replication.factor (default true)");
-        k.put("raft.address", "host:port of this node's Raft endpoint; must match its entry in voters (required)");
+        k.put("raft.address", "host:port of this node's Raft endpoint; a voter's must match its entry in voters;"
+                + " a broker-only node receives the metadata log there (required)");
         k.put("voters", "The metadata quorum: id@host:port,... of every voter (required)");
         k.put("data.dir", "Directory of this node's metadata and partition logs (required)");
         k.put("cluster.id", "Cluster id; by default derived from voters, so nodes started with the same voters agree");
@@ -103,6 +106,7 @@ public final class NodeConfig {
     private final boolean autoCreateTopics;
     private final String raftAddress;
     private final Map<Integer, String> voters;
+    private final boolean brokerOnly;
     private final Path dataDir;
     private final String clusterId;
     private final int ioThreads;
@@ -131,13 +135,18 @@ public final class NodeConfig {
         }
         this.nodeId = intValue(p, "node.id", null, 0, Integer.MAX_VALUE);
         this.voters = parseVoters(required(p, "voters"));
-        if (!voters.containsKey(nodeId)) {
+        this.brokerOnly = parseRoles(p.getOrDefault("process.roles", "broker,controller"));
+        if (brokerOnly && voters.containsKey(nodeId)) {
+            throw new IllegalArgumentException("node id " + nodeId + " is in voters (" + required(p, "voters")
+                    + ") but process.roles=broker: give a broker-only node an id that is not a voter's");
+        }
+        if (!brokerOnly && !voters.containsKey(nodeId)) {
             throw new IllegalArgumentException("node id " + nodeId + " is not in voters (" + required(p, "voters")
-                    + "); use one of the ids " + voters.keySet());
+                    + "); use one of the ids " + voters.keySet() + ", or set process.roles=broker for a broker-only node");
         }
         this.raftAddress = required(p, "raft.address");
         parseHostPort("raft.address", raftAddress);
-        if (!sameEndpoint(raftAddress, voters.get(nodeId))) {
+        if (!brokerOnly && !sameEndpoint(raftAddress, voters.get(nodeId))) {
             throw new IllegalArgumentException("raft.address " + raftAddress + " differs from node " + nodeId
                     + "'s entry in voters (" + voters.get(nodeId) + "); make them the same");
         }
@@ -333,6 +342,26 @@ public final class NodeConfig {
 
     public Map<Integer, String> voters() {
         return voters;
+    }
+
+    /** process.roles=broker: this node follows the metadata log without voting. */
+    public boolean brokerOnly() {
+        return brokerOnly;
+    }
+
+    private static boolean parseRoles(String value) {
+        java.util.Set<String> roles = new java.util.TreeSet<>();
+        for (String role : value.split(",")) {
+            roles.add(role.trim());
+        }
+        if (roles.equals(java.util.Set.of("broker"))) {
+            return true;
+        }
+        if (roles.equals(java.util.Set.of("broker", "controller"))) {
+            return false;
+        }
+        throw new IllegalArgumentException("process.roles=" + value + " is not supported: use broker,controller (a voter"
+                + " that also hosts partitions) or broker (a broker-only node); every Sluice node hosts partitions");
     }
 
     public Path dataDir() {

@@ -72,4 +72,32 @@ public final class QuorumDescriber {
         return client.call(address, ApiKey.DESCRIBE_QUORUM, DescribeQuorumRequest.getDefaultInstance(),
                 DescribeQuorumResponse.parser(), FORWARD_TIMEOUT_MS);
     }
+
+    /**
+     * Takes broker-only node {@code brokerId} out of the metadata quorum's Raft configuration, so the
+     * leader stops sending it the log (Kafka's UnregisterBroker). Refused, changing nothing, for a voter
+     * (voters change through the quorum itself), for an id that is no member, and for a node still
+     * running (it would go on serving on a metadata log that no longer reaches it): stop it first.
+     * Its registration stays, fenced, as a stopped broker's does. Blocks for the Raft round trip.
+     */
+    public void unregisterBroker(int brokerId) {
+        if (config.voters().containsKey(brokerId)) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "node " + brokerId + " is a voter of the metadata"
+                    + " quorum, not a broker-only node; only broker-only nodes are unregistered");
+        }
+        if (!metadata.observers().contains(brokerId)) {
+            throw new SluiceException(ErrorCode.BROKER_ID_NOT_REGISTERED, "node " + brokerId + " is not a broker-only"
+                    + " member of the metadata quorum (its broker-only nodes are " + metadata.observers() + ")");
+        }
+        if (metadata.image().cluster().isUnfenced(brokerId)) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "broker " + brokerId + " is still running;"
+                    + " stop it first, then unregister it");
+        }
+        try {
+            metadata.removeObserver(brokerId);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new SluiceException(ErrorCode.REQUEST_TIMED_OUT, "unregistering broker " + brokerId + " failed: "
+                    + e.getMessage() + "; retry");
+        }
+    }
 }

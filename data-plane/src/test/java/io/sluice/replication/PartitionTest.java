@@ -74,6 +74,24 @@ class PartitionTest {
     }
 
     @Test
+    void aReplicaAddedByAReassignmentInTheSameEpochCatchesUpAndIsAskedIntoTheIsr() throws Exception {
+        lead(List.of(1, 2, 3), 0);
+        append(5, -1, 2, ErrorCode.NONE);
+        partition.updateFollowerFetch(2, 5, NO_EPOCH);
+        partition.updateFollowerFetch(3, 5, NO_EPOCH);
+        assertEquals(5, partition.highWatermark());
+        // The reassignment to [2, 3, 4] starts: same leader epoch, replica 4 added.
+        assertEquals(Partition.Transition.NONE, partition.applyRegistration(new PartitionRegistration(
+                List.of(2, 3, 4, 1), List.of(1, 2, 3), 1, 0, 1, List.of(4), List.of(1))));
+        assertEquals(3, partition.replicaCount(), "the replication factor is the original one");
+        partition.updateFollowerFetch(4, 3, NO_EPOCH);
+        assertEquals(List.of(), isrRequests, "not caught up to the high watermark yet");
+        partition.updateFollowerFetch(4, 5, NO_EPOCH);
+        assertEquals(List.of(List.of(1, 2, 3, 4)), isrRequests);
+        assertEquals(Map.of(2, 5L, 3, 5L, 4, 5L), partition.followerOffsets());
+    }
+
+    @Test
     void highWatermarkIsTheSmallestOffsetEveryIsrMemberHolds() throws Exception {
         lead(List.of(1, 2, 3), 0);
         append(5, -1, 2, ErrorCode.NONE);

@@ -132,8 +132,12 @@ public final class TestCluster implements AutoCloseable {
         settings.put("node.id", Integer.toString(id));
         settings.put("listen", "127.0.0.1:" + clientPorts.get(id));
         settings.put("raft.address", "127.0.0.1:" + raftPorts.get(id));
-        settings.put("voters", raftPorts.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        settings.put("voters", raftPorts.entrySet().stream().filter(e -> e.getKey() <= size)
+                .sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + "@127.0.0.1:" + e.getValue()).collect(Collectors.joining(",")));
+        if (id > size) {
+            settings.put("process.roles", "broker");
+        }
         settings.put("data.dir", dir.resolve("node-" + id).toString());
         settings.put("io.threads", "2");
         settings.put("broker.session.timeout.ms", "2000");
@@ -157,6 +161,24 @@ public final class TestCluster implements AutoCloseable {
             clientPorts.put(id, node.address().getPort()); // kept for restarts, so addresses stay valid
         }
         return node;
+    }
+
+    /**
+     * Starts a broker-only node ({@code process.roles=broker}) with the next free id above the voters',
+     * while the cluster serves; returns its id. It follows the metadata log as a Raft listener.
+     */
+    public int addBrokerOnlyNode() throws IOException {
+        int id;
+        synchronized (nodes) {
+            id = raftPorts.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+            raftPorts.put(id, freePort());
+            clientPorts.put(id, 0);
+            if (simulatedDisks) {
+                disks.put(id, new SimulatedDisk());
+            }
+        }
+        startNode(id);
+        return id;
     }
 
     /** Stops node {@code id} with a controlled shutdown. */

@@ -209,6 +209,26 @@ public final class MetadataNode implements AutoCloseable {
         return raft.ratisMetrics();
     }
 
+    /** Whether this node only follows the metadata log (a broker-only node). */
+    public boolean isObserver() {
+        return config.observer();
+    }
+
+    /** The broker-only nodes (Raft listeners) in the configuration this node knows. */
+    public java.util.List<Integer> observers() {
+        return raft.listeners();
+    }
+
+    /**
+     * Takes broker-only node {@code nodeId} out of the Raft configuration, so the leader stops
+     * replicating the metadata log to it. Its registration is a separate matter (unregister).
+     *
+     * @throws IllegalArgumentException it is not a broker-only member
+     */
+    public void removeObserver(int nodeId) throws IOException {
+        raft.removeListener(nodeId);
+    }
+
     public DescribeQuorumResponse describeQuorum() {
         return raft.describeQuorum(config.clusterId());
     }

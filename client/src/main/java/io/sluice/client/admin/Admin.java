@@ -22,6 +22,7 @@ import io.sluice.protocol.rpc.TopicMetadata;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -145,6 +146,22 @@ public final class Admin implements AutoCloseable {
      */
     public CompletableFuture<Map<TopicPartition, ErrorCode>> electLeaders(Collection<TopicPartition> partitions) {
         return async(() -> ClusterOps.electLeaders(this, partitions));
+    }
+
+    /**
+     * Moves partitions to new replicas (preferred leader first), or with an empty target cancels the
+     * partition's running reassignment; with {@code keepReplicationFactor} a target of another size
+     * is refused. Returns the error of each partition that was refused (the others were accepted).
+     */
+    public CompletableFuture<Map<TopicPartition, SluiceException>> alterPartitionReassignments(
+            Map<TopicPartition, Optional<List<Integer>>> targets, boolean keepReplicationFactor) {
+        return async(() -> ReassignmentOps.alter(this, targets, keepReplicationFactor));
+    }
+
+    /** The reassignments in progress among {@code partitions} (empty: all of them). */
+    public CompletableFuture<Map<TopicPartition, PartitionReassignment>> listPartitionReassignments(
+            Collection<TopicPartition> partitions) {
+        return async(() -> ReassignmentOps.list(this, partitions));
     }
 
     /** Every consumer group of the cluster (each broker lists the groups it coordinates), by id. */

@@ -54,6 +54,8 @@ public final class KafkaConfigs {
     public static ConfigSource source(ConfigValue.Source source) {
         return switch (source) {
             case DYNAMIC_TOPIC -> ConfigSource.TOPIC_CONFIG;
+            case DYNAMIC_BROKER -> ConfigSource.DYNAMIC_BROKER_CONFIG;
+            case DYNAMIC_DEFAULT_BROKER -> ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG;
             case STATIC_BROKER -> ConfigSource.STATIC_BROKER_CONFIG;
             case DEFAULT -> ConfigSource.DEFAULT_CONFIG;
         };

@@ -64,6 +64,9 @@ public final class MetadataController {
             case DELETE_GROUP_OFFSETS -> GroupControl.deleteOffsets(image, command.getDeleteGroupOffsets());
             case ALLOCATE_PRODUCER_IDS -> GroupControl.allocateProducerIds(image, command.getAllocateProducerIds());
             case ALTER_SCRAM_CREDENTIALS -> ScramControl.alter(image, command.getAlterScramCredentials());
+            case ALTER_PARTITION_REASSIGNMENTS ->
+                    ReassignmentControl.alter(image, command.getAlterPartitionReassignments());
+            case ALTER_BROKER_CONFIGS -> DynamicBrokerConfigs.alter(image, command.getAlterBrokerConfigs());
             case COMMAND_NOT_SET -> ControllerResult.error(ErrorCode.INVALID_REQUEST,
                     "Empty metadata command: this proposer is newer or broken; upgrade the quorum first.");
         };

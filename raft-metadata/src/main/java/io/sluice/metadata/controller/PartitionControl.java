@@ -69,8 +69,11 @@ final class PartitionControl {
             return describe(outcome, current).setError(ErrorCode.INVALID_REQUEST)
                     .setErrorMessage("Partition " + r.getTopic() + "-" + r.getPartition() + ": " + problem).build();
         }
+        // A running reassignment completes in the same apply as the ISR change that makes it possible.
         PartitionRegistration next = changes.update(topic.id(), r.getPartition(), p ->
-                p.leader() == r.getLeader() && p.isr().equals(r.getIsrList()) ? p : p.next(r.getLeader(), r.getIsrList()));
+                p.leader() == r.getLeader() && p.isr().equals(r.getIsrList()) ? p
+                        : ReassignmentControl.maybeComplete(p.next(r.getLeader(), r.getIsrList()),
+                                image.cluster()::isEligible));
         return describe(outcome, next).build();
     }
 

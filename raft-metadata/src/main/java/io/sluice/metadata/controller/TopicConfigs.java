@@ -28,6 +28,9 @@ public final class TopicConfigs {
     public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
     public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
     public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
+    /** The replicas a broker's leader / follower replication throttle applies to (kafka-reassign-partitions sets them). */
+    public static final String LEADER_THROTTLED_REPLICAS = "leader.replication.throttled.replicas";
+    public static final String FOLLOWER_THROTTLED_REPLICAS = "follower.replication.throttled.replicas";
 
     /** Each key's validator: empty when the value is fine, else what is wrong with it. */
     private static final Map<String, Function<String, Optional<String>>> VALIDATORS = new TreeMap<>(Map.ofEntries(
@@ -36,6 +39,8 @@ public final class TopicConfigs {
             Map.entry(MIN_CLEANABLE_DIRTY_RATIO, TopicConfigs::ratio),
             Map.entry(MIN_COMPACTION_LAG_MS, longAtLeast(0, "a non-negative number of milliseconds")),
             Map.entry(MAX_COMPACTION_LAG_MS, longAtLeast(1, "a positive number of milliseconds")),
+            Map.entry(LEADER_THROTTLED_REPLICAS, TopicConfigs::throttledReplicas),
+            Map.entry(FOLLOWER_THROTTLED_REPLICAS, TopicConfigs::throttledReplicas),
             Map.entry(RETENTION_MS, longAtLeast(-1, "-1 (keep forever) or a number of milliseconds")),
             Map.entry(RETENTION_BYTES, longAtLeast(-1, "-1 (no size limit) or a number of bytes")),
             Map.entry(SEGMENT_BYTES, intAtLeast(14, "a number of bytes of at least 14")),
@@ -95,6 +100,20 @@ public final class TopicConfigs {
         return Optional.empty();
     }
 
+    /** Kafka's throttled replica list: empty, "*" (every replica), or partition:broker pairs. */
+    private static Optional<String> throttledReplicas(String value) {
+        String trimmed = value.trim();
+        if (trimmed.isEmpty() || trimmed.equals("*")) {
+            return Optional.empty();
+        }
+        for (String entry : trimmed.split(",", -1)) {
+            if (!entry.trim().matches("[0-9]+:[0-9]+")) {
+                return Optional.of("*, or a comma-separated list of partition:broker pairs such as 0:1,0:2");
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Optional<String> ratio(String value) {
         try {
             double d = Double.parseDouble(value.trim());
@@ -108,7 +127,7 @@ public final class TopicConfigs {
         return value -> allowed.contains(value) ? Optional.empty() : Optional.of(expected);
     }
 
-    private static Function<String, Optional<String>> longAtLeast(long min, String expected) {
+    static Function<String, Optional<String>> longAtLeast(long min, String expected) {
         return value -> {
             try {
                 return Long.parseLong(value.trim()) >= min ? Optional.empty() : Optional.of(expected);

@@ -90,7 +90,7 @@ final class TopicControl {
             return ControllerResult.error(ErrorCode.INVALID_PARTITIONS, "Topic '" + topic.name() + "' has " + current
                     + " partitions; partitions can only be added, so the new count must be larger than " + current + ".");
         }
-        int replicationFactor = topic.partition(0).replicas().size();
+        int replicationFactor = topic.partition(0).targetReplicas().size();
         List<Integer> brokers = image.cluster().eligibleBrokerIds();
         Optional<ControllerResult> tooFew = checkReplicationFactor(replicationFactor, brokers.size());
         if (tooFew.isPresent()) {

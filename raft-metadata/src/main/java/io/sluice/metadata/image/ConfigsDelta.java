@@ -6,12 +6,14 @@ import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** Topic config changes of one apply. Not thread-safe (used on the apply thread only). */
+/** Topic and broker config changes of one apply. Not thread-safe (used on the apply thread only). */
 public final class ConfigsDelta {
 
     private final ConfigsImage base;
     /** The complete new overrides of each touched topic; empty means "no overrides left". */
     private final SortedMap<String, TreeMap<String, String>> changed = new TreeMap<>();
+    /** The same for brokers' dynamic settings. */
+    private final SortedMap<Integer, TreeMap<String, String>> changedBrokers = new TreeMap<>();
 
     ConfigsDelta(ConfigsImage base) {
         this.base = base;
@@ -23,7 +25,9 @@ public final class ConfigsDelta {
     }
 
     void replay(ConfigRecord record) {
-        TreeMap<String, String> configs = touch(record.getTopic());
+        TreeMap<String, String> configs = record.getBroker()
+                ? changedBrokers.computeIfAbsent(record.getBrokerId(), b -> new TreeMap<>(base.brokerConfig(b)))
+                : touch(record.getTopic());
         if (record.getRemove()) {
             configs.remove(record.getKey());
         } else {
@@ -40,17 +44,22 @@ public final class ConfigsDelta {
     }
 
     ConfigsImage apply() {
-        if (changed.isEmpty()) {
+        if (changed.isEmpty() && changedBrokers.isEmpty()) {
             return base;
         }
-        TreeMap<String, SortedMap<String, String>> topics = new TreeMap<>(base.topicConfigs());
-        changed.forEach((topic, configs) -> {
+        return new ConfigsImage(merge(base.topicConfigs(), changed), merge(base.brokerConfigs(), changedBrokers));
+    }
+
+    private static <K> TreeMap<K, SortedMap<String, String>> merge(SortedMap<K, SortedMap<String, String>> base,
+                                                                   SortedMap<K, TreeMap<String, String>> changes) {
+        TreeMap<K, SortedMap<String, String>> merged = new TreeMap<>(base);
+        changes.forEach((key, configs) -> {
             if (configs.isEmpty()) {
-                topics.remove(topic);
+                merged.remove(key);
             } else {
-                topics.put(topic, Collections.unmodifiableSortedMap(new TreeMap<>(configs)));
+                merged.put(key, Collections.unmodifiableSortedMap(new TreeMap<>(configs)));
             }
         });
-        return new ConfigsImage(topics);
+        return merged;
     }
 }

@@ -75,6 +75,9 @@ public record MetadataImage(long index, long term, String clusterId, ClusterImag
         configs.topicConfigs().forEach((topic, entries) -> entries.forEach((key, value) ->
                 records.add(MetadataRecord.newBuilder().setConfig(
                         ConfigRecord.newBuilder().setTopic(topic).setKey(key).setValue(value)).build())));
+        configs.brokerConfigs().forEach((broker, entries) -> entries.forEach((key, value) ->
+                records.add(MetadataRecord.newBuilder().setConfig(ConfigRecord.newBuilder().setBroker(true)
+                        .setBrokerId(broker).setKey(key).setValue(value)).build())));
         groupOffsets.groups().forEach((group, offsets) -> offsets.forEach((partition, committed) ->
                 records.add(MetadataRecord.newBuilder().setGroupOffset(GroupOffsetRecord.newBuilder()
                         .setGroup(group).setTopic(partition.topic()).setPartition(partition.partition())

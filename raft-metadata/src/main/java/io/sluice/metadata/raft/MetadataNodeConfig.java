@@ -14,6 +14,7 @@ import java.util.TreeMap;
 public final class MetadataNodeConfig {
 
     private final int nodeId;
+    private final boolean observer;
     private final String raftAddress;
     private final Map<Integer, String> voters;
     private final Path dataDir;
@@ -28,6 +29,7 @@ public final class MetadataNodeConfig {
 
     private MetadataNodeConfig(Builder b) {
         this.nodeId = b.nodeId;
+        this.observer = b.observer;
         this.raftAddress = Objects.requireNonNull(b.raftAddress, "raftAddress");
         this.voters = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(b.voters, "voters")));
         this.dataDir = Objects.requireNonNull(b.dataDir, "dataDir");
@@ -39,11 +41,15 @@ public final class MetadataNodeConfig {
         this.logSegmentSizeBytes = b.logSegmentSizeBytes;
         this.snapshotOnStop = b.snapshotOnStop;
         this.requestTimeout = b.requestTimeout;
-        if (!voters.containsKey(nodeId)) {
+        if (observer && voters.containsKey(nodeId)) {
+            throw new IllegalArgumentException("Node id " + nodeId + " is a voter " + voters.keySet()
+                    + ", so it cannot be a broker-only node: give it an id that is not among the voters.");
+        }
+        if (!observer && !voters.containsKey(nodeId)) {
             throw new IllegalArgumentException("Node id " + nodeId + " is not among the voters " + voters.keySet()
                     + ": add it to --voters or use one of those ids.");
         }
-        if (!voters.get(nodeId).equals(raftAddress)) {
+        if (!observer && !voters.get(nodeId).equals(raftAddress)) {
             throw new IllegalArgumentException("The Raft address " + raftAddress + " of node " + nodeId
                     + " differs from its entry in --voters (" + voters.get(nodeId) + "): make them the same.");
         }
@@ -69,12 +75,20 @@ public final class MetadataNodeConfig {
         return nodeId;
     }
 
+    /**
+     * Whether this node only follows the metadata log (a broker-only node: a Ratis listener, which
+     * receives every entry but neither votes nor counts toward a commit), instead of being a voter.
+     */
+    public boolean observer() {
+        return observer;
+    }
+
     /** host:port this node's Raft server listens on. */
     public String raftAddress() {
         return raftAddress;
     }
 
-    /** Every voter's id and Raft host:port, including this node. */
+    /** Every voter's id and Raft host:port, including this node unless it is an {@link #observer()}. */
     public Map<Integer, String> voters() {
         return voters;
     }
@@ -123,6 +137,7 @@ public final class MetadataNodeConfig {
     /** Builder with the documented defaults. Not thread-safe. */
     public static final class Builder {
         private int nodeId = -1;
+        private boolean observer;
         private String raftAddress;
         private Map<Integer, String> voters;
         private Path dataDir;
@@ -140,6 +155,12 @@ public final class MetadataNodeConfig {
 
         public Builder nodeId(int nodeId) {
             this.nodeId = nodeId;
+            return this;
+        }
+
+        /** A broker-only node: follows the metadata log without voting (see {@link MetadataNodeConfig#observer()}). */
+        public Builder observer(boolean observer) {
+            this.observer = observer;
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.rpc.DescribeQuorumResponse;
 import io.sluice.protocol.rpc.ReplicaState;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -11,12 +12,14 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.ProtoUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,16 +87,25 @@ public final class RaftMetadataServer implements AutoCloseable {
     /**
      * Starts the Raft server on {@code raftDir}: formats it when empty, otherwise recovers from the
      * latest snapshot plus the log. The group id is derived from the cluster id, so nodes of two
-     * clusters never join the same group.
+     * clusters never join the same group. A broker-only node ({@link MetadataNodeConfig#observer()})
+     * starts as a Ratis listener and asks the voters to add it to the configuration as one, which a
+     * restarted listener, already in it, finds done.
      */
     public static RaftMetadataServer start(MetadataNodeConfig config, Path raftDir, MetadataStateMachine stateMachine)
             throws IOException {
         RaftGroupId groupId = RaftGroupId.valueOf(
                 UUID.nameUUIDFromBytes(("sluice-metadata:" + config.clusterId()).getBytes(StandardCharsets.UTF_8)));
-        List<RaftPeer> peers = config.voters().entrySet().stream()
+        List<RaftPeer> voters = config.voters().entrySet().stream()
                 .map(v -> RaftPeer.newBuilder().setId(peerId(v.getKey())).setAddress(v.getValue()).build())
                 .toList();
-        RaftGroup group = RaftGroup.valueOf(groupId, peers);
+        RaftPeer self = RaftPeer.newBuilder().setId(peerId(config.nodeId())).setAddress(config.raftAddress())
+                .setStartupRole(RaftPeerRole.LISTENER).build();
+        List<RaftPeer> members = new ArrayList<>(voters);
+        if (config.observer()) {
+            members.add(self);
+        }
+        RaftGroup group = RaftGroup.valueOf(groupId, members);
+        RaftGroup votersOnly = RaftGroup.valueOf(groupId, voters);
         checkAddressFree(config.raftAddress());
         boolean existing = Files.isDirectory(raftDir.resolve(groupId.getUuid().toString()));
         RaftServer server = RaftServer.newBuilder()
@@ -105,22 +119,16 @@ public final class RaftMetadataServer implements AutoCloseable {
         RaftClient selfClient = null;
         try {
             server.start();
-            long attempts = Math.max(1, config.requestTimeout().toMillis() / RETRY_SLEEP_MS);
-            client = RaftClient.newBuilder()
-                    .setRaftGroup(group)
-                    .setProperties(RaftSettings.client(config))
-                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                            (int) attempts, RaftSettings.millis(RETRY_SLEEP_MS)))
-                    .build();
-            selfClient = RaftClient.newBuilder()
-                    .setRaftGroup(group)
-                    .setLeaderId(peerId(config.nodeId()))
-                    .setProperties(RaftSettings.client(config))
-                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                            (int) attempts, RaftSettings.millis(RETRY_SLEEP_MS)))
-                    .build();
-            LOG.info("Metadata node {} started on {} ({} the Raft log), voters {}", config.nodeId(),
-                    config.raftAddress(), existing ? "recovered" : "formatted", config.voters());
+            client = newClient(config, votersOnly, null);
+            // A listener never leads: its commands always go through the voters' leader.
+            selfClient = config.observer() ? newClient(config, votersOnly, null)
+                    : newClient(config, votersOnly, peerId(config.nodeId()));
+            if (config.observer()) {
+                joinAsListener(client, votersOnly, self, config.requestTimeout().multipliedBy(2));
+            }
+            LOG.info("Metadata node {} started on {} ({} the Raft log), {}, voters {}", config.nodeId(),
+                    config.raftAddress(), existing ? "recovered" : "formatted",
+                    config.observer() ? "broker-only (a Raft listener)" : "a voter", config.voters());
             return new RaftMetadataServer(config, group, server, client, selfClient, stateMachine);
         } catch (IOException | RuntimeException e) {
             closeQuietly(selfClient);
@@ -128,6 +136,98 @@ public final class RaftMetadataServer implements AutoCloseable {
             closeQuietly(server);
             throw e;
         }
+    }
+
+    private static RaftClient newClient(MetadataNodeConfig config, RaftGroup group, RaftPeerId leader) {
+        long attempts = Math.max(1, config.requestTimeout().toMillis() / RETRY_SLEEP_MS);
+        RaftClient.Builder builder = RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setProperties(RaftSettings.client(config))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        (int) attempts, RaftSettings.millis(RETRY_SLEEP_MS)));
+        if (leader != null) {
+            builder.setLeaderId(leader);
+        }
+        return builder.build();
+    }
+
+    /**
+     * Adds this broker-only node to the Raft configuration as a listener: reads the configuration from
+     * a voter, then asks the leader to change it compare-and-set, so brokers joining at once cannot
+     * overwrite each other (Ratis 3.3's ADD mode replaced the listeners instead of adding to them).
+     * The leader first brings the node up to date (a snapshot if it is far behind), then commits the
+     * new configuration. A restarted listener finds itself in it already.
+     */
+    private static void joinAsListener(RaftClient client, RaftGroup voters, RaftPeer self, Duration timeout)
+            throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            for (RaftPeer voter : voters.getPeers()) {
+                try {
+                    var conf = client.getGroupManagementApi(voter.getId()).info(voters.getGroupId()).getConf();
+                    if (conf.isEmpty() || !conf.get().getOldPeersList().isEmpty()) {
+                        continue; // a configuration change is under way: ask again
+                    }
+                    List<RaftPeer> servers = ProtoUtils.toRaftPeers(conf.get().getPeersList());
+                    List<RaftPeer> listeners = ProtoUtils.toRaftPeers(conf.get().getListenersList());
+                    if (listeners.stream().anyMatch(p -> p.getId().equals(self.getId()))) {
+                        return;
+                    }
+                    List<RaftPeer> withSelf = new ArrayList<>(listeners);
+                    withSelf.add(self);
+                    RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                            .setServersInCurrentConf(servers).setListenersInCurrentConf(listeners)
+                            .setServersInNewConf(servers).setListenersInNewConf(withSelf)
+                            .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build());
+                    if (reply.isSuccess()) {
+                        return;
+                    }
+                    last = reply.getException();
+                } catch (IOException | RuntimeException e) {
+                    last = e; // that voter is down, or the configuration changed meanwhile: try again
+                }
+            }
+            try {
+                Thread.sleep(RETRY_SLEEP_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while joining the metadata quorum");
+            }
+        }
+        throw new IOException("The metadata quorum did not add broker-only node " + self.getId() + " as a listener within "
+                + timeout.toMillis() + " ms" + (last != null ? ": " + last.getMessage() : "")
+                + "; are the voters running?", last);
+    }
+
+    /**
+     * Removes a broker-only node from the Raft configuration: the leader stops sending it the log.
+     * Compare-and-set against the configuration this node knows, so a concurrent change is not
+     * overwritten; the caller retries on a conflict.
+     */
+    public void removeListener(int nodeId) throws IOException {
+        var conf = division.getRaftConf();
+        List<RaftPeer> servers = List.copyOf(conf.getCurrentPeers());
+        List<RaftPeer> listeners = List.copyOf(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+        if (listeners.stream().noneMatch(p -> p.getId().equals(peerId(nodeId)))) {
+            throw new IllegalArgumentException("Node " + nodeId + " is not a broker-only member of the metadata quorum;"
+                    + " its listeners are " + listeners.stream().map(p -> p.getId().toString()).toList());
+        }
+        RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInCurrentConf(servers).setListenersInCurrentConf(listeners)
+                .setServersInNewConf(servers)
+                .setListenersInNewConf(listeners.stream().filter(p -> !p.getId().equals(peerId(nodeId))).toList())
+                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build());
+        if (!reply.isSuccess()) {
+            throw new IOException("Removing node " + nodeId + " from the metadata quorum failed: "
+                    + reply.getException(), reply.getException());
+        }
+    }
+
+    /** The broker-only members (Ratis listeners) of the current Raft configuration, as this node knows it. */
+    public List<Integer> listeners() {
+        return division.getRaftConf().getCurrentPeers(RaftPeerRole.LISTENER).stream()
+                .map(p -> Integer.parseInt(p.getId().toString())).sorted().toList();
     }
 
     /**
@@ -204,7 +304,8 @@ public final class RaftMetadataServer implements AutoCloseable {
     }
 
     /**
-     * Kafka's DescribeQuorum answer. On the leader: each voter's match index and last contact, the
+     * Kafka's DescribeQuorum answer. On the leader: each voter's and observer's (broker-only node's)
+     * match index and last contact, the
      * commit index as high watermark, the term as leader epoch. Elsewhere: NOT_CONTROLLER with the
      * leader id (or -1) so the caller can ask the right node.
      */
@@ -222,13 +323,19 @@ public final class RaftMetadataServer implements AutoCloseable {
         response.setHighWatermark(commit);
         response.addCurrentVoters(ReplicaState.newBuilder().setReplicaId(config.nodeId())
                 .setLogEndOffset(log.getNextIndex() - 1).setLastFetchTimestamp(now).setLastCaughtUpTimestamp(now));
+        List<Integer> listeners = listeners();
         forEachFollower(info, (id, matchIndex, follower) -> {
             long lastContact = now - follower.getLastRpcElapsedTimeMs();
-            response.addCurrentVoters(ReplicaState.newBuilder()
+            ReplicaState state = ReplicaState.newBuilder()
                     .setReplicaId(id)
                     .setLogEndOffset(matchIndex)
                     .setLastFetchTimestamp(lastContact)
-                    .setLastCaughtUpTimestamp(matchIndex >= commit ? lastContact : -1));
+                    .setLastCaughtUpTimestamp(matchIndex >= commit ? lastContact : -1).build();
+            if (listeners.contains(id)) {
+                response.addObservers(state); // a broker-only node, as Kafka lists brokers
+            } else {
+                response.addCurrentVoters(state);
+            }
         });
         return response.build();
     }

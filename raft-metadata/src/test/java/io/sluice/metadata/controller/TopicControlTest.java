@@ -135,6 +135,8 @@ class TopicControlTest {
 
         assertError(alterConfigs("t", Map.of("flush.ms", "-5")), ErrorCode.INVALID_CONFIG, "flush.ms");
         assertError(alterConfigs("t", Map.of(), "no.such.key"), ErrorCode.INVALID_CONFIG, "no.such.key");
+        assertError(alterConfigs("t", Map.of("leader.replication.throttled.replicas", "0-1")), ErrorCode.INVALID_CONFIG,
+                "partition:broker");
         assertError(alterConfigs("nope", Map.of("retention.ms", "1")), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "");
         assertEquals("10", h.image.configs().value("t", "retention.ms"));
     }
@@ -148,7 +150,9 @@ class TopicControlTest {
                 Map.entry("segment.ms", "60000"), Map.entry("max.message.bytes", "1000000"),
                 Map.entry("min.insync.replicas", "2"), Map.entry("unclean.leader.election.enable", "false"),
                 Map.entry("flush.ms", "1000"), Map.entry("log.flush.policy", "interval"),
-                Map.entry("message.timestamp.type", "LogAppendTime"), Map.entry("compression.type", "lz4"));
+                Map.entry("message.timestamp.type", "LogAppendTime"), Map.entry("compression.type", "lz4"),
+                Map.entry("leader.replication.throttled.replicas", "0:1,0:2"),
+                Map.entry("follower.replication.throttled.replicas", "*"));
         assertEquals(TopicConfigs.supportedKeys(), new TreeSet<>(all.keySet()));
         h.ok(createTopic("t", 1, 1, all));
         assertEquals(all, h.image.configs().topicConfig("t"));

@@ -16,10 +16,12 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The layout of a local cluster under one directory: {@code quorum.properties} (node count, cluster
- * id, base port, and the {@code --override} settings given to {@code quorum start}, so a later
- * start keeps them) and per node {@code node-N/} with its data, its rolling {@code node.log}, the
- * process output {@code node.out} and {@code node.pid}. Node N serves clients on base port + N - 1
+ * The layout of a local cluster under one directory: {@code quorum.properties} (the number of voters
+ * and of broker-only nodes, cluster id, base port, and the {@code --override} settings given to
+ * {@code quorum start}, so a later start keeps them) and per node {@code node-N/} with its data, its
+ * rolling {@code node.log}, the
+ * process output {@code node.out} and {@code node.pid}. Nodes 1..voters are the metadata quorum's
+ * voters, the nodes after them broker-only ({@code process.roles=broker}). Node N serves clients on base port + N - 1
  * and Raft on base port + 10000 + N - 1 (9092.. and 19092.. by default). Pure bookkeeping, no
  * processes; not thread-safe.
  */
@@ -35,14 +37,16 @@ public final class LocalQuorum {
     private static final String OVERRIDE_PREFIX = "override.";
 
     private final Path dir;
-    private final int nodes;
+    private final int voterCount;
+    private int brokers;
     private final String clusterId;
     private final int basePort;
     private final Map<String, String> overrides = new TreeMap<>();
 
-    private LocalQuorum(Path dir, int nodes, String clusterId, int basePort) {
+    private LocalQuorum(Path dir, int voterCount, int brokers, String clusterId, int basePort) {
         this.dir = dir;
-        this.nodes = nodes;
+        this.voterCount = voterCount;
+        this.brokers = brokers;
         this.clusterId = clusterId;
         this.basePort = basePort;
     }
@@ -58,7 +62,8 @@ public final class LocalQuorum {
             p.load(in);
         }
         try {
-            LocalQuorum q = new LocalQuorum(dir, Integer.parseInt(p.getProperty("nodes")), p.getProperty("cluster.id"),
+            LocalQuorum q = new LocalQuorum(dir, Integer.parseInt(p.getProperty("nodes")),
+                    Integer.parseInt(p.getProperty("brokers", "0")), p.getProperty("cluster.id"),
                     Integer.parseInt(p.getProperty("base.port", Integer.toString(DEFAULT_BASE_PORT))));
             for (String key : p.stringPropertyNames()) {
                 if (key.startsWith(OVERRIDE_PREFIX)) {
@@ -73,23 +78,45 @@ public final class LocalQuorum {
     }
 
     /** The layout of a new cluster with a fresh cluster id; nothing is written until {@link #save()}. */
-    public static LocalQuorum create(Path dir, int nodes, int basePort) {
-        if (nodes < 1 || nodes > 9) {
-            throw new UsageException("--nodes must be between 1 and 9, not " + nodes, "quorum start");
+    public static LocalQuorum create(Path dir, int voters, int brokers, int basePort) {
+        if (voters < 1 || voters > 9) {
+            throw new UsageException("--nodes must be between 1 and 9, not " + voters, "quorum start");
         }
-        int highest = 65535 - RAFT_PORT_OFFSET - nodes + 1;
+        checkBrokers(brokers);
+        int highest = 65535 - RAFT_PORT_OFFSET - voters - brokers + 1;
         if (basePort < 1024 || basePort > highest) {
             throw new UsageException("--base-port must be between 1024 and " + highest + " (Raft ports are "
                     + RAFT_PORT_OFFSET + " higher), not " + basePort, "quorum start");
         }
-        return new LocalQuorum(dir, nodes, UUID.randomUUID().toString(), basePort);
+        return new LocalQuorum(dir, voters, brokers, UUID.randomUUID().toString(), basePort);
+    }
+
+    private static void checkBrokers(int brokers) {
+        if (brokers < 0 || brokers > 9) {
+            throw new UsageException("--brokers must be between 0 and 9, not " + brokers, "quorum start");
+        }
+    }
+
+    /**
+     * Grows the cluster to {@code count} broker-only nodes (they join while it serves). Fewer is
+     * refused: a broker-only node is removed by stopping it and taking it out of the quorum.
+     */
+    public void setBrokers(int count) {
+        checkBrokers(count);
+        if (count < brokers) {
+            throw new UsageException("the cluster in " + dir + " has " + brokers + " broker-only nodes; --brokers "
+                    + count + " cannot remove any: stop node N with ./sluice quorum kill N and take it out with"
+                    + " ./sluice cluster unregister --id N", "quorum start");
+        }
+        brokers = count;
     }
 
     /** Writes {@code quorum.properties}: the layout and the remembered overrides. */
     public void save() throws IOException {
         Files.createDirectories(dir);
         Properties p = new Properties();
-        p.setProperty("nodes", Integer.toString(nodes));
+        p.setProperty("nodes", Integer.toString(voterCount));
+        p.setProperty("brokers", Integer.toString(brokers));
         p.setProperty("cluster.id", clusterId);
         p.setProperty("base.port", Integer.toString(basePort));
         overrides.forEach((k, v) -> p.setProperty(OVERRIDE_PREFIX + k, v));
@@ -124,8 +151,23 @@ public final class LocalQuorum {
         return dir;
     }
 
+    /** Every node: the voters, then the broker-only nodes. */
     public int nodes() {
-        return nodes;
+        return voterCount + brokers;
+    }
+
+    /** The metadata quorum's voters: nodes 1..voterCount(). */
+    public int voterCount() {
+        return voterCount;
+    }
+
+    /** The broker-only nodes, numbered after the voters. */
+    public int brokers() {
+        return brokers;
+    }
+
+    public boolean isBrokerOnly(int node) {
+        return node > voterCount;
     }
 
     public String clusterId() {
@@ -163,7 +205,7 @@ public final class LocalQuorum {
 
     public String voters() {
         StringBuilder sb = new StringBuilder();
-        for (int n = 1; n <= nodes; n++) {
+        for (int n = 1; n <= voterCount; n++) {
             sb.append(n == 1 ? "" : ",").append(n).append("@localhost:").append(raftPort(n));
         }
         return sb.toString();
@@ -171,7 +213,7 @@ public final class LocalQuorum {
 
     public String bootstrapServers() {
         StringBuilder sb = new StringBuilder();
-        for (int n = 1; n <= nodes; n++) {
+        for (int n = 1; n <= nodes(); n++) {
             sb.append(n == 1 ? "" : ",").append("localhost:").append(clientPort(n));
         }
         return sb.toString();
@@ -184,6 +226,9 @@ public final class LocalQuorum {
         s.put("listen", "localhost:" + clientPort(n));
         s.put("raft.address", "localhost:" + raftPort(n));
         s.put("voters", voters());
+        if (isBrokerOnly(n)) {
+            s.put("process.roles", "broker");
+        }
         s.put("data.dir", nodeDir(n).toAbsolutePath().toString());
         s.put("cluster.id", clusterId);
         s.putAll(settings());

@@ -33,13 +33,6 @@ public final class MetadataQuorumCommand implements Command {
         String bootstrapServer;
     }
 
-    static final class Options extends CommonOptions {
-        @Parameter(names = "--bootstrap-server", description = "A node's client address, host:port")
-        String bootstrapServer = "localhost:9092";
-        @Parameter(names = "--command-config", description = "Not used by Sluice; accepted for Kafka compatibility")
-        String commandConfig;
-    }
-
     @Override
     public String name() {
         return "metadata-quorum";
@@ -63,7 +56,7 @@ public final class MetadataQuorumCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        Options options = new Options();
+        BootstrapOptions options = new BootstrapOptions();
         Describe describe = new Describe();
         JCommander jc = JCommander.newBuilder().programName("./sluice metadata-quorum").addObject(options)
                 .addCommand("describe", describe).build();
@@ -84,7 +77,7 @@ public final class MetadataQuorumCommand implements Command {
         if (describe.status == describe.replication) {
             throw new UsageException("describe needs exactly one of --status or --replication", "metadata-quorum describe");
         }
-        String bootstrap = describe.bootstrapServer != null ? describe.bootstrapServer : options.bootstrapServer;
+        String bootstrap = options.bootstrap(describe.bootstrapServer);
         ClientOptions.requireReachable(bootstrap);
         try (QuorumProbe probe = new QuorumProbe(Integer.parseInt(ClientOptions.TOOL_TIMEOUT_MS))) {
             DescribeQuorumResponse quorum = probe.describeQuorum(Addresses.parseList(bootstrap));

@@ -38,6 +38,10 @@ public final class QuorumCommand implements Command {
     static final class Start extends DirOptions {
         @Parameter(names = "--nodes", placeholder = "N", description = "Number of nodes of a new cluster, 1-9 (default 3)")
         Integer nodes;
+        @Parameter(names = "--brokers", placeholder = "N", description = "Broker-only nodes (process.roles=broker) after"
+                + " the voters: they host partitions and follow the metadata without voting; a larger N adds nodes to"
+                + " a running cluster (default 0)")
+        Integer brokers;
         @Parameter(names = "--base-port", placeholder = "PORT", description = "Client port of node 1 of a new cluster; node N "
                 + "uses PORT+N-1 for clients and PORT+10000+N-1 for Raft (default " + LocalQuorum.DEFAULT_BASE_PORT + ")")
         Integer basePort;

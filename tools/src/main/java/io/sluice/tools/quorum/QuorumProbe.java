@@ -48,6 +48,30 @@ public final class QuorumProbe implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Asks the first reachable node to unregister broker-only node {@code brokerId}; fails with the
+     * cluster's error (a voter, an unknown id, a node still running) as a {@link SluiceException}.
+     */
+    public void unregisterBroker(List<InetSocketAddress> bootstrap, int brokerId) throws Exception {
+        io.sluice.protocol.rpc.UnregisterBrokerResponse r = null;
+        Exception last = null;
+        for (InetSocketAddress node : bootstrap) {
+            try {
+                r = call(node, ApiKey.UNREGISTER_BROKER, io.sluice.protocol.rpc.UnregisterBrokerRequest.newBuilder()
+                        .setBrokerId(brokerId).build(), io.sluice.protocol.rpc.UnregisterBrokerResponse.parser());
+                break;
+            } catch (Exception e) {
+                last = e;
+            }
+        }
+        if (r == null) {
+            throw unreachable(bootstrap, last);
+        }
+        if (r.getError() != ErrorCode.NONE) {
+            throw new SluiceException(r.getError(), r.getErrorMessage());
+        }
+    }
+
     /** Tries each address in turn and returns the first node's answer. */
     public DescribeQuorumResponse describeQuorum(List<InetSocketAddress> bootstrap) throws Exception {
         Exception last = null;

@@ -26,7 +26,7 @@ import java.util.Set;
 final class QuorumStart {
     /** Settings that the layout decides (ports, ids, directories); an override may not change them. */
     private static final Set<String> LAYOUT_KEYS = Set.of("node.id", "listen", "raft.address", "voters", "data.dir",
-            "cluster.id");
+            "cluster.id", "process.roles");
     private static final long POLL_MS = 200;
 
     private final Path dir;
@@ -69,7 +69,8 @@ final class QuorumStart {
         for (int n : toStart) {
             ProcessHandle p = processes.start(n);
             started.add(n);
-            System.out.println("Started node " + n + " (pid " + p.pid() + "): client port " + quorum.clientPort(n)
+            System.out.println("Started " + (quorum.isBrokerOnly(n) ? "broker-only node " : "node ") + n
+                    + " (pid " + p.pid() + "): client port " + quorum.clientPort(n)
                     + ", Raft port " + quorum.raftPort(n) + ", log " + quorum.logFile(n));
         }
         try {
@@ -85,16 +86,19 @@ final class QuorumStart {
         Optional<LocalQuorum> loaded = LocalQuorum.load(dir);
         if (loaded.isEmpty()) {
             return LocalQuorum.create(dir, options.nodes == null ? 3 : options.nodes,
-                    options.basePort == null ? LocalQuorum.DEFAULT_BASE_PORT : options.basePort);
+                    options.brokers == null ? 0 : options.brokers, options.basePort == null ? LocalQuorum.DEFAULT_BASE_PORT : options.basePort);
         }
         LocalQuorum q = loaded.get();
-        if (options.nodes != null && options.nodes != q.nodes()) {
-            throw new UsageException("the cluster in " + dir + " has " + q.nodes() + " nodes; --nodes " + options.nodes
+        if (options.nodes != null && options.nodes != q.voterCount()) {
+            throw new UsageException("the cluster in " + dir + " has " + q.voterCount() + " voters; --nodes " + options.nodes
                     + " cannot change that (use another --data-dir for a new cluster)", "quorum start");
         }
         if (options.basePort != null && options.basePort != q.basePort()) {
             throw new UsageException("the cluster in " + dir + " uses --base-port " + q.basePort() + "; --base-port "
                     + options.basePort + " cannot change that (use another --data-dir for a new cluster)", "quorum start");
+        }
+        if (options.brokers != null) {
+            q.setBrokers(options.brokers);
         }
         return q;
     }
@@ -179,7 +183,9 @@ final class QuorumStart {
     }
 
     private static void printReady(LocalQuorum quorum) {
-        System.out.println("Sluice quorum is up: " + quorum.nodes() + " nodes, cluster id " + quorum.clusterId());
+        String nodes = quorum.brokers() == 0 ? quorum.nodes() + " nodes"
+                : quorum.voterCount() + " voters and " + quorum.brokers() + " broker-only nodes";
+        System.out.println("Sluice quorum is up: " + nodes + ", cluster id " + quorum.clusterId());
         System.out.println("Bootstrap servers: " + quorum.bootstrapServers() + " (Raft ports " + quorum.raftPort(1) + "-"
                 + quorum.raftPort(quorum.nodes()) + ")");
         System.out.println("Data, logs and settings: " + quorum.dir());
