@@ -26,7 +26,8 @@ public final class SuiteOptions {
             + " classic (JoinGroup/SyncGroup) or consumer (KIP-848)")
     String groupProtocol = "classic";
 
-    @Parameter(names = "--nemesis", description = "Comma-separated fault families: kill, pause, partition, loss, or none")
+    @Parameter(names = "--nemesis", description = "Comma-separated fault families: kill, pause, partition, loss, power-loss,"
+            + " power-loss-all, power-loss-dirs, disk, or none")
     String nemesis = "kill,pause,partition";
 
     @Parameter(names = "--compose", description = "Overlap faults: each window holds one to three faults of the"
@@ -87,9 +88,10 @@ public final class SuiteOptions {
                 continue;
             }
             try {
-                kinds.add(Fault.Kind.valueOf(name.toUpperCase()));
+                kinds.add(Fault.Kind.ofFlag(name));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown nemesis '" + name + "'; use kill, pause, partition, loss or none");
+                throw new IllegalArgumentException("unknown nemesis '" + name + "'; use kill, pause, partition, loss,"
+                        + " power-loss, power-loss-all, power-loss-dirs, disk or none");
             }
         }
         return kinds;

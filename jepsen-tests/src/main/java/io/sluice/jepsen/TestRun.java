@@ -4,6 +4,7 @@ import io.sluice.jepsen.checker.CheckResult;
 import io.sluice.jepsen.checker.LeaderChecker;
 import io.sluice.jepsen.checker.ReplicaChecker;
 import io.sluice.jepsen.harness.Cluster;
+import io.sluice.jepsen.harness.Disks;
 import io.sluice.jepsen.harness.LeaderObserver;
 import io.sluice.jepsen.harness.LoopbackNetwork;
 import io.sluice.jepsen.harness.NamespaceNetwork;
@@ -61,28 +62,34 @@ final class TestRun {
         long start = System.nanoTime();
         Network network = network();
         Cluster cluster = null;
+        Disks disks = Disks.plain();
         Thread hook = null;
         try (History history = new History(runDir.resolve("history.jsonl"), () -> System.nanoTime() - start)) {
             cluster = new Cluster(network, distribution, runDir, options.nodes, overrides(), "-Xms256m -Xmx512m");
+            if (options.kinds().stream().anyMatch(Fault.Kind::needsCrashFs)) {
+                // no fallback to plain directories: a power loss that drops nothing would prove nothing
+                disks = Disks.crashFs(cluster.ids(), cluster::dataDir, runDir);
+            }
             Cluster c = cluster;
-            hook = new Thread(() -> teardown(c, network), "jepsen-teardown");
+            Disks d = disks;
+            hook = new Thread(() -> teardown(c, d, network), "jepsen-teardown");
             Runtime.getRuntime().addShutdownHook(hook);
             List<Schedule.Entry> schedule = Schedule.generate(seed, kinds(network), options.nodes,
                     options.timeLimit * 1000L, options.interval * 1000L, options.compose);
             WorkloadContext context = new WorkloadContext(cluster, history, options.rate, options.keys,
                     options.clients, options.unsafe, seed, new AtomicInteger());
-            runPhases(cluster, history, context, schedule, start);
+            runPhases(cluster, disks, history, context, schedule, start);
             List<Op> ops = history.ops();
             history.flush();
             CheckResult result = CheckResult.merge(List.of(workload.check(ops), new LeaderChecker().check(ops),
                     new ReplicaChecker().check(replicaLogs(cluster))));
-            writeResults(result, schedule, network);
+            writeResults(result, schedule, network, disks);
             HtmlReport.write(runDir.resolve("index.html"), runDir.getParent().getFileName() + " " + runDir.getFileName(),
-                    ops, result, summary(network));
+                    ops, result, summary(network, disks));
             return result;
         } finally {
             if (cluster != null) {
-                teardown(cluster, network);
+                teardown(cluster, disks, network);
             } else {
                 network.close();
             }
@@ -96,14 +103,14 @@ final class TestRun {
         }
     }
 
-    private void runPhases(Cluster cluster, History history, WorkloadContext context, List<Schedule.Entry> schedule,
-                           long start) throws Exception {
+    private void runPhases(Cluster cluster, Disks disks, History history, WorkloadContext context,
+                           List<Schedule.Entry> schedule, long start) throws Exception {
         cluster.startAll();
         if (!cluster.awaitBrokers(Duration.ofSeconds(90))) {
             throw new IllegalStateException("the cluster did not come up in 90 s; see " + runDir.resolve("nodes"));
         }
         workload.setup(context);
-        NemesisRunner nemesis = new NemesisRunner(cluster, history, workload.topic(), start);
+        NemesisRunner nemesis = new NemesisRunner(cluster, disks, history, workload.topic(), start);
         try (LeaderObserver observer = new LeaderObserver(cluster, history, workload.topic())) {
             observer.start();
             long phaseStart = System.nanoTime() - start;
@@ -180,7 +187,7 @@ final class TestRun {
         return logs;
     }
 
-    private Map<String, Object> summary(Network network) {
+    private Map<String, Object> summary(Network network, Disks disks) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("workload", options.workload);
         if (options.workload.equals("queue")) {
@@ -200,22 +207,28 @@ final class TestRun {
         s.put("seed", seed);
         s.put("unsafe", options.unsafe);
         s.put("network", network instanceof NamespaceNetwork ? "namespaces" : "loopback");
+        s.put("disks", disks.faulty() ? "crashfs" : "plain");
         return s;
     }
 
-    private void writeResults(CheckResult result, List<Schedule.Entry> schedule, Network network) throws java.io.IOException {
-        Map<String, Object> json = new LinkedHashMap<>(summary(network));
+    private void writeResults(CheckResult result, List<Schedule.Entry> schedule, Network network, Disks disks)
+            throws java.io.IOException {
+        Map<String, Object> json = new LinkedHashMap<>(summary(network, disks));
         json.putAll(result.toJson());
         json.put("schedule", schedule.stream().map(e -> Map.of("start-ms", e.startMs(), "end-ms", e.endMs(),
                 "fault", e.describe())).toList());
         Files.writeString(runDir.resolve("results.json"), Json.write(json) + "\n", StandardCharsets.UTF_8);
     }
 
-    private static void teardown(Cluster cluster, Network network) {
+    private static void teardown(Cluster cluster, Disks disks, Network network) {
         try {
             cluster.killAll();
         } finally {
-            network.close();
+            try {
+                disks.close(); // after the nodes are dead, so nothing holds the mounts
+            } finally {
+                network.close();
+            }
         }
     }
 }

@@ -44,4 +44,27 @@ class MetaPropertiesTest {
         Files.createDirectories(dir.resolve("raft"));
         assertThrows(MetadataStorageException.class, () -> MetaProperties.formatOrCheck(dir, "c1", 1));
     }
+
+    @Test
+    void theFileIsFsyncedWithItsContentBeforeTheRenameAndTheDirectoryAfter() throws Exception {
+        Path data = dir.resolve("node-1");
+        java.util.List<String> events = new java.util.ArrayList<>();
+        MetaProperties.formatOrCheck(data, "c1", 1, new MetaProperties.Fsync() {
+            @Override
+            public void file(java.nio.channels.FileChannel channel, Path path) throws java.io.IOException {
+                events.add("file " + path.getFileName() + " " + channel.size() + " bytes, renamed: "
+                        + Files.exists(data.resolve(MetaProperties.FILE_NAME)));
+            }
+
+            @Override
+            public void directory(Path d) {
+                events.add("directory " + d.getFileName() + ", renamed: " + Files.exists(data.resolve(MetaProperties.FILE_NAME)));
+            }
+        });
+        long size = Files.size(data.resolve(MetaProperties.FILE_NAME));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(
+                "directory " + dir.getFileName() + ", renamed: false",
+                "file meta.properties.tmp " + size + " bytes, renamed: false",
+                "directory node-1, renamed: true"), events);
+    }
 }

@@ -17,6 +17,8 @@ import java.util.TreeSet;
  * <ul>
  *   <li>lost-write: an acknowledged value whose offset is below the highest offset read, never read;</li>
  *   <li>unseen: an acknowledged value never read, at or above the highest offset read;</li>
+ *   <li>lost-after-read: an acknowledged value read during the run that the final reads (the polls
+ *   after the last {@code heal}) did not find: the log forgot it after it was served;</li>
  *   <li>duplicate: one value at two offsets; inconsistent-offsets: two values at one offset (sends'
  *       acknowledged offsets count as observations, as reads do);</li>
  *   <li>poll-skip: a consumer's next read jumps over an offset known to hold a value, within one
@@ -36,6 +38,7 @@ public final class QueueChecker {
         final Map<Long, Map<Long, Long>> offsetsOfValue = new HashMap<>(); // value -> offset -> op
         final Map<Long, Op> acked = new LinkedHashMap<>(); // value -> ok send
         final Set<Long> read = new java.util.HashSet<>();
+        final Set<Long> finalRead = new java.util.HashSet<>();
         final Map<Long, Long> firstRead = new HashMap<>(); // value -> the first poll that read it
         long maxRead = -1;
         long maxReadOp = -1;
@@ -50,7 +53,15 @@ public final class QueueChecker {
         Map<String, KeyState> keys = new TreeMap<>();
         Pairs pairs = new Pairs(ops);
         long polls = 0;
-        for (Op op : ops) {
+        int lastHeal = -1; // the final reads follow the last heal; histories without one have none
+        for (int i = 0; i < ops.size(); i++) {
+            if ("heal".equals(ops.get(i).f())) {
+                lastHeal = i;
+            }
+        }
+        for (int i = 0; i < ops.size(); i++) {
+            Op op = ops.get(i);
+            boolean finalRead = lastHeal >= 0 && i > lastHeal;
             if (!op.isOk()) {
                 continue;
             }
@@ -64,6 +75,9 @@ public final class QueueChecker {
                     KeyState k = keys.computeIfAbsent(key, x -> new KeyState());
                     k.observe(offset, value, op.index());
                     k.read.add(value);
+                    if (finalRead) {
+                        k.finalRead.add(value);
+                    }
                     k.firstRead.putIfAbsent(value, op.index());
                     if (offset > k.maxRead) {
                         k.maxRead = offset;
@@ -80,6 +94,9 @@ public final class QueueChecker {
             ackedCount += k.acked.size();
             readCount += k.read.size();
             lostAndUnseen(e.getKey(), k, anomalies);
+            if (lastHeal >= 0) {
+                lostAfterRead(e.getKey(), k, anomalies);
+            }
             offsetConflicts(e.getKey(), k, anomalies);
         }
         phantoms(ops, keys, anomalies);
@@ -119,6 +136,22 @@ public final class QueueChecker {
             } else {
                 out.add(new Anomaly("unseen", key, "value " + value + " acknowledged at offset " + send.offset()
                         + " was never read (highest offset read: " + k.maxRead + ")", List.of(send.index())));
+            }
+        }
+    }
+
+    /**
+     * Acknowledged values that readers saw during the run but the final reads, which read every
+     * partition from its beginning, did not: data served and later lost (a power loss that took a
+     * whole partition directory, say), which the plain lost-write check cannot see.
+     */
+    private static void lostAfterRead(String key, KeyState k, List<Anomaly> out) {
+        for (Op send : k.acked.values()) {
+            long value = send.longValue();
+            if (k.read.contains(value) && !k.finalRead.contains(value)) {
+                out.add(new Anomaly("lost-after-read", key, "value " + value + " acknowledged at offset " + send.offset()
+                        + " was read during the run but not by the final reads",
+                        List.of(send.index(), k.firstRead.get(value))));
             }
         }
     }

@@ -2,6 +2,7 @@ package io.sluice.jepsen.nemesis;
 
 import io.sluice.client.PartitionInfo;
 import io.sluice.jepsen.harness.Cluster;
+import io.sluice.jepsen.harness.Disks;
 import io.sluice.jepsen.harness.NodeProcess;
 import io.sluice.jepsen.harness.Network;
 import java.io.IOException;
@@ -23,6 +24,15 @@ public interface FaultTarget {
 
     void pause(int node);
 
+    /** Drops what a node, killed before, had not fsynced (see {@code CrashFs}); returns what was dropped. */
+    String dropUnsynced(int node, String mode);
+
+    /** Makes a node's disk fail ({@code enospc} on writes, {@code eio} on fsync) until {@link #healDisks}. */
+    void failDisk(int node, String fault);
+
+    /** Ends every disk fault. */
+    void healDisks();
+
     Network network();
 
     Optional<Integer> raftLeader();
@@ -33,7 +43,7 @@ public interface FaultTarget {
     List<Integer> resumeAndRestart();
 
     /** The real cluster of processes. */
-    static FaultTarget of(Cluster cluster) {
+    static FaultTarget of(Cluster cluster, Disks disks) {
         Logger log = LoggerFactory.getLogger(NemesisRunner.class);
         return new FaultTarget() {
             @Override
@@ -49,6 +59,21 @@ public interface FaultTarget {
             @Override
             public void pause(int node) {
                 cluster.node(node).pause();
+            }
+
+            @Override
+            public String dropUnsynced(int node, String mode) {
+                return disks.drop(node, mode);
+            }
+
+            @Override
+            public void failDisk(int node, String fault) {
+                disks.fail(node, fault);
+            }
+
+            @Override
+            public void healDisks() {
+                disks.heal();
             }
 
             @Override

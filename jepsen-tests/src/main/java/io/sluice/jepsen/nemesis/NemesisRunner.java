@@ -2,6 +2,7 @@ package io.sluice.jepsen.nemesis;
 
 import io.sluice.client.PartitionInfo;
 import io.sluice.jepsen.harness.Cluster;
+import io.sluice.jepsen.harness.Disks;
 import io.sluice.jepsen.history.History;
 import io.sluice.jepsen.history.Op;
 import java.util.ArrayList;
@@ -37,8 +38,8 @@ public final class NemesisRunner {
     private final LongSupplier nanoTime;
     private final Sleeper sleeper;
 
-    public NemesisRunner(Cluster cluster, History history, String topic, long startNanos) {
-        this(FaultTarget.of(cluster), history, topic, startNanos, System::nanoTime, Thread::sleep);
+    public NemesisRunner(Cluster cluster, Disks disks, History history, String topic, long startNanos) {
+        this(FaultTarget.of(cluster, disks), history, topic, startNanos, System::nanoTime, Thread::sleep);
     }
 
     NemesisRunner(FaultTarget cluster, History history, String topic, long startNanos, LongSupplier nanoTime,
@@ -117,6 +118,19 @@ public final class NemesisRunner {
                 cluster.network().loss(cluster.ids(), fault.probability());
                 yield "loss p=" + fault.probability() + " on " + cluster.ids();
             }
+            case POWER_LOSS, POWER_LOSS_ALL, POWER_LOSS_DIRS -> {
+                // every target loses power at the same moment: all are dead before any disk forgets
+                List<Integer> targets = processTargets(fault);
+                targets.forEach(cluster::kill);
+                List<String> dropped = targets.stream().map(n -> n + ": " + cluster.dropUnsynced(n, fault.mode())).toList();
+                yield fault.kind().flag() + " " + fault.target().name().toLowerCase() + " " + targets + " ("
+                        + fault.mode() + ") " + dropped;
+            }
+            case DISK -> {
+                List<Integer> targets = processTargets(fault);
+                targets.forEach(n -> cluster.failDisk(n, fault.mode()));
+                yield "disk " + fault.mode() + " " + fault.target().name().toLowerCase() + " " + targets;
+            }
         };
     }
 
@@ -157,12 +171,17 @@ public final class NemesisRunner {
         return value.orElseThrow(() -> new IllegalStateException(why));
     }
 
-    /** Heals the network, resumes paused nodes and restarts dead ones. */
+    /** Heals the network and the disks, resumes paused nodes and restarts dead ones. */
     public synchronized void healAll() {
         try {
             cluster.network().heal();
         } catch (RuntimeException e) {
             LOG.warn("could not heal the network: {}", e.getMessage());
+        }
+        try {
+            cluster.healDisks();
+        } catch (RuntimeException e) {
+            LOG.warn("could not heal the disks: {}", e.getMessage());
         }
         List<Integer> restarted = cluster.resumeAndRestart();
         if (!restarted.isEmpty()) {

@@ -56,6 +56,10 @@ public final class Schedule {
             Fault.Target.MAJORITY_MINORITY, Fault.Target.LEADER_FROM_FOLLOWERS, Fault.Target.RAFT_LEADER_CUT,
             Fault.Target.RAFT_FOLLOWER_CUT, Fault.Target.ONE_WAY, Fault.Target.BRIDGE);
     private static final double[] LOSS_PROBABILITIES = {0.05, 0.2, 0.5};
+    private static final List<Fault.Target> POWER_LOSS_TARGETS = List.of(Fault.Target.ONE, Fault.Target.RAFT_LEADER,
+            Fault.Target.PARTITION_LEADER, Fault.Target.MAJORITY);
+    private static final List<String> DROP_MODES = List.of("", "torn");
+    private static final List<Fault.Target> DISK_TARGETS = List.of(Fault.Target.ONE, Fault.Target.PARTITION_LEADER);
 
     private Schedule() {
     }
@@ -144,6 +148,23 @@ public final class Schedule {
             }
             case LOSS -> new Fault(kind, Fault.Target.ALL, List.of(),
                     LOSS_PROBABILITIES[random.nextInt(LOSS_PROBABILITIES.length)]);
+            case POWER_LOSS, POWER_LOSS_ALL, POWER_LOSS_DIRS -> {
+                Fault.Target target = kind != Fault.Kind.POWER_LOSS ? Fault.Target.ALL
+                        : POWER_LOSS_TARGETS.get(random.nextInt(POWER_LOSS_TARGETS.size()));
+                List<Integer> picked = switch (target) {
+                    case ONE -> shuffled.subList(0, 1);
+                    case MAJORITY -> shuffled.subList(0, nodeCount / 2 + 1);
+                    default -> List.of();
+                };
+                String mode = (DROP_MODES.get(random.nextInt(DROP_MODES.size()))
+                        + (kind == Fault.Kind.POWER_LOSS_DIRS ? " dirs " : " ") + random.nextInt(1 << 30)).trim();
+                yield new Fault(kind, target, picked, 0, mode);
+            }
+            case DISK -> {
+                Fault.Target target = DISK_TARGETS.get(random.nextInt(DISK_TARGETS.size()));
+                yield new Fault(kind, target, target == Fault.Target.ONE ? shuffled.subList(0, 1) : List.of(), 0,
+                        random.nextBoolean() ? "enospc" : "eio");
+            }
         };
     }
 }

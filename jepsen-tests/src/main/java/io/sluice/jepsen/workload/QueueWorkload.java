@@ -1,5 +1,7 @@
 package io.sluice.jepsen.workload;
 
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.client.admin.Admin;
 import io.sluice.client.admin.NewTopic;
@@ -76,7 +78,15 @@ public final class QueueWorkload implements Workload {
                 ? Map.of("min.insync.replicas", "1", "unclean.leader.election.enable", "true")
                 : Map.of("min.insync.replicas", Integer.toString(Math.min(2, rf)));
         try (Admin admin = context.cluster().admin(context.cluster().bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(topic, context.keys(), rf, configs))).get(30, TimeUnit.SECONDS);
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, context.keys(), rf, configs))).get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // the admin client resends a create that timed out; if the first one was applied, the
+                // resend finds the topic: nothing else creates it, so it is ours (checked below)
+                if (!(e.getCause() instanceof SluiceException s && s.code() == ErrorCode.TOPIC_ALREADY_EXISTS)) {
+                    throw e;
+                }
+            }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
                 TopicDescription d = admin.describeTopics(List.of(topic)).get(10, TimeUnit.SECONDS).get(topic);

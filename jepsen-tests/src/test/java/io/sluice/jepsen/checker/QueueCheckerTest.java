@@ -154,4 +154,22 @@ class QueueCheckerTest {
         h.complete(invoke, Op.Type.OK, Map.of("0", List.of(List.of(0L, 1L)), "1", List.of(List.of(0L, 2L))), null);
         assertTrue(check().valid());
     }
+
+    @Test
+    void anAcknowledgedValueReadDuringTheRunButNotByTheFinalReadsIsLostAfterRead() {
+        Op send = h.send(0, "0", 1, 0);
+        h.send(0, "0", 2, 1);
+        h.assign(5, null, "0");
+        h.poll(5, "0", 0, 1, 1, 2);
+        h.complete(h.invoke("heal", -1, null, null, null), Op.Type.OK, null, null);
+        h.assign(6, null, "0");
+        h.poll(6, "0", 1, 2); // the final read starts at the beginning and no longer finds value 1
+
+        List<Anomaly> found = of(check(), "lost-after-read");
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.get(0).ops().contains(send.index()));
+
+        h.poll(6, "0", 0, 1); // found after all
+        assertTrue(of(check(), "lost-after-read").isEmpty());
+    }
 }

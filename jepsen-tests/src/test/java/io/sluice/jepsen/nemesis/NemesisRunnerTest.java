@@ -56,6 +56,22 @@ class NemesisRunnerTest {
         }
 
         @Override
+        public String dropUnsynced(int node, String mode) {
+            events.add("drop " + node + " " + mode);
+            return "dropped";
+        }
+
+        @Override
+        public void failDisk(int node, String fault) {
+            events.add("disk " + fault + " " + node);
+        }
+
+        @Override
+        public void healDisks() {
+            events.add("heal disks");
+        }
+
+        @Override
         public Network network() {
             return this;
         }
@@ -130,8 +146,8 @@ class NemesisRunnerTest {
         runner.run(List.of(entry(1_000, 3_000, Fault.Kind.KILL, Fault.Target.RAFT_LEADER),
                 entry(5_000, 6_000, Fault.Kind.PAUSE, Fault.Target.MINORITY, 1, 3)));
 
-        assertEquals(List.of("sleep 1000", "kill 2", "sleep 2000", "heal", "resume and restart",
-                "sleep 2000", "pause 1", "pause 3", "sleep 1000", "heal", "resume and restart"), cluster.events);
+        assertEquals(List.of("sleep 1000", "kill 2", "sleep 2000", "heal", "heal disks", "resume and restart",
+                "sleep 2000", "pause 1", "pause 3", "sleep 1000", "heal", "heal disks", "resume and restart"), cluster.events);
         List<Op> ops = history.ops();
         assertEquals(8, ops.size());
         assertEquals(List.of("fault-start", "fault-start", "fault-stop", "fault-stop"),
@@ -182,7 +198,7 @@ class NemesisRunnerTest {
         interrupted.run(List.of(entry(0, 2_000, Fault.Kind.KILL, Fault.Target.RAFT_LEADER),
                 entry(3_000, 4_000, Fault.Kind.KILL, Fault.Target.ONE, 1)));
 
-        assertEquals(List.of("kill 2", "heal", "resume and restart"), cluster.events);
+        assertEquals(List.of("kill 2", "heal", "heal disks", "resume and restart"), cluster.events);
         assertEquals("fault-stop", history.ops().get(history.ops().size() - 1).f());
         assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
     }
@@ -194,7 +210,7 @@ class NemesisRunnerTest {
         runner.run(List.of(new Schedule.Entry(1_000, 5_000, kill, List.of(cut))));
 
         assertEquals(List.of("sleep 1000", "kill 2", "sleep 1000", "cut " + Grudges.oneWay(3, 1), "sleep 3000",
-                "heal", "resume and restart"), cluster.events);
+                "heal", "heal disks", "resume and restart"), cluster.events);
         List<Op> ops = history.ops();
         assertEquals(List.of("fault-start", "fault-start", "fault-start", "fault-start", "fault-stop", "fault-stop"),
                 ops.stream().map(Op::f).toList());
@@ -207,5 +223,25 @@ class NemesisRunnerTest {
                 runner.inject(new Fault(Fault.Kind.KILL, Fault.Target.MAJORITY, List.of(1, 3), 0)));
         runner.inject(new Fault(Fault.Kind.PARTITION, Fault.Target.RAFT_FOLLOWER_CUT, List.of(2, 3, 1), 0));
         assertEquals("cut " + Grudges.link(2, 3), cluster.events.get(2), "the first candidate that does not lead");
+    }
+
+    @Test
+    void aPowerLossKillsEveryTargetBeforeAnyDiskForgets() {
+        String done = runner.inject(new Fault(Fault.Kind.POWER_LOSS, Fault.Target.MAJORITY, List.of(1, 3), 0, "torn 7"));
+
+        assertEquals(List.of("kill 1", "kill 3", "drop 1 torn 7", "drop 3 torn 7"), cluster.events);
+        assertEquals("power-loss majority [1, 3] (torn 7) [1: dropped, 3: dropped]", done);
+        runner.inject(new Fault(Fault.Kind.POWER_LOSS_ALL, Fault.Target.ALL, List.of(), 0, "5"));
+        assertEquals(List.of("kill 1", "kill 2", "kill 3", "drop 1 5", "drop 2 5", "drop 3 5"),
+                cluster.events.subList(4, 10));
+    }
+
+    @Test
+    void aDiskFaultHitsItsTargetAndHealingEndsIt() {
+        runner.run(List.of(new Schedule.Entry(0, 1_000,
+                new Fault(Fault.Kind.DISK, Fault.Target.PARTITION_LEADER, List.of(), 0, "eio"))));
+
+        assertEquals(List.of("disk eio 3", "sleep 1000", "heal", "heal disks", "resume and restart"), cluster.events);
+        assertEquals("disk eio partition_leader [3]", history.ops().get(1).value());
     }
 }

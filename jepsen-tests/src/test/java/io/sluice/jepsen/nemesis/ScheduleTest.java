@@ -99,4 +99,32 @@ class ScheduleTest {
         assertTrue(sawOverlap && sawUnhealed);
         assertTrue(Schedule.generate(3, ALL, 3, 120_000, 10_000, false).stream().allMatch(e -> e.overlapping().isEmpty()));
     }
+
+    @Test
+    void powerLossesDrawTheirTargetsAndWhatTheDiskDropsAndDiskFaultsTheirKind() {
+        Set<Fault.Target> targets = new HashSet<>();
+        Set<String> modes = new HashSet<>();
+        Set<String> diskFaults = new HashSet<>();
+        for (long seed = 0; seed < 60; seed++) {
+            for (Schedule.Entry e : Schedule.generate(seed, EnumSet.of(Fault.Kind.POWER_LOSS, Fault.Kind.POWER_LOSS_ALL,
+                    Fault.Kind.POWER_LOSS_DIRS, Fault.Kind.DISK), 3, 300_000, 10_000)) {
+                Fault f = e.fault();
+                switch (f.kind()) {
+                    case POWER_LOSS -> targets.add(f.target());
+                    case POWER_LOSS_ALL, POWER_LOSS_DIRS -> assertEquals(Fault.Target.ALL, f.target());
+                    case DISK -> diskFaults.add(f.mode());
+                    default -> throw new AssertionError(f.describe());
+                }
+                if (f.kind() != Fault.Kind.DISK) {
+                    assertTrue(f.mode().matches("(torn )?(dirs )?\\d+"), f.describe()); // the seed of the drop
+                    assertEquals(f.kind() == Fault.Kind.POWER_LOSS_DIRS, f.mode().contains("dirs"), f.describe());
+                    modes.add(f.mode().replaceAll("\\d+", "").trim());
+                }
+            }
+        }
+        assertEquals(EnumSet.of(Fault.Target.ONE, Fault.Target.RAFT_LEADER, Fault.Target.PARTITION_LEADER,
+                Fault.Target.MAJORITY), targets);
+        assertEquals(Set.of("", "torn", "dirs", "torn dirs"), modes);
+        assertEquals(Set.of("enospc", "eio"), diskFaults);
+    }
 }
