@@ -108,6 +108,7 @@ public final class RaftMetadataServer implements AutoCloseable {
         RaftGroup votersOnly = RaftGroup.valueOf(groupId, voters);
         checkAddressFree(config.raftAddress());
         boolean existing = Files.isDirectory(raftDir.resolve(groupId.getUuid().toString()));
+        RaftStorageGuard.checkNotLost(raftDir, existing);
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(peerId(config.nodeId()))
                 .setGroup(group)
@@ -120,6 +121,8 @@ public final class RaftMetadataServer implements AutoCloseable {
         RaftClient selfClient = null;
         try {
             server.start();
+            // Also for a log formatted before this guard existed, which has no marker yet.
+            RaftStorageGuard.markFormatted(raftDir, raftDir.resolve(groupId.getUuid().toString()));
             client = newClient(config, votersOnly, null);
             // A listener never leads: its commands always go through the voters' leader.
             selfClient = config.observer() ? newClient(config, votersOnly, null)
