@@ -37,6 +37,11 @@ class DescribeClientQuotasHandlerTest {
     }
 
     private DescribeClientQuotasResponseData describe(ComponentData... components) throws Exception {
-        return handler.handle(null, new DescribeClientQuotasRequestData().setComponents(List.of(components))).get();
+        // No authorizer: every request is allowed (the ACL matrix IT checks the refusal).
+        var session = new io.sluice.kafka.codec.KafkaSession("PLAINTEXT", false,
+                new io.netty.channel.embedded.EmbeddedChannel(), io.sluice.security.Authorizer.disabled());
+        var request = new io.sluice.kafka.codec.KafkaRequest(new org.apache.kafka.common.requests.RequestHeader(
+                org.apache.kafka.common.protocol.ApiKeys.DESCRIBE_CLIENT_QUOTAS, (short) 1, "test", 1), null, session);
+        return handler.handle(request, new DescribeClientQuotasRequestData().setComponents(List.of(components))).get();
     }
 }
