@@ -85,6 +85,12 @@ public final class LogManager implements AutoCloseable {
             long retentionCheckIntervalMs, long checkpointIntervalMs, int flushThreads, FileAccess files)
             throws IOException {
         Files.createDirectories(dataDir);
+        // The directory's own entry, so a power loss cannot take every partition log with it (the fault
+        // suite's power-loss-dirs found it lost); at every start, as an older start may not have done it.
+        Path parent = dataDir.toAbsolutePath().getParent();
+        if (parent != null) {
+            files.fsyncDirectory(parent);
+        }
         LogManager manager = new LogManager(dataDir, defaultConfig, clock, flushThreads, files);
         try {
             manager.loadLogs();
