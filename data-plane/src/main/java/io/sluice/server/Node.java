@@ -6,6 +6,9 @@ import io.netty.channel.EventLoopGroup;
 import io.sluice.group.GroupApis;
 import io.sluice.group.GroupConfig;
 import io.sluice.network.NativeApis;
+import io.sluice.network.NativeSasl;
+import io.sluice.security.AclService;
+import io.sluice.security.NativeAcls;
 import io.sluice.network.NodeClient;
 import io.netty.handler.ssl.SslProvider;
 import io.sluice.protocol.tls.ReloadingTls;
@@ -157,8 +160,15 @@ public final class Node implements AutoCloseable {
             apis.add(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
             apis.add(ApiKey.FETCH, new FetchHandler(services.fetch()));
             apis.add(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));
+            new SecurityApis(new AclService(metadata), new ScramCredentialService(metadata)).register(apis);
+            ConnectionProtocol kafka = otherProtocol(services);
+            if (kafka != null && kafka.saslServers() != null) {
+                new NativeSasl(kafka.saslServers()).register(apis);
+            }
+            NativeApis served = services.authorizer().enabled() ? NativeAcls.wrap(apis, services.authorizer())
+                    : apis;
             server = new DataPlaneServer(config.listeners(), tls, workers, config.ioThreads(), config.maxFrameBytes(),
-                    apis, otherProtocol(services), metrics);
+                    served, kafka, metrics);
             server.start();
             metrics.register(replicas, server.connections(), metadata, cleaner);
             if (config.metricsPort() >= 0) {
