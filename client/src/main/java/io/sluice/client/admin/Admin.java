@@ -126,6 +126,35 @@ public final class Admin implements AutoCloseable {
         return async(() -> ClusterOps.describeCluster(this));
     }
 
+    /** Creates ACL bindings (Kafka's CreateAcls); fails with the first binding refused. */
+    public CompletableFuture<Void> createAcls(Collection<AclBinding> bindings) {
+        return async(() -> SecurityOps.createAcls(this, bindings));
+    }
+
+    /** The ACL bindings {@code filter} selects (null fields match anything). */
+    public CompletableFuture<List<AclBinding>> describeAcls(AclBinding filter) {
+        return async(() -> SecurityOps.describeAcls(this, filter));
+    }
+
+    /** Deletes the bindings the filters select and returns them. */
+    public CompletableFuture<List<AclBinding>> deleteAcls(Collection<AclBinding> filters) {
+        return async(() -> SecurityOps.deleteAcls(this, filters));
+    }
+
+    /** The SCRAM credentials (mechanism and iterations, never keys) of {@code users}, or of every user when empty. */
+    public CompletableFuture<Map<String, List<ScramCredentialInfo>>> describeUserScramCredentials(Collection<String> users) {
+        return async(() -> SecurityOps.describeUsers(this, users));
+    }
+
+    /**
+     * Sets {@code passwords} (by mechanism, salted here with {@code iterations} per mechanism, 4096 when not
+     * given) and deletes the credentials of {@code deletions} for {@code user}, all or nothing.
+     */
+    public CompletableFuture<Void> alterUserScramCredentials(String user, Map<String, Integer> iterations,
+                                                             Map<String, String> passwords, Collection<String> deletions) {
+        return async(() -> SecurityOps.alterUser(this, user, iterations, passwords, deletions));
+    }
+
     /** The state of the metadata quorum. */
     public CompletableFuture<QuorumInfo> describeQuorum() {
         return async(() -> ClusterOps.describeQuorum(this));
