@@ -283,4 +283,28 @@ class FetchServiceTest {
     private static List<Integer> sizes(List<PartitionData> data) {
         return data.stream().map(PartitionData::recordsSize).toList();
     }
+
+    private CompletableFuture<List<PartitionData>> consumerFetch(int minBytes, int partitionMaxBytes) {
+        return h.fetch.fetch(new FetchParams(CONSUMER, 500, minBytes, 1 << 20,
+                List.of(new PartitionFetch(TP, 0, -1, -1, partitionMaxBytes))));
+    }
+
+    @Test
+    void whatCountsTowardsMinBytesIsWhatThePartitionMaySend() throws Exception {
+        append("x");
+        replicateTo(1);
+        int oneBatch = only(fetch(CONSUMER, 0, 0, 1)).recordsSize();
+        // Without a partition limit, a second batch reaches min bytes of two and wakes the parked fetch.
+        CompletableFuture<List<PartitionData>> unlimited = consumerFetch(2 * oneBatch, 0);
+        assertFalse(unlimited.isDone());
+        append("y");
+        replicateTo(2);
+        assertEquals(2 * oneBatch, only(unlimited).recordsSize());
+
+        // With a partition limit of one batch, two batches can never be sent: it waits its max wait out.
+        CompletableFuture<List<PartitionData>> limited = consumerFetch(2 * oneBatch, oneBatch);
+        assertFalse(limited.isDone(), "more bytes are in the log than min bytes, but the partition may send only one batch");
+        h.timer.advance(500);
+        assertEquals(oneBatch, only(limited).recordsSize());
+    }
 }
