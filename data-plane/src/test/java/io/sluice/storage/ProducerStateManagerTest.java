@@ -129,6 +129,7 @@ class ProducerStateManagerTest {
         assertEquals(Set.of(new ActiveProducer(PID, (short) 2, 4, 1013), new ActiveProducer(PID + 1, (short) 0, 0, 5)),
                 Set.copyOf(state.snapshot()));
         assertEquals(Set.of(14L, 20L), state.lastBatchEndOffsets());
+        assertEquals(2, state.producerCount());
         state.clear();
         assertEquals(0, state.producerCount());
         assertEquals(Set.of(), state.lastBatchEndOffsets());
