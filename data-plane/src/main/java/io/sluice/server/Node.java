@@ -145,6 +145,7 @@ public final class Node implements AutoCloseable {
             new ControllerApis(metadata).register(apis);
             new ClusterApis(metadata, admin.quorum()).register(apis);
             new AdminApis(admin, producerIds).register(apis);
+            new CleanerApis(config.nodeId(), replicas, cleaner).register(apis);
             GroupApis groups = new GroupApis(config.nodeId(), metadata, client,
                     GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs())
                             .withMaxSizes(config.groupMaxSize(), config.groupConsumerMaxSize()), workers);

@@ -131,6 +131,15 @@ public final class Admin implements AutoCloseable {
         return async(() -> ClusterOps.describeQuorum(this));
     }
 
+    /**
+     * The log cleaner's progress on {@code broker}'s own replicas of {@code topics} (every compacted
+     * topic it holds when empty); topics that are not compacted are left out.
+     */
+    public CompletableFuture<Map<TopicPartition, CleanerProgress>> describeLogCleaner(Node broker,
+            Collection<String> topics) {
+        return async(() -> ClusterOps.describeLogCleaner(this, broker, topics));
+    }
+
     /** Looks up offsets (earliest, latest, by timestamp) at the partitions' leaders. */
     public CompletableFuture<Map<TopicPartition, ListedOffset>> listOffsets(Map<TopicPartition, OffsetSpec> specs) {
         return async(() -> {
@@ -237,9 +246,7 @@ public final class Admin implements AutoCloseable {
             try {
                 return network.call(node, api, request, parser, requestTimeoutMs).join();
             } catch (RuntimeException e) {
-                Throwable cause = NetworkClient.unwrap(e);
-                SluiceException error = cause instanceof SluiceException s ? s
-                        : new SluiceException(ErrorCode.UNKNOWN_SERVER_ERROR, String.valueOf(cause.getMessage()), cause);
+                SluiceException error = asSluiceException(e);
                 boolean retriable = error.code() == ErrorCode.NETWORK_EXCEPTION || Errors.isRetriable(error.code());
                 if (!retriable || time.monotonicMs() + retryBackoffMs >= deadline) {
                     throw error;
@@ -248,6 +255,21 @@ public final class Admin implements AutoCloseable {
                 pause();
             }
         }
+    }
+
+    /** Sends a request to {@code node} itself (no other broker may answer for it); one try. */
+    <R> R callNode(Node node, ApiKey api, MessageLite request, Parser<R> parser) {
+        try {
+            return network.call(node, api, request, parser, requestTimeoutMs).join();
+        } catch (RuntimeException e) {
+            throw asSluiceException(e);
+        }
+    }
+
+    private static SluiceException asSluiceException(RuntimeException e) {
+        Throwable cause = NetworkClient.unwrap(e);
+        return cause instanceof SluiceException s ? s
+                : new SluiceException(ErrorCode.UNKNOWN_SERVER_ERROR, String.valueOf(cause.getMessage()), cause);
     }
 
     private void pause() {
