@@ -118,8 +118,9 @@ public final class FetchService {
                     continue;
                 }
             }
-            int maxBytes = Math.min(pf.maxBytes() > 0 ? pf.maxBytes() : budget,
-                    read.bytes == 0 ? Integer.MAX_VALUE : budget);
+            // Within both limits, as Kafka's fetch: the log returns at least one batch, so the first
+            // non-empty partition gets one batch above them, and the response max bytes cap the rest of it.
+            int maxBytes = Math.min(pf.maxBytes() > 0 ? pf.maxBytes() : budget, budget);
             long limit = follower ? Long.MAX_VALUE : hw;
             LogReadResult result = p.log().read(pf.fetchOffset(), Math.max(1, maxBytes), limit);
             if (result.error() != ErrorCode.NONE) {
