@@ -143,7 +143,7 @@ public final class Node implements AutoCloseable {
             ProducerIdBlocks producerIds = new ProducerIdBlocks(metadata, config.nodeId());
             NativeApis apis = new NativeApis();
             new ControllerApis(metadata).register(apis);
-            new ClusterApis(metadata, admin.quorum()).register(apis);
+            new ClusterApis(metadata, admin).register(apis);
             new AdminApis(admin, producerIds).register(apis);
             GroupApis groups = new GroupApis(config.nodeId(), metadata, client,
                     GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs())
