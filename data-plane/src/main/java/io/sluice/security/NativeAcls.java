@@ -150,7 +150,7 @@ public final class NativeAcls {
             case DESCRIBE_QUORUM, LIST_PARTITION_REASSIGNMENTS, DESCRIBE_ACLS, DESCRIBE_USER_SCRAM_CREDENTIALS ->
                     cluster(AclOperation.DESCRIBE);
             case ELECT_LEADERS, ALTER_PARTITION_REASSIGNMENTS, UNREGISTER_BROKER, CREATE_ACLS, DELETE_ACLS,
-                    ALTER_USER_SCRAM_CREDENTIALS -> cluster(AclOperation.ALTER);
+                    ALTER_USER_SCRAM_CREDENTIALS, ADD_RAFT_VOTER, REMOVE_RAFT_VOTER -> cluster(AclOperation.ALTER);
             case METADATA -> NativeAcls::metadata;
             case PRODUCE -> (c, f) -> {
                 c.requireAll(AclOperation.WRITE, ResourceType.TOPIC, parse(f, ProduceRequest.parser())
