@@ -185,13 +185,16 @@ public final class BrokerCommand implements Command {
      * The settings named by {@code SLUICE_*} variables, by the rules of Kafka's container image for its
      * {@code KAFKA_*} ones: the rest of the name lower-cased, with {@code _} for {@code .}, {@code __}
      * for {@code _} and {@code ___} for {@code -} ({@code SLUICE_ADVERTISED_LISTENERS} is
-     * advertised.listeners). The launcher's own variables are skipped; an unknown key is refused
+     * advertised.listeners). An empty variable is no setting, so a default of the image can be
+     * switched off (SLUICE_LISTEN= to use listeners instead). The launcher's own variables are
+     * skipped; an unknown key is refused
      * later by {@link NodeConfig}, naming the key, like a typo in a file.
      */
     public static Map<String, String> fromEnvironment(Map<String, String> env) {
         Map<String, String> settings = new TreeMap<>();
         env.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !LAUNCHER_VARIABLES.contains(name)) {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !LAUNCHER_VARIABLES.contains(name)
+                    && !value.isBlank()) {
                 String key = name.substring(ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT)
                         .replace("___", "-").replace("__", "\u0000").replace('_', '.').replace('\u0000', '_');
                 settings.put(key, value.trim());

@@ -33,7 +33,7 @@ class BrokerCommandTest {
                 "SLUICE_LISTENER_NAME_EXTERNAL_SSL_KEYSTORE_LOCATION", "/k.jks",
                 "SLUICE_SOME__UNDER___DASH", "x",
                 "SLUICE_HEAP_OPTS", "-Xmx2g", "SLUICE_OPTS", "-Dx", "SLUICE_LOG_DIR", "/logs",
-                "SLUICE_", "empty name", "PATH", "/bin", "KAFKA_NODE_ID", "9"));
+                "SLUICE_", "empty name", "KAFKA_NODE_ID", "9", "SLUICE_LISTEN", " "));
         assertEquals(Map.of("node.id", "2", "advertised.listeners", "PLAINTEXT://sluice-2:9092",
                 "listener.name.external.ssl.keystore.location", "/k.jks", "some_under-dash", "x"), settings);
     }
