@@ -1,6 +1,5 @@
 package io.sluice.purgatory;
 
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
 import java.util.Map;
 import java.util.Set;
@@ -18,11 +17,7 @@ public final class Purgatory<K> implements AutoCloseable {
     private final Timer timer;
 
     public Purgatory(String name) {
-        this(new HashedWheelTimer(r -> {
-            Thread t = new Thread(r, "sluice-purgatory-" + name);
-            t.setDaemon(true);
-            return t;
-        }, 5, TimeUnit.MILLISECONDS));
+        this(new DeadlineTimer("sluice-purgatory-" + name));
     }
 
     /** With the timer that expires operations (tests pass one whose time they move); closing stops it. */

@@ -77,7 +77,7 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
 
     /**
      * With the quorum, the network and the purgatories' timer behind interfaces (tests pass fakes);
-     * {@code purgatoryTimer} null gives each purgatory its own timer wheel.
+     * {@code purgatoryTimer} null gives each purgatory its own {@link io.sluice.purgatory.DeadlineTimer}.
      */
     public ReplicaManager(int brokerId, LogManager logs, ReplicaMetadata metadata, BrokerDefaults defaults,
                           ReplicaClient client, ReplicationConfig config, Time clock, Timer purgatoryTimer) {

@@ -33,7 +33,11 @@ public final class LocalQuorum {
     static final Map<String, String> DEFAULT_SETTINGS = Map.of(
             // Replicated topics refuse acks=all writes with fewer than two in-sync copies (capped at
             // the replication factor for topics that have fewer replicas).
-            "min.insync.replicas", "2");
+            "min.insync.replicas", "2",
+            // As Kafka's own quick-start config/server.properties: a new classic consumer group's
+            // first rebalance does not wait 3 s for more members, which suits a machine for
+            // development and tests. A production node keeps Kafka's default (3000).
+            "group.initial.rebalance.delay.ms", "0");
     private static final String OVERRIDE_PREFIX = "override.";
 
     private final Path dir;
