@@ -138,12 +138,20 @@ class ImageIT {
                 assertEquals(1000, Files.getAttribute(dir, "unix:uid"), dir.toString());
             }
         } finally {
+            // SIGTERM to the node itself (a controlled shutdown), as a runtime stops a container's
+            // process; unshare does not pass signals on (and --kill-child would not reach it either:
+            // chroot --userspec changes its user, which clears the parent-death signal).
+            List<ProcessHandle> all = new ArrayList<>();
             for (Process p : nodes) {
-                p.destroy(); // unshare passes SIGTERM to the node (--kill-child): a controlled shutdown
+                p.descendants().forEach(all::add);
+                all.add(p.toHandle());
             }
-            for (Process p : nodes) {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
+            all.forEach(ProcessHandle::destroy);
+            for (ProcessHandle h : all) {
+                try {
+                    h.onExit().get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    h.destroyForcibly();
                 }
             }
         }
@@ -168,7 +176,7 @@ class ImageIT {
                 + " && for d in null zero random urandom; do touch " + r + "/dev/$d && mount --bind /dev/$d " + r
                 + "/dev/$d; done && mount --bind /etc/hosts " + r + "/etc/hosts && exec \"$@\"";
         List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--pid",
-                "--fork", "--kill-child=SIGTERM", "bash", "-c", setup, "setup", "env", "-i"));
+                "--fork", "bash", "-c", setup, "setup", "env", "-i"));
         env.forEach((k, v) -> command.add(k + "=" + v));
         command.addAll(List.of("/usr/sbin/chroot", "--userspec=" + c.get("User").asText(), r,
                 "/usr/bin/env", "-C", c.get("WorkingDir").asText()));
