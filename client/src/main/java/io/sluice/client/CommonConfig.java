@@ -1,9 +1,11 @@
 package io.sluice.client;
 
 import io.sluice.client.ConfigDef.Type;
+import io.sluice.protocol.sasl.SaslCredentials;
 import io.sluice.protocol.tls.ReloadingTls;
 import io.sluice.protocol.tls.TlsConfig;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,6 +24,8 @@ public class CommonConfig {
     public static final String DEFAULT_API_TIMEOUT_MS = "default.api.timeout.ms";
     public static final String MAX_RESPONSE_BYTES = "sluice.max.response.bytes";
     public static final String SECURITY_PROTOCOL = "security.protocol";
+    public static final String SASL_MECHANISM = "sasl.mechanism";
+    public static final String SASL_JAAS_CONFIG = "sasl.jaas.config";
 
     private final Map<String, Object> values;
 
@@ -45,18 +49,39 @@ public class CommonConfig {
                 .defineAtLeast(CONNECTION_SETUP_TIMEOUT_MS, Type.INT, 10_000, 1, "how long one TCP connect may take")
                 .defineAtLeast(DEFAULT_API_TIMEOUT_MS, Type.INT, 60_000, 1, "bound of blocking calls without a timeout")
                 .defineAtLeast(MAX_RESPONSE_BYTES, Type.INT, 100 * 1024 * 1024, 1024, "largest response frame accepted");
-        // TLS to a node's SSL inter-broker listener (the native protocol's), with Kafka's ssl.* keys.
-        def.defineOneOf(SECURITY_PROTOCOL, "PLAINTEXT", "PLAINTEXT, or SSL to reach an SSL inter-broker listener (with a"
-                + " client certificate when it requires one)", "plaintext", "ssl");
+        // Kafka's client security settings: TLS with the ssl.* keys, SASL PLAIN or SCRAM with a JAAS line.
+        def.defineOneOf(SECURITY_PROTOCOL, "PLAINTEXT", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, as the listener"
+                + " connected to", "plaintext", "ssl", "sasl_plaintext", "sasl_ssl");
+        def.defineOneOf(SASL_MECHANISM, "GSSAPI", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (with SASL_*; Kafka's default"
+                + " GSSAPI is not supported)", "gssapi", "plain", "scram-sha-256", "scram-sha-512");
+        def.define(SASL_JAAS_CONFIG, Type.STRING, "", "the user: a JAAS line with username=\"...\" password=\"...\"");
         for (Map.Entry<String, String> key : TlsConfig.KEYS.entrySet()) {
             def.define(key.getKey(), Type.STRING, "", key.getValue());
         }
         return def;
     }
 
+    /** The SASL user of this client's connections, or null without SASL; a missing user is a ConfigException. */
+    public SaslCredentials sasl() {
+        if (!getString(SECURITY_PROTOCOL).toUpperCase(Locale.ROOT).startsWith("SASL_")) {
+            return null;
+        }
+        String mechanism = getString(SASL_MECHANISM);
+        if (mechanism.equalsIgnoreCase("GSSAPI")) {
+            throw new ConfigException("sasl.mechanism GSSAPI (Kerberos) is not supported; use PLAIN, SCRAM-SHA-256"
+                    + " or SCRAM-SHA-512");
+        }
+        try {
+            return SaslCredentials.fromJaas(mechanism, getString(SASL_JAAS_CONFIG));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
     /** The TLS of this client's connections, or null for plaintext. Reads the keystore files now. */
     public ReloadingTls tls() {
-        if (!getString(SECURITY_PROTOCOL).equalsIgnoreCase("SSL")) {
+        String protocol = getString(SECURITY_PROTOCOL);
+        if (!protocol.equalsIgnoreCase("SSL") && !protocol.equalsIgnoreCase("SASL_SSL")) {
             return null;
         }
         Map<String, String> ssl = new java.util.HashMap<>();

@@ -43,6 +43,8 @@ public final class Metadata {
     private int version;
     private int nextNode;
     private String lastError = "no attempt yet";
+    /** The last refresh failed authentication (a wrong password): waiting longer cannot help, as in Kafka. */
+    private SluiceException authenticationFailure;
 
     public Metadata(CommonConfig config, Network network, Time time) {
         this.bootstrap = parseBootstrap(config.bootstrapServers());
@@ -135,6 +137,7 @@ public final class Metadata {
         cluster = next;
         inFlight = false;
         everUpdated = true;
+        authenticationFailure = null;
         updateRequested = false;
         lastSuccessMs = time.monotonicMs();
         version++;
@@ -170,6 +173,10 @@ public final class Metadata {
     private synchronized void failed(Node node, Throwable error) {
         inFlight = false;
         lastError = node.address() + ": " + error.getMessage();
+        if (error instanceof SluiceException e && (e.code() == ErrorCode.SASL_AUTHENTICATION_FAILED
+                || e.code() == ErrorCode.UNSUPPORTED_SASL_MECHANISM || e.code() == ErrorCode.ILLEGAL_SASL_STATE)) {
+            authenticationFailure = e;
+        }
         notifyAll();
     }
 
@@ -186,6 +193,10 @@ public final class Metadata {
                 return current;
             }
             long now = time.monotonicMs();
+            SluiceException authentication = authenticationFailure;
+            if (authentication != null) {
+                throw new SluiceException(authentication.code(), authentication.getMessage());
+            }
             if (now >= deadline) {
                 throw timeout(what, timeoutMs);
             }

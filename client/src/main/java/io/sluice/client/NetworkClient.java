@@ -44,6 +44,7 @@ public final class NetworkClient implements Network {
     }
 
     private final io.sluice.protocol.tls.ReloadingTls tls;
+    private final io.sluice.protocol.sasl.SaslCredentials sasl;
 
     public NetworkClient(CommonConfig config, String clientId, Time time) {
         this.group = Transport.newGroup(1, "sluice-client-" + clientId);
@@ -51,6 +52,7 @@ public final class NetworkClient implements Network {
         this.connectTimeoutMs = config.getInt(CommonConfig.CONNECTION_SETUP_TIMEOUT_MS);
         this.maxFrameBytes = config.getInt(CommonConfig.MAX_RESPONSE_BYTES);
         this.tls = config.tls();
+        this.sasl = config.sasl();
         this.backoffMs = config.getLong(CommonConfig.RECONNECT_BACKOFF_MS);
         this.backoffMaxMs = config.getLong(CommonConfig.RECONNECT_BACKOFF_MAX_MS);
         this.time = time;
@@ -128,7 +130,7 @@ public final class NetworkClient implements Network {
         CompletableFuture<WireConnection> attempt = address.isUnresolved()
                 ? CompletableFuture.failedFuture(new SluiceException(ErrorCode.NETWORK_EXCEPTION,
                         "cannot resolve host '" + node.host() + "' of " + node.address()))
-                : WireConnection.connect(group, address, clientId, connectTimeoutMs, maxFrameBytes, tls);
+                : WireConnection.connect(group, address, clientId, connectTimeoutMs, maxFrameBytes, tls, sasl);
         return attempt.whenComplete((wc, error) -> {
                     synchronized (c) {
                         if (error == null) {

@@ -126,7 +126,7 @@ public final class GroupApis {
                 throw new SluiceException(ErrorCode.COORDINATOR_NOT_AVAILABLE,
                         "no live broker can coordinate groups yet; retry in a moment");
             }
-            response.setNodeId(broker.id()).setEndpoint(broker.endpoint());
+            response.setNodeId(broker.id()).setEndpoint(broker.on(ctx.listener()).endpoint());
         } catch (SluiceException e) {
             response.setError(e.code()).setErrorMessage(e.getMessage()).setNodeId(-1);
         }

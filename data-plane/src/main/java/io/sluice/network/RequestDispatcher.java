@@ -1,6 +1,7 @@
 package io.sluice.network;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -54,6 +55,15 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         long start = System.nanoTime();
         int correlationId = request.header().getCorrelationId();
         ApiKey api = request.header().getApi();
+        NativeSession session = NativeSession.of(ctx.channel());
+        if (!session.authenticated() && api != ApiKey.SASL_HANDSHAKE && api != ApiKey.SASL_AUTHENTICATE) {
+            // As Kafka: before SASL completes nothing else is served, and nothing is answered to a stranger.
+            request.release();
+            log.info("Closing connection from {}: {} before SASL authentication completed", ctx.channel().remoteAddress(),
+                    api);
+            ctx.close();
+            return;
+        }
         RequestHandler handler = handlers.get(api);
         if (handler == null) {
             request.release();
@@ -63,18 +73,27 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         CompletableFuture<Response> result;
         try {
-            result = handler.handle(new RequestContext(request.header(), ctx.channel().remoteAddress()), request);
+            result = handler.handle(new RequestContext(request.header(), ctx.channel().remoteAddress(), session,
+                    ctx.channel()), request);
         } catch (Exception e) {
             result = CompletableFuture.failedFuture(e);
         }
         result.whenComplete((response, error) -> {
             metrics.record(api, System.nanoTime() - start);
             if (ctx.executor().inEventLoop()) {
-                write(ctx, correlationId, response, error);
+                respond(ctx, session, correlationId, response, error);
             } else {
-                ctx.executor().execute(() -> write(ctx, correlationId, response, error));
+                ctx.executor().execute(() -> respond(ctx, session, correlationId, response, error));
             }
         });
+    }
+
+    private void respond(ChannelHandlerContext ctx, NativeSession session, int correlationId, Response response,
+                         Throwable error) {
+        write(ctx, correlationId, response, error);
+        if (session.state() == NativeSession.State.FAILED) {
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     private void write(ChannelHandlerContext ctx, int correlationId, Response response, Throwable error) {

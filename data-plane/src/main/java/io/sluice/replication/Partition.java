@@ -364,6 +364,32 @@ public final class Partition {
     }
 
     /** Follower only: the leader's high watermark, capped at what this replica holds. */
+    /** A follower's change to its log on a leader's answer: an append, a truncation, a new log start. */
+    @FunctionalInterface
+    interface FollowerStep<T> {
+        T apply(PartitionLog log) throws IOException;
+    }
+
+    /**
+     * Runs {@code step} only while this replica follows in {@code leaderEpoch}, under the read lock, so
+     * no leadership change interleaves with it; otherwise changes nothing and returns {@code ifStale}.
+     * A fetch answered in an older epoch can arrive after this replica became leader (its epoch
+     * starting at the log end it had then): appending it would put another epoch's batches above
+     * that start, and every follower would truncate them and fetch them again forever.
+     */
+    <T> T asFollowerIn(int leaderEpoch, T ifStale, FollowerStep<T> step) throws IOException {
+        leaderIsrLock.readLock().lock();
+        try {
+            PartitionRegistration r = registration;
+            if (leader || r == null || r.leaderEpoch() != leaderEpoch) {
+                return ifStale;
+            }
+            return step.apply(log);
+        } finally {
+            leaderIsrLock.readLock().unlock();
+        }
+    }
+
     void updateFollowerHighWatermark(long leaderHighWatermark) {
         long hw = Math.min(leaderHighWatermark, log.logEndOffset());
         if (hw > log.highWatermark()) {

@@ -199,10 +199,12 @@ final class ReplicaFetcher {
             TopicPartition tp = new TopicPartition(r.getTopic(), r.getPartition());
             PartitionLog partitionLog = fetched.get(tp);
             Optional<Partition> partition = partitions.apply(tp);
-            if (partitionLog == null || partition.isEmpty() || partition.get().isLeader() || !epochs.containsKey(tp)) {
+            Integer epoch = epochs.get(tp);
+            if (partitionLog == null || partition.isEmpty() || partition.get().log() != partitionLog || epoch == null) {
                 continue; // no longer followed from this leader
             }
-            backoff |= !process(partition.get(), partitionLog, r, records);
+            // Checked again under the partition's lock: leadership may move while this runs.
+            backoff |= !partition.get().asFollowerIn(epoch, true, l -> process(partition.get(), l, r, records));
         }
         if (backoff) {
             awaitingDurable.clear();
@@ -213,9 +215,12 @@ final class ReplicaFetcher {
         }
     }
 
-    /** Returns false when the partition needs a pause before the next fetch. */
+    /**
+     * Returns false when the partition needs a pause before the next fetch. Runs while the partition
+     * follows in the epoch this fetch was sent for (see {@link Partition#asFollowerIn}).
+     */
     private boolean process(Partition partition, PartitionLog partitionLog, FetchPartitionResponse r, ByteBuf records)
-            throws Exception {
+            throws java.io.IOException {
         TopicPartition tp = partition.topicPartition();
         switch (r.getError()) {
             case NONE -> {
@@ -260,7 +265,7 @@ final class ReplicaFetcher {
         }
     }
 
-    private void truncate(PartitionLog partitionLog, FetchPartitionResponse r) throws Exception {
+    private void truncate(PartitionLog partitionLog, FetchPartitionResponse r) throws java.io.IOException {
         int epoch = r.getDivergingEpoch().getEpoch();
         long leaderEnd = r.getDivergingEpoch().getEndOffset();
         long target;

@@ -72,7 +72,7 @@ final class ClusterApis {
                 .setClusterId(image.clusterId())
                 .setControllerId(metadata.leaderId().orElse(-1));
         for (BrokerRegistration b : image.cluster().brokers().values()) {
-            response.addBrokers(describe(b));
+            response.addBrokers(describe(b.on(ctx.listener())));
         }
         return CompletableFuture.completedFuture(Response.of(response.build()));
     }
@@ -95,7 +95,8 @@ final class ClusterApis {
                 .setControllerId(metadata.leaderId().orElse(-1));
         for (BrokerRegistration b : image.cluster().brokers().values()) {
             if (!b.fenced()) {
-                response.addBrokers(describe(b));
+                // the addresses of the listener the request came in on, as Kafka answers
+                response.addBrokers(describe(b.on(ctx.listener())));
             }
         }
         Collection<String> names = request.getAllTopics() ? image.topics().byName().keySet() : request.getTopicsList();

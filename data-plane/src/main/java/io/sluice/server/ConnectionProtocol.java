@@ -19,6 +19,14 @@ public interface ConnectionProtocol {
      */
     void initConnection(ChannelPipeline pipeline, Listener listener);
 
+    /**
+     * The SASL mechanisms this protocol authenticates with, for the native protocol to share (one
+     * implementation for both); null when it has none.
+     */
+    default io.sluice.network.SaslServers saslServers() {
+        return null;
+    }
+
     /** Creates a node's instance of the protocol once its services exist. */
     interface Factory {
         ConnectionProtocol create(BrokerServices services);

@@ -12,6 +12,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.sluice.network.Connections;
+import io.sluice.network.NativeSession;
 import io.sluice.network.TlsConnections;
 import io.sluice.protocol.tls.ReloadingTls;
 import io.sluice.network.NativeApis;
@@ -45,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataPlaneServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DataPlaneServer.class);
+    /** Before SASL authentication a larger frame closes the connection (Kafka's {@code sasl.server.max.receive.size}). */
+    static final int PRE_AUTH_MAX_FRAME_BYTES = 512 * 1024;
     private final List<Listener> listeners;
     private final int ioThreads;
     private final int maxFrameBytes;
@@ -107,10 +110,16 @@ public final class DataPlaneServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        // Only the inter-broker listener serves the native protocol: it has no authentication.
-                        Consumer<ChannelPipeline> nativeProtocol = listener.interBroker() ? pipeline -> pipeline
-                                .addLast("frameDecoder", new FrameDecoder(maxFrameBytes))
-                                .addLast("dispatcher", dispatcher) : null;
+                        // Every listener serves the native protocol with its own security protocol: on a SASL
+                        // one nothing but the SASL exchange is served until it completes (see NativeSession).
+                        Consumer<ChannelPipeline> nativeProtocol = pipeline -> {
+                            NativeSession session = new NativeSession(listener.interBroker() ? null : listener.name(),
+                                    listener.protocol().sasl());
+                            pipeline.channel().attr(NativeSession.KEY).set(session);
+                            pipeline.addLast("frameDecoder", new FrameDecoder(maxFrameBytes,
+                                            () -> session.authenticated() ? Integer.MAX_VALUE : PRE_AUTH_MAX_FRAME_BYTES))
+                                    .addLast("dispatcher", dispatcher);
+                        };
                         ch.pipeline().addLast("flushConsolidation", new FlushConsolidationHandler(256, true));
                         ReloadingTls listenerTls = tls.get(listener.name());
                         if (listenerTls != null) {
@@ -136,8 +145,7 @@ public final class DataPlaneServer implements AutoCloseable {
                 listener.protocol(), listener.tls() == null ? "" : ", client certificates "
                         + listener.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT),
                 boundAddress(listener.name()), ioThreads, Transport.isEpoll() ? "epoll" : "nio",
-                (listener.interBroker() ? "sluice" : "") + (otherProtocol == null ? ""
-                        : (listener.interBroker() ? ", " : "") + otherProtocol.name()));
+                "sluice" + (otherProtocol == null ? "" : ", " + otherProtocol.name()));
     }
 
     /** The connections by protocol, for the metrics endpoint. */

@@ -6,6 +6,9 @@ import io.netty.channel.EventLoopGroup;
 import io.sluice.group.GroupApis;
 import io.sluice.group.GroupConfig;
 import io.sluice.network.NativeApis;
+import io.sluice.network.NativeSasl;
+import io.sluice.security.AclService;
+import io.sluice.security.NativeAcls;
 import io.sluice.network.NodeClient;
 import io.netty.handler.ssl.SslProvider;
 import io.sluice.protocol.tls.ReloadingTls;
@@ -145,6 +148,7 @@ public final class Node implements AutoCloseable {
             new ControllerApis(metadata).register(apis);
             new ClusterApis(metadata, admin.quorum()).register(apis);
             new AdminApis(admin, producerIds).register(apis);
+            new CleanerApis(config.nodeId(), replicas, cleaner).register(apis);
             GroupApis groups = new GroupApis(config.nodeId(), metadata, client,
                     GroupConfig.defaults().withInitialRebalanceDelayMs(config.groupInitialRebalanceDelayMs())
                             .withMaxSizes(config.groupMaxSize(), config.groupConsumerMaxSize()), workers);
@@ -157,8 +161,16 @@ public final class Node implements AutoCloseable {
             apis.add(ApiKey.PRODUCE, new ProduceHandler(services.produce()));
             apis.add(ApiKey.FETCH, new FetchHandler(services.fetch()));
             apis.add(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(services.listOffsets()));
+            new SecurityApis(new AclService(metadata), new ScramCredentialService(metadata)).register(apis);
+            warnIfBrokersAreRefused(config);
+            ConnectionProtocol kafka = otherProtocol(services);
+            if (kafka != null && kafka.saslServers() != null) {
+                new NativeSasl(kafka.saslServers()).register(apis);
+            }
+            NativeApis served = services.authorizer().enabled() ? NativeAcls.wrap(apis, services.authorizer())
+                    : apis;
             server = new DataPlaneServer(config.listeners(), tls, workers, config.ioThreads(), config.maxFrameBytes(),
-                    apis, otherProtocol(services), metrics);
+                    served, kafka, metrics);
             server.start();
             metrics.register(replicas, server.connections(), metadata, cleaner);
             if (config.metricsPort() >= 0) {
@@ -219,6 +231,23 @@ public final class Node implements AutoCloseable {
                     .map(f -> f.type().getName()).toList());
         }
         return factories.isEmpty() ? null : factories.get(0).get().create(services);
+    }
+
+    /**
+     * With the authorizer on, replication and heartbeats need CLUSTER_ACTION; on a PLAINTEXT inter-broker
+     * listener the brokers are User:ANONYMOUS, which nothing allows unless the operator says so.
+     */
+    private static void warnIfBrokersAreRefused(NodeConfig config) {
+        if (!config.authorizerEnabled() || config.superUsers().contains(io.sluice.network.NativeSession.ANONYMOUS)) {
+            return;
+        }
+        for (Listener l : config.listeners()) {
+            if (l.interBroker() && l.protocol() == SecurityProtocol.PLAINTEXT) {
+                log.warn("The authorizer is on and inter-broker listener {} is PLAINTEXT: brokers reach each other as"
+                        + " User:ANONYMOUS, which needs CLUSTER_ACTION on the cluster (add User:ANONYMOUS to super.users,"
+                        + " or use an SSL inter-broker listener with the nodes' certificates in super.users)", l.name());
+            }
+        }
     }
 
     /** What learns the broker epoch of each registration: both stamp what they send the quorum with it. */

@@ -6,18 +6,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
+import io.sluice.protocol.sasl.ScramKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,35 +40,14 @@ public final class ScramBootstrap {
     /** RFC 5802's keys for {@code password} (SCRAM-SHA-256 or SCRAM-SHA-512) with a fresh 32-byte salt. */
     public static ScramCredentialService.Credential derive(String mechanism, String password, int iterations,
                                                            SecureRandom random) {
-        String hash = switch (mechanism) {
-            case "SCRAM-SHA-256" -> "SHA-256";
-            case "SCRAM-SHA-512" -> "SHA-512";
-            default -> throw new IllegalArgumentException("not a SCRAM mechanism: " + mechanism);
-        };
-        String hmac = "Hmac" + hash.replace("-", "");
+        ScramKeys keys = ScramKeys.of(mechanism);
         byte[] salt = new byte[32];
         random.nextBytes(salt);
-        try {
-            // Hi(password, salt, i) of RFC 5802 is PBKDF2 with the HMAC and one block of its length.
-            int bits = hash.equals("SHA-256") ? 256 : 512;
-            byte[] salted = SecretKeyFactory.getInstance("PBKDF2With" + hmac)
-                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, bits)).getEncoded();
-            byte[] clientKey = hmac(hmac, salted, "Client Key");
-            byte[] storedKey = MessageDigest.getInstance(hash).digest(clientKey);
-            byte[] serverKey = hmac(hmac, salted, "Server Key");
-            return new ScramCredentialService.Credential(mechanism, salt, storedKey, serverKey, iterations);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot derive a SCRAM credential: " + e.getMessage(), e);
-        }
+        byte[] salted = keys.saltedPassword(password, salt, iterations);
+        return new ScramCredentialService.Credential(mechanism, salt, keys.storedKey(keys.clientKey(salted)),
+                keys.serverKey(salted), iterations);
     }
 
-    private static byte[] hmac(String algorithm, byte[] key, String text) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance(algorithm);
-        mac.init(new SecretKeySpec(key, algorithm));
-        return mac.doFinal(text.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    /** One line of the file. */
     public static String line(Entry e) {
         Base64.Encoder b64 = Base64.getEncoder();
         ScramCredentialService.Credential c = e.credential();

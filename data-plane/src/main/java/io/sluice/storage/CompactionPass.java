@@ -20,8 +20,9 @@ import java.util.function.Predicate;
  *       segments as the map holds;</li>
  *   <li>every cleanable segment up to the end of the mapped section, oldest first, is rewritten
  *       batch by batch ({@link BatchFilter}) keeping a record when it has a key, no later record with
- *       that key is in the map, and it is not a tombstone (null value) whose batch is older than
- *       {@code delete.retention.ms}; a segment where nothing changed is left alone, one that changed
+ *       that key is in the map, and it is not a tombstone (null value) whose batch's delete horizon
+ *       (KIP-534: stamped by the first pass that kept it, at that pass's time plus
+ *       {@code delete.retention.ms}) has passed; a segment where nothing changed is left alone, one that changed
  *       is written to {@code .cleaned}, fsynced and swapped in ({@link SegmentSwap}). Oldest first, so
  *       a crash between two swaps never leaves a tombstone removed with an older value still there.</li>
  * </ol>
@@ -88,13 +89,12 @@ final class CompactionPass {
             return new Result(firstDirtyOffset, 0, bytesRead, 0, 0);
         }
         Set<Long> producerLastBatches = log.producerLastBatchOffsets();
-        long tombstoneHorizon = nowMs - log.config().deleteRetentionMs();
         int rewritten = 0;
         for (Cleanable c : cleanable) {
             if (c.segment().baseOffset() >= mappedEnd) {
                 break;
             }
-            if (cleanSegment(c, producerLastBatches, tombstoneHorizon)) {
+            if (cleanSegment(c, producerLastBatches, nowMs)) {
                 rewritten++;
             }
         }
@@ -131,20 +131,20 @@ final class CompactionPass {
      * was refused. The file is started at the first batch that changes, with the unchanged prefix
      * copied over, so a segment where nothing changes costs reads only.
      */
-    private boolean cleanSegment(Cleanable c, Set<Long> producerLastBatches, long tombstoneHorizon) throws IOException {
+    private boolean cleanSegment(Cleanable c, Set<Long> producerLastBatches, long nowMs) throws IOException {
         LogSegment segment = c.segment();
-        long segmentTime = -1;
+        long newHorizon = nowMs + log.config().deleteRetentionMs();
+        if (newHorizon < nowMs) {
+            newHorizon = Long.MAX_VALUE; // delete.retention.ms near Long.MAX_VALUE: never
+        }
         FileAccess.StorageFile file = null;
         long written = 0;
         try {
             for (BatchHeader h : headers(c)) {
                 RecordBatch batch = readBatch(segment, h);
-                long batchTime = batch.maxTimestamp();
-                if (batchTime < 0) {
-                    segmentTime = segmentTime >= 0 ? segmentTime : segment.lastModifiedMs();
-                    batchTime = segmentTime;
-                }
-                boolean tombstonesExpired = batchTime < tombstoneHorizon;
+                // KIP-534: a tombstone goes once the batch carries a delete horizon that has passed; the
+                // first pass that keeps it sets the horizon (BatchFilter), so the clock starts then.
+                boolean tombstonesExpired = batch.hasDeleteHorizon() && nowMs >= batch.deleteHorizonMs();
                 Predicate<RecordCursor> keep = r -> {
                     if (r.keySize() < 0) {
                         return false; // written before the topic became compacted; Kafka's cleaner drops these too
@@ -153,7 +153,7 @@ final class CompactionPass {
                     return (latest < 0 || r.offset() >= latest) && !(r.valueSize() < 0 && tombstonesExpired);
                 };
                 BatchFilter.Result r = BatchFilter.filter(batch, keep,
-                        batch.hasProducerId() && producerLastBatches.contains(batch.lastOffset()));
+                        batch.hasProducerId() && producerLastBatches.contains(batch.lastOffset()), newHorizon);
                 recordsRemoved += r.recordsBefore() - r.recordsKept();
                 if (file == null && r.outcome() != BatchFilter.Outcome.UNCHANGED) {
                     file = log.files().open(SegmentSwap.cleanedFile(log.dir(), segment.baseOffset()));

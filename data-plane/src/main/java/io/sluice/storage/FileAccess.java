@@ -14,7 +14,8 @@ import java.nio.file.StandardOpenOption;
  * that loses whatever was not fsynced when the power goes (as Jepsen's LazyFS does), so that a
  * missing fsync or a wrong recovery point fails a Maven test instead of a production restart.
  * Everything durability depends on goes through here: segment writes, truncation and fsync, and
- * the checkpoint files (write, fsync, rename, directory fsync). Reads, and the zero-copy transfer
+ * the checkpoint files (write, fsync, rename, directory fsync), and the deletions of the log
+ * cleaner's swap. Reads, and the zero-copy transfer
  * of log bytes to sockets, use {@link StorageFile#channel()} directly: it must stay the JDK's own
  * channel, because the native transport's sendfile needs its file descriptor. The memory-mapped
  * indexes are outside the seam; recovery checks them and rebuilds what does not match the log.
@@ -42,6 +43,11 @@ public interface FileAccess {
                 ch.force(true);
             }
         }
+
+        @Override
+        public void delete(Path file) throws IOException {
+            Files.deleteIfExists(file);
+        }
     };
 
     /** Opens {@code file} for reading and writing, creating it empty if it does not exist. */
@@ -52,6 +58,9 @@ public interface FileAccess {
 
     /** Makes the directory's entries (created, renamed, deleted files) durable. */
     void fsyncDirectory(Path dir) throws IOException;
+
+    /** Removes {@code file} if it exists; durable only after {@link #fsyncDirectory} of its directory. */
+    void delete(Path file) throws IOException;
 
     /** One open file: writes and fsyncs go through here, reads through {@link #channel()}. */
     interface StorageFile extends Closeable {

@@ -20,7 +20,8 @@ import java.util.List;
  *   <li>magic other than 2: INVALID_RECORD;</li>
  *   <li>CRC32C mismatch: CORRUPT_MESSAGE;</li>
  *   <li>record count not equal to last offset delta + 1, unknown codec, transactional or control
- *       batches (not supported), producer id without epoch/sequence: INVALID_RECORD;</li>
+ *       batches (not supported), producer id without epoch/sequence, the delete-horizon attribute
+ *       (KIP-534's bit 6, which only a log cleaner sets): INVALID_RECORD;</li>
  *   <li>uncompressed batches only: records that do not parse or whose offset deltas are not
  *       0, 1, 2, ...: INVALID_RECORD. Compressed batches are not decompressed on the broker (it
  *       never re-compresses them either); their CRC protects them in transit and at rest.</li>
@@ -50,6 +51,11 @@ final class LogValidator {
             if (batch.isTransactional() || batch.isControlBatch()) {
                 throw new InvalidBatchException(ErrorCode.INVALID_RECORD,
                         "transactional and control batches are not supported");
+            }
+            if (batch.hasDeleteHorizon()) {
+                // Only a log cleaner sets it; from a producer it would make tombstones expire at a time of its choosing.
+                throw new InvalidBatchException(ErrorCode.INVALID_RECORD,
+                        "the delete horizon attribute (bit 6) is set only by the log cleaner, not by producers");
             }
             if (batch.compressionType() == CompressionType.NONE) {
                 checkRecords(batch);

@@ -631,7 +631,7 @@ public final class PartitionLog implements AutoCloseable {
         try {
             ensureOpen();
             if (segments.get(old.baseOffset()) != old || old == active || old.size() != sizeWhenRead) {
-                Files.deleteIfExists(SegmentSwap.cleanedFile(dir, old.baseOffset()));
+                files.delete(SegmentSwap.cleanedFile(dir, old.baseOffset()));
                 return false;
             }
             SegmentSwap.install(dir, old.baseOffset(), files);

@@ -46,8 +46,8 @@ final class SegmentSwap {
     }
 
     private static void finish(Path dir, long baseOffset, Path swap, FileAccess files) throws IOException {
-        Files.deleteIfExists(dir.resolve(LogSegment.fileName(baseOffset, LogSegment.INDEX_SUFFIX)));
-        Files.deleteIfExists(dir.resolve(LogSegment.fileName(baseOffset, LogSegment.TIME_INDEX_SUFFIX)));
+        files.delete(dir.resolve(LogSegment.fileName(baseOffset, LogSegment.INDEX_SUFFIX)));
+        files.delete(dir.resolve(LogSegment.fileName(baseOffset, LogSegment.TIME_INDEX_SUFFIX)));
         files.fsyncDirectory(dir);
         files.rename(swap, dir.resolve(LogSegment.fileName(baseOffset, LogSegment.LOG_SUFFIX)));
         files.fsyncDirectory(dir);
@@ -60,7 +60,7 @@ final class SegmentSwap {
                 String name = f.getFileName().toString();
                 if (name.endsWith(CLEANED_SUFFIX)) {
                     LOG.info("{}: deleting {}, a cleaned segment the cleaner did not finish writing", tp, name);
-                    Files.delete(f);
+                    files.delete(f);
                 } else if (name.endsWith(SWAP_SUFFIX)) {
                     long base = Long.parseLong(name.substring(0, 20));
                     if (Files.exists(dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX)))) {
@@ -68,7 +68,7 @@ final class SegmentSwap {
                         finish(dir, base, f, files);
                     } else {
                         LOG.info("{}: deleting {}: its segment was deleted", tp, name);
-                        Files.delete(f);
+                        files.delete(f);
                         files.fsyncDirectory(dir);
                     }
                 }

@@ -55,4 +55,9 @@ final class GatedDisk implements FileAccess {
     public void fsyncDirectory(Path dir) throws IOException {
         FileAccess.DIRECT.fsyncDirectory(dir);
     }
+
+    @Override
+    public void delete(Path file) throws IOException {
+        FileAccess.DIRECT.delete(file);
+    }
 }

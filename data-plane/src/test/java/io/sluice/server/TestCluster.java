@@ -143,6 +143,9 @@ public final class TestCluster implements AutoCloseable {
         settings.put("broker.session.timeout.ms", "2000");
         settings.put("broker.heartbeat.interval.ms", "200");
         settings.put("leader.imbalance.check.interval.ms", "1000");
+        // Bound as port 0 like the data plane: the default (data-plane port + 1000) is a port nobody
+        // reserved, and a restarted node found it taken by another process on a busy machine.
+        settings.put("metrics.port", "0");
         settings.putAll(overrides);
         if (overrides.containsKey("listeners")) {
             // Kafka's listeners replace listen; {port} is this node's data-plane port, the one address() gives.

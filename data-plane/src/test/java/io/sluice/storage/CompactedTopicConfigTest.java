@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.record.CompressionType;
+import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.RecordBatchBuilder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +74,23 @@ class CompactedTopicConfigTest {
             assertEquals(0, log.logEndOffset());
             ByteBuffer keyed = new RecordBatchBuilder(codec).append(1, bytes("k"), null).build();
             assertEquals(ErrorCode.NONE, log.appendAsLeader(keyed, 0).error(), "a tombstone has a key");
+        }
+    }
+
+    /** KIP-534's delete-horizon bit is the cleaner's: a producer setting it could expire tombstones at will. */
+    @Test
+    void aProducedBatchWithTheDeleteHorizonBitIsRefused() throws IOException {
+        try (PartitionLog log = open("compact")) {
+            ByteBuffer batch = new RecordBatchBuilder(CompressionType.NONE).append(1, bytes("k"), null).build();
+            short attributes = batch.getShort(RecordBatch.ATTRIBUTES_OFFSET);
+            batch.putShort(RecordBatch.ATTRIBUTES_OFFSET, (short) (attributes | RecordBatch.DELETE_HORIZON_MASK));
+            CRC32C crc = new CRC32C();
+            crc.update(batch.duplicate().position(RecordBatch.ATTRIBUTES_OFFSET));
+            batch.putInt(RecordBatch.CRC_OFFSET, (int) crc.getValue());
+            LogAppendResult r = log.appendAsLeader(batch, 0);
+            assertEquals(ErrorCode.INVALID_RECORD, r.error());
+            assertTrue(r.errorMessage().contains("delete horizon"), r.errorMessage());
+            assertEquals(0, log.logEndOffset());
         }
     }
 

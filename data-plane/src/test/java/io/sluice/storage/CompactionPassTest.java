@@ -59,8 +59,12 @@ class CompactionPassTest {
     }
 
     private CompactionPass.Result clean(PartitionLog log, long firstDirty) throws IOException {
-        return new CompactionPass(log, new OffsetMap(1 << 20), new Throttler(Double.MAX_VALUE))
-                .run(firstDirty, clock.milliseconds());
+        return clean(log, firstDirty, clock.milliseconds());
+    }
+
+    /** A pass that runs at {@code nowMs} (the test clock has moved on while segments were rolled). */
+    private CompactionPass.Result clean(PartitionLog log, long firstDirty, long nowMs) throws IOException {
+        return new CompactionPass(log, new OffsetMap(1 << 20), new Throttler(Double.MAX_VALUE)).run(firstDirty, nowMs);
     }
 
     private ByteBuffer kv(String... pairs) {
@@ -104,11 +108,103 @@ class CompactionPassTest {
             long firstDirty = clean(log, 0).cleanedUpTo();
             assertEquals(List.of("1 k2=v2", "2 k1=", "3 k3=x"), Compacted.readAll(log),
                     "the tombstone stays for delete.retention.ms so consumers see the delete");
-            clock.sleep(10_001);
+            clock.sleep(10_000);
             write(log, null, kv("k2=v3"), null, kv("k4=y"));
             clean(log, firstDirty);
             assertEquals(List.of("3 k3=x", "4 k2=v3", "5 k4=y"), Compacted.readAll(log));
             assertEquals(Map.of("k2", "v3", "k3", "x", "k4", "y"), Compacted.latest(log));
+        }
+    }
+
+    /**
+     * KIP-534: the first pass that keeps a tombstone stamps its batch with a delete horizon (bit 6 of
+     * the attributes, the horizon in the base timestamp); the records keep their timestamps.
+     */
+    @Test
+    void theFirstPassStampsTheDeleteHorizonOnABatchKeepingATombstone() throws IOException {
+        try (PartitionLog log = open("a")) {
+            long written = clock.milliseconds(); // every batch's timestamp: kv() runs before write() rolls
+            write(log, kv("k1=v1", "k2=v2"), null, kv("k1=", "k3=z"), kv("k5=w"), null, kv("k4=x"));
+            clock.sleep(5_000);
+            long passAt = clock.milliseconds();
+            clean(log, 0);
+            List<RecordBatch> batches = Compacted.batches(log);
+            RecordBatch first = batches.get(0);
+            assertTrue(!first.hasDeleteHorizon(), "a batch without tombstones gets no horizon");
+            RecordBatch withTombstone = batches.get(1);
+            assertTrue(withTombstone.hasDeleteHorizon());
+            assertEquals(passAt + 10_000, withTombstone.deleteHorizonMs(), "the pass's time plus delete.retention.ms");
+            assertEquals(List.of(written, written), withTombstone.recordList().stream().map(Record::timestamp).toList(),
+                    "timestamp deltas are re-encoded against the horizon: record timestamps do not move");
+            assertEquals(written, withTombstone.maxTimestamp());
+            assertTrue(!batches.get(2).hasDeleteHorizon(), "a batch without tombstones keeps its bytes");
+            assertEquals(List.of("1 k2=v2", "2 k1=", "3 k3=z", "4 k5=w", "5 k4=x"), Compacted.readAll(log));
+        }
+    }
+
+    /**
+     * The horizon is counted from the first pass, not from the producer's timestamp: a tombstone with a
+     * CreateTime far in the past stays {@code delete.retention.ms} after the pass that first saw it,
+     * and a later pass keeps the horizon it found instead of moving it.
+     */
+    @Test
+    void aTombstoneStaysForDeleteRetentionAfterTheFirstPassWhateverItsTimestamp() throws IOException {
+        try (PartitionLog log = open("a")) {
+            long ancient = clock.milliseconds() - 1_000_000;
+            write(log, kv("k1=v1"), null, batch(CompressionType.NONE, ancient, "k1="), null, kv("k2=a"));
+            long firstPass = clock.milliseconds();
+            long firstDirty = clean(log, 0).cleanedUpTo();
+            assertEquals(List.of("1 k1=", "2 k2=a"), Compacted.readAll(log),
+                    "kept although its batch is far older than delete.retention.ms");
+            write(log, null, kv("k2=b"), null, kv("k9=z"));
+            firstDirty = clean(log, firstDirty, firstPass + 9_999).cleanedUpTo();
+            assertEquals(List.of("1 k1=", "3 k2=b", "4 k9=z"), Compacted.readAll(log), "one ms before the horizon");
+            assertEquals(firstPass + 10_000, Compacted.batches(log).get(0).deleteHorizonMs(), "the horizon did not move");
+            write(log, null, kv("k2=c"), null, kv("k8=y"));
+            clean(log, firstDirty, firstPass + 10_000);
+            assertEquals(List.of("4 k9=z", "5 k2=c", "6 k8=y"), Compacted.readAll(log), "at the horizon it goes");
+        }
+    }
+
+    /** A compressed batch is stamped too: decompressed, records re-encoded, compressed with its codec. */
+    @ParameterizedTest
+    @EnumSource(CompressionType.class)
+    void compressedBatchesGetTheHorizonWithTheirCodec(CompressionType codec) throws IOException {
+        try (PartitionLog log = open("a")) {
+            long written = clock.milliseconds();
+            write(log, batch(codec, written, "k1=a", "k2=", "k3=c"), null, kv("k9=z"));
+            clean(log, 0);
+            RecordBatch b = Compacted.batches(log).get(0);
+            assertEquals(codec, b.compressionType());
+            assertEquals(clock.milliseconds() + 10_000, b.deleteHorizonMs());
+            assertEquals(List.of(written, written, written), b.recordList().stream().map(Record::timestamp).toList());
+            assertEquals(List.of("0 k1=a", "1 k2=", "2 k3=c", "3 k9=z"), Compacted.readAll(log));
+        }
+    }
+
+    /**
+     * A replica decides from the bytes it holds: a follower that fetched a batch the leader's cleaner
+     * had stamped removes the tombstone at the leader's horizon, not one of its own.
+     */
+    @Test
+    void aFollowerHonoursTheHorizonStampedInTheBatchesItFetched() throws IOException {
+        try (PartitionLog leader = open("leader"); PartitionLog follower = open("follower")) {
+            write(leader, kv("k1=v1"), null, kv("k1="), null, kv("k2=a"));
+            long stampedAt = clock.milliseconds();
+            clean(leader, 0);
+            for (RecordBatch b : Compacted.batches(leader)) {
+                LogAppendResult r = follower.appendAsFollower(b.buffer());
+                assertEquals(ErrorCode.NONE, r.error(), r.errorMessage());
+            }
+            clock.sleep(ROLL_MS);
+            write(follower, kv("k3=b"), null, kv("k4=c"));
+            assertEquals(stampedAt + 10_000, Compacted.batches(follower).get(0).deleteHorizonMs());
+            clean(follower, 0, stampedAt + 9_999);
+            assertEquals(List.of("1 k1=", "2 k2=a", "3 k3=b", "4 k4=c"), Compacted.readAll(follower),
+                    "before the leader's horizon (a fresh horizon of the follower's would be later still)");
+            clean(follower, 0, stampedAt + 10_000);
+            assertEquals(List.of("2 k2=a", "3 k3=b", "4 k4=c"), Compacted.readAll(follower),
+                    "at the leader's horizon, although the follower never stamped it itself");
         }
     }
 

@@ -104,6 +104,13 @@ public final class SimulatedDisk implements FileAccess {
         checkPower();
     }
 
+    @Override
+    public synchronized void delete(Path file) throws IOException {
+        checkPower();
+        Files.deleteIfExists(file);
+        files.remove(file);
+    }
+
     /** The power goes: from now on every write and fsync through this disk fails. */
     public synchronized void powerOff() {
         poweredOff = true;

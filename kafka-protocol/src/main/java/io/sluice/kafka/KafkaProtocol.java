@@ -75,6 +75,7 @@ public final class KafkaProtocol implements ConnectionProtocol {
     private final KafkaApis apis;
     private final RequestMetrics.Recorder metrics;
     private final Authorizer authorizer;
+    private final SaslAuthenticator authenticator;
 
     public KafkaProtocol(BrokerServices services) {
         this(services, new SaslAuthenticator(services.config().saslMechanisms(),
@@ -98,6 +99,12 @@ public final class KafkaProtocol implements ConnectionProtocol {
                 () -> ThreadLocalRandom.current().nextInt()), authenticator);
         this.metrics = services.requestMetrics().forProtocol(name(), ApiKeys.values());
         this.authorizer = services.authorizer();
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public io.sluice.network.SaslServers saslServers() {
+        return authenticator;
     }
 
     /** Every Kafka API this broker serves, with the versions it advertises and handles. */

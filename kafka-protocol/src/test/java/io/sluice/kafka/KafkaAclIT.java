@@ -80,7 +80,7 @@ class KafkaAclIT {
                 "listeners", "PLAINTEXT://127.0.0.1:{port},SASL_PLAINTEXT://127.0.0.1:0",
                 "sasl.plain.users.file", users.toString(),
                 "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-                "super.users", "User:admin"));
+                "super.users", "User:admin;User:ANONYMOUS"));
         node = cluster.runningNodes().get(0);
     }
 

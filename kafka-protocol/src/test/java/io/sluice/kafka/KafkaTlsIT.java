@@ -11,6 +11,19 @@ import io.sluice.network.CertificateAuthority;
 import io.sluice.server.Node;
 import io.sluice.server.TestCluster;
 import java.nio.file.Files;
+import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.KeyManagerFactory;
+import java.time.Instant;
+import java.security.cert.X509Certificate;
+import java.security.KeyStore;
+import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,10 +70,11 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaTlsIT {
     private TestCluster cluster;
     private Path caPem;
+    private CertificateAuthority ca;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        CertificateAuthority ca = CertificateAuthority.create("sluice-test-ca", 1);
+        ca = CertificateAuthority.create("sluice-test-ca", 1);
         caPem = dir.resolve("ca.pem");
         Files.writeString(caPem, ca.certificatePem());
         Path keystore = dir.resolve("node.p12");
@@ -193,6 +207,69 @@ class KafkaTlsIT {
         }
         try (Admin admin = Admin.create(ssl())) {
             assertTrue(admin.describeCluster().nodes().get().size() == 3);
+        }
+    }
+
+    /** How a TLS peer fared on the Raft port. */
+    enum RaftPeer { SERVED, REFUSED }
+
+    @Test
+    void theRaftPortRefusesAPeerWithACertificateFromAnotherCaOrAnExpiredOne() throws Exception {
+        String[] hostPort = cluster.config(1).raftAddress().split(":");
+        InetSocketAddress raft = new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
+        List<String> hosts = List.of("localhost", "127.0.0.1");
+        // the control: a certificate of the cluster's CA gets gRPC's HTTP/2 settings back
+        assertEquals(RaftPeer.SERVED, http2Peer(raft, ca.issue("CN=peer,OU=sluice", hosts, 1)));
+        assertEquals(RaftPeer.REFUSED, http2Peer(raft, CertificateAuthority.create("another-ca", 1)
+                .issue("CN=intruder,OU=sluice", hosts, 1)), "a certificate from another CA");
+        Instant now = Instant.now();
+        assertEquals(RaftPeer.REFUSED, http2Peer(raft, ca.issue("CN=old,OU=sluice", hosts,
+                now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)))), "an expired certificate");
+    }
+
+    /**
+     * Connects to a Raft port over TLS with {@code identity} as client certificate (trusting any server, so
+     * only the server's judgement counts), sends HTTP/2's preface and an empty SETTINGS frame as a gRPC peer
+     * does, and reads: SERVED when a SETTINGS frame comes back, REFUSED when the handshake fails or the
+     * connection is closed. A silent server fails the test (the socket's read timeout).
+     */
+    private static RaftPeer http2Peer(InetSocketAddress raft, CertificateAuthority.Issued identity) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("peer", identity.keys().getPrivate(), "x".toCharArray(),
+                identity.chain().toArray(new java.security.cert.Certificate[0]));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, "x".toCharArray());
+        TrustManager trustAll = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), new TrustManager[] {trustAll}, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(raft.getAddress(), raft.getPort())) {
+            socket.setSoTimeout(10_000);
+            SSLParameters params = socket.getSSLParameters();
+            params.setApplicationProtocols(new String[] {"h2"});
+            socket.setSSLParameters(params);
+            socket.startHandshake();
+            OutputStream out = socket.getOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
+            out.flush();
+            byte[] header = socket.getInputStream().readNBytes(9);
+            return header.length == 9 && header[3] == 4 ? RaftPeer.SERVED : RaftPeer.REFUSED;
+        } catch (SSLException | java.net.SocketException e) {
+            return RaftPeer.REFUSED;
         }
     }
 }

@@ -31,6 +31,17 @@ public final class Errors {
         return RETRIABLE.contains(code);
     }
 
+    /**
+     * Whether the code refuses the caller itself (an ACL, a failed authentication): retrying cannot help
+     * until an operator changes something, so clients report it at once, as Kafka's do.
+     */
+    public static boolean isAccessDenied(ErrorCode code) {
+        return code == ErrorCode.TOPIC_AUTHORIZATION_FAILED || code == ErrorCode.GROUP_AUTHORIZATION_FAILED
+                || code == ErrorCode.CLUSTER_AUTHORIZATION_FAILED
+                || code == ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+                || code == ErrorCode.SASL_AUTHENTICATION_FAILED;
+    }
+
     /** Whether a client should refresh its metadata before retrying. */
     public static boolean needsMetadataRefresh(ErrorCode code) {
         return code == ErrorCode.NOT_LEADER_OR_FOLLOWER

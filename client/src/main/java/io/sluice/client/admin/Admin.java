@@ -126,9 +126,47 @@ public final class Admin implements AutoCloseable {
         return async(() -> ClusterOps.describeCluster(this));
     }
 
+    /** Creates ACL bindings (Kafka's CreateAcls); fails with the first binding refused. */
+    public CompletableFuture<Void> createAcls(Collection<AclBinding> bindings) {
+        return async(() -> SecurityOps.createAcls(this, bindings));
+    }
+
+    /** The ACL bindings {@code filter} selects (null fields match anything). */
+    public CompletableFuture<List<AclBinding>> describeAcls(AclBinding filter) {
+        return async(() -> SecurityOps.describeAcls(this, filter));
+    }
+
+    /** Deletes the bindings the filters select and returns them. */
+    public CompletableFuture<List<AclBinding>> deleteAcls(Collection<AclBinding> filters) {
+        return async(() -> SecurityOps.deleteAcls(this, filters));
+    }
+
+    /** The SCRAM credentials (mechanism and iterations, never keys) of {@code users}, or of every user when empty. */
+    public CompletableFuture<Map<String, List<ScramCredentialInfo>>> describeUserScramCredentials(Collection<String> users) {
+        return async(() -> SecurityOps.describeUsers(this, users));
+    }
+
+    /**
+     * Sets {@code passwords} (by mechanism, salted here with {@code iterations} per mechanism, 4096 when not
+     * given) and deletes the credentials of {@code deletions} for {@code user}, all or nothing.
+     */
+    public CompletableFuture<Void> alterUserScramCredentials(String user, Map<String, Integer> iterations,
+                                                             Map<String, String> passwords, Collection<String> deletions) {
+        return async(() -> SecurityOps.alterUser(this, user, iterations, passwords, deletions));
+    }
+
     /** The state of the metadata quorum. */
     public CompletableFuture<QuorumInfo> describeQuorum() {
         return async(() -> ClusterOps.describeQuorum(this));
+    }
+
+    /**
+     * The log cleaner's progress on {@code broker}'s own replicas of {@code topics} (every compacted
+     * topic it holds when empty); topics that are not compacted are left out.
+     */
+    public CompletableFuture<Map<TopicPartition, CleanerProgress>> describeLogCleaner(Node broker,
+            Collection<String> topics) {
+        return async(() -> ClusterOps.describeLogCleaner(this, broker, topics));
     }
 
     /** Looks up offsets (earliest, latest, by timestamp) at the partitions' leaders. */
@@ -237,9 +275,7 @@ public final class Admin implements AutoCloseable {
             try {
                 return network.call(node, api, request, parser, requestTimeoutMs).join();
             } catch (RuntimeException e) {
-                Throwable cause = NetworkClient.unwrap(e);
-                SluiceException error = cause instanceof SluiceException s ? s
-                        : new SluiceException(ErrorCode.UNKNOWN_SERVER_ERROR, String.valueOf(cause.getMessage()), cause);
+                SluiceException error = asSluiceException(e);
                 boolean retriable = error.code() == ErrorCode.NETWORK_EXCEPTION || Errors.isRetriable(error.code());
                 if (!retriable || time.monotonicMs() + retryBackoffMs >= deadline) {
                     throw error;
@@ -248,6 +284,21 @@ public final class Admin implements AutoCloseable {
                 pause();
             }
         }
+    }
+
+    /** Sends a request to {@code node} itself (no other broker may answer for it); one try. */
+    <R> R callNode(Node node, ApiKey api, MessageLite request, Parser<R> parser) {
+        try {
+            return network.call(node, api, request, parser, requestTimeoutMs).join();
+        } catch (RuntimeException e) {
+            throw asSluiceException(e);
+        }
+    }
+
+    private static SluiceException asSluiceException(RuntimeException e) {
+        Throwable cause = NetworkClient.unwrap(e);
+        return cause instanceof SluiceException s ? s
+                : new SluiceException(ErrorCode.UNKNOWN_SERVER_ERROR, String.valueOf(cause.getMessage()), cause);
     }
 
     private void pause() {

@@ -9,10 +9,13 @@ import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.rpc.BrokerDescription;
 import io.sluice.protocol.rpc.DescribeClusterRequest;
 import io.sluice.protocol.rpc.DescribeClusterResponse;
+import io.sluice.protocol.rpc.DescribeLogCleanerRequest;
+import io.sluice.protocol.rpc.DescribeLogCleanerResponse;
 import io.sluice.protocol.rpc.DescribeQuorumRequest;
 import io.sluice.protocol.rpc.DescribeQuorumResponse;
 import io.sluice.protocol.rpc.ElectLeadersRequest;
 import io.sluice.protocol.rpc.ElectLeadersResponse;
+import io.sluice.protocol.rpc.LogCleanerProgress;
 import io.sluice.protocol.rpc.PartitionResult;
 import io.sluice.protocol.rpc.ReplicaState;
 import io.sluice.protocol.rpc.TopicPartitions;
@@ -48,6 +51,18 @@ final class ClusterOps {
         check(r.getError(), r.getErrorMessage(), "describing the quorum");
         return new QuorumInfo(r.getLeaderId(), r.getLeaderEpoch(), r.getHighWatermark(), replicas(r.getCurrentVotersList()),
                 replicas(r.getObserversList()));
+    }
+
+    static Map<TopicPartition, CleanerProgress> describeLogCleaner(Admin admin, Node broker, Collection<String> topics) {
+        DescribeLogCleanerResponse r = admin.callNode(broker, ApiKey.DESCRIBE_LOG_CLEANER,
+                DescribeLogCleanerRequest.newBuilder().addAllTopics(topics).build(), DescribeLogCleanerResponse.parser());
+        check(r.getError(), r.getErrorMessage(), "describing the log cleaner of broker " + broker.id());
+        Map<TopicPartition, CleanerProgress> out = new LinkedHashMap<>();
+        for (LogCleanerProgress p : r.getPartitionsList()) {
+            out.put(new TopicPartition(p.getTopic(), p.getPartition()), new CleanerProgress(p.getDirtyRatio(),
+                    p.getLastCleanedOffset(), p.getPasses(), p.getRecordsRemoved()));
+        }
+        return out;
     }
 
     static Map<TopicPartition, ErrorCode> electLeaders(Admin admin, Collection<TopicPartition> partitions) {

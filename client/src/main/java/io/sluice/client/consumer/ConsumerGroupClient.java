@@ -73,8 +73,9 @@ public final class ConsumerGroupClient implements AutoCloseable {
         nextAutoCommitMs = time.monotonicMs() + settings.autoCommitIntervalMs();
     }
 
+    /** Whether poll should drive the group: a member, or one whose membership ended with an error not yet thrown. */
     public boolean isSubscribed() {
-        return membership.isActive();
+        return membership.isActive() || membership.hasFatal();
     }
 
     /**

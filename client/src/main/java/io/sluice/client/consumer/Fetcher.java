@@ -8,6 +8,7 @@ import io.sluice.client.Network;
 import io.sluice.client.Node;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.client.NetworkClient;
 import io.sluice.protocol.Errors;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.RecordBatch;
@@ -92,6 +93,8 @@ final class Fetcher<K, V> {
      * older epoch (one cut off from the quorum) answers UNKNOWN_LEADER_EPOCH instead of serving its log,
      * which may be shorter than the position: an OFFSET_OUT_OF_RANGE from it would reset the position.
      */
+    private volatile SluiceException denied;
+
     private void sendFetch(Cluster cluster, Node node, List<TopicPartition> partitions) {
         FetchRequest.Builder request = FetchRequest.newBuilder().setReplicaId(-1)
                 .setMaxWaitMs(config.getInt(ConsumerConfig.FETCH_MAX_WAIT_MS))
@@ -122,6 +125,7 @@ final class Fetcher<K, V> {
                 return;
             }
             if (error != null) {
+                noteDenied(NetworkClient.unwrap(error));
                 metadata.requestUpdate();
                 completed.add(NODE_FAILED);
                 return;
@@ -144,6 +148,7 @@ final class Fetcher<K, V> {
                     completed.add(new CompletedFetch(tp, offset, p, slice));
                 }
             } catch (SluiceException | IndexOutOfBoundsException e) {
+                noteDenied(e);
                 metadata.requestUpdate();
                 completed.add(NODE_FAILED);
             } finally {
@@ -170,7 +175,19 @@ final class Fetcher<K, V> {
     }
 
     /** Turns queued fetches into at most {@code max.poll.records} records, advancing positions. */
+    /** A fetch refused for the caller (an ACL): the next {@link #collect} reports it, as Kafka's consumer does. */
+    private void noteDenied(Throwable error) {
+        if (error instanceof SluiceException e && Errors.isAccessDenied(e.code())) {
+            denied = e;
+        }
+    }
+
     Map<TopicPartition, List<ConsumerRecord<K, V>>> collect() {
+        SluiceException refused = denied;
+        if (refused != null) {
+            denied = null;
+            throw new SluiceException(refused.code(), refused.getMessage());
+        }
         Map<TopicPartition, List<ConsumerRecord<K, V>>> out = new LinkedHashMap<>();
         int remaining = maxPollRecords;
         while (remaining > 0) {

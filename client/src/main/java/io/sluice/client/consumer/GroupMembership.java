@@ -144,6 +144,11 @@ public final class GroupMembership implements AutoCloseable {
         return active;
     }
 
+    /** Whether membership ended with an error that {@link #takeAssignment} has not thrown yet. */
+    public synchronized boolean hasFatal() {
+        return fatal != null;
+    }
+
     /**
      * Leaves the group (a static member only for a restart: it keeps its partitions until its session
      * ends) and stops heartbeating until the next subscribe. Waits up to {@code timeoutMs} for the answer.
@@ -223,6 +228,14 @@ public final class GroupMembership implements AutoCloseable {
             handle(node, request, response);
         } catch (CompletionException | SluiceException e) {
             Throwable cause = e instanceof CompletionException ? NetworkClient.unwrap(e) : e;
+            if (cause instanceof SluiceException denied && Errors.isAccessDenied(denied.code())) {
+                synchronized (this) {
+                    fatal = new SluiceException(denied.code(), "group '" + settings.groupId() + "': "
+                            + denied.getMessage());
+                    active = false;
+                }
+                return;
+            }
             log.debug("Heartbeat of group {} failed: {}", settings.groupId(), cause.getMessage());
             coordinator.invalidate(node);
             retrySoon();

@@ -169,8 +169,14 @@ public final class Producer<K, V> implements AutoCloseable {
                 lastVersion[0] = metadata.version();
                 unknownSeen[0]++;
             }
-            return c.partitionCount(topic) > 0 || unknownSeen[0] >= 3;
+            return c.partitionCount(topic) > 0 || unknownSeen[0] >= 3
+                    || c.topicError(topic) == ErrorCode.TOPIC_AUTHORIZATION_FAILED;
         }, timeoutMs, "the partitions of topic '" + topic + "'");
+        if (cluster.topicError(topic) == ErrorCode.TOPIC_AUTHORIZATION_FAILED && cluster.partitionCount(topic) <= 0) {
+            // as Kafka's producer: not retried, the ACLs must change first
+            throw new SluiceException(ErrorCode.TOPIC_AUTHORIZATION_FAILED, "not authorized to access topic '" + topic
+                    + "' (DESCRIBE and WRITE are needed)");
+        }
         if (cluster.partitionCount(topic) <= 0) {
             throw new SluiceException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + topic
                     + "' does not exist; create it with ./sluice topics --create --topic " + topic);

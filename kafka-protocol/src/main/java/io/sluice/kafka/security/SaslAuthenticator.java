@@ -20,9 +20,10 @@ import org.apache.kafka.common.security.scram.internals.ScramSaslServerProvider;
  * {@link javax.security.sasl.Sasl}, with the servers kafka-clients ships (its PLAIN and SCRAM
  * providers): Sluice writes only the callbacks that look users up, in {@link PlainUsers} for PLAIN and
  * in the metadata quorum's SCRAM credentials for SCRAM. One per node; thread-safe (each exchange is
- * confined to its connection).
+ * confined to its connection). The native protocol authenticates through this one too ({@link
+ * io.sluice.network.SaslServers}).
  */
-public final class SaslAuthenticator {
+public final class SaslAuthenticator implements io.sluice.network.SaslServers {
     static {
         PlainSaslServerProvider.initialize();
         ScramSaslServerProvider.initialize();
@@ -45,11 +46,13 @@ public final class SaslAuthenticator {
     }
 
     /** The mechanisms a handshake offers. */
+    @Override
     public List<String> mechanisms() {
         return mechanisms;
     }
 
     /** A new exchange for {@code mechanism}, one of {@link #mechanisms()}. */
+    @Override
     public SaslServer newServer(String mechanism, String serverHost) throws SaslException {
         if (!mechanisms.contains(mechanism)) {
             throw new IllegalArgumentException(mechanism + " is not enabled");

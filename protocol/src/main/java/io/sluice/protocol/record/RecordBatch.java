@@ -17,7 +17,8 @@ import java.util.zip.CRC32C;
  * 12      partitionLeaderEpoch   int32
  * 16      magic                  int8    always 2
  * 17      crc                    uint32  CRC32C of bytes 21..end
- * 21      attributes             int16   bits 0-2 compression, 3 timestamp type, 4 transactional, 5 control
+ * 21      attributes             int16   bits 0-2 compression, 3 timestamp type, 4 transactional, 5 control,
+ *                                        6 delete horizon (baseTimestamp holds it; set by the log cleaner only)
  * 23      lastOffsetDelta        int32
  * 27      baseTimestamp          int64
  * 35      maxTimestamp           int64
@@ -67,6 +68,11 @@ public final class RecordBatch {
     static final int TIMESTAMP_TYPE_MASK = 0x08;
     static final int TRANSACTIONAL_MASK = 0x10;
     static final int CONTROL_MASK = 0x20;
+    /**
+     * KIP-534: the log cleaner set this batch's delete horizon, stored in the base timestamp (the
+     * records' timestamp deltas are relative to it, so their timestamps do not change).
+     */
+    public static final int DELETE_HORIZON_MASK = 0x40;
 
     private final ByteBuffer buf;
     private final int start;
@@ -162,6 +168,19 @@ public final class RecordBatch {
 
     public boolean isControlBatch() {
         return (attributes() & CONTROL_MASK) != 0;
+    }
+
+    /** Whether the log cleaner stamped a delete horizon on this batch (attribute bit 6). */
+    public boolean hasDeleteHorizon() {
+        return (attributes() & DELETE_HORIZON_MASK) != 0;
+    }
+
+    /**
+     * KIP-534's delete horizon: the time after which a cleaning pass may remove this batch's
+     * tombstones, set by the first pass that kept one; {@link #NO_TIMESTAMP} when not set.
+     */
+    public long deleteHorizonMs() {
+        return hasDeleteHorizon() ? baseTimestamp() : NO_TIMESTAMP;
     }
 
     public int lastOffsetDelta() {

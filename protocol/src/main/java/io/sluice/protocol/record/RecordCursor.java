@@ -32,6 +32,9 @@ public final class RecordCursor {
     private int recordEnd;
     private long offset;
     private long timestamp;
+    private long timestampDelta;
+    private int attributesPos;
+    private int afterTimestampPos;
     private int keyPos;
     private int keySize;
     private int valuePos;
@@ -76,8 +79,10 @@ public final class RecordCursor {
         }
         int end = section.position() + length;
         recordEnd = end;
+        attributesPos = section.position();
         section.get(); // record attributes: unused by magic 2
-        long timestampDelta = Varints.readVarlong(section);
+        timestampDelta = Varints.readVarlong(section);
+        afterTimestampPos = section.position();
         int offsetDelta = Varints.readVarint(section);
         offset = baseOffset + offsetDelta;
         timestamp = logAppendTime != RecordBatch.NO_TIMESTAMP ? logAppendTime : baseTimestamp + timestampDelta;
@@ -128,6 +133,24 @@ public final class RecordCursor {
      */
     public ByteBuffer recordBytes() {
         return section.duplicate().limit(recordEnd).position(recordStart).slice().asReadOnlyBuffer();
+    }
+
+    /**
+     * The current record encoded for a batch whose base timestamp is {@code newBaseTimestamp}: the
+     * timestamp delta re-computed so the record's timestamp stays the same, everything else (offset
+     * delta, key, value, headers) copied. The log cleaner uses it when it stores a delete horizon in
+     * the base timestamp (KIP-534).
+     */
+    public ByteBuffer recordBytesRebased(long newBaseTimestamp) {
+        long delta = baseTimestamp + timestampDelta - newBaseTimestamp;
+        ByteBuffer rest = section.duplicate().limit(recordEnd).position(afterTimestampPos);
+        int bodySize = 1 + Varints.sizeOfVarlong(delta) + rest.remaining();
+        ByteBuffer out = ByteBuffer.allocate(Varints.sizeOfVarint(bodySize) + bodySize);
+        Varints.writeVarint(bodySize, out);
+        out.put(section.get(attributesPos));
+        Varints.writeVarlong(delta, out);
+        out.put(rest);
+        return out.flip();
     }
 
     /** The offset delta of the current record relative to the batch's base offset. */

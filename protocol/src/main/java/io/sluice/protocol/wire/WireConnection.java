@@ -18,6 +18,13 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.rpc.ApiKey;
 import io.sluice.protocol.rpc.RequestHeader;
+import io.sluice.protocol.rpc.SaslAuthenticateRequest;
+import io.sluice.protocol.rpc.SaslAuthenticateResponse;
+import io.sluice.protocol.rpc.SaslHandshakeRequest;
+import io.sluice.protocol.rpc.SaslHandshakeResponse;
+import io.sluice.protocol.sasl.SaslClientExchange;
+import io.sluice.protocol.sasl.SaslCredentials;
+import com.google.protobuf.ByteString;
 import io.sluice.protocol.tls.ReloadingTls;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -64,6 +71,67 @@ public final class WireConnection implements AutoCloseable {
     public static CompletableFuture<WireConnection> connect(EventLoopGroup group, InetSocketAddress address,
                                                            String clientId, int connectTimeoutMs, int maxFrameBytes,
                                                            ReloadingTls tls) {
+        return connect(group, address, clientId, connectTimeoutMs, maxFrameBytes, tls, null);
+    }
+
+    /**
+     * Opens a connection over TLS when {@code tls} is not null and, when {@code sasl} is not null,
+     * authenticates it with SASL (SaslHandshake, then SaslAuthenticate until the exchange completes) before
+     * the future completes: a wrong password fails it with SASL_AUTHENTICATION_FAILED and closes the
+     * connection.
+     */
+    public static CompletableFuture<WireConnection> connect(EventLoopGroup group, InetSocketAddress address,
+                                                           String clientId, int connectTimeoutMs, int maxFrameBytes,
+                                                           ReloadingTls tls, SaslCredentials sasl) {
+        CompletableFuture<WireConnection> opened = open(group, address, clientId, connectTimeoutMs, maxFrameBytes, tls);
+        if (sasl == null) {
+            return opened;
+        }
+        return opened.thenCompose(c -> c.authenticate(sasl, connectTimeoutMs).whenComplete((ok, error) -> {
+            if (error != null) {
+                c.close();
+            }
+        }));
+    }
+
+    private CompletableFuture<WireConnection> authenticate(SaslCredentials sasl, long timeoutMs) {
+        SaslClientExchange exchange = sasl.newExchange();
+        return call(ApiKey.SASL_HANDSHAKE, SaslHandshakeRequest.newBuilder().setMechanism(sasl.mechanism()).build(),
+                SaslHandshakeResponse.parser(), timeoutMs)
+                .thenCompose(h -> step(exchange, exchange.initial(), timeoutMs));
+    }
+
+    private CompletableFuture<WireConnection> step(SaslClientExchange exchange, byte[] token, long timeoutMs) {
+        return call(ApiKey.SASL_AUTHENTICATE, SaslAuthenticateRequest.newBuilder()
+                .setAuthBytes(ByteString.copyFrom(token)).build(), SaslAuthenticateResponse.parser(), timeoutMs)
+                .thenCompose(r -> {
+                    byte[] next;
+                    try {
+                        next = r.getAuthBytes().isEmpty() && exchange.isComplete() ? null
+                                : exchange.evaluate(r.getAuthBytes().toByteArray());
+                    } catch (SaslClientExchange.SaslFailure e) {
+                        return CompletableFuture.failedFuture(new SluiceException(ErrorCode.SASL_AUTHENTICATION_FAILED,
+                                "authentication with " + addressText() + " failed: " + e.getMessage()));
+                    }
+                    if (r.getComplete()) {
+                        if (!exchange.isComplete()) {
+                            return CompletableFuture.failedFuture(new SluiceException(
+                                    ErrorCode.SASL_AUTHENTICATION_FAILED, "authentication with " + addressText()
+                                    + " failed: the server did not prove it knows the user's keys"));
+                        }
+                        return CompletableFuture.completedFuture(this);
+                    }
+                    if (next == null) {
+                        return CompletableFuture.failedFuture(new SluiceException(ErrorCode.ILLEGAL_SASL_STATE,
+                                "SASL exchange with " + addressText() + " did not complete"));
+                    }
+                    return step(exchange, next, timeoutMs);
+                });
+    }
+
+    private static CompletableFuture<WireConnection> open(EventLoopGroup group, InetSocketAddress address,
+                                                         String clientId, int connectTimeoutMs, int maxFrameBytes,
+                                                         ReloadingTls tls) {
         CompletableFuture<WireConnection> result = new CompletableFuture<>();
         ResponseHandler handler = new ResponseHandler();
         Bootstrap bootstrap = new Bootstrap()

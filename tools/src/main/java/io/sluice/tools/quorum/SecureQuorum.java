@@ -37,6 +37,11 @@ final class SecureQuorum {
     static final int INTERNAL_PORT_OFFSET = 100;
     private static final int CERT_DAYS = 825;
     private static final String ADMIN = "admin";
+    private static final String TOOLS_DN = "CN=sluice-tools,OU=sluice";
+
+    private static String nodeDn(int n) {
+        return "CN=sluice-node-" + n + ",OU=sluice";
+    }
 
     /** The admin user's client settings file and whether this start created it. */
     record Admin(Path properties, boolean created) {
@@ -99,7 +104,13 @@ final class SecureQuorum {
         s.put("sasl.scram.bootstrap.file", scramFile(q).toString());
         // ACLs on: admin may do everything, any other user only what kafka-acls.sh grants it.
         s.put("authorizer.class.name", io.sluice.security.Authorizer.KAFKA_CLASS);
-        s.put("super.users", "User:" + ADMIN);
+        // The nodes' and the quorum tools' certificates too: replication, heartbeats and `quorum status` are
+        // authorized on the native protocol (CLUSTER_ACTION, DESCRIBE) like any other request.
+        List<String> superUsers = new ArrayList<>(List.of("User:" + ADMIN, "User:" + TOOLS_DN));
+        for (int i = 1; i <= q.nodes(); i++) {
+            superUsers.add("User:" + nodeDn(i));
+        }
+        s.put("super.users", String.join(";", superUsers));
         return s;
     }
 
@@ -134,9 +145,9 @@ final class SecureQuorum {
         }
         for (int n = 1; n <= q.nodes(); n++) {
             Files.createDirectories(q.nodeDir(n));
-            ca.issue("CN=sluice-node-" + n + ",OU=sluice", hosts, CERT_DAYS).writePem(nodePem(q, n));
+            ca.issue(nodeDn(n), hosts, CERT_DAYS).writePem(nodePem(q, n));
         }
-        ca.issue("CN=sluice-tools,OU=sluice", List.of(), CERT_DAYS).writePem(toolsPem(q));
+        ca.issue(TOOLS_DN, List.of(), CERT_DAYS).writePem(toolsPem(q));
         String password = newPassword();
         SecureRandom random = new SecureRandom();
         CertificateAuthority.writePrivate(scramFile(q), "# The first SCRAM users, as salted keys (docs/security.md)\n"

@@ -1,14 +1,17 @@
 package io.sluice.tools.topics;
 
 import com.beust.jcommander.Parameter;
+import io.sluice.client.Node;
 import io.sluice.client.admin.Admin;
 import io.sluice.client.admin.AlterConfigOp;
+import io.sluice.client.admin.CleanerProgress;
 import io.sluice.client.admin.ConfigEntry;
 import io.sluice.client.admin.ConfigResource;
 import io.sluice.client.admin.NewTopic;
 import io.sluice.client.admin.TopicDescription;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.tools.Command;
 import io.sluice.tools.CommonOptions;
 import io.sluice.tools.Usage;
@@ -17,9 +20,12 @@ import io.sluice.tools.configs.ClientOptions;
 import io.sluice.tools.configs.NoSplitter;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
 /**
@@ -181,9 +187,45 @@ public final class TopicsCommand implements Command {
                 : o.unavailable ? TopicsFormatter.Filter.UNAVAILABLE : TopicsFormatter.Filter.ALL;
         Map<ConfigResource, List<ConfigEntry>> configs = topics.isEmpty() || filter != TopicsFormatter.Filter.ALL ? Map.of()
                 : ClientOptions.await(admin.describeConfigs(topics.keySet().stream().map(ConfigResource::topic).toList()));
+        Map<String, Map<Integer, Map<Integer, CleanerProgress>>> cleaner = cleanerProgress(admin, topics, configs);
         for (TopicDescription t : topics.values()) {
-            TopicsFormatter.describe(t, configs.getOrDefault(ConfigResource.topic(t.name()), List.of()), filter, out);
+            TopicsFormatter.describe(t, configs.getOrDefault(ConfigResource.topic(t.name()), List.of()), filter,
+                    cleaner.getOrDefault(t.name(), Map.of()), out);
         }
+    }
+
+    /**
+     * The cleaner's progress of every replica of the compacted topics among {@code topics}: topic ->
+     * partition -> broker -> progress. Each replica cleans its own copy, so the broker of every replica
+     * is asked (DescribeLogCleaner); one that does not answer is left out (shown as {@code ?}).
+     */
+    private static Map<String, Map<Integer, Map<Integer, CleanerProgress>>> cleanerProgress(Admin admin,
+            Map<String, TopicDescription> topics, Map<ConfigResource, List<ConfigEntry>> configs) throws Exception {
+        List<String> compacted = topics.keySet().stream()
+                .filter(t -> TopicsFormatter.compacted(configs.getOrDefault(ConfigResource.topic(t), List.of()))).toList();
+        Map<String, Map<Integer, Map<Integer, CleanerProgress>>> out = new HashMap<>();
+        if (compacted.isEmpty()) {
+            return out;
+        }
+        for (String t : compacted) {
+            out.put(t, new HashMap<>());
+        }
+        Set<Integer> brokers = new TreeSet<>();
+        compacted.forEach(t -> topics.get(t).partitions().forEach(p -> brokers.addAll(p.replicas())));
+        for (Node node : ClientOptions.await(admin.describeCluster()).brokers()) {
+            if (!brokers.contains(node.id())) {
+                continue;
+            }
+            Map<TopicPartition, CleanerProgress> answer;
+            try {
+                answer = admin.describeLogCleaner(node, compacted).get();
+            } catch (ExecutionException e) {
+                continue; // shown as "?": the rest of the describe is still worth printing
+            }
+            answer.forEach((tp, progress) -> out.get(tp.topic()).computeIfAbsent(tp.partition(), p -> new HashMap<>())
+                    .put(node.id(), progress));
+        }
+        return out;
     }
 
     private void alter(Admin admin, Options o) throws Exception {

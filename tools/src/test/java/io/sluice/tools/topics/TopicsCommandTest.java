@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.client.PartitionInfo;
 import io.sluice.client.admin.Admin;
+import io.sluice.client.admin.CleanerProgress;
 import io.sluice.client.admin.ConfigEntry;
 import io.sluice.client.admin.TopicDescription;
 import io.sluice.protocol.ErrorCode;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -82,6 +84,29 @@ class TopicsCommandTest {
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         assertEquals("\tTopic: orders\tPartition: 1\tLeader: none\tReplicas: 2,3,1\tIsr: 2\n",
                 bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
+    }
+
+    /** A compacted topic's partition lines end with each replica's cleaner progress, in Replicas order. */
+    @Test
+    void aCompactedTopicShowsEachReplicasCleanerProgress() {
+        TopicDescription topic = new TopicDescription("kv", "id-1", List.of(
+                new PartitionInfo("kv", 0, 2, 0, List.of(2, 1, 3), List.of(2, 1, 3), List.of())));
+        List<ConfigEntry> configs = List.of(
+                new ConfigEntry("cleanup.policy", "compact", ConfigEntry.Source.DYNAMIC_TOPIC_CONFIG, false, false));
+        assertTrue(TopicsFormatter.compacted(configs));
+        assertTrue(TopicsFormatter.compacted(List.of(new ConfigEntry("cleanup.policy", "delete, compact",
+                ConfigEntry.Source.DYNAMIC_TOPIC_CONFIG, false, false))));
+        assertTrue(!TopicsFormatter.compacted(List.of(new ConfigEntry("cleanup.policy", "delete",
+                ConfigEntry.Source.DEFAULT_CONFIG, false, false))));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TopicsFormatter.describe(topic, configs, TopicsFormatter.Filter.ALL,
+                Map.of(0, Map.of(1, new CleanerProgress(0.125, 4500, 3, 900), 2, new CleanerProgress(0, 4480, 2, 880))),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertEquals("Topic: kv\tTopicId: id-1\tPartitionCount: 1\tReplicationFactor: 3\tConfigs: cleanup.policy=compact\n"
+                + "\tTopic: kv\tPartition: 0\tLeader: 2\tReplicas: 2,1,3\tIsr: 2,1,3"
+                + "\tCleanedTo: 2:4480,1:4500,3:?\tDirtyRatio: 2:0.00,1:0.13,3:?\n",
+                bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"),
+                "broker 3 did not answer: ?");
     }
 
     @Test

@@ -63,7 +63,11 @@ public final class CoordinatorLookup {
                 }
                 lastError = Errors.describe(r.getError(), r.getErrorMessage());
             } catch (java.util.concurrent.CompletionException e) {
-                lastError = via + ": " + NetworkClient.unwrap(e).getMessage();
+                Throwable cause = NetworkClient.unwrap(e);
+                if (cause instanceof SluiceException denied && Errors.isAccessDenied(denied.code())) {
+                    throw new SluiceException(denied.code(), denied.getMessage()); // an ACL: waiting cannot help
+                }
+                lastError = via + ": " + cause.getMessage();
                 metadata.requestUpdate();
             }
             if (time.monotonicMs() + retryBackoffMs >= deadline) {
