@@ -118,8 +118,19 @@ public final class FetchService {
                     continue;
                 }
             }
-            int maxBytes = Math.min(pf.maxBytes() > 0 ? pf.maxBytes() : budget,
-                    read.bytes == 0 ? Integer.MAX_VALUE : budget);
+            // Within both limits, as Kafka's fetch: the log returns at least one batch, so the first
+            // non-empty partition gets one batch above them, and the response max bytes cap the rest of it.
+            int maxBytes = Math.min(pf.maxBytes() > 0 ? pf.maxBytes() : budget, budget);
+            if (follower) {
+                // A throttled replica gets no more than the leader quota has left, nothing while it is spent.
+                long allowance = replicas.throttles().leaderAllowance(pf.tp(), params.replicaId());
+                if (allowance <= 0) {
+                    read.partitions.add(new PartitionData(pf.tp(), ErrorCode.NONE, null, hw, logStart, logEnd, null,
+                            null, p.leaderId(), p.leaderEpoch()));
+                    continue;
+                }
+                maxBytes = (int) Math.min(maxBytes, allowance);
+            }
             long limit = follower ? Long.MAX_VALUE : hw;
             LogReadResult result = p.log().read(pf.fetchOffset(), Math.max(1, maxBytes), limit);
             if (result.error() != ErrorCode.NONE) {
@@ -133,6 +144,9 @@ public final class FetchService {
             if (!result.isEmpty() && (read.bytes == 0 || result.range().length() <= budget)) {
                 range = result.range();
                 p.counters().fetched(follower, range.length(), range.lastOffset() - range.firstOffset() + 1);
+                if (follower) {
+                    replicas.throttles().leaderSent(pf.tp(), range.length());
+                }
                 read.bytes += range.length();
                 budget = (int) Math.max(0, budget - range.length());
             }
@@ -151,6 +165,9 @@ public final class FetchService {
                 return Long.MAX_VALUE; // answer now with the error
             }
             long limit = params.isFollower() ? p.log().logEndOffset() : p.highWatermark();
+            if (params.isFollower() && replicas.throttles().leaderAllowance(pf.tp(), params.replicaId()) <= 0) {
+                continue; // throttled: its data does not end the wait
+            }
             if (pf.fetchOffset() < limit) {
                 // Up to what the partition may return, not min bytes: a read capped at min bytes stops
                 // before the batch that would reach it, and a wait for more than one batch never ended early.

@@ -47,6 +47,7 @@ final class ReplicaFetcher {
     private final Map<TopicPartition, Integer> epochs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> awaitingDurable = new ConcurrentHashMap<>();
     private final java.util.function.BooleanSupplier paused;
+    private final ReplicationThrottles throttles;
     /**
      * Armed once a response is fully handled; whoever next sees nothing left to wait for (the handler
      * itself or a durability callback) takes it and sends the next fetch. Exactly one does: two fetches
@@ -59,7 +60,8 @@ final class ReplicaFetcher {
     ReplicaFetcher(int brokerId, int leaderId, ReplicaClient client, ReplicationConfig config,
                    Function<TopicPartition, Optional<Partition>> partitions,
                    IntFunction<Optional<InetSocketAddress>> leaderAddress, ScheduledExecutorService scheduler,
-                   java.util.function.BooleanSupplier paused) {
+                   java.util.function.BooleanSupplier paused, ReplicationThrottles throttles) {
+        this.throttles = throttles;
         this.paused = paused;
         this.brokerId = brokerId;
         this.leaderId = leaderId;
@@ -128,13 +130,24 @@ final class ReplicaFetcher {
                 .setMaxBytes(config.fetchMaxBytes());
         Map<TopicPartition, PartitionLog> fetched = new HashMap<>();
         epochs.forEach((tp, epoch) -> partitions.apply(tp).ifPresent(p -> {
+            // A throttled replica asks for no more than the follower quota has left, and sits out a
+            // fetch while the quota is spent (Kafka leaves it out of the request the same way).
+            long allowance = throttles.followerAllowance(tp);
+            if (allowance <= 0) {
+                return;
+            }
             PartitionLog l = p.log();
             fetched.put(tp, l);
             request.addPartitions(FetchPartition.newBuilder().setTopic(tp.topic()).setPartition(tp.partition())
-                    .setFetchOffset(l.logEndOffset()).setPartitionMaxBytes(config.fetchMaxBytes())
+                    .setFetchOffset(l.logEndOffset())
+                    .setPartitionMaxBytes((int) Math.min(config.fetchMaxBytes(), allowance))
                     .setCurrentLeaderEpoch(epoch).setLastFetchedEpoch(l.latestEpoch())
                     .setLogStartOffset(l.logStartOffset()));
         }));
+        if (fetched.isEmpty()) {
+            retryLater(); // every partition is throttled and the quota spent: ask again after the back-off
+            return;
+        }
         client.send(address.get(), ApiKey.FETCH, request.build(), null, config.fetchMaxWaitMs() + 10_000L)
                 .whenComplete((frame, error) -> {
                     if (error != null) {
@@ -203,6 +216,7 @@ final class ReplicaFetcher {
             if (partitionLog == null || partition.isEmpty() || partition.get().log() != partitionLog || epoch == null) {
                 continue; // no longer followed from this leader
             }
+            throttles.followerReceived(tp, r.getRecordsSize());
             // Checked again under the partition's lock: leadership may move while this runs.
             backoff |= !partition.get().asFollowerIn(epoch, true, l -> process(partition.get(), l, r, records));
         }

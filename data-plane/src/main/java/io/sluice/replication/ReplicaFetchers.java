@@ -22,6 +22,7 @@ final class ReplicaFetchers implements AutoCloseable {
     private final IntFunction<Optional<InetSocketAddress>> leaderAddress;
     private final Map<Integer, ReplicaFetcher> byLeader = new HashMap<>();
     private volatile boolean paused;
+    private final ReplicationThrottles throttles;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sluice-replica-fetcher");
         t.setDaemon(true);
@@ -30,7 +31,8 @@ final class ReplicaFetchers implements AutoCloseable {
 
     ReplicaFetchers(int brokerId, ReplicaClient client, ReplicationConfig config,
                     Function<TopicPartition, Optional<Partition>> partitions,
-                    IntFunction<Optional<InetSocketAddress>> leaderAddress) {
+                    IntFunction<Optional<InetSocketAddress>> leaderAddress, ReplicationThrottles throttles) {
+        this.throttles = throttles;
         this.brokerId = brokerId;
         this.client = client;
         this.config = config;
@@ -40,7 +42,7 @@ final class ReplicaFetchers implements AutoCloseable {
 
     synchronized void addPartition(TopicPartition tp, int leaderId, int leaderEpoch) {
         byLeader.computeIfAbsent(leaderId, id -> new ReplicaFetcher(brokerId, id, client, config, partitions,
-                leaderAddress, scheduler, () -> paused)).add(tp, leaderEpoch);
+                leaderAddress, scheduler, () -> paused, throttles)).add(tp, leaderEpoch);
     }
 
     synchronized void removePartition(TopicPartition tp) {

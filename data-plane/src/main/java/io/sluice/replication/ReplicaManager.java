@@ -52,6 +52,7 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
     private final BrokerDefaults defaults;
     private final ReplicationConfig config;
     private final Time clock;
+    private final ReplicationThrottles throttles;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, String> topicIds = new ConcurrentHashMap<>();
     private final Purgatory<TopicPartition> producePurgatory;
@@ -89,7 +90,8 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
         this.defaults = defaults;
         this.config = config;
         this.clock = clock;
-        this.fetchers = new ReplicaFetchers(brokerId, client, config, this::partition, this::leaderAddress);
+        this.throttles = new ReplicationThrottles(brokerId, this::image, clock);
+        this.fetchers = new ReplicaFetchers(brokerId, client, config, this::partition, this::leaderAddress, throttles);
         this.isrChanges = new IsrChangeBatcher(brokerId, metadata::submit, refused -> {
             Partition p = partitions.get(new TopicPartition(refused.getTopic(), refused.getPartition()));
             if (p != null) {
@@ -136,6 +138,11 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
 
     public BrokerDefaults defaults() {
         return defaults;
+    }
+
+    /** This broker's replication throttles (leader and follower quotas). */
+    public ReplicationThrottles throttles() {
+        return throttles;
     }
 
     public MetadataImage image() {

@@ -167,6 +167,17 @@ public final class NativeAcls {
                 }
                 return UNCHANGED;
             };
+            case DESCRIBE_LOG_CLEANER -> (c, f) -> {
+                // Per topic, as the topic's describe: a tool asks for the topics it describes; no
+                // names means every compacted topic here, which needs Describe on the cluster.
+                List<String> topics = parse(f, io.sluice.protocol.rpc.DescribeLogCleanerRequest.parser()).getTopicsList();
+                if (topics.isEmpty()) {
+                    c.requireCluster(AclOperation.DESCRIBE);
+                } else {
+                    c.requireAll(AclOperation.DESCRIBE, ResourceType.TOPIC, topics);
+                }
+                return UNCHANGED;
+            };
             case LIST_OFFSETS -> (c, f) -> {
                 c.requireAll(AclOperation.DESCRIBE, ResourceType.TOPIC, parse(f, ListOffsetsRequest.parser())
                         .getPartitionsList().stream().map(ListOffsetsPartition::getTopic).toList());

@@ -50,6 +50,7 @@ public final class AdminService {
     private final NodeConfig config;
     private final ReplicaManager replicas;
     private final QuorumDescriber quorum;
+    private final VoterChanges voterChanges;
 
     /** What became of a topic command: on success the topic's id and (for a creation) its shape. */
     public record TopicOutcome(ErrorCode error, String message, String topicId, int partitions,
@@ -96,6 +97,7 @@ public final class AdminService {
         this.config = config;
         this.replicas = replicas;
         this.quorum = new QuorumDescriber(metadata, config, client);
+        this.voterChanges = new VoterChanges(metadata);
     }
 
     /**
@@ -327,6 +329,16 @@ public final class AdminService {
     /** Takes a stopped broker-only node out of the metadata quorum; see {@link QuorumDescriber#unregisterBroker}. */
     public CompletableFuture<Void> unregisterBroker(int brokerId) {
         return CompletableFuture.runAsync(() -> quorum.unregisterBroker(brokerId));
+    }
+
+    /** Makes a running broker-only node a voter; see {@link VoterChanges#addVoter}. Off the caller's thread. */
+    public CompletableFuture<Void> addRaftVoter(int nodeId, java.util.List<io.sluice.protocol.rpc.Endpoint> listeners) {
+        return CompletableFuture.runAsync(() -> voterChanges.addVoter(nodeId, listeners));
+    }
+
+    /** Makes a voter a broker-only node; see {@link VoterChanges#removeVoter}. Off the caller's thread. */
+    public CompletableFuture<Void> removeRaftVoter(int nodeId) {
+        return CompletableFuture.runAsync(() -> voterChanges.removeVoter(nodeId));
     }
 
     /** The quorum as its leader sees it (asked of the leader when this node is not it). */

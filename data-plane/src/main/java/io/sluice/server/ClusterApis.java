@@ -17,6 +17,9 @@ import io.sluice.protocol.rpc.MetadataResponse;
 import io.sluice.protocol.rpc.PartitionMetadata;
 import io.sluice.protocol.rpc.TopicMetadata;
 import io.sluice.protocol.rpc.UnregisterBrokerRequest;
+import io.sluice.protocol.rpc.AddRaftVoterRequest;
+import io.sluice.protocol.rpc.RemoveRaftVoterRequest;
+import io.sluice.protocol.rpc.RaftVoterResponse;
 import io.sluice.protocol.rpc.UnregisterBrokerResponse;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.wire.Frames;
@@ -33,10 +36,12 @@ import java.util.concurrent.CompletableFuture;
 final class ClusterApis {
     private final MetadataNode metadata;
     private final QuorumDescriber quorum;
+    private final AdminService admin;
 
-    ClusterApis(MetadataNode metadata, QuorumDescriber quorum) {
+    ClusterApis(MetadataNode metadata, AdminService admin) {
         this.metadata = metadata;
-        this.quorum = quorum;
+        this.quorum = admin.quorum();
+        this.admin = admin;
     }
 
     void register(NativeApis apis) {
@@ -44,6 +49,43 @@ final class ClusterApis {
         apis.add(ApiKey.DESCRIBE_CLUSTER, this::describeCluster);
         apis.add(ApiKey.DESCRIBE_QUORUM, this::describeQuorum);
         apis.add(ApiKey.UNREGISTER_BROKER, this::unregisterBroker);
+        apis.add(ApiKey.ADD_RAFT_VOTER, this::addRaftVoter);
+        apis.add(ApiKey.REMOVE_RAFT_VOTER, this::removeRaftVoter);
+    }
+
+    private CompletableFuture<Response> addRaftVoter(RequestContext ctx, RequestFrame frame) throws Exception {
+        AddRaftVoterRequest request;
+        try {
+            request = Frames.parse(frame.body(), AddRaftVoterRequest.parser());
+        } finally {
+            frame.release();
+        }
+        return voterResponse(admin.addRaftVoter(request.getVoterId(), request.getListenersList()));
+    }
+
+    private CompletableFuture<Response> removeRaftVoter(RequestContext ctx, RequestFrame frame) throws Exception {
+        RemoveRaftVoterRequest request;
+        try {
+            request = Frames.parse(frame.body(), RemoveRaftVoterRequest.parser());
+        } finally {
+            frame.release();
+        }
+        return voterResponse(admin.removeRaftVoter(request.getVoterId()));
+    }
+
+    private static CompletableFuture<Response> voterResponse(CompletableFuture<Void> change) {
+        return change.handle((ok, error) -> {
+            RaftVoterResponse.Builder response = RaftVoterResponse.newBuilder().setError(ErrorCode.NONE);
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (!(cause instanceof SluiceException s)) {
+                    throw new java.util.concurrent.CompletionException(cause);
+                }
+                response.setError(s.code()).setErrorMessage(s.getMessage());
+            }
+            return Response.of(response.build());
+        });
     }
 
     private CompletableFuture<Response> unregisterBroker(RequestContext ctx, RequestFrame frame) throws Exception {

@@ -146,7 +146,7 @@ public final class Node implements AutoCloseable {
             ProducerIdBlocks producerIds = new ProducerIdBlocks(metadata, config.nodeId());
             NativeApis apis = new NativeApis();
             new ControllerApis(metadata).register(apis);
-            new ClusterApis(metadata, admin.quorum()).register(apis);
+            new ClusterApis(metadata, admin).register(apis);
             new AdminApis(admin, producerIds).register(apis);
             new CleanerApis(config.nodeId(), replicas, cleaner).register(apis);
             GroupApis groups = new GroupApis(config.nodeId(), metadata, client,

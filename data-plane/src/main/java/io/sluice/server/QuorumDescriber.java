@@ -48,8 +48,17 @@ public final class QuorumDescriber {
             }
             return new Quorum(r.getClusterId(), r.getLeaderId(), r.getLeaderEpoch(), r.getHighWatermark(),
                     r.getCurrentVotersList().stream().map(QuorumDescriber::replica).toList(),
-                    r.getObserversList().stream().map(QuorumDescriber::replica).toList(), config.voters());
+                    r.getObserversList().stream().map(QuorumDescriber::replica).toList(), voterAddresses(r));
         });
+    }
+
+    /** The voters' Raft addresses in the leader's current configuration (they change with add/remove-controller). */
+    private static Map<Integer, String> voterAddresses(DescribeQuorumResponse r) {
+        Map<Integer, String> addresses = new java.util.TreeMap<>();
+        for (ReplicaState s : r.getCurrentVotersList()) {
+            addresses.put(s.getReplicaId(), s.getRaftAddress());
+        }
+        return addresses;
     }
 
     private static Replica replica(ReplicaState s) {
@@ -81,7 +90,7 @@ public final class QuorumDescriber {
      * Its registration stays, fenced, as a stopped broker's does. Blocks for the Raft round trip.
      */
     public void unregisterBroker(int brokerId) {
-        if (config.voters().containsKey(brokerId)) {
+        if (metadata.voters().containsKey(brokerId)) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "node " + brokerId + " is a voter of the metadata"
                     + " quorum, not a broker-only node; only broker-only nodes are unregistered");
         }

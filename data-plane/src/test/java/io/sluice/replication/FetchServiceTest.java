@@ -188,4 +188,123 @@ class FetchServiceTest {
         h.publish(List.of(2, 3), 2, 1, 1);
         assertEquals(ErrorCode.NOT_LEADER_OR_FOLLOWER, only(poll).error());
     }
+
+    @Test
+    void aFetchOfExactlyMinBytesIsAnsweredAtOnceAndAParkedOneAsSoonAsExactlyThatMuchIsVisible() throws Exception {
+        append("x");
+        replicateTo(1);
+        int oneBatch = only(fetch(CONSUMER, 0, 0, 1)).recordsSize();
+        assertTrue(fetch(CONSUMER, 0, 500, oneBatch).isDone(), "min bytes are there: no wait");
+
+        CompletableFuture<List<PartitionData>> poll = fetch(CONSUMER, 1, 500, oneBatch);
+        assertFalse(poll.isDone());
+        append("y");
+        replicateTo(2);
+        assertEquals(oneBatch, only(poll).recordsSize(), "one batch of the same size is exactly min bytes");
+    }
+
+    @Test
+    void brokerIdZeroIsAFollowerAndMinusOneAConsumer() {
+        assertTrue(new FetchParams(0, 0, 1, 0, List.of()).isFollower(), "broker ids start at 0");
+        assertFalse(new FetchParams(CONSUMER, 0, 1, 0, List.of()).isFollower());
+    }
+
+    @Test
+    void whatAFetchSendsIsCountedAsConsumerOrReplicationTraffic() throws Exception {
+        append("a");
+        append("b", "c");
+        PartitionData toFollower = only(fetch(2, 0, 0, 1));
+        assertEquals(toFollower.recordsSize(), p.counters().replicationBytesOut());
+        assertEquals(0, p.counters().bytesOut(), "replication is not consumer traffic");
+        assertEquals(0, p.counters().recordsOut());
+        replicateTo(3);
+        PartitionData toConsumer = only(fetch(CONSUMER, 1, 0, 1));
+        assertEquals(toConsumer.recordsSize(), p.counters().bytesOut());
+        assertEquals(2, p.counters().recordsOut(), "the batch of offsets 1 and 2");
+        PartitionData again = only(fetch(CONSUMER, 0, 0, 1));
+        assertEquals(toConsumer.recordsSize() + again.recordsSize(), p.counters().bytesOut());
+        assertEquals(5, p.counters().recordsOut());
+    }
+
+    private static final TopicPartition TP1 = new TopicPartition(ReplicaHarness.TOPIC, 1);
+
+    private void appendTo(TopicPartition tp, String value) throws Exception {
+        var r = h.produce.append(1, 1000, List.of(new PartitionRecords(tp, TestWire.batch(List.of(value), null))))
+                .get(5, TimeUnit.SECONDS).get(0);
+        assertEquals(ErrorCode.NONE, r.error(), r.message());
+    }
+
+    /** A consumer's fetch of partitions 0 and 1 from offset 0, without waiting. */
+    private List<PartitionData> fetchBoth(int responseMaxBytes, int partition0MaxBytes) throws Exception {
+        List<PartitionData> data = h.fetch.fetch(new FetchParams(CONSUMER, 0, 1, responseMaxBytes,
+                List.of(new PartitionFetch(TP, 0, -1, -1, partition0MaxBytes), new PartitionFetch(TP1, 0, -1, -1, 1 << 20))))
+                .get(5, TimeUnit.SECONDS);
+        assertEquals(2, data.size());
+        return data;
+    }
+
+    @Test
+    void aLaterPartitionIsSentOnlyIfItFitsWhatTheResponseMaxBytesLeaves() throws Exception {
+        h.publishSoleLeaderOf(2);
+        appendTo(TP, "a");
+        appendTo(TP1, "b");
+        int both = fetchBoth(0, 1 << 20).stream().mapToInt(PartitionData::recordsSize).sum();
+        int first = fetchBoth(0, 1 << 20).get(0).recordsSize();
+        assertTrue(first > 0 && both > first, "max bytes 0: no limit, both partitions sent");
+
+        assertEquals(List.of(first, both - first), sizes(fetchBoth(both, 1 << 20)), "exactly fits");
+        assertEquals(List.of(first, 0), sizes(fetchBoth(both - 1, 1 << 20)), "one byte short: the second waits");
+        assertEquals(List.of(first, 0), sizes(fetchBoth(1, 1 << 20)),
+                "the first non-empty partition is sent although it exceeds max bytes: the consumer makes progress");
+        assertEquals(List.of(first, both - first), sizes(fetchBoth(both, 0)),
+                "a partition without its own limit is limited by the response's");
+    }
+
+    @Test
+    void theFirstPartitionGetsOneBatchAboveTheLimitsButNoMoreThanBothAllow() throws Exception {
+        h.publishSoleLeaderOf(2);
+        appendTo(TP, "a");
+        appendTo(TP, "b");
+        appendTo(TP1, "c");
+        List<PartitionData> unlimited = fetchBoth(0, 0);
+        assertEquals(1, unlimited.get(0).records().lastOffset(), "no limit: both batches of partition 0");
+        assertEquals(0, unlimited.get(1).records().lastOffset());
+
+        List<PartitionData> partitionLimit = fetchBoth(0, 1);
+        assertEquals(0, partitionLimit.get(0).records().lastOffset(), "one batch above the partition's max bytes");
+        assertEquals(0, partitionLimit.get(1).records().lastOffset(), "the response has room for partition 1");
+
+        // As Kafka's fetch.max.bytes: the first batch is returned whole even above the limit, and no more.
+        List<PartitionData> responseLimit = fetchBoth(1, 1 << 20);
+        assertEquals(0, responseLimit.get(0).records().lastOffset(), "one batch above the response's max bytes");
+        assertNull(responseLimit.get(1).records());
+    }
+
+    private static List<Integer> sizes(List<PartitionData> data) {
+        return data.stream().map(PartitionData::recordsSize).toList();
+    }
+
+    private CompletableFuture<List<PartitionData>> consumerFetch(int minBytes, int partitionMaxBytes) {
+        return h.fetch.fetch(new FetchParams(CONSUMER, 500, minBytes, 1 << 20,
+                List.of(new PartitionFetch(TP, 0, -1, -1, partitionMaxBytes))));
+    }
+
+    @Test
+    void whatCountsTowardsMinBytesIsWhatThePartitionMaySend() throws Exception {
+        append("x");
+        replicateTo(1);
+        int oneBatch = only(fetch(CONSUMER, 0, 0, 1)).recordsSize();
+        // Without a partition limit, a second batch reaches min bytes of two and wakes the parked fetch.
+        CompletableFuture<List<PartitionData>> unlimited = consumerFetch(2 * oneBatch, 0);
+        assertFalse(unlimited.isDone());
+        append("y");
+        replicateTo(2);
+        assertEquals(2 * oneBatch, only(unlimited).recordsSize());
+
+        // With a partition limit of one batch, two batches can never be sent: it waits its max wait out.
+        CompletableFuture<List<PartitionData>> limited = consumerFetch(2 * oneBatch, oneBatch);
+        assertFalse(limited.isDone(), "more bytes are in the log than min bytes, but the partition may send only one batch");
+        h.timer.advance(500);
+        assertEquals(oneBatch, only(limited).recordsSize());
+    }
 }

@@ -19,10 +19,12 @@ import io.sluice.protocol.MockTime;
 import io.sluice.protocol.TopicPartition;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 
 /**
  * One broker's replicas without a quorum or a network: a real {@link ReplicaManager} and real logs
@@ -82,6 +84,20 @@ final class ReplicaHarness implements AutoCloseable {
         return replicas.partition(TP).orElseThrow();
     }
 
+    /**
+     * Publishes an image where this broker alone leads partitions 0 to {@code count - 1} of {@link #TOPIC}
+     * (epoch 1, ISR itself only, so its own appends commit at once), and waits until it is applied.
+     */
+    List<Partition> publishSoleLeaderOf(int count) {
+        PartitionRegistration reg = new PartitionRegistration(List.of(brokerId), List.of(brokerId), brokerId, 1, 1);
+        metadata.publish(image(metadata.image().index() + 1, TOPIC_ID, topicConfig, Collections.nCopies(count, reg)));
+        List<TopicPartition> tps = IntStream.range(0, count).mapToObj(i -> new TopicPartition(TOPIC, i))
+                .toList();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tps.stream()
+                .allMatch(tp -> replicas.partition(tp).map(Partition::isLeader).orElse(false)));
+        return tps.stream().map(tp -> replicas.partition(tp).orElseThrow()).toList();
+    }
+
     /** An image at {@code index} with brokers 1-3 and {@link #TOPIC} of one partition, {@code reg}. */
     static MetadataImage image(long index, Map<String, String> topicConfig, PartitionRegistration reg) {
         return image(index, TOPIC_ID, topicConfig, reg);
@@ -92,16 +108,27 @@ final class ReplicaHarness implements AutoCloseable {
      * {@code topicId} with one partition, {@code reg}.
      */
     static MetadataImage image(long index, String topicId, Map<String, String> topicConfig, PartitionRegistration reg) {
+        return image(index, topicId, topicConfig, reg == null ? List.of() : List.of(reg));
+    }
+
+    /**
+     * An image at {@code index} with brokers 1-3 and, unless {@code regs} is empty, {@link #TOPIC} under
+     * {@code topicId} with partitions 0, 1, ... registered as {@code regs}.
+     */
+    static MetadataImage image(long index, String topicId, Map<String, String> topicConfig,
+                               List<PartitionRegistration> regs) {
         MetadataDelta delta = new MetadataDelta(MetadataImage.EMPTY);
         for (int id = 1; id <= 3; id++) {
             delta.replay(new BrokerRegistration(id, id, "127.0.0.1", 9000 + id, "", 1, false, false).toRecord());
         }
-        if (reg != null) {
+        if (!regs.isEmpty()) {
             delta.replay(MetadataRecord.newBuilder().setTopic(TopicRecord.newBuilder().setName(TOPIC).setTopicId(topicId))
                     .build());
             topicConfig.forEach((k, v) -> delta.replay(MetadataRecord.newBuilder().setConfig(ConfigRecord.newBuilder()
                     .setTopic(TOPIC).setKey(k).setValue(v)).build()));
-            delta.replay(reg.toRecord(topicId, 0));
+            for (int partition = 0; partition < regs.size(); partition++) {
+                delta.replay(regs.get(partition).toRecord(topicId, partition));
+            }
         }
         return delta.apply(index, 1);
     }

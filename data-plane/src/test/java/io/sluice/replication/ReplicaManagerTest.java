@@ -84,6 +84,31 @@ class ReplicaManagerTest {
     }
 
     @Test
+    void aParkedFetchIsAnsweredAtOnceWhenItsReplicaIsDeleted() throws Exception {
+        h = new ReplicaHarness(dir, 1);
+        h.publish(List.of(1, 2, 3), 1, 0, 0);
+        CompletableFuture<List<FetchService.PartitionData>> parked = h.fetch.fetch(new FetchService.FetchParams(-1,
+                30_000, 1, 1 << 20, List.of(new FetchService.PartitionFetch(TP, 0, -1, -1, 1 << 20))));
+        assertFalse(parked.isDone());
+        publish(ReplicaHarness.TOPIC_ID, INTERVAL, new PartitionRegistration(List.of(2, 3), List.of(2, 3), 2, 1, 1));
+        awaitNoReplica();
+        // The manual timer never runs out its max wait: only the deletion can answer it.
+        FetchService.PartitionData answer = parked.get(5, TimeUnit.SECONDS).get(0);
+        assertEquals(ErrorCode.NOT_LEADER_OR_FOLLOWER, answer.error());
+        assertEquals(2, answer.leaderId());
+    }
+
+    @Test
+    void aSoleIsrLeaderCommitsOnItsOwnFsyncWhenEveryWriteIsFlushedBeforeTheAck() throws Exception {
+        h = new ReplicaHarness(dir, 1, Map.of()); // log.flush.policy as the default: fsync before the ack
+        Partition p = h.publish(List.of(1), 1, 0, 0);
+        PartitionResult r = h.produce.append(-1, 30_000, List.of(new PartitionRecords(TP, TestWire.batch(List.of("a"),
+                null)))).get(5, TimeUnit.SECONDS).get(0);
+        assertEquals(ErrorCode.NONE, r.error(), "acks=all with no follower to wait for: committed once durable");
+        assertEquals(1, p.highWatermark());
+    }
+
+    @Test
     void aDeletedTopicsReplicaIsDeletedAndItsWaitingProduceAnswered() throws Exception {
         h = new ReplicaHarness(dir, 1);
         Path logDir = h.publish(List.of(1, 2, 3), 1, 0, 0).log().dir();

@@ -8,7 +8,13 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.RecordBatchBuilder;
+import io.sluice.protocol.rpc.AddRaftVoterRequest;
 import io.sluice.protocol.rpc.ApiKey;
+import io.sluice.protocol.rpc.DescribeQuorumRequest;
+import io.sluice.protocol.rpc.DescribeQuorumResponse;
+import io.sluice.protocol.rpc.Endpoint;
+import io.sluice.protocol.rpc.RaftVoterResponse;
+import io.sluice.protocol.rpc.RemoveRaftVoterRequest;
 import io.sluice.protocol.rpc.CreatableTopic;
 import io.sluice.protocol.rpc.CreateTopicsRequest;
 import io.sluice.protocol.rpc.CreateTopicsResponse;
@@ -49,6 +55,24 @@ public final class TestWire implements AutoCloseable {
         CreateTopicsResponse response = client.call(node, ApiKey.CREATE_TOPICS, request, CreateTopicsResponse.parser(),
                 10_000).get(15, TimeUnit.SECONDS);
         return response.getTopics(0);
+    }
+
+    /** Asks {@code node} to make {@code voterId} a voter (AddRaftVoter), naming {@code listeners} if any. */
+    public RaftVoterResponse addRaftVoter(InetSocketAddress node, int voterId, List<Endpoint> listeners)
+            throws Exception {
+        return client.call(node, ApiKey.ADD_RAFT_VOTER, AddRaftVoterRequest.newBuilder().setVoterId(voterId)
+                .addAllListeners(listeners).build(), RaftVoterResponse.parser(), 30_000).get(35, TimeUnit.SECONDS);
+    }
+
+    /** Asks {@code node} to make voter {@code voterId} a broker-only node (RemoveRaftVoter). */
+    public RaftVoterResponse removeRaftVoter(InetSocketAddress node, int voterId) throws Exception {
+        return client.call(node, ApiKey.REMOVE_RAFT_VOTER, RemoveRaftVoterRequest.newBuilder().setVoterId(voterId)
+                .build(), RaftVoterResponse.parser(), 30_000).get(35, TimeUnit.SECONDS);
+    }
+
+    public DescribeQuorumResponse describeQuorum(InetSocketAddress node) throws Exception {
+        return client.call(node, ApiKey.DESCRIBE_QUORUM, DescribeQuorumRequest.getDefaultInstance(),
+                DescribeQuorumResponse.parser(), 10_000).get(15, TimeUnit.SECONDS);
     }
 
     public TopicResult deleteTopic(InetSocketAddress node, String name) throws Exception {

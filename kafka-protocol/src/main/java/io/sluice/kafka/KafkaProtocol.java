@@ -24,6 +24,8 @@ import io.sluice.kafka.handlers.DescribeLogDirsHandler;
 import io.sluice.kafka.handlers.DescribeProducersHandler;
 import io.sluice.kafka.handlers.DescribeQuorumHandler;
 import io.sluice.kafka.handlers.UnregisterBrokerHandler;
+import io.sluice.kafka.handlers.AddRaftVoterHandler;
+import io.sluice.kafka.handlers.RemoveRaftVoterHandler;
 import io.sluice.kafka.handlers.ElectLeadersHandler;
 import io.sluice.kafka.handlers.FetchHandler;
 import io.sluice.kafka.handlers.FindCoordinatorHandler;
@@ -156,6 +158,8 @@ public final class KafkaProtocol implements ConnectionProtocol {
         apis.add(ApiKeys.ALTER_REPLICA_LOG_DIRS, 1, 2, new AlterReplicaLogDirsHandler(services.admin()));
         apis.add(ApiKeys.DESCRIBE_QUORUM, 0, 2, new DescribeQuorumHandler(services.admin()));
         apis.add(ApiKeys.UNREGISTER_BROKER, 0, 0, new UnregisterBrokerHandler(services.admin()));
+        apis.add(ApiKeys.ADD_RAFT_VOTER, 0, 1, new AddRaftVoterHandler(services));
+        apis.add(ApiKeys.REMOVE_RAFT_VOTER, 0, 0, new RemoveRaftVoterHandler(services));
         ScramCredentialService scram = new ScramCredentialService(services.metadata());
         apis.add(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0, new DescribeUserScramCredentialsHandler(scram));
         apis.add(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, 0, new AlterUserScramCredentialsHandler(scram));

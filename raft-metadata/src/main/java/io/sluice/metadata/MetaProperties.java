@@ -24,6 +24,12 @@ final class MetaProperties {
     static final String CLUSTER_ID = "cluster.id";
     static final String NODE_ID = "node.id";
     static final String VERSION = "version";
+    /**
+     * Kafka's directory id (a random UUID in Kafka's base64 form). Sluice identifies a voter by node id
+     * alone and does not use it; it is there because Kafka's {@code kafka-metadata-quorum.sh
+     * add-controller} reads it from this file and refuses to run without one.
+     */
+    static final String DIRECTORY_ID = "directory.id";
 
     private MetaProperties() {
     }
@@ -41,7 +47,7 @@ final class MetaProperties {
                 throw new MetadataStorageException("Metadata directory " + dir + " holds a Raft log but no "
                         + FILE_NAME + ": restore the file from a backup, or empty the directory to re-sync the node.");
             }
-            write(dir, file, clusterId, nodeId, fsync);
+            write(dir, file, clusterId, nodeId, newDirectoryId(), fsync);
             return;
         }
         Properties props = new Properties();
@@ -59,6 +65,17 @@ final class MetaProperties {
                     + ", not node " + nodeId + ": start node " + foundNode + " on it, or give node " + nodeId
                     + " its own directory.");
         }
+        if (props.getProperty(DIRECTORY_ID) == null) {
+            // Formatted before directory ids were written: add one, keeping the rest.
+            write(dir, file, clusterId, nodeId, newDirectoryId(), fsync);
+        }
+    }
+
+    /** A random directory id as Kafka writes it: 16 bytes, URL-safe base64 without padding. */
+    static String newDirectoryId() {
+        byte[] bytes = new byte[16];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /**
@@ -67,7 +84,8 @@ final class MetaProperties {
      * power loss left an empty meta.properties (the rename reached the disk, the content did not) and
      * the node refused to start again ("belongs to cluster null"), found by the suite's power-loss.
      */
-    private static void write(Path dir, Path file, String clusterId, int nodeId, Fsync fsync) throws IOException {
+    private static void write(Path dir, Path file, String clusterId, int nodeId, String directoryId, Fsync fsync)
+            throws IOException {
         Files.createDirectories(dir);
         if (dir.toAbsolutePath().getParent() != null) {
             fsync.directory(dir.toAbsolutePath().getParent());
@@ -76,6 +94,7 @@ final class MetaProperties {
         props.setProperty(VERSION, "1");
         props.setProperty(CLUSTER_ID, clusterId);
         props.setProperty(NODE_ID, String.valueOf(nodeId));
+        props.setProperty(DIRECTORY_ID, directoryId);
         StringWriter text = new StringWriter();
         props.store(text, "Written when this metadata directory was formatted; do not edit.");
         Path tmp = dir.resolve(FILE_NAME + ".tmp");

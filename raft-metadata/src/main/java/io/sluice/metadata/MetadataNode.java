@@ -209,9 +209,32 @@ public final class MetadataNode implements AutoCloseable {
         return raft.ratisMetrics();
     }
 
-    /** Whether this node only follows the metadata log (a broker-only node). */
+    /**
+     * Whether this node only follows the metadata log (a broker-only node) in the configuration it
+     * knows now: a broker-only node promoted to voter is no longer one, a demoted voter is.
+     */
     public boolean isObserver() {
-        return config.observer();
+        return !raft.voters().containsKey(config.nodeId());
+    }
+
+    /** The voters of the Raft configuration this node knows: node id to Raft address. */
+    public java.util.Map<Integer, String> voters() {
+        return raft.voters();
+    }
+
+    /** See {@link RaftMetadataServer#promoteListener}: broker-only member {@code nodeId} becomes a voter. */
+    public void promoteObserver(int nodeId) throws IOException {
+        raft.promoteListener(nodeId);
+    }
+
+    /** See {@link RaftMetadataServer#demoteVoter}: voter {@code nodeId} becomes a broker-only member. */
+    public void demoteVoter(int nodeId, int successor) throws IOException {
+        raft.demoteVoter(nodeId, successor);
+    }
+
+    /** The Raft address of member {@code nodeId} (voter or broker-only), or null if it is none. */
+    public String raftAddress(int nodeId) {
+        return raft.memberAddress(nodeId);
     }
 
     /** The broker-only nodes (Raft listeners) in the configuration this node knows. */

@@ -40,6 +40,33 @@ class MetaPropertiesTest {
     }
 
     @Test
+    void aDirectoryIdIsWrittenOnceAndAddedToAnOlderFile() throws Exception {
+        Path data = dir.resolve("node-3");
+        MetaProperties.formatOrCheck(data, "c1", 3);
+        java.util.Properties first = load(data);
+        String id = first.getProperty(MetaProperties.DIRECTORY_ID);
+        org.junit.jupiter.api.Assertions.assertEquals(22, id.length(), id);
+        MetaProperties.formatOrCheck(data, "c1", 3);
+        org.junit.jupiter.api.Assertions.assertEquals(id, load(data).getProperty(MetaProperties.DIRECTORY_ID),
+                "a start keeps the directory id");
+        // A file written before directory ids existed gets one, and keeps its identity.
+        Files.writeString(data.resolve(MetaProperties.FILE_NAME), "version=1\ncluster.id=c1\nnode.id=3\n");
+        MetaProperties.formatOrCheck(data, "c1", 3);
+        java.util.Properties upgraded = load(data);
+        org.junit.jupiter.api.Assertions.assertEquals(22, upgraded.getProperty(MetaProperties.DIRECTORY_ID).length());
+        org.junit.jupiter.api.Assertions.assertEquals("c1", upgraded.getProperty(MetaProperties.CLUSTER_ID));
+        org.junit.jupiter.api.Assertions.assertEquals("3", upgraded.getProperty(MetaProperties.NODE_ID));
+    }
+
+    private static java.util.Properties load(Path data) throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader in = Files.newBufferedReader(data.resolve(MetaProperties.FILE_NAME))) {
+            p.load(in);
+        }
+        return p;
+    }
+
+    @Test
     void refusesARaftLogWithoutIdentity() throws Exception {
         Files.createDirectories(dir.resolve("raft"));
         assertThrows(MetadataStorageException.class, () -> MetaProperties.formatOrCheck(dir, "c1", 1));

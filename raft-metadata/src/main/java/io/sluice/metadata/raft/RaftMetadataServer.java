@@ -176,7 +176,9 @@ public final class RaftMetadataServer implements AutoCloseable {
                     }
                     List<RaftPeer> servers = ProtoUtils.toRaftPeers(conf.get().getPeersList());
                     List<RaftPeer> listeners = ProtoUtils.toRaftPeers(conf.get().getListenersList());
-                    if (listeners.stream().anyMatch(p -> p.getId().equals(self.getId()))) {
+                    // Already a listener, or promoted to voter since (add-controller): nothing to join.
+                    if (listeners.stream().anyMatch(p -> p.getId().equals(self.getId()))
+                            || servers.stream().anyMatch(p -> p.getId().equals(self.getId()))) {
                         return;
                     }
                     List<RaftPeer> withSelf = new ArrayList<>(listeners);
@@ -227,6 +229,93 @@ public final class RaftMetadataServer implements AutoCloseable {
             throw new IOException("Removing node " + nodeId + " from the metadata quorum failed: "
                     + reply.getException(), reply.getException());
         }
+    }
+
+    /**
+     * Makes broker-only member {@code nodeId} a voter (Kafka's AddRaftVoter): the listener moves to the
+     * configuration's servers, compare-and-set against the configuration this node knows. The leader
+     * commits the change with joint consensus once the node has caught up (a listener already has).
+     *
+     * @throws IllegalArgumentException it is not a listener of the current configuration
+     * @throws IOException the change failed (a concurrent change, no leader): nothing changed, retry
+     */
+    public void promoteListener(int nodeId) throws IOException {
+        changeRole(nodeId, RaftPeerRole.LISTENER, RaftPeerRole.FOLLOWER);
+    }
+
+    /**
+     * Makes voter {@code nodeId} a broker-only member (Kafka's RemoveRaftVoter): it stops counting toward
+     * commits and elections but keeps receiving the log, so the broker on it goes on serving. A demoted
+     * leader hands leadership to another voter once the change is committed.
+     *
+     * <p>A leader is first asked to hand leadership to {@code successor}: Ratis 3.3 lets a leader that
+     * demoted itself to listener go on leading (it logs "the leader is not in the conf" every two
+     * seconds and never steps down), which leaves the remaining voters without a working leader.
+     *
+     * @throws IllegalArgumentException it is not a voter of the current configuration
+     * @throws IOException the change failed (a concurrent change, no leader): nothing changed, retry
+     */
+    public void demoteVoter(int nodeId, int successor) throws IOException {
+        if (leaderId().orElse(-1) == nodeId) {
+            RaftClientReply reply = client.admin().transferLeadership(peerId(successor),
+                    config.requestTimeout().toMillis());
+            if (!reply.isSuccess()) {
+                throw new IOException("Node " + nodeId + " leads the metadata quorum and could not hand leadership"
+                        + " to node " + successor + ": " + reply.getException(), reply.getException());
+            }
+            LOG.info("Metadata quorum: leadership handed from node {} to node {} before demoting it", nodeId, successor);
+        }
+        changeRole(nodeId, RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER);
+    }
+
+    private void changeRole(int nodeId, RaftPeerRole from, RaftPeerRole to) throws IOException {
+        var conf = division.getRaftConf();
+        if (!conf.getPreviousPeers().isEmpty()) {
+            throw new IOException("a change of the metadata quorum's membership is under way; retry in a moment");
+        }
+        List<RaftPeer> servers = List.copyOf(conf.getCurrentPeers());
+        List<RaftPeer> listeners = List.copyOf(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+        boolean promote = to == RaftPeerRole.FOLLOWER;
+        RaftPeer peer = (promote ? listeners : servers).stream().filter(p -> p.getId().equals(peerId(nodeId)))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("Node " + nodeId + " is not a "
+                        + (promote ? "broker-only member" : "voter") + " of the metadata quorum"));
+        RaftPeer moved = RaftPeer.newBuilder().setId(peer.getId()).setAddress(peer.getAddress())
+                .setClientAddress(peer.getClientAddress()).setAdminAddress(peer.getAdminAddress())
+                .setDataStreamAddress(peer.getDataStreamAddress()).setPriority(peer.getPriority())
+                .setStartupRole(to).build();
+        List<RaftPeer> newServers = new ArrayList<>(servers);
+        List<RaftPeer> newListeners = new ArrayList<>(listeners);
+        if (promote) {
+            newListeners.remove(peer);
+            newServers.add(moved);
+        } else {
+            newServers.remove(peer);
+            newListeners.add(moved);
+        }
+        RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInCurrentConf(servers).setListenersInCurrentConf(listeners)
+                .setServersInNewConf(newServers).setListenersInNewConf(newListeners)
+                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build());
+        if (!reply.isSuccess()) {
+            throw new IOException("Making node " + nodeId + (promote ? " a voter" : " a broker-only member")
+                    + " of the metadata quorum failed: " + reply.getException(), reply.getException());
+        }
+        LOG.info("Metadata quorum: node {} is now {}", nodeId, promote ? "a voter" : "a broker-only member");
+    }
+
+    /** The voters of the current Raft configuration as this node knows it: id to Raft address (host:port). */
+    public Map<Integer, String> voters() {
+        Map<Integer, String> voters = new TreeMap<>();
+        for (RaftPeer p : division.getRaftConf().getCurrentPeers()) {
+            voters.put(Integer.parseInt(p.getId().toString()), p.getAddress());
+        }
+        return voters;
+    }
+
+    /** The Raft address of member {@code nodeId} (voter or listener) in the current configuration, or null. */
+    public String memberAddress(int nodeId) {
+        RaftPeer peer = division.getRaftConf().getPeer(peerId(nodeId), RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER);
+        return peer == null ? null : peer.getAddress();
     }
 
     /** The broker-only members (Ratis listeners) of the current Raft configuration, as this node knows it. */
@@ -326,20 +415,21 @@ public final class RaftMetadataServer implements AutoCloseable {
         RaftLog log = division.getRaftLog();
         long commit = log.getLastCommittedIndex();
         response.setHighWatermark(commit);
+        Map<Integer, String> voters = voters();
         response.addCurrentVoters(ReplicaState.newBuilder().setReplicaId(config.nodeId())
-                .setLogEndOffset(log.getNextIndex() - 1).setLastFetchTimestamp(now).setLastCaughtUpTimestamp(now));
-        List<Integer> listeners = listeners();
+                .setLogEndOffset(log.getNextIndex() - 1).setLastFetchTimestamp(now).setLastCaughtUpTimestamp(now)
+                .setRaftAddress(voters.getOrDefault(config.nodeId(), config.raftAddress())));
         forEachFollower(info, (id, matchIndex, follower) -> {
             long lastContact = now - follower.getLastRpcElapsedTimeMs();
-            ReplicaState state = ReplicaState.newBuilder()
+            ReplicaState.Builder state = ReplicaState.newBuilder()
                     .setReplicaId(id)
                     .setLogEndOffset(matchIndex)
                     .setLastFetchTimestamp(lastContact)
-                    .setLastCaughtUpTimestamp(matchIndex >= commit ? lastContact : -1).build();
-            if (listeners.contains(id)) {
-                response.addObservers(state); // a broker-only node, as Kafka lists brokers
+                    .setLastCaughtUpTimestamp(matchIndex >= commit ? lastContact : -1);
+            if (voters.containsKey(id)) {
+                response.addCurrentVoters(state.setRaftAddress(voters.get(id)));
             } else {
-                response.addCurrentVoters(state);
+                response.addObservers(state); // a broker-only node, as Kafka lists brokers
             }
         });
         return response.build();

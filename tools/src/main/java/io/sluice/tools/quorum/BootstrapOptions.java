@@ -11,7 +11,8 @@ import io.sluice.tools.CommonOptions;
 class BootstrapOptions extends CommonOptions {
     @Parameter(names = "--bootstrap-server", description = "A node's client address, host:port")
     String bootstrapServer = "localhost:9092";
-    @Parameter(names = "--command-config", description = "Not used by Sluice; accepted for Kafka compatibility")
+    @Parameter(names = "--command-config", description = "metadata-quorum add-controller: the new controller's properties"
+            + " file (node.id, raft.address); otherwise accepted for Kafka compatibility")
     String commandConfig;
 
     /** The address an action gave, else this one. */

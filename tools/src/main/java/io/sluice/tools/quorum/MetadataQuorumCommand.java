@@ -33,6 +33,31 @@ public final class MetadataQuorumCommand implements Command {
         String bootstrapServer;
     }
 
+    @Parameters(commandDescription = "Make a running broker-only node a voter (--controller-id N, or the"
+            + " node's properties file as --command-config before the action, as Kafka's tool reads it)")
+    static final class AddController extends CommonOptions {
+        @Parameter(names = "--controller-id", description = "The broker-only node to make a voter (else node.id of"
+                + " --command-config)")
+        Integer controllerId;
+        @Parameter(names = "--dry-run", description = "Print what would be done, do nothing")
+        boolean dryRun;
+        @Parameter(names = "--bootstrap-server", placeholder = "HOST:PORT", description = "A node's client address")
+        String bootstrapServer;
+    }
+
+    @Parameters(commandDescription = "Make a voter a broker-only node (it keeps serving as a broker)")
+    static final class RemoveController extends CommonOptions {
+        @Parameter(names = {"--controller-id", "-i"}, description = "The voter to remove", required = true)
+        int controllerId;
+        @Parameter(names = {"--controller-directory-id", "-d"}, description = "Accepted for Kafka compatibility;"
+                + " Sluice identifies a voter by its id alone")
+        String directoryId;
+        @Parameter(names = "--dry-run", description = "Print what would be done, do nothing")
+        boolean dryRun;
+        @Parameter(names = "--bootstrap-server", placeholder = "HOST:PORT", description = "A node's client address")
+        String bootstrapServer;
+    }
+
     @Override
     public String name() {
         return "metadata-quorum";
@@ -40,26 +65,32 @@ public final class MetadataQuorumCommand implements Command {
 
     @Override
     public String summary() {
-        return "Describe the Raft metadata quorum (describe --status | --replication)";
+        return "Describe the Raft metadata quorum and change its voters (describe | add-controller | remove-controller)";
     }
 
     @Override
     public List<String> examples() {
         return List.of("./sluice metadata-quorum --bootstrap-server localhost:9092 describe --status",
-                "./sluice metadata-quorum --bootstrap-server localhost:9092 describe --replication --human-readable");
+                "./sluice metadata-quorum --bootstrap-server localhost:9092 describe --replication --human-readable",
+                "./sluice metadata-quorum --bootstrap-server localhost:9092 add-controller --controller-id 4",
+                "./sluice metadata-quorum --bootstrap-server localhost:9092 --command-config node-4.properties add-controller",
+                "./sluice metadata-quorum --bootstrap-server localhost:9092 remove-controller --controller-id 1");
     }
 
     @Override
     public List<String> actions() {
-        return List.of("describe");
+        return List.of("describe", "add-controller", "remove-controller");
     }
 
     @Override
     public int run(String[] args) throws Exception {
         BootstrapOptions options = new BootstrapOptions();
         Describe describe = new Describe();
+        AddController add = new AddController();
+        RemoveController remove = new RemoveController();
         JCommander jc = JCommander.newBuilder().programName("./sluice metadata-quorum").addObject(options)
-                .addCommand("describe", describe).build();
+                .addCommand("describe", describe).addCommand("add-controller", add)
+                .addCommand("remove-controller", remove).build();
         jc.parse(args);
         if (options.help) {
             Usage.print(jc, "./sluice metadata-quorum [OPTIONS] describe --status|--replication", summary(), examples(),
@@ -72,7 +103,21 @@ public final class MetadataQuorumCommand implements Command {
             return 0;
         }
         if (jc.getParsedCommand() == null) {
-            throw new UsageException("say what to do: describe --status or describe --replication");
+            throw new UsageException("say what to do: describe --status, describe --replication, add-controller or"
+                    + " remove-controller");
+        }
+        if (add.help || remove.help) {
+            String action = jc.getParsedCommand();
+            Usage.print(jc.getCommands().get(action), "./sluice metadata-quorum " + action + " [OPTIONS]",
+                    jc.getCommands().get(action).getObjects().get(0).getClass().getAnnotation(Parameters.class)
+                            .commandDescription(), examples(), System.out);
+            return 0;
+        }
+        if (jc.getParsedCommand().equals("add-controller")) {
+            return VoterCommands.add(options, add.controllerId, add.dryRun, add.bootstrapServer);
+        }
+        if (jc.getParsedCommand().equals("remove-controller")) {
+            return VoterCommands.remove(options, remove.controllerId, remove.dryRun, remove.bootstrapServer);
         }
         if (describe.status == describe.replication) {
             throw new UsageException("describe needs exactly one of --status or --replication", "metadata-quorum describe");

@@ -4,7 +4,11 @@ import io.sluice.protocol.tls.ReloadingTls;
 import io.netty.channel.EventLoopGroup;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.rpc.AddRaftVoterRequest;
 import io.sluice.protocol.rpc.ApiKey;
+import io.sluice.protocol.rpc.Endpoint;
+import io.sluice.protocol.rpc.RaftVoterResponse;
+import io.sluice.protocol.rpc.RemoveRaftVoterRequest;
 import io.sluice.protocol.rpc.DescribeClusterRequest;
 import io.sluice.protocol.rpc.DescribeClusterResponse;
 import io.sluice.protocol.rpc.DescribeQuorumRequest;
@@ -61,23 +65,47 @@ public final class QuorumProbe implements AutoCloseable {
      * cluster's error (a voter, an unknown id, a node still running) as a {@link SluiceException}.
      */
     public void unregisterBroker(List<InetSocketAddress> bootstrap, int brokerId) throws Exception {
-        io.sluice.protocol.rpc.UnregisterBrokerResponse r = null;
+        io.sluice.protocol.rpc.UnregisterBrokerResponse r = firstAnswer(bootstrap, ApiKey.UNREGISTER_BROKER,
+                io.sluice.protocol.rpc.UnregisterBrokerRequest.newBuilder().setBrokerId(brokerId).build(),
+                io.sluice.protocol.rpc.UnregisterBrokerResponse.parser());
+        if (r.getError() != ErrorCode.NONE) {
+            throw new SluiceException(r.getError(), r.getErrorMessage());
+        }
+    }
+
+    /**
+     * Asks the first reachable node to make running broker-only node {@code nodeId} a voter; fails with
+     * the cluster's error (already a voter, not a member, the quorum would be lost) as a {@link SluiceException}.
+     */
+    public void addRaftVoter(List<InetSocketAddress> bootstrap, int nodeId, List<Endpoint> listeners) throws Exception {
+        check(firstAnswer(bootstrap, ApiKey.ADD_RAFT_VOTER, AddRaftVoterRequest.newBuilder().setVoterId(nodeId)
+                .addAllListeners(listeners).build(), RaftVoterResponse.parser()));
+    }
+
+    /** As {@link #addRaftVoter}, making voter {@code nodeId} a broker-only node. */
+    public void removeRaftVoter(List<InetSocketAddress> bootstrap, int nodeId) throws Exception {
+        check(firstAnswer(bootstrap, ApiKey.REMOVE_RAFT_VOTER, RemoveRaftVoterRequest.newBuilder().setVoterId(nodeId)
+                .build(), RaftVoterResponse.parser()));
+    }
+
+    private static void check(RaftVoterResponse r) {
+        if (r.getError() != ErrorCode.NONE) {
+            throw new SluiceException(r.getError(), r.getErrorMessage());
+        }
+    }
+
+    /** The answer of the first node of {@code bootstrap} that answers at all. */
+    private <R> R firstAnswer(List<InetSocketAddress> bootstrap, ApiKey api, com.google.protobuf.MessageLite request,
+                              com.google.protobuf.Parser<R> parser) throws Exception {
         Exception last = null;
         for (InetSocketAddress node : bootstrap) {
             try {
-                r = call(node, ApiKey.UNREGISTER_BROKER, io.sluice.protocol.rpc.UnregisterBrokerRequest.newBuilder()
-                        .setBrokerId(brokerId).build(), io.sluice.protocol.rpc.UnregisterBrokerResponse.parser());
-                break;
+                return call(node, api, request, parser);
             } catch (Exception e) {
                 last = e;
             }
         }
-        if (r == null) {
-            throw unreachable(bootstrap, last);
-        }
-        if (r.getError() != ErrorCode.NONE) {
-            throw new SluiceException(r.getError(), r.getErrorMessage());
-        }
+        throw unreachable(bootstrap, last);
     }
 
     /** Tries each address in turn and returns the first node's answer. */

@@ -26,8 +26,9 @@ import java.util.stream.Collectors;
  * JSON files and messages: {@code --generate} proposes an assignment of topics over brokers,
  * {@code --execute} starts moving replicas, {@code --verify} tells whether each move completed,
  * {@code --cancel} goes back to the original replicas, {@code --list} shows the moves in progress.
- * The moves themselves run in the cluster (see docs/operations.md). Replication throttles are not
- * enforced by Sluice, so {@code --throttle} is refused rather than pretending.
+ * The moves themselves run in the cluster (see docs/operations.md). The brokers enforce replication
+ * throttles, but this tool does not set them yet: {@code --throttle} is refused, naming Kafka's tool,
+ * which does (and removes them with {@code --verify}).
  */
 public final class ReassignPartitionsCommand implements Command {
     static final class Options extends CommonOptions {
@@ -55,7 +56,7 @@ public final class ReassignPartitionsCommand implements Command {
         boolean disallowReplicationFactorChange;
         @Parameter(names = "--preserve-throttles", description = "Accepted for Kafka's scripts: ./sluice sets no throttles")
         boolean preserveThrottles;
-        @Parameter(names = "--throttle", description = "Not supported: Sluice does not enforce replication throttles")
+        @Parameter(names = "--throttle", description = "Not supported by this tool yet: use kafka-reassign-partitions.sh --throttle")
         long throttle = -1;
         @Parameter(names = "--timeout", description = "Accepted for Kafka's scripts (ms)")
         long timeoutMs = 10000;
@@ -89,7 +90,8 @@ public final class ReassignPartitionsCommand implements Command {
             throw new UsageException("give exactly one of --generate, --execute, --verify, --cancel, --list");
         }
         if (o.throttle >= 0) {
-            throw new UsageException("--throttle: Sluice does not enforce replication throttles yet; run without it");
+            throw new UsageException("--throttle: ./sluice reassign-partitions does not set throttles yet; run without it,"
+                    + " or use Kafka's kafka-reassign-partitions.sh --throttle, whose throttles the brokers enforce");
         }
         if ((o.execute || o.verify || o.cancel) && o.reassignmentFile == null) {
             throw new UsageException("--reassignment-json-file is required with --execute, --verify and --cancel");
