@@ -182,6 +182,7 @@ public final class Node implements AutoCloseable {
             BrokerLifecycle lifecycle = new BrokerLifecycle(config, metadata, client, advertised, advertisedListeners(config, server),
                     new SecureRandom().nextLong() & Long.MAX_VALUE, registered(replicas, groups));
             lifecycle.start();
+            metrics.readiness(() -> notReady(metadata, lifecycle));
             if (!firstUsers.isEmpty()) {
                 ScramBootstrap.start(firstUsers, metadata, new ScramCredentialService(metadata));
             }
@@ -201,6 +202,22 @@ public final class Node implements AutoCloseable {
             metadata.close();
             throw e;
         }
+    }
+
+    /**
+     * Why this node does not serve yet, or null when it does: it must know the metadata quorum's
+     * leader (it has joined the quorum, as a voter or a listener) and the controller must have
+     * unfenced its broker (registered, caught up with the metadata, heartbeating), which is when
+     * it can lead partitions and clients are sent to it. What {@code /ready} answers.
+     */
+    static String notReady(MetadataNode metadata, BrokerLifecycle lifecycle) {
+        if (metadata.leaderId().isEmpty()) {
+            return "no metadata quorum leader known (the quorum has not formed, or this node cannot reach it)";
+        }
+        if (lifecycle.isFenced()) {
+            return "broker not registered and unfenced by the controller yet";
+        }
+        return null;
     }
 
     /**

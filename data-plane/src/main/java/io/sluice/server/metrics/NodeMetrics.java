@@ -1,5 +1,6 @@
 package io.sluice.server.metrics;
 
+import com.sun.net.httpserver.HttpExchange;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -12,6 +13,7 @@ import io.sluice.network.Connections;
 import io.sluice.network.RequestMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,6 +21,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * A node's metrics: one Prometheus registry per node (several nodes share a JVM in tests) holding
  * the latency histograms the hot paths record into, the collectors that read the broker's and the
  * quorum's state when scraped, and the JVM's metrics; served in Prometheus' text format at
- * {@code /metrics} by the Prometheus client's HTTP server (one daemon thread).
+ * {@code /metrics} by the Prometheus client's HTTP server (one daemon thread), which also answers
+ * {@code /-/healthy} (the server runs) and {@code /ready} (the node serves: see {@link #readiness}).
  *
  * <p>Recording is allocation-free: each histogram's data point per label set is resolved once
  * (per API and protocol on its first request, per acks at start), and counters of traffic live in the
@@ -43,6 +47,8 @@ public final class NodeMetrics implements RequestMetrics, AutoCloseable {
     private final Histogram requests;
     private final DistributionDataPoint[] ackLatencyByAcks;
     private final DistributionDataPoint flushLatency;
+    /** Null when the node is ready, else why not; "starting" until the node says how to tell. */
+    private volatile Supplier<String> notReadyReason = () -> "starting";
     private HTTPServer server;
     private ExecutorService serverThread;
 
@@ -118,6 +124,39 @@ public final class NodeMetrics implements RequestMetrics, AutoCloseable {
     }
 
     /**
+     * What {@code /ready} answers from now on: {@code reason} returns null when the node is ready
+     * (200), else why it is not (503 with that text). Readiness probes (Kubernetes') use it, so it
+     * must be cheap: it is called on every probe.
+     */
+    public void readiness(Supplier<String> reason) {
+        this.notReadyReason = reason;
+    }
+
+    /** {@code /ready}: 200 "ready", or 503 and the reason; any other path but the library's: 404. */
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            int status;
+            String body;
+            if (path.equals("/ready")) {
+                String reason = notReadyReason.get();
+                status = reason == null ? 200 : 503;
+                body = reason == null ? "ready\n" : "not ready: " + reason + "\n";
+            } else {
+                status = 404;
+                body = "not found; this server serves /metrics, /ready and /-/healthy\n";
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            boolean head = exchange.getRequestMethod().equals("HEAD");
+            exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+            if (!head) {
+                exchange.getResponseBody().write(bytes);
+            }
+        }
+    }
+
+    /**
      * Serves {@code /metrics} on {@code address} (port 0: any free port). A port in use fails with a
      * message naming the setting.
      */
@@ -129,7 +168,7 @@ public final class NodeMetrics implements RequestMetrics, AutoCloseable {
         });
         try {
             server = HTTPServer.builder().hostname(address.getHostString()).port(address.getPort()).registry(registry)
-                    .executorService(serverThread).buildAndStart();
+                    .defaultHandler(this::handle).executorService(serverThread).buildAndStart();
         } catch (IOException e) {
             serverThread.shutdownNow();
             throw new IOException("cannot serve metrics on " + address.getHostString() + ":" + address.getPort()

@@ -52,6 +52,28 @@ class NodeMetricsTest {
     }
 
     @Test
+    void readyAnswers503WithTheReasonUntilTheNodeSaysItServes() throws Exception {
+        try (NodeMetrics metrics = new NodeMetrics(1)) {
+            metrics.serve(new java.net.InetSocketAddress("127.0.0.1", 0));
+            assertEquals("503 not ready: starting", get(metrics, "/ready"));
+            java.util.concurrent.atomic.AtomicReference<String> reason = new java.util.concurrent.atomic.AtomicReference<>("fenced");
+            metrics.readiness(reason::get);
+            assertEquals("503 not ready: fenced", get(metrics, "/ready"));
+            reason.set(null);
+            assertEquals("200 ready", get(metrics, "/ready"));
+            assertTrue(get(metrics, "/readyx").startsWith("404 "));
+            assertTrue(get(metrics, "/metrics").startsWith("200 "));
+        }
+    }
+
+    private static String get(NodeMetrics metrics, String path) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + metrics.port() + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body().strip();
+    }
+
+    @Test
     void ackLatencyIsKeptPerAcksAndFlushTimesInOneHistogram() throws Exception {
         try (NodeMetrics metrics = new NodeMetrics(1)) {
             metrics.ackLatency().record(-1, 3_000_000);

@@ -16,19 +16,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code ./sluice broker ...}: runs one node in the foreground until SIGTERM or Ctrl-C, which trigger a
- * controlled shutdown. Settings come from {@code --config FILE} (the keys of config/server.properties)
- * and flags, flags winning. One setting is the tool's rather than the node's: {@code log.level} sets
+ * controlled shutdown. Settings come from {@code --config FILE} (the keys of config/server.properties),
+ * with {@code --env} from {@code SLUICE_*} environment variables (how a container is configured), and
+ * from flags, in that order, later ones winning. One setting is the tool's rather than the node's: {@code log.level} sets
  * the level of the node's log (its root logger) before the node starts.
  */
 public final class BrokerCommand implements Command {
     /** The setting that sets the level of the node's log; not a {@link NodeConfig} key. */
     public static final String LOG_LEVEL = "log.level";
+    /** Prefix of the environment variables that {@code --env} reads as settings. */
+    public static final String ENV_PREFIX = "SLUICE_";
+    /** Variables of bin/sluice itself (JVM options, log directory), never settings. */
+    static final Set<String> LAUNCHER_VARIABLES = Set.of("SLUICE_HEAP_OPTS", "SLUICE_OPTS", "SLUICE_LOG_DIR");
 
     static final class Options extends CommonOptions {
         @Parameter(names = "--config", description = "A properties file with the keys of config/server.properties")
@@ -45,6 +52,9 @@ public final class BrokerCommand implements Command {
         String dataDir;
         @Parameter(names = "--cluster-id", description = "Cluster id (default: derived from --voters)")
         String clusterId;
+        @Parameter(names = "--env", description = "Also read settings from environment variables " + ENV_PREFIX
+                + "<KEY> (as in containers: " + ENV_PREFIX + "NODE_ID is node.id), winning over --config")
+        boolean env;
         @Parameter(names = "--override", splitter = NoSplitter.class,
                 description = "key=value of any setting listed below, winning over --config (repeatable)")
         java.util.List<String> overrides = new java.util.ArrayList<>();
@@ -73,7 +83,8 @@ public final class BrokerCommand implements Command {
     public List<String> examples() {
         return List.of("./sluice broker --node-id 1 --listen localhost:9092 --raft-address localhost:19092 "
                 + "--voters 1@localhost:19092,2@localhost:19093,3@localhost:19094 --data-dir data/node-1",
-                "./sluice broker --config config/server.properties --override log.level=DEBUG");
+                "./sluice broker --config config/server.properties --override log.level=DEBUG",
+                "./sluice broker --env    # with SLUICE_NODE_ID, SLUICE_VOTERS, SLUICE_RAFT_ADDRESS, SLUICE_DATA_DIR, ... set");
     }
 
     @Override
@@ -82,7 +93,7 @@ public final class BrokerCommand implements Command {
         if (!Usage.parse(this, o, args)) {
             return 0;
         }
-        Map<String, String> settings = settings(o);
+        Map<String, String> settings = settings(o, System.getenv());
         requireIdentity(settings);
         String level = settings.remove(LOG_LEVEL);
         if (level != null) {
@@ -115,7 +126,8 @@ public final class BrokerCommand implements Command {
         flags.put("data.dir", "--data-dir");
         for (Map.Entry<String, String> f : flags.entrySet()) {
             if (!settings.containsKey(f.getKey())) {
-                throw new UsageException(f.getValue() + " is required (or " + f.getKey() + " in the --config file)");
+                throw new UsageException(f.getValue() + " is required (or " + f.getKey() + " in the --config file, or "
+                        + ENV_PREFIX + f.getKey().replace('.', '_').toUpperCase(java.util.Locale.ROOT) + " with --env)");
             }
         }
     }
@@ -137,7 +149,7 @@ public final class BrokerCommand implements Command {
         return upper;
     }
 
-    static Map<String, String> settings(Options o) throws IOException {
+    static Map<String, String> settings(Options o, Map<String, String> env) throws IOException {
         Map<String, String> settings = new LinkedHashMap<>();
         if (o.config != null) {
             Path file = Path.of(o.config);
@@ -149,6 +161,9 @@ public final class BrokerCommand implements Command {
                 p.load(in);
             }
             p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k).trim()));
+        }
+        if (o.env) {
+            settings.putAll(fromEnvironment(env));
         }
         for (String kv : o.overrides) {
             int eq = kv.indexOf('=');
@@ -163,6 +178,28 @@ public final class BrokerCommand implements Command {
         putIf(settings, "voters", o.voters);
         putIf(settings, "data.dir", o.dataDir);
         putIf(settings, "cluster.id", o.clusterId);
+        return settings;
+    }
+
+    /**
+     * The settings named by {@code SLUICE_*} variables, by the rules of Kafka's container image for its
+     * {@code KAFKA_*} ones: the rest of the name lower-cased, with {@code _} for {@code .}, {@code __}
+     * for {@code _} and {@code ___} for {@code -} ({@code SLUICE_ADVERTISED_LISTENERS} is
+     * advertised.listeners). An empty variable is no setting, so a default of the image can be
+     * switched off (SLUICE_LISTEN= to use listeners instead). The launcher's own variables are
+     * skipped; an unknown key is refused
+     * later by {@link NodeConfig}, naming the key, like a typo in a file.
+     */
+    public static Map<String, String> fromEnvironment(Map<String, String> env) {
+        Map<String, String> settings = new TreeMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !LAUNCHER_VARIABLES.contains(name)
+                    && !value.isBlank()) {
+                String key = name.substring(ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT)
+                        .replace("___", "-").replace("__", "\u0000").replace('_', '.').replace('\u0000', '_');
+                settings.put(key, value.trim());
+            }
+        });
         return settings;
     }
 
