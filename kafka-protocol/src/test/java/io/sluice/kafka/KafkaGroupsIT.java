@@ -177,6 +177,28 @@ class KafkaGroupsIT {
     }
 
     /** Polls every consumer briefly (one thread drives them all, as each is single-threaded) until the condition holds. */
+    /**
+     * Commits {@code offset} for each partition {@code member} owns once the group is stable. Sharing can
+     * be seen before a cooperative rebalance's second round ends, and a commit during that round is
+     * refused with RebalanceInProgressException, as against Kafka; the members poll until it goes through.
+     */
+    private static Map<TopicPartition, OffsetAndMetadata> commitWhenStable(KafkaConsumer<byte[], byte[]> member,
+            List<KafkaConsumer<byte[], byte[]>> members,
+            java.util.function.Function<TopicPartition, OffsetAndMetadata> offset) {
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        pollUntil(members, "the group is stable and the commit goes through", () -> {
+            done.clear();
+            member.assignment().forEach(tp -> done.put(tp, offset.apply(tp)));
+            try {
+                member.commitSync(done);
+                return true;
+            } catch (org.apache.kafka.common.errors.RebalanceInProgressException e) {
+                return false;
+            }
+        });
+        return done;
+    }
+
     private static void pollUntil(List<KafkaConsumer<byte[], byte[]>> consumers, String what,
                                   java.util.function.BooleanSupplier condition) {
         await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ZERO).until(() -> {
@@ -252,11 +274,8 @@ class KafkaGroupsIT {
             }
 
             // The first member has processed 5 records of each of its partitions, and commits that.
-            Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-            for (TopicPartition tp : first.assignment()) {
-                done.put(tp, new OffsetAndMetadata(10L * tp.partition() + 5, "by-first"));
-            }
-            first.commitSync(done);
+            Map<TopicPartition, OffsetAndMetadata> done = commitWhenStable(first, List.of(first, second),
+                    tp -> new OffsetAndMetadata(10L * tp.partition() + 5, "by-first"));
             Set<TopicPartition> handedOver = Set.copyOf(first.assignment());
             first.close(); // LeaveGroup: the other member rebalances at once
 
