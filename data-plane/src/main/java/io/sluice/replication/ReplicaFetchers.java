@@ -23,21 +23,33 @@ final class ReplicaFetchers implements AutoCloseable {
     private final Map<Integer, ReplicaFetcher> byLeader = new HashMap<>();
     private volatile boolean paused;
     private final ReplicationThrottles throttles;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sluice-replica-fetcher");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler;
 
+    /**
+     * {@code scheduler} runs every fetch (at once or after the back-off) and is shut down by
+     * {@link #close}; {@link #newScheduler} makes the production one, tests pass one that records the
+     * delays asked for.
+     */
     ReplicaFetchers(int brokerId, ReplicaClient client, ReplicationConfig config,
                     Function<TopicPartition, Optional<Partition>> partitions,
-                    IntFunction<Optional<InetSocketAddress>> leaderAddress, ReplicationThrottles throttles) {
+                    IntFunction<Optional<InetSocketAddress>> leaderAddress, ReplicationThrottles throttles,
+                    ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
         this.throttles = throttles;
         this.brokerId = brokerId;
         this.client = client;
         this.config = config;
         this.partitions = partitions;
         this.leaderAddress = leaderAddress;
+    }
+
+    /** The fetchers' thread: a daemon, so that a broker's fetchers never keep its JVM alive. */
+    static ScheduledExecutorService newScheduler() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-replica-fetcher");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     synchronized void addPartition(TopicPartition tp, int leaderId, int leaderEpoch) {
