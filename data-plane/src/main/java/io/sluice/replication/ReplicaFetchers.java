@@ -3,6 +3,7 @@ package io.sluice.replication;
 import io.sluice.protocol.TopicPartition;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -66,6 +67,13 @@ final class ReplicaFetchers implements AutoCloseable {
             }
             return false;
         });
+    }
+
+    /** The partitions each leader's fetcher follows now (a leader without any has no fetcher). */
+    synchronized Map<Integer, List<TopicPartition>> partitionsByLeader() {
+        Map<Integer, List<TopicPartition>> result = new HashMap<>();
+        byLeader.forEach((leader, f) -> result.put(leader, f.partitionsFollowed()));
+        return result;
     }
 
     /** Holds every follower fetch back (they retry after the back-off) until unpaused. */

@@ -367,6 +367,11 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
         fetchers.setPaused(paused);
     }
 
+    /** The partitions this broker fetches from each leader, for reporting and tests. */
+    Map<Integer, List<TopicPartition>> followedByLeader() {
+        return fetchers.partitionsByLeader();
+    }
+
     /** Partitions this broker leads, for controlled shutdown reporting and tests. */
     public Map<TopicPartition, Partition> partitions() {
         return new HashMap<>(partitions);

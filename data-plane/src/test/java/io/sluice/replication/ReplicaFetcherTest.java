@@ -197,6 +197,7 @@ class ReplicaFetcherTest {
     @Test
     void errorsAndFailedConnectionsAreRetriedFromTheSameOffset() throws Exception {
         replicateSixOffsets(6);
+        assertEquals(java.util.Map.of(1, List.of(TP)), h.replicas.followedByLeader());
         expectFetch(6, 4).answer(answer(6, 0, 6).setError(ErrorCode.NOT_LEADER_OR_FOLLOWER), null);
         expectRetry(6, 4).fail();
         expectRetry(6, 4).refuse(ErrorCode.NOT_LEADER_OR_FOLLOWER); // the whole request refused
@@ -231,6 +232,7 @@ class ReplicaFetcherTest {
         pending.answer(answer(6, 0, 7), batch(6, 5, "late"));
         assertEquals(6, log.logEndOffset(), "a leader does not append what its old leader sends");
         awaitNoMoreFetches();
+        assertEquals(java.util.Map.of(), h.replicas.followedByLeader());
     }
 
     @Test
@@ -240,8 +242,12 @@ class ReplicaFetcherTest {
         h.metadata.publish(ReplicaHarness.image(h.metadata.image().index() + 1, INTERVAL,
                 new PartitionRegistration(List.of(1, 3), List.of(1, 3), 1, EPOCH + 1, 1)));
         await().atMost(Duration.ofSeconds(10)).until(() -> h.replicas.partition(TP).isEmpty());
-        pending.answer(answer(6, 0, 7), batch(6, 5, "late"));
+        assertEquals(java.util.Map.of(), h.replicas.followedByLeader(), "no fetcher left for a leader followed in nothing");
+        int before = h.fetcherScheduler.delays.size();
+        pending.refuse(ErrorCode.NOT_LEADER_OR_FOLLOWER);
         awaitNoMoreFetches();
+        assertEquals(List.of(), h.fetcherScheduler.delays.subList(before, h.fetcherScheduler.delays.size()),
+                "a fetcher dropped schedules no retry");
     }
 
     /**

@@ -289,10 +289,13 @@ class ReplicaManagerTest {
     void closingStopsTheStateThreadAndTheFetchers() throws Exception {
         h = new ReplicaHarness(dir, 2);
         h.publish(List.of(1, 2, 3), 1, 0, 0);
-        h.leader.next();
+        FakeLeader.Fetch pending = h.leader.next();
         h.close();
         assertTrue(h.stateThread.isShutdown());
         assertTrue(h.fetcherScheduler.isShutdown());
+        int before = h.fetcherScheduler.delays.size();
+        pending.refuse(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        assertEquals(before, h.fetcherScheduler.delays.size(), "a closed fetcher asks for no retry");
         h = null;
     }
 
