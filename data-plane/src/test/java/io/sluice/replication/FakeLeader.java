@@ -63,6 +63,14 @@ final class FakeLeader implements ReplicaClient {
             FakeLeader.awaitListener(response);
         }
 
+        /** An answer whose partition claims more record bytes than the frame holds: a malformed frame. */
+        void answerMalformed(FetchPartitionResponse.Builder partition) {
+            awaitListener();
+            FetchResponse body = FetchResponse.newBuilder().addPartitions(partition.setRecordsSize(100)).build();
+            response.complete(new ResponseFrame(ResponseHeader.newBuilder().setError(ErrorCode.NONE).build(),
+                    Unpooled.wrappedBuffer(body.toByteArray()), Unpooled.buffer(), Unpooled.buffer(1)));
+        }
+
         /** Refuses the whole request: an error in the response header, no partitions. */
         void refuse(ErrorCode error) {
             awaitListener();

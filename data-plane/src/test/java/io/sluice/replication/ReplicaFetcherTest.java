@@ -186,6 +186,37 @@ class ReplicaFetcherTest {
         expectFetch(8, -1);
     }
 
+    /** As Kafka's fetcher: only a follower strictly behind the leader's log start drops its log. */
+    @Test
+    void aFollowerWhoseEndIsTheLeadersLogStartKeepsItsLog() throws Exception {
+        replicateSixOffsets(6);
+        expectFetch(6, 4).answer(answer(6, 6, 10).setError(ErrorCode.OFFSET_OUT_OF_RANGE), null);
+        assertEquals(0, log.logStartOffset());
+        assertEquals(6, log.logEndOffset());
+        expectFetch(6, 4);
+    }
+
+    /** A divergence exactly at its own log start empties the log there, whatever the leader's log start. */
+    @Test
+    void aDivergenceAtTheLogStartTruncatesToIt() throws Exception {
+        replicateSixOffsets(6);
+        expectFetch(6, 4).answer(answer(6, 3, 6), null);
+        assertEquals(3, log.logStartOffset());
+        expectFetch(6, 4).answer(answer(6, 2, 9).setDivergingEpoch(EpochEndOffset.newBuilder().setEpoch(3).setEndOffset(3)),
+                null);
+        assertEquals(3, log.logStartOffset());
+        assertEquals(3, log.logEndOffset());
+    }
+
+    @Test
+    void aMalformedAnswerIsRetriedAfterTheBackOff() throws Exception {
+        replicateSixOffsets(6);
+        expectFetch(6, 4).answerMalformed(answer(6, 0, 7));
+        assertEquals(6, log.logEndOffset());
+        expectRetry(6, 4).answer(answer(6, 0, 7), batch(6, 5, "g"));
+        assertEquals(7, log.logEndOffset());
+    }
+
     @Test
     void aFollowerAheadOfTheLeadersEndTruncatesToIt() throws Exception {
         replicateSixOffsets(3);
@@ -295,13 +326,7 @@ class ReplicaFetcherTest {
     @Test
     void aThrottledFollowerAsksForWhatIsLeftOfItsQuotaAfterWhatItReceived() throws Exception {
         FakeLeader.Fetch first = expectFetch(0, -1);
-        MetadataDelta delta = new MetadataDelta(ReplicaHarness.image(h.metadata.image().index() + 1,
-                java.util.Map.of("log.flush.policy", "interval", "follower.replication.throttled.replicas", "0:2"),
-                new PartitionRegistration(List.of(1, 2, 3), List.of(1, 3), 1, EPOCH, 1)));
-        delta.replay(MetadataRecord.newBuilder().setConfig(ConfigRecord.newBuilder().setBroker(true).setBrokerId(2)
-                .setKey("follower.replication.throttled.rate").setValue("1000")).build());
-        h.metadata.publish(delta.apply(h.metadata.image().index() + 1, 1));
-        await().atMost(Duration.ofSeconds(10)).until(() -> h.replicas.partition(TP).orElseThrow().isr().equals(List.of(1, 3)));
+        throttleBroker2(1000);
         first.answer(answer(0, 0, 0), null);
         long quota = 1000 * 11; // the rate over Kafka's window of 11 one-second samples
         FakeLeader.Fetch throttled = expectFetch(0, -1);
@@ -310,6 +335,35 @@ class ReplicaFetcherTest {
         int size = b.remaining();
         throttled.answer(answer(0, 0, 2), b);
         assertEquals(quota - size, expectFetch(2, 3).request().getPartitions(0).getPartitionMaxBytes());
+    }
+
+    /**
+     * A throttled follower whose quota is spent leaves the partition out; with nothing else to fetch it
+     * sends nothing and asks again after each back-off, until the window moves on.
+     */
+    @Test
+    void aThrottledFollowerWhoseQuotaIsSpentFetchesNothingUntilTheWindowMovesOn() throws Exception {
+        FakeLeader.Fetch first = expectFetch(0, -1);
+        throttleBroker2(1); // 11 bytes over the window: one batch spends it
+        first.answer(answer(0, 0, 0), null);
+        expectFetch(0, -1).answer(answer(0, 0, 1), batch(0, 3, "more than eleven bytes"));
+        int before = h.fetcherScheduler.delays.size();
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.fetcherScheduler.delays.size() >= before + 3);
+        assertNull(h.leader.poll(0), "the quota is spent: nothing to ask for");
+        assertEquals(ReplicaHarness.BACKOFF_MS, h.fetcherScheduler.delays.get(before + 1));
+        h.clock.sleep(11_000); // the window's samples have all expired
+        expectRetry(1, 3);
+    }
+
+    /** Broker 2 out of the ISR, listed as a throttled follower, with a follower rate of {@code rate} bytes/s. */
+    private void throttleBroker2(long rate) {
+        MetadataDelta delta = new MetadataDelta(ReplicaHarness.image(h.metadata.image().index() + 1,
+                java.util.Map.of("log.flush.policy", "interval", "follower.replication.throttled.replicas", "0:2"),
+                new PartitionRegistration(List.of(1, 2, 3), List.of(1, 3), 1, EPOCH, 1)));
+        delta.replay(MetadataRecord.newBuilder().setConfig(ConfigRecord.newBuilder().setBroker(true).setBrokerId(2)
+                .setKey("follower.replication.throttled.rate").setValue(Long.toString(rate))).build());
+        h.metadata.publish(delta.apply(h.metadata.image().index() + 1, 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.replicas.partition(TP).orElseThrow().isr().equals(List.of(1, 3)));
     }
 
     private static final java.util.Map<String, String> INTERVAL = java.util.Map.of("log.flush.policy", "interval");
