@@ -80,6 +80,12 @@ class ReplicaFetcherTest {
                 .setError(ErrorCode.NONE).setHighWatermark(hw).setLogStartOffset(logStart).setLogEndOffset(logEnd);
     }
 
+    /** An answer saying the follower diverged: the leader's epoch {@code epoch} ends at {@code endOffset}. */
+    private static FetchPartitionResponse.Builder diverged(long hw, long logStart, long logEnd, int epoch, long endOffset) {
+        return answer(hw, logStart, logEnd).setDivergingEpoch(EpochEndOffset.newBuilder().setEpoch(epoch)
+                .setEndOffset(endOffset));
+    }
+
     /**
      * Takes the follower's next fetch, sent at once after whatever came before (an answer handled, a
      * partition added), and checks what it asks for.
@@ -136,8 +142,7 @@ class ReplicaFetcherTest {
     void truncatesToTheEndOfTheDivergingEpochOnTheLeader() throws Exception {
         replicateSixOffsets(2);
         // The leader's epoch 4 ended at 4: offset 4 and 5 were never committed there.
-        expectFetch(6, 4).answer(answer(2, 0, 8).setDivergingEpoch(EpochEndOffset.newBuilder().setEpoch(4).setEndOffset(4)),
-                null);
+        expectFetch(6, 4).answer(diverged(2, 0, 8, 4, 4), null);
         assertEquals(4, log.logEndOffset());
         assertEquals(List.of("a", "b", "c", "d"), values());
         expectFetch(4, 4);
@@ -147,8 +152,7 @@ class ReplicaFetcherTest {
     void truncatesToItsOwnEndOfTheEpochWhenThatIsLower() throws Exception {
         replicateSixOffsets(2);
         // The leader has epoch 3 up to 5, but locally epoch 3 ends at 3 (epoch 4 starts there).
-        expectFetch(6, 4).answer(answer(2, 0, 8).setDivergingEpoch(EpochEndOffset.newBuilder().setEpoch(3).setEndOffset(5)),
-                null);
+        expectFetch(6, 4).answer(diverged(2, 0, 8, 3, 5), null);
         assertEquals(3, log.logEndOffset());
         assertEquals(3, log.latestEpoch());
         expectFetch(3, 3);
@@ -157,8 +161,7 @@ class ReplicaFetcherTest {
     @Test
     void anUndefinedEpochTruncatesToTheHighWatermarkAndNeverBelowIt() throws Exception {
         replicateSixOffsets(4);
-        expectFetch(6, 4).answer(answer(4, 0, 8).setDivergingEpoch(EpochEndOffset.newBuilder().setEpoch(-1).setEndOffset(-1)),
-                null);
+        expectFetch(6, 4).answer(diverged(4, 0, 8, -1, -1), null);
         assertEquals(4, log.logEndOffset(), "what is below the high watermark is committed and stays");
         assertEquals(List.of("a", "b", "c", "d"), values());
         expectFetch(4, 4);
@@ -179,8 +182,7 @@ class ReplicaFetcherTest {
         replicateSixOffsets(6);
         expectFetch(6, 4).answer(answer(6, 5, 6), null); // the leader's log start moved to 5: so does this one's
         assertEquals(5, log.logStartOffset());
-        expectFetch(6, 4).answer(answer(6, 8, 9).setDivergingEpoch(EpochEndOffset.newBuilder().setEpoch(3).setEndOffset(3)),
-                null);
+        expectFetch(6, 4).answer(diverged(6, 8, 9, 3, 3), null);
         assertEquals(8, log.logStartOffset());
         assertEquals(8, log.logEndOffset());
         expectFetch(8, -1);
@@ -202,8 +204,7 @@ class ReplicaFetcherTest {
         replicateSixOffsets(6);
         expectFetch(6, 4).answer(answer(6, 3, 6), null);
         assertEquals(3, log.logStartOffset());
-        expectFetch(6, 4).answer(answer(6, 2, 9).setDivergingEpoch(EpochEndOffset.newBuilder().setEpoch(3).setEndOffset(3)),
-                null);
+        expectFetch(6, 4).answer(diverged(6, 2, 9, 3, 3), null);
         assertEquals(3, log.logStartOffset());
         assertEquals(3, log.logEndOffset());
     }
@@ -372,8 +373,7 @@ class ReplicaFetcherTest {
     @Test
     void aDivergenceInEpochZeroTruncatesToWhereEpochZeroEndsOnTheLeader() throws Exception {
         expectFetch(0, -1).answer(answer(1, 0, 4), concat(batch(0, 0, "a", "b"), batch(2, 0, "c"), batch(3, 0, "d")));
-        expectFetch(4, 0).answer(answer(1, 0, 3).setDivergingEpoch(EpochEndOffset.newBuilder().setEpoch(0).setEndOffset(3)),
-                null);
+        expectFetch(4, 0).answer(diverged(1, 0, 3, 0, 3), null);
         assertEquals(3, log.logEndOffset(), "epoch 0 ends at 3 on the leader");
         assertEquals(List.of("a", "b", "c"), values());
     }
