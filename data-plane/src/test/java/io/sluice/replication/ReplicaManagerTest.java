@@ -299,6 +299,24 @@ class ReplicaManagerTest {
         h = null;
     }
 
+    /** A broker shutting down answers what waits in its purgatories instead of leaving clients hanging. */
+    @Test
+    void closingAnswersTheWaitingProducesAndFetches() throws Exception {
+        h = new ReplicaHarness(dir, 1);
+        h.publish(List.of(1, 2, 3), 1, 0, 0);
+        CompletableFuture<List<PartitionResult>> produce = h.produce.append(-1, 30_000,
+                List.of(new PartitionRecords(TP, TestWire.batch(List.of("a"), null))));
+        CompletableFuture<List<FetchService.PartitionData>> fetch = h.fetch.fetch(new FetchService.FetchParams(-1,
+                30_000, 1 << 20, 1 << 20, List.of(new FetchService.PartitionFetch(TP, 0, -1, -1, 1 << 20))));
+        assertFalse(produce.isDone());
+        assertFalse(fetch.isDone());
+        h.close();
+        h = null;
+        assertEquals(ErrorCode.REQUEST_TIMED_OUT, produce.get(5, TimeUnit.SECONDS).get(0).error(),
+                "acks=all not reached before the shutdown");
+        assertEquals(ErrorCode.NONE, fetch.get(5, TimeUnit.SECONDS).get(0).error());
+    }
+
     @Test
     void theReplicaThreadsAreDaemons() throws Exception {
         for (java.util.concurrent.ScheduledExecutorService s : List.of(ReplicaManager.newStateThread(),
