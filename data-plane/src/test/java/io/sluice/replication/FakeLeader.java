@@ -57,6 +57,9 @@ final class FakeLeader implements ReplicaClient {
             ByteBuf frame = Unpooled.buffer(1);
             response.complete(new ResponseFrame(ResponseHeader.newBuilder().setError(ErrorCode.NONE).build(),
                     Unpooled.wrappedBuffer(body.build().toByteArray()), raw, frame));
+            if (frame.refCnt() != 0) { // the fetcher handled the answer on this thread: it is done with it
+                throw new AssertionError("the fetcher did not release the response frame");
+            }
         }
 
         private void awaitListener() {
