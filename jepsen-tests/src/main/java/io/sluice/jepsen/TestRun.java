@@ -82,7 +82,7 @@ final class TestRun {
             List<Op> ops = history.ops();
             history.flush();
             CheckResult result = CheckResult.merge(List.of(workload.check(ops), new LeaderChecker().check(ops),
-                    new ReplicaChecker().check(replicaLogs(cluster))));
+                    workload.checkReplicas(replicaLogs(cluster))));
             writeResults(result, schedule, network, disks);
             HtmlReport.write(runDir.resolve("index.html"), runDir.getParent().getFileName() + " " + runDir.getFileName(),
                     ops, result, summary(network, disks));
@@ -169,6 +169,7 @@ final class TestRun {
         o.put("replica.lag.time.max.ms", "5000");
         o.put("io.threads", "2");
         o.put("min.insync.replicas", options.unsafe ? "1" : "2");
+        o.putAll(workload.nodeOverrides());
         for (String kv : options.overrides) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {

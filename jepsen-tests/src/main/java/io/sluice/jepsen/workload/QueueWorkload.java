@@ -73,10 +73,16 @@ public final class QueueWorkload implements Workload {
 
     /** Creates the topic with {@code keys} partitions and waits until each has a leader and a full ISR. */
     static void createTopic(WorkloadContext context, String topic) throws Exception {
+        createTopic(context, topic, Map.of());
+    }
+
+    /** As {@link #createTopic(WorkloadContext, String)}, with {@code extra} topic settings. */
+    static void createTopic(WorkloadContext context, String topic, Map<String, String> extra) throws Exception {
         int rf = Math.min(3, context.cluster().ids().size());
-        Map<String, String> configs = context.unsafe()
+        Map<String, String> configs = new java.util.HashMap<>(extra);
+        configs.putAll(context.unsafe()
                 ? Map.of("min.insync.replicas", "1", "unclean.leader.election.enable", "true")
-                : Map.of("min.insync.replicas", Integer.toString(Math.min(2, rf)));
+                : Map.of("min.insync.replicas", Integer.toString(Math.min(2, rf))));
         try (Admin admin = context.cluster().admin(context.cluster().bootstrap())) {
             try {
                 admin.createTopics(List.of(new NewTopic(topic, context.keys(), rf, configs))).get(30, TimeUnit.SECONDS);

@@ -54,7 +54,7 @@ class QueueProducerTest {
             }
             return new Writer() {
                 @Override
-                public CompletableFuture<Long> send(String topic, int partition, byte[] value) {
+                public CompletableFuture<Long> send(String topic, int partition, byte[] key, byte[] value) {
                     long v = Long.parseLong(new String(value, StandardCharsets.UTF_8));
                     if (v % 5 == 3) {
                         return CompletableFuture.failedFuture(new java.io.IOException("request timed out"));
