@@ -55,16 +55,19 @@ public final class CompactedWorkload implements Workload {
     /**
      * A cleaner that never idles long and whose passes take seconds: 200 ms backoff, 100 kB/s of
      * cleaner I/O per node (a pass over one partition's cleanable segments then takes about a second
-     * per 100 kB of log).
+     * per 100 kB of log). Tombstones are kept 5 s after the first pass that saw them (the node default
+     * of the topic's {@code delete.retention.ms}, so that {@code --override
+     * log.cleaner.delete.retention.ms=...} can keep them longer than any outage of a run).
      */
     @Override
     public Map<String, String> nodeOverrides() {
-        return Map.of("log.cleaner.backoff.ms", "200", "log.cleaner.io.max.bytes.per.second", "100000");
+        return Map.of("log.cleaner.backoff.ms", "200", "log.cleaner.io.max.bytes.per.second", "100000",
+                "log.cleaner.delete.retention.ms", "5000");
     }
 
     /**
-     * Segments of 16 kB or 2 s, cleaned as soon as anything is dirty, tombstones kept 5 s after the first
-     * pass that saw them: cleaning, tombstone stamping and tombstone removal all happen within a run.
+     * Segments of 16 kB or 2 s, cleaned as soon as anything is dirty: cleaning, tombstone stamping and
+     * (with the node default above) tombstone removal all happen within a run.
      */
     static Map<String, String> topicConfigs() {
         Map<String, String> c = new LinkedHashMap<>();
@@ -73,7 +76,6 @@ public final class CompactedWorkload implements Workload {
         c.put("segment.ms", "2000");
         c.put("min.cleanable.dirty.ratio", "0.01");
         c.put("min.compaction.lag.ms", "0");
-        c.put("delete.retention.ms", "5000");
         return c;
     }
 
