@@ -35,10 +35,16 @@ public final class LeaderObserver implements AutoCloseable {
         this.cluster = cluster;
         this.history = history;
         this.topic = topic;
-        this.network = new NetworkClient(new AdminConfig(Map.of("socket.connection.setup.timeout.ms", 2000)),
+        this.network = new NetworkClient(new AdminConfig(settings(cluster)),
                 "leader-observer", Time.SYSTEM);
         this.thread = new Thread(this::loop, "leader-observer");
         thread.setDaemon(true);
+    }
+
+    private static Map<String, Object> settings(Cluster cluster) {
+        Map<String, Object> settings = new java.util.HashMap<>(cluster.security().adminSettings());
+        settings.put("socket.connection.setup.timeout.ms", 2000);
+        return settings;
     }
 
     public void start() {
