@@ -67,4 +67,4 @@ echo "S3 1KiB at 5000/s x $((RECORDS / 20)), acks=all, linger.ms=1 (latency)"
 produce "s3-$stamp" $((RECORDS / 20)) 1024 5000 linger.ms=1
 echo "S4 consume $((RECORDS * 2)) records of S1 from the beginning"
 cperf --bootstrap-server "$bs" --consumer.config "$cfg" --topic "s1-$stamp" --messages $((RECORDS * 2)) \
-  --group "cp-$stamp" 2>&1 | last 2
+  --group "cp-$stamp" --timeout 60000 2>&1 | last 2

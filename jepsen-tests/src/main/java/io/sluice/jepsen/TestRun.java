@@ -67,7 +67,7 @@ final class TestRun {
         Thread hook = null;
         try (History history = new History(runDir.resolve("history.jsonl"), () -> System.nanoTime() - start)) {
             ClusterSecurity security = options.security.equals(ClusterSecurity.SASL_SSL)
-                    ? ClusterSecurity.saslSsl(runDir.resolve("security"), network, options.nodes) : ClusterSecurity.none();
+                    ? ClusterSecurity.saslSsl(runDir.resolve("security"), network::host, options.nodes) : ClusterSecurity.none();
             cluster = new Cluster(network, distribution, runDir, options.nodes, overrides(), "-Xms256m -Xmx512m", security);
             if (options.kinds().stream().anyMatch(Fault.Kind::needsCrashFs)) {
                 // no fallback to plain directories: a power loss that drops nothing would prove nothing

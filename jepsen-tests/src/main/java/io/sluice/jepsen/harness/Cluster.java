@@ -53,7 +53,7 @@ public final class Cluster implements AutoCloseable {
             command.addAll(List.of(distribution.resolve("bin/sluice").toString(), "broker", "--node-id", Integer.toString(n),
                     "--raft-address", network.host(n) + ":" + network.raftPort(n), "--voters", voters.toString(),
                     "--data-dir", dataDir(n).toString(), "--cluster-id", "sluice-jepsen"));
-            security.nodeSettings(network, n).forEach((k, v) -> command.addAll(List.of("--override", k + "=" + v)));
+            security.nodeSettings(n, network.host(n), network.port(n)).forEach((k, v) -> command.addAll(List.of("--override", k + "=" + v)));
             overrides.forEach((k, v) -> command.addAll(List.of("--override", k + "=" + v)));
             nodes.add(new NodeProcess(n, command, runDir.resolve("nodes/node-" + n + ".log"), heap));
         }
@@ -118,21 +118,31 @@ public final class Cluster implements AutoCloseable {
         return Admin.create(props);
     }
 
-    /** Waits until every node is registered and unfenced, up to {@code timeout}; false if it never was. */
+    /**
+     * Waits until every node answers on its own address and sees every node registered and unfenced, up to
+     * {@code timeout}; false if that never happened. Asking each node, not any one: right after a restart the
+     * controller still holds the killed incarnation's registration, unfenced until its session times out,
+     * so one node's answer would call the cluster healthy while a restarted node is still starting (seen
+     * with TLS under load, where a start took over a minute).
+     */
     public boolean awaitBrokers(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            try (Admin admin = admin(bootstrap())) {
-                var cluster = admin.describeCluster().get(5, TimeUnit.SECONDS);
-                if (cluster.brokers().size() == nodes.size() && cluster.fencedBrokerIds().isEmpty()) {
-                    return true;
-                }
-            } catch (Exception e) {
-                // not up yet: keep asking until the deadline
+            if (ids().stream().allMatch(this::seesEveryBrokerUnfenced)) {
+                return true;
             }
             sleep(500);
         }
         return false;
+    }
+
+    private boolean seesEveryBrokerUnfenced(int node) {
+        try (Admin admin = admin(address(node))) {
+            var cluster = admin.describeCluster().get(5, TimeUnit.SECONDS);
+            return cluster.brokers().size() == nodes.size() && cluster.fencedBrokerIds().isEmpty();
+        } catch (Exception e) {
+            return false; // not up yet: the caller asks again until its deadline
+        }
     }
 
     /** The metadata (Raft) leader, if the quorum answers. */

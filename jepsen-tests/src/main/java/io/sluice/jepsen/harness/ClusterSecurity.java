@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * The security of a test's cluster ({@code --security}): {@code none} (one PLAINTEXT listener per node,
@@ -65,20 +66,20 @@ public final class ClusterSecurity {
         return new ClusterSecurity(null, Map.of(), null);
     }
 
-    /** Makes the CA, the certificates and the admin user under {@code dir}, for the nodes of {@code network}. */
-    public static ClusterSecurity saslSsl(Path dir, Network network, int nodes) throws IOException {
+    /** Makes the CA, the certificates and the admin user under {@code dir}, for nodes at {@code host(n)}. */
+    public static ClusterSecurity saslSsl(Path dir, IntFunction<String> host, int nodes) throws IOException {
         SecureClusterFiles files = new SecureClusterFiles(dir, nodes, n -> dir.resolve("node-" + n + ".pem"));
-        files.create("Sluice jepsen CA", n -> hosts(network, n), List.of("Super user admin of a sluice-jepsen run"));
+        files.create("Sluice jepsen CA", n -> hosts(host.apply(n)), List.of("Super user admin of a sluice-jepsen run"));
         byte[] secret = new byte[18];
         new SecureRandom().nextBytes(secret);
         return new ClusterSecurity(files, files.adminClientSettings(), HexFormat.of().formatHex(secret));
     }
 
-    /** The names node {@code n}'s certificate is valid for: its address, and loopback's. */
-    static List<String> hosts(Network network, int n) {
+    /** The names a node's certificate is valid for: its address, and loopback's. */
+    static List<String> hosts(String host) {
         List<String> hosts = new ArrayList<>(List.of("localhost", "127.0.0.1"));
-        if (!hosts.contains(network.host(n))) {
-            hosts.add(network.host(n));
+        if (!hosts.contains(host)) {
+            hosts.add(host);
         }
         return hosts;
     }
@@ -87,13 +88,15 @@ public final class ClusterSecurity {
         return files != null;
     }
 
-    /** The settings that give node {@code n} its listeners (and with sasl_ssl its TLS, SASL and authorizer). */
-    public Map<String, String> nodeSettings(Network network, int n) {
-        String host = network.host(n);
+    /**
+     * The settings that give node {@code n}, at {@code host} and {@code port}, its listeners (and with
+     * sasl_ssl its TLS, SASL and authorizer).
+     */
+    public Map<String, String> nodeSettings(int n, String host, int port) {
         if (files == null) {
-            return Map.of("listen", host + ":" + network.port(n));
+            return Map.of("listen", host + ":" + port);
         }
-        return files.nodeSettings(n, host + ":" + network.port(n), host + ":" + (network.port(n) + INTERNAL_PORT_OFFSET));
+        return files.nodeSettings(n, host + ":" + port, host + ":" + (port + INTERNAL_PORT_OFFSET));
     }
 
     /** Client settings of the harness's own paths (admin): empty without security. */

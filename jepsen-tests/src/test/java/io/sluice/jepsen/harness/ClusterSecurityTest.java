@@ -13,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,64 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ClusterSecurityTest {
-    /** The namespaces' addresses, without making namespaces. */
-    private static final Network NAMESPACES = new Network() {
-        @Override
-        public String host(int node) {
-            return "10.213.77." + node;
-        }
-
-        @Override
-        public int port(int node) {
-            return 9092;
-        }
-
-        @Override
-        public int raftPort(int node) {
-            return 19092;
-        }
-
-        @Override
-        public List<String> launchPrefix(int node) {
-            return List.of();
-        }
-
-        @Override
-        public boolean supportsFaults() {
-            return false;
-        }
-
-        @Override
-        public void cut(Map<Integer, Set<Integer>> grudges) {
-        }
-
-        @Override
-        public void loss(Collection<Integer> nodes, double probability) {
-        }
-
-        @Override
-        public void heal() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
     @Test
     void withoutSecurityANodeHasOnePlaintextListenerAndClientsNoSettings() {
         ClusterSecurity none = ClusterSecurity.none();
         assertFalse(none.secure());
-        assertEquals(Map.of("listen", "10.213.77.2:9092"), none.nodeSettings(NAMESPACES, 2));
+        assertEquals(Map.of("listen", "10.213.77.2:9092"), none.nodeSettings(2, "10.213.77.2", 9092));
         assertTrue(none.adminSettings().isEmpty());
         assertTrue(none.workloadSettings().isEmpty());
     }
 
     @Test
     void saslSslPutsEveryListenerAndRaftOnTlsWithTheAuthorizerOn(@TempDir Path dir) throws Exception {
-        ClusterSecurity s = ClusterSecurity.saslSsl(dir, NAMESPACES, 3);
+        ClusterSecurity s = ClusterSecurity.saslSsl(dir, n -> "10.213.77." + n, 3);
         assertTrue(s.secure());
-        Map<String, String> node2 = s.nodeSettings(NAMESPACES, 2);
+        Map<String, String> node2 = s.nodeSettings(2, "10.213.77.2", 9092);
         assertEquals("SASL_SSL://10.213.77.2:9092,INTERNAL://10.213.77.2:9192", node2.get("listeners"));
         assertEquals("SASL_SSL:SASL_SSL,INTERNAL:SSL", node2.get("listener.security.protocol.map"));
         assertEquals("INTERNAL", node2.get("inter.broker.listener.name"));
