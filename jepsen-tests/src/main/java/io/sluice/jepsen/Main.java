@@ -3,6 +3,7 @@ package io.sluice.jepsen;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
 import io.sluice.jepsen.checker.CheckResult;
+import io.sluice.jepsen.harness.ClusterSecurity;
 import io.sluice.jepsen.workload.CompactedWorkload;
 import io.sluice.jepsen.workload.MetadataWorkload;
 import io.sluice.jepsen.workload.OffsetsWorkload;
@@ -107,7 +108,8 @@ public final class Main {
     }
 
     private static Path runDir(SuiteOptions options) throws IOException {
-        String test = options.testName() + "-" + options.nemesis.replace(',', '+') + (options.unsafe ? "-unsafe" : "");
+        String test = options.testName() + "-" + options.nemesis.replace(',', '+') + (options.unsafe ? "-unsafe" : "")
+                + (options.security.equals(ClusterSecurity.NONE) ? "" : "-" + options.security);
         Path parent = Path.of(options.store, test);
         Path dir = parent.resolve(ZonedDateTime.now(ZoneOffset.UTC).format(RUN_NAME));
         for (int n = 2; Files.exists(dir); n++) {

@@ -1,6 +1,7 @@
 package io.sluice.jepsen;
 
 import com.beust.jcommander.Parameter;
+import io.sluice.jepsen.harness.ClusterSecurity;
 import io.sluice.jepsen.nemesis.Fault;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -65,6 +66,10 @@ public final class SuiteOptions {
     @Parameter(names = "--loopback", description = "Do not make network namespaces: process faults only")
     boolean loopback;
 
+    @Parameter(names = "--security", description = "none, or sasl_ssl: every listener (clients, replication, Raft) on"
+            + " TLS, SASL on the client listeners, the authorizer on, as ./sluice quorum start --security sasl_ssl")
+    String security = ClusterSecurity.NONE;
+
     @Parameter(names = "--final-read-timeout", description = "Seconds the final reads may take")
     int finalReadTimeout = 60;
 
@@ -125,6 +130,7 @@ public final class SuiteOptions {
         if (subscribe && !workload.equals("queue")) {
             throw new IllegalArgumentException("--subscribe is a variant of the queue workload (offsets always subscribes)");
         }
+        security = ClusterSecurity.parse(security);
         Set<Fault.Kind> kinds = kinds();
         if (loopback && (kinds.contains(Fault.Kind.PARTITION) || kinds.contains(Fault.Kind.LOSS))) {
             // refused up front: a run that silently skipped them would look like one that survived them

@@ -6,6 +6,7 @@ import io.sluice.jepsen.checker.LeaderChecker;
 import io.sluice.jepsen.checker.ReplicaChecker;
 import io.sluice.jepsen.checker.RunCoverage;
 import io.sluice.jepsen.harness.Cluster;
+import io.sluice.jepsen.harness.ClusterSecurity;
 import io.sluice.jepsen.harness.Disks;
 import io.sluice.jepsen.harness.LeaderObserver;
 import io.sluice.jepsen.harness.LoopbackNetwork;
@@ -70,7 +71,9 @@ final class TestRun {
         Disks disks = Disks.plain();
         Thread hook = null;
         try (History history = new History(runDir.resolve("history.jsonl"), () -> System.nanoTime() - start)) {
-            cluster = new Cluster(network, distribution, runDir, options.nodes, overrides(), "-Xms256m -Xmx512m");
+            ClusterSecurity security = options.security.equals(ClusterSecurity.SASL_SSL)
+                    ? ClusterSecurity.saslSsl(runDir.resolve("security"), network::host, options.nodes) : ClusterSecurity.none();
+            cluster = new Cluster(network, distribution, runDir, options.nodes, overrides(), "-Xms256m -Xmx512m", security);
             if (options.kinds().stream().anyMatch(Fault.Kind::needsCrashFs)) {
                 // no fallback to plain directories: a power loss that drops nothing would prove nothing
                 disks = Disks.crashFs(cluster.ids(), cluster::dataDir, runDir);
@@ -114,9 +117,11 @@ final class TestRun {
     private void runPhases(Cluster cluster, Disks disks, History history, WorkloadContext context,
                            List<Schedule.Entry> schedule, long start) throws Exception {
         cluster.startAll();
-        if (!cluster.awaitBrokers(Duration.ofSeconds(90))) {
-            throw new IllegalStateException("the cluster did not come up in 90 s; see " + runDir.resolve("nodes"));
+        // 180 s: on this shared 2-core machine a node with TLS on every listener took 90 s to start
+        if (!cluster.awaitBrokers(Duration.ofSeconds(180))) {
+            throw new IllegalStateException("the cluster did not come up in 180 s; see " + runDir.resolve("nodes"));
         }
+        cluster.security().provision(cluster);
         workload.setup(context);
         NemesisRunner nemesis = new NemesisRunner(cluster, disks, history, workload.topic(), start);
         try (LeaderObserver observer = new LeaderObserver(cluster, history, workload.topic())) {
@@ -225,6 +230,7 @@ final class TestRun {
         s.put("rate", options.rate);
         s.put("seed", seed);
         s.put("unsafe", options.unsafe);
+        s.put("security", options.security);
         s.put("network", network instanceof NamespaceNetwork ? "namespaces" : "loopback");
         s.put("disks", disks.faulty() ? "crashfs" : "plain");
         return s;

@@ -47,6 +47,19 @@ class SuiteOptionsTest {
     }
 
     @Test
+    void securityIsNoneUnlessSaslSslIsAsked() {
+        SuiteOptions plain = parse();
+        plain.validate();
+        assertEquals("none", plain.security);
+        SuiteOptions secure = parse("--security", "SASL_SSL", "--nemesis", "kill,pause,partition");
+        secure.validate();
+        assertEquals("sasl_ssl", secure.security);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--security", "tls").validate())
+                .getMessage().contains("tls"));
+        assertEquals(2, Main.run(new String[] {"--security", "kerberos"}));
+    }
+
+    @Test
     void loopbackRefusesNetworkFaultsItCannotMake() {
         String message = assertThrows(IllegalArgumentException.class, () -> parse("--loopback").validate()).getMessage();
         assertTrue(message.contains("--loopback") && message.contains("partition"), message);

@@ -24,15 +24,24 @@ public final class Cluster implements AutoCloseable {
     private final Network network;
     private final Path dataRoot;
     private final List<NodeProcess> nodes = new ArrayList<>();
+    private final ClusterSecurity security;
+
+    /** A cluster without security (PLAINTEXT listeners). */
+    public Cluster(Network network, Path distribution, Path runDir, int count, Map<String, String> overrides,
+                   String heap) throws IOException {
+        this(network, distribution, runDir, count, overrides, heap, ClusterSecurity.none());
+    }
 
     /**
      * @param distribution the built distribution (holding bin/sluice)
      * @param runDir where node logs ({@code nodes/}) and data ({@code data/node-N}) go
      * @param overrides server.properties settings for every node
+     * @param security the nodes' listeners and security, and the clients' settings
      */
     public Cluster(Network network, Path distribution, Path runDir, int count, Map<String, String> overrides,
-                   String heap) throws IOException {
+                   String heap, ClusterSecurity security) throws IOException {
         this.network = network;
+        this.security = security;
         this.dataRoot = runDir.resolve("data");
         Files.createDirectories(runDir.resolve("nodes"));
         StringJoiner voters = new StringJoiner(",");
@@ -42,9 +51,9 @@ public final class Cluster implements AutoCloseable {
         for (int n = 1; n <= count; n++) {
             List<String> command = new ArrayList<>(network.launchPrefix(n));
             command.addAll(List.of(distribution.resolve("bin/sluice").toString(), "broker", "--node-id", Integer.toString(n),
-                    "--listen", network.host(n) + ":" + network.port(n),
                     "--raft-address", network.host(n) + ":" + network.raftPort(n), "--voters", voters.toString(),
                     "--data-dir", dataDir(n).toString(), "--cluster-id", "sluice-jepsen"));
+            security.nodeSettings(n, network.host(n), network.port(n)).forEach((k, v) -> command.addAll(List.of("--override", k + "=" + v)));
             overrides.forEach((k, v) -> command.addAll(List.of("--override", k + "=" + v)));
             nodes.add(new NodeProcess(n, command, runDir.resolve("nodes/node-" + n + ".log"), heap));
         }
@@ -52,6 +61,10 @@ public final class Cluster implements AutoCloseable {
 
     public Network network() {
         return network;
+    }
+
+    public ClusterSecurity security() {
+        return security;
     }
 
     public List<NodeProcess> nodes() {
@@ -87,9 +100,17 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    /** An admin client on the given bootstrap servers with short timeouts, so faults do not stall callers. */
+    /**
+     * An admin client on the given bootstrap servers with short timeouts, so faults do not stall callers;
+     * as the super user with {@code --security sasl_ssl}.
+     */
     public Admin admin(String bootstrapServers) {
-        Map<String, Object> props = new LinkedHashMap<>();
+        return admin(bootstrapServers, security.adminSettings());
+    }
+
+    /** As {@link #admin(String)}, with the client's security settings {@code securitySettings}. */
+    public Admin admin(String bootstrapServers, Map<String, Object> securitySettings) {
+        Map<String, Object> props = new LinkedHashMap<>(securitySettings);
         props.put("bootstrap.servers", bootstrapServers);
         props.put("request.timeout.ms", 3000);
         props.put("default.api.timeout.ms", 5000);
@@ -97,21 +118,31 @@ public final class Cluster implements AutoCloseable {
         return Admin.create(props);
     }
 
-    /** Waits until every node is registered and unfenced, up to {@code timeout}; false if it never was. */
+    /**
+     * Waits until every node answers on its own address and sees every node registered and unfenced, up to
+     * {@code timeout}; false if that never happened. Asking each node, not any one: right after a restart the
+     * controller still holds the killed incarnation's registration, unfenced until its session times out,
+     * so one node's answer would call the cluster healthy while a restarted node is still starting (seen
+     * with TLS under load, where a start took over a minute).
+     */
     public boolean awaitBrokers(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            try (Admin admin = admin(bootstrap())) {
-                var cluster = admin.describeCluster().get(5, TimeUnit.SECONDS);
-                if (cluster.brokers().size() == nodes.size() && cluster.fencedBrokerIds().isEmpty()) {
-                    return true;
-                }
-            } catch (Exception e) {
-                // not up yet: keep asking until the deadline
+            if (ids().stream().allMatch(this::seesEveryBrokerUnfenced)) {
+                return true;
             }
             sleep(500);
         }
         return false;
+    }
+
+    private boolean seesEveryBrokerUnfenced(int node) {
+        try (Admin admin = admin(address(node))) {
+            var cluster = admin.describeCluster().get(5, TimeUnit.SECONDS);
+            return cluster.brokers().size() == nodes.size() && cluster.fencedBrokerIds().isEmpty();
+        } catch (Exception e) {
+            return false; // not up yet: the caller asks again until its deadline
+        }
     }
 
     /** The metadata (Raft) leader, if the quorum answers. */

@@ -18,8 +18,9 @@ abstract class NodeObserver implements AutoCloseable {
 
     NodeObserver(Cluster cluster, String name, int connectTimeoutMs) {
         this.cluster = cluster;
-        this.network = new NetworkClient(new AdminConfig(Map.of("socket.connection.setup.timeout.ms", connectTimeoutMs)),
-                name, Time.SYSTEM);
+        Map<String, Object> settings = new java.util.HashMap<>(cluster.security().adminSettings()); // TLS and SASL when on
+        settings.put("socket.connection.setup.timeout.ms", connectTimeoutMs);
+        this.network = new NetworkClient(new AdminConfig(settings), name, Time.SYSTEM);
         this.thread = new Thread(this::loop, name);
         thread.setDaemon(true);
     }

@@ -28,7 +28,7 @@ public record WorkloadContext(Cluster cluster, History history, double rate, int
 
     /** Producer settings: idempotent acks=all with short timeouts so faults turn into outcomes quickly. */
     public Map<String, Object> producerProps() {
-        Map<String, Object> p = new LinkedHashMap<>();
+        Map<String, Object> p = new LinkedHashMap<>(cluster.security().workloadSettings());
         p.put("bootstrap.servers", cluster.bootstrap());
         p.put("acks", unsafe ? "1" : "all");
         p.put("enable.idempotence", !unsafe);
@@ -45,7 +45,7 @@ public record WorkloadContext(Cluster cluster, History history, double rate, int
 
     /** Consumer settings: start at the beginning, short timeouts. */
     public Map<String, Object> consumerProps() {
-        Map<String, Object> p = new LinkedHashMap<>();
+        Map<String, Object> p = new LinkedHashMap<>(cluster.security().workloadSettings());
         p.put("bootstrap.servers", cluster.bootstrap());
         p.put("auto.offset.reset", "earliest");
         p.put("request.timeout.ms", 3000);
