@@ -114,11 +114,7 @@ class SegmentScannerTest {
     void aBatchThatExactlyFillsTheFileIsKept() throws IOException {
         // A whole header and nothing after it: a batch of no records is exactly one header long.
         ByteBuffer a = batch(0, 1, 10);
-        ByteBuffer empty = ByteBuffer.allocate(RecordBatch.HEADER_SIZE).put(batch(1, 1, 0).limit(RecordBatch.HEADER_SIZE))
-                .flip();
-        empty.putInt(RecordBatch.LENGTH_OFFSET, RecordBatch.HEADER_SIZE - RecordBatch.LOG_OVERHEAD);
-        empty.putInt(RecordBatch.RECORDS_COUNT_OFFSET, 0);
-        Batches.fixCrc(empty);
+        ByteBuffer empty = Batches.empty(1);
         try (FileChannel ch = file(a, empty)) {
             Scan s = scan(ch, 0);
             assertEquals(RecordBatch.HEADER_SIZE, empty.remaining());
