@@ -45,6 +45,7 @@ class BatchHeaderTest {
             BatchHeader h = BatchHeader.read(ch, BatchHeader.scratch(), at, at + size);
             assertEquals(new BatchHeader(at, 40, 43, size, 130, 9, (short) 3, Integer.MAX_VALUE - 1), h);
             assertEquals(at + size, h.end());
+            assertNull(BatchHeader.read(ch, BatchHeader.scratch(), at, at + size - 1), "ends after the limit");
             assertEquals(1, h.lastSequence(), "MAX - 1, MAX, 0, 1: sequences wrap to 0 after Integer.MAX_VALUE");
             BatchHeader first = BatchHeader.read(ch, BatchHeader.scratch(), 0, at + size);
             assertEquals(RecordBatch.NO_PRODUCER_ID, first.producerId());

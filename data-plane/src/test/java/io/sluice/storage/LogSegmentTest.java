@@ -312,4 +312,93 @@ class LogSegmentTest {
             assertEquals(List.of(o), offsetsFound(s, o));
         }
     }
+    @Test
+    void ageCountsFromTheFirstAppendEvenAtTimeZero() throws IOException {
+        LogSegment s = create(0, CONFIG, 0);
+        append(s, 0, batch(0, 10, 1));
+        append(s, 50, batch(1, 10, 1));
+        assertEquals(100, s.ageMs(100));
+        s.close();
+        opened.remove(s);
+        // An existing segment without data: its age starts with its first append, not when it was opened.
+        Path emptyDir = tmp.resolve("empty");
+        Files.createDirectories(emptyDir);
+        LogSegment.create(emptyDir, 0, CONFIG, 0, FileAccess.DIRECT).close();
+        try (LogSegment empty = LogSegment.open(emptyDir, 0, CONFIG, 1000, true, FileAccess.DIRECT)) {
+            assertEquals(0, empty.ageMs(4000));
+            append(empty, 5000, batch(0, 10, 1));
+            assertEquals(0, empty.ageMs(5000));
+        }
+    }
+
+    @Test
+    void readsFromTheMiddleCountMaxBytesFromTheirFirstBatch() throws IOException {
+        LogSegment s = create(0, CONFIG, 0);
+        int b = appendBatches(s, 0, 5).get(0);
+        assertEquals(b + "+" + 2 * b + ":1-2", describe(s.read(1, 2 * b, Long.MAX_VALUE, s.size())));
+        assertEquals(b + "+" + b + ":1-1", describe(s.read(1, 2 * b - 1, Long.MAX_VALUE, s.size())));
+        assertEquals(2 * b + "+" + b + ":2-2", describe(s.read(2, b + RecordBatch.HEADER_SIZE, Long.MAX_VALUE, s.size())));
+    }
+
+    @Test
+    void aSegmentCreatedOverOldFilesForgetsTheirIndexes() throws IOException {
+        LogSegment old = create(0, CONFIG, 0);
+        appendBatches(old, 0, 10); // index entries at positions a new, smaller segment does not have
+        old.flush(false);
+        old.close();
+        opened.remove(old);
+        LogSegment s = create(0, CONFIG, 0);
+        for (long o = 0; o < 10; o++) {
+            append(s, 0, batch(o, 1, 2000 + o));
+        }
+        for (long o = 0; o < 10; o++) {
+            assertEquals(List.of(o), offsetsFound(s, o));
+        }
+        assertArrayEquals(new long[] {0, 2000}, s.findOffsetByTimestamp(1005, 0, s.size()));
+    }
+
+    @Test
+    void recoveryRebuildsADamagedIndex() throws IOException {
+        LogSegment s = create(0, CONFIG, 0);
+        appendBatches(s, 0, 10);
+        s.flush(false);
+        s.close();
+        opened.remove(s);
+        // Every entry now points one byte into its batch.
+        try (FileChannel ch = FileChannel.open(tmp.resolve(LogSegment.fileName(0, LogSegment.INDEX_SUFFIX)),
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer entry = ByteBuffer.allocate(OffsetIndex.ENTRY_SIZE);
+            for (long at = 0; ; at += OffsetIndex.ENTRY_SIZE) {
+                entry.clear();
+                ch.read(entry, at);
+                if (entry.getInt(0) == 0) {
+                    break;
+                }
+                entry.putInt(4, entry.getInt(4) + 1).clear();
+                ch.write(entry, at);
+            }
+        }
+        LogSegment damaged = open(0, false, 0);
+        damaged.recover(0, (batch, pos) -> { });
+        for (long o = 0; o < 10; o++) {
+            assertEquals(List.of(o), offsetsFound(damaged, o));
+        }
+    }
+
+    @Test
+    void closingOrDeletingASegmentReleasesItsFile() throws IOException {
+        LogSegment s = create(0, CONFIG, 0);
+        appendBatches(s, 0, 1);
+        FileChannel ch = s.channel();
+        s.close();
+        opened.remove(s);
+        assertFalse(ch.isOpen());
+        LogSegment again = LogSegment.open(tmp, 0, CONFIG, 0, true, FileAccess.DIRECT);
+        FileChannel ch2 = again.channel();
+        again.delete();
+        assertFalse(ch2.isOpen());
+        assertFalse(Files.exists(again.logFile()));
+        assertFalse(Files.exists(tmp.resolve(LogSegment.fileName(0, LogSegment.INDEX_SUFFIX))));
+        assertFalse(Files.exists(tmp.resolve(LogSegment.fileName(0, LogSegment.TIME_INDEX_SUFFIX))));
+    }
 }

@@ -231,4 +231,21 @@ class SegmentScannerTest {
                     "torn batch header (" + (RecordBatch.HEADER_SIZE - 2) + " bytes)"), s.result());
         }
     }
+    @Test
+    void aHeaderOnlyBatchRightAfterAFullChunkIsKept() throws IOException {
+        // The first batch fills the 1 MiB read exactly; the next read finds exactly one header's bytes.
+        int chunk = 1 << 20;
+        int value = chunk - 100;
+        ByteBuffer big = batch(0, 1, value);
+        while (big.remaining() != chunk) {
+            value += chunk - big.remaining();
+            big = batch(0, 1, value);
+        }
+        ByteBuffer empty = Batches.empty(1);
+        try (FileChannel ch = file(big, empty)) {
+            Scan s = scan(ch, 0);
+            assertEquals(new SegmentScanner.Result(chunk + RecordBatch.HEADER_SIZE, 0, -1, null), s.result());
+            assertEquals(List.of("0:0-0", chunk + ":1-1"), s.seen());
+        }
+    }
 }
