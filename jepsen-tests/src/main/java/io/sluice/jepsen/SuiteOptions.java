@@ -124,7 +124,12 @@ public final class SuiteOptions {
         if (subscribe && !workload.equals("queue")) {
             throw new IllegalArgumentException("--subscribe is a variant of the queue workload (offsets always subscribes)");
         }
-        kinds();
+        Set<Fault.Kind> kinds = kinds();
+        if (loopback && (kinds.contains(Fault.Kind.PARTITION) || kinds.contains(Fault.Kind.LOSS))) {
+            // refused up front: a run that silently skipped them would look like one that survived them
+            throw new IllegalArgumentException("partition and loss faults need network namespaces, which --loopback"
+                    + " turns off; drop --loopback or choose other faults (e.g. --nemesis kill,pause)");
+        }
     }
 
     /** The test's name in the store and the report: the workload and its variant, e.g. {@code queue-subscribe}. */
