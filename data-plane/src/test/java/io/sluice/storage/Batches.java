@@ -37,6 +37,21 @@ final class Batches {
         return b.build();
     }
 
+    /**
+     * A batch of no records at {@code baseOffset}, exactly one header long (compaction can leave
+     * such batches; a builder refuses to make one).
+     */
+    static ByteBuffer empty(long baseOffset) {
+        ByteBuffer one = new RecordBatchBuilder(CompressionType.NONE).baseOffset(baseOffset).append(1, null, new byte[0])
+                .build();
+        ByteBuffer empty = ByteBuffer.allocate(RecordBatch.HEADER_SIZE).put(one.limit(one.position() + RecordBatch.HEADER_SIZE))
+                .flip();
+        empty.putInt(RecordBatch.LENGTH_OFFSET, RecordBatch.HEADER_SIZE - RecordBatch.LOG_OVERHEAD);
+        empty.putInt(RecordBatch.RECORDS_COUNT_OFFSET, 0);
+        fixCrc(empty);
+        return empty;
+    }
+
     static ByteBuffer concat(ByteBuffer... parts) {
         int size = 0;
         for (ByteBuffer p : parts) {

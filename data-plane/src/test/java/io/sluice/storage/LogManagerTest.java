@@ -147,4 +147,112 @@ class LogManagerTest {
             assertTrue(manager.allLogs().isEmpty());
         }
     }
+    @Test
+    void retentionAndCheckpointsRunOnTheirOwn() throws Exception {
+        LogConfig small = LogConfig.fromMap(Map.of(LogConfig.SEGMENT_BYTES, "400", LogConfig.RETENTION_BYTES, "0"));
+        TopicPartition tp = new TopicPartition("bg", 1);
+        try (LogManager manager = LogManager.start(tmp, LogConfig.defaultConfig(), clock, 20, 20)) {
+            PartitionLog log = manager.getOrCreateLog(tp, small);
+            for (int i = 0; i < 6; i++) {
+                log.appendAsLeader(Batches.values(1, "x".repeat(100)), 0);
+            }
+            log.updateHighWatermark(6);
+            await().atMost(Duration.ofSeconds(20)).until(() -> log.logStartOffset() == 4);
+            await().atMost(Duration.ofSeconds(20)).until(() -> checkpointed(LogManager.HIGH_WATERMARK_FILE, "bg 1 6")
+                    && checkpointed(LogManager.LOG_START_FILE, "bg 1 4"));
+        }
+    }
+
+    private boolean checkpointed(String file, String line) throws IOException {
+        return CheckpointFile.read(tmp.resolve(file)).contains(line);
+    }
+
+    @Test
+    void theCheckpointsAreWrittenAtStartAndAtClose() throws Exception {
+        TopicPartition tp = new TopicPartition("cp", 0);
+        try (LogManager manager = start()) {
+            assertEquals(List.of(), CheckpointFile.read(tmp.resolve(LogManager.RECOVERY_POINT_FILE)));
+            PartitionLog log = manager.getOrCreateLog(tp, LogConfig.defaultConfig());
+            for (String v : List.of("a", "b", "c", "d")) {
+                log.appendAsLeader(Batches.values(1, v), 0);
+            }
+            log.updateHighWatermark(3);
+            log.advanceLogStartOffset(2);
+        }
+        assertEquals(List.of("cp 0 4"), CheckpointFile.read(tmp.resolve(LogManager.RECOVERY_POINT_FILE)));
+        assertEquals(List.of("cp 0 3"), CheckpointFile.read(tmp.resolve(LogManager.HIGH_WATERMARK_FILE)));
+        assertEquals(List.of("cp 0 2"), CheckpointFile.read(tmp.resolve(LogManager.LOG_START_FILE)));
+        try (LogManager manager = start()) {
+            PartitionLog log = manager.getLog(tp).orElseThrow();
+            assertEquals(2, log.logStartOffset());
+            assertEquals(List.of("2:c", "3:d"), Batches.readAll(log, 2));
+        }
+    }
+
+    @Test
+    void aMalformedCheckpointLineFailsTheStartAndLeavesNoThreads() throws Exception {
+        CheckpointFile.write(FileAccess.DIRECT, tmp.resolve(LogManager.HIGH_WATERMARK_FILE), List.of("t 0"));
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, this::start);
+        assertTrue(e.getMessage().contains("malformed line 't 0'"), e.getMessage());
+        String prefix = "log-flusher-" + tmp.getFileName();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith(prefix) && t.isAlive()));
+    }
+
+    @Test
+    void aLogIsCreatedOnceAndFoundAgain() throws Exception {
+        TopicPartition tp = new TopicPartition("once", 3);
+        try (LogManager manager = start()) {
+            assertTrue(manager.getLog(tp).isEmpty());
+            PartitionLog log = manager.getOrCreateLog(tp, LogConfig.defaultConfig());
+            log.appendAsLeader(Batches.values(1, "a"), 0);
+            assertTrue(log == manager.getOrCreateLog(tp, LogConfig.defaultConfig()));
+            assertTrue(log == manager.getLog(tp).orElseThrow());
+            assertEquals(List.of(log), manager.allLogs());
+            manager.deleteLog(tp);
+            manager.deleteLog(tp); // a second time: nothing left to delete
+            PartitionLog again = manager.getOrCreateLog(tp, LogConfig.defaultConfig());
+            assertEquals(0, again.logEndOffset());
+        }
+    }
+
+    @Test
+    void aFailingListenerDoesNotKeepTheOthersFromHearing() throws Exception {
+        List<Long> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> flushNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LogManager manager = start()) {
+            manager.addDurabilityListener((tp, offset) -> {
+                throw new IllegalStateException("broken listener");
+            });
+            manager.addDurabilityListener((tp, offset) -> heard.add(offset));
+            manager.observeFlushTimes(flushNanos::add);
+            PartitionLog log = manager.getOrCreateLog(new TopicPartition("l", 0), LogConfig.defaultConfig());
+            log.appendAsLeader(Batches.values(1, "a", "b"), 0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> heard.contains(2L));
+            await().atMost(Duration.ofSeconds(20)).until(() -> !flushNanos.isEmpty());
+            assertTrue(flushNanos.stream().allMatch(n -> n >= 0));
+        }
+    }
+
+    @Test
+    void theCleanerStartsOnRequestAndStopsWithTheManager() throws Exception {
+        try (LogManager manager = start()) {
+            assertTrue(manager.cleaner().isEmpty());
+            LogCleaner cleaner = manager.startCleaner(CleanerConfig.DEFAULT);
+            assertTrue(cleaner == manager.cleaner().orElseThrow());
+        }
+    }
+
+    @Test
+    void aCrashedManagerWritesNoCheckpointAndItsLogsRefuseAppends() throws Exception {
+        TopicPartition tp = new TopicPartition("c", 0);
+        LogManager manager = start();
+        PartitionLog log = manager.getOrCreateLog(tp, LogConfig.defaultConfig());
+        log.appendAsLeader(Batches.values(1, "a"), 0);
+        log.updateHighWatermark(1);
+        manager.crash();
+        assertEquals(List.of(), CheckpointFile.read(tmp.resolve(LogManager.HIGH_WATERMARK_FILE)));
+        org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> log.appendAsLeader(Batches.values(1, "b"), 0));
+    }
 }

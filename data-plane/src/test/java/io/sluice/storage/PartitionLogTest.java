@@ -319,4 +319,76 @@ class PartitionLogTest {
         log.deleteAll();
         assertFalse(Files.exists(tmp.resolve(TP.dirName())));
     }
+    @Test
+    void rollsOnlyWhenTheNextBatchWouldNotFit() throws IOException {
+        int size = Batches.ofSize(1, 100).remaining();
+        open(Map.of(LogConfig.SEGMENT_BYTES, Integer.toString(2 * size)));
+        log.appendAsLeader(Batches.ofSize(1, 100), 0);
+        log.appendAsLeader(Batches.ofSize(1, 100), 0);
+        assertEquals(List.of(0L), log.segmentBaseOffsets(), "two batches fill the segment exactly");
+        log.appendAsLeader(Batches.ofSize(1, 100), 0);
+        assertEquals(List.of(0L, 2L), log.segmentBaseOffsets());
+    }
+
+    @Test
+    void rollsWhenTheIndexIsFull() throws IOException {
+        // 64 bytes: 8 entries; one for every batch after the first.
+        open(Map.of(LogConfig.SEGMENT_INDEX_BYTES, "64", LogConfig.INDEX_INTERVAL_BYTES, "0"));
+        for (int i = 0; i < 9; i++) {
+            log.appendAsLeader(Batches.values(1, "v" + i), 0);
+        }
+        assertEquals(List.of(0L), log.segmentBaseOffsets());
+        log.appendAsLeader(Batches.values(1, "v9"), 0);
+        assertEquals(List.of(0L, 9L), log.segmentBaseOffsets());
+        assertEquals(10, Batches.readAll(log, 0).size());
+    }
+
+    @Test
+    void rollsBeforeOffsetsOutgrowTheSegmentsRelativeRange() throws IOException {
+        open(Map.of());
+        ByteBuffer first = Batches.values(1, "a");
+        assertEquals(ErrorCode.NONE, log.appendAsFollower(first).error());
+        long far = 1L + Integer.MAX_VALUE;
+        ByteBuffer near = Batches.values(1, "b");
+        RecordBatch.wrap(near).setBaseOffset(far - 1); // last offset - base offset = Integer.MAX_VALUE - 1: still fits
+        assertEquals(ErrorCode.NONE, log.appendAsFollower(near).error());
+        assertEquals(List.of(0L), log.segmentBaseOffsets());
+        ByteBuffer beyond = Batches.values(1, "c");
+        RecordBatch.wrap(beyond).setBaseOffset(far + 1);
+        assertEquals(ErrorCode.NONE, log.appendAsFollower(beyond).error());
+        assertEquals(List.of(0L, far + 1), log.segmentBaseOffsets());
+        assertEquals(List.of((far + 1) + ":c"), Batches.read(log.read(far + 1, 1 << 20, Long.MAX_VALUE)));
+    }
+
+    @Test
+    void anOlderLeaderEpochIsFencedAndWritesNothing() throws IOException {
+        open(Map.of());
+        log.appendAsLeader(Batches.values(1, "a"), 5);
+        LogAppendResult r = log.appendAsLeader(Batches.values(1, "b"), 4);
+        assertEquals(ErrorCode.FENCED_LEADER_EPOCH, r.error());
+        assertEquals(1, log.logEndOffset());
+        assertEquals(ErrorCode.NONE, log.appendAsLeader(Batches.values(1, "c"), 5).error());
+    }
+
+    @Test
+    void timestampLookupsRefuseNegativeTimestampsOtherThanTheSentinels() throws IOException {
+        open(Map.of());
+        assertEquals(Optional.empty(), log.maxTimestampOffset(), "no records, no timestamp");
+        log.appendAsLeader(Batches.values(0, "a"), 0);
+        log.appendAsLeader(Batches.values(0, "b"), 0);
+        assertEquals(Optional.of(new TimestampOffset(0, 0)), log.maxTimestampOffset(), "0 is a timestamp");
+        assertEquals(Optional.of(new TimestampOffset(RecordBatch.NO_TIMESTAMP, 2)),
+                log.offsetForTimestamp(PartitionLog.LATEST_TIMESTAMP));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> log.offsetForTimestamp(-3));
+    }
+
+    @Test
+    void aReadOfAClosedLogIsOutOfRangeAndAFlushReturnsTheDurableEnd() throws IOException {
+        open(Map.of());
+        log.appendAsLeader(Batches.values(1, "a"), 0);
+        log.close();
+        assertEquals(ErrorCode.OFFSET_OUT_OF_RANGE, log.read(0, 1 << 20, Long.MAX_VALUE).error());
+        assertEquals(1, log.flush());
+    }
 }
