@@ -27,7 +27,7 @@ public final class SuiteOptions {
     String groupProtocol = "classic";
 
     @Parameter(names = "--nemesis", description = "Comma-separated fault families: kill, pause, partition, loss, power-loss,"
-            + " power-loss-all, power-loss-dirs, disk, or none")
+            + " power-loss-all, power-loss-dirs, disk, reassign (moves the topic's partitions; --nodes 4 or more), or none")
     String nemesis = "kill,pause,partition";
 
     @Parameter(names = "--compose", description = "Overlap faults: each window holds one to three faults of the"
@@ -91,7 +91,7 @@ public final class SuiteOptions {
                 kinds.add(Fault.Kind.ofFlag(name));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown nemesis '" + name + "'; use kill, pause, partition, loss,"
-                        + " power-loss, power-loss-all, power-loss-dirs, disk or none");
+                        + " power-loss, power-loss-all, power-loss-dirs, disk, reassign or none");
             }
         }
         return kinds;
@@ -124,7 +124,10 @@ public final class SuiteOptions {
         if (subscribe && !workload.equals("queue")) {
             throw new IllegalArgumentException("--subscribe is a variant of the queue workload (offsets always subscribes)");
         }
-        kinds();
+        if (kinds().contains(Fault.Kind.REASSIGN) && nodes < 4) {
+            throw new IllegalArgumentException("--nemesis reassign needs --nodes 4 or more (5 makes sense): the topic has"
+                    + " 3 replicas, and with 3 nodes a move could only reorder them");
+        }
     }
 
     /** The test's name in the store and the report: the workload and its variant, e.g. {@code queue-subscribe}. */

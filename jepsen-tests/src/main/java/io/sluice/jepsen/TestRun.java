@@ -78,12 +78,12 @@ final class TestRun {
                     options.timeLimit * 1000L, options.interval * 1000L, options.compose);
             WorkloadContext context = new WorkloadContext(cluster, history, options.rate, options.keys,
                     options.clients, options.unsafe, seed, new AtomicInteger());
-            runPhases(cluster, disks, history, context, schedule, start);
+            Map<String, Long> reassignments = runPhases(cluster, disks, history, context, schedule, start);
             List<Op> ops = history.ops();
             history.flush();
             CheckResult result = CheckResult.merge(List.of(workload.check(ops), new LeaderChecker().check(ops),
                     new ReplicaChecker().check(replicaLogs(cluster))));
-            writeResults(result, schedule, network, disks);
+            writeResults(result, schedule, network, disks, reassignments);
             HtmlReport.write(runDir.resolve("index.html"), runDir.getParent().getFileName() + " " + runDir.getFileName(),
                     ops, result, summary(network, disks));
             return result;
@@ -103,8 +103,9 @@ final class TestRun {
         }
     }
 
-    private void runPhases(Cluster cluster, Disks disks, History history, WorkloadContext context,
-                           List<Schedule.Entry> schedule, long start) throws Exception {
+    /** Returns the counts of the {@code reassign} nemesis. */
+    private Map<String, Long> runPhases(Cluster cluster, Disks disks, History history, WorkloadContext context,
+                                        List<Schedule.Entry> schedule, long start) throws Exception {
         cluster.startAll();
         if (!cluster.awaitBrokers(Duration.ofSeconds(90))) {
             throw new IllegalStateException("the cluster did not come up in 90 s; see " + runDir.resolve("nodes"));
@@ -128,6 +129,7 @@ final class TestRun {
             workload.finalReads(context, Duration.ofSeconds(options.finalReadTimeout));
         }
         cluster.stopAll(); // controlled shutdown writes the high-watermark checkpoints the replica check reads
+        return nemesis.reassignments();
     }
 
     private static List<Schedule.Entry> shift(List<Schedule.Entry> schedule, long byMs) {
@@ -211,10 +213,14 @@ final class TestRun {
         return s;
     }
 
-    private void writeResults(CheckResult result, List<Schedule.Entry> schedule, Network network, Disks disks)
-            throws java.io.IOException {
+    private void writeResults(CheckResult result, List<Schedule.Entry> schedule, Network network, Disks disks,
+                              Map<String, Long> reassignments) throws java.io.IOException {
         Map<String, Object> json = new LinkedHashMap<>(summary(network, disks));
         json.putAll(result.toJson());
+        if (options.kinds().contains(Fault.Kind.REASSIGN)) {
+            json.put("reassignments", reassignments);
+            LOG.info("reassignments: {}", reassignments);
+        }
         json.put("schedule", schedule.stream().map(e -> Map.of("start-ms", e.startMs(), "end-ms", e.endMs(),
                 "fault", e.describe())).toList());
         Files.writeString(runDir.resolve("results.json"), Json.write(json) + "\n", StandardCharsets.UTF_8);

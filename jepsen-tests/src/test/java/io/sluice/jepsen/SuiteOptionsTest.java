@@ -46,6 +46,16 @@ class SuiteOptionsTest {
     }
 
     @Test
+    void reassignNeedsMoreNodesThanReplicas() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("--nemesis", "reassign,kill", "--nodes", "3").validate());
+        assertTrue(e.getMessage().contains("--nodes 4 or more"), e.getMessage());
+        SuiteOptions five = parse("--nemesis", "reassign,kill,partition", "--compose", "--nodes", "5");
+        five.validate();
+        assertEquals(EnumSet.of(Fault.Kind.KILL, Fault.Kind.PARTITION, Fault.Kind.REASSIGN), five.kinds());
+    }
+
+    @Test
     void subscribeIsAVariantOfTheQueueWorkload() {
         SuiteOptions o = parse("--workload", "queue", "--subscribe");
         o.validate();
