@@ -64,6 +64,10 @@ public final class SuiteOptions {
     @Parameter(names = "--loopback", description = "Do not make network namespaces: process faults only")
     boolean loopback;
 
+    @Parameter(names = "--start-timeout", description = "Seconds the nodes may take to start and register (a loaded"
+            + " machine needs more)")
+    int startTimeout = 90;
+
     @Parameter(names = "--final-read-timeout", description = "Seconds the final reads may take")
     int finalReadTimeout = 60;
 
@@ -102,8 +106,9 @@ public final class SuiteOptions {
         if (nodes < 1 || nodes > 9) {
             throw new IllegalArgumentException("--nodes must be between 1 and 9 (3 or 5 make sense)");
         }
-        if (timeLimit < 1 || testCount < 1 || rate <= 0 || interval < 1 || keys < 1 || clients < 1) {
-            throw new IllegalArgumentException("--time-limit, --test-count, --rate, --interval, --keys and --clients must be positive");
+        if (timeLimit < 1 || testCount < 1 || rate <= 0 || interval < 1 || keys < 1 || clients < 1 || startTimeout < 1) {
+            throw new IllegalArgumentException("--time-limit, --test-count, --rate, --interval, --keys, --clients and"
+                    + " --start-timeout must be positive");
         }
         if (!List.of("queue", "metadata", "offsets").contains(workload)) {
             throw new IllegalArgumentException("unknown workload '" + workload + "'; use queue, metadata or offsets");

@@ -107,8 +107,9 @@ final class TestRun {
     private Map<String, Long> runPhases(Cluster cluster, Disks disks, History history, WorkloadContext context,
                                         List<Schedule.Entry> schedule, long start) throws Exception {
         cluster.startAll();
-        if (!cluster.awaitBrokers(Duration.ofSeconds(90))) {
-            throw new IllegalStateException("the cluster did not come up in 90 s; see " + runDir.resolve("nodes"));
+        if (!cluster.awaitBrokers(Duration.ofSeconds(options.startTimeout))) {
+            throw new IllegalStateException("the cluster did not come up in " + options.startTimeout + " s (--start-timeout);"
+                    + " see " + runDir.resolve("nodes"));
         }
         workload.setup(context);
         NemesisRunner nemesis = new NemesisRunner(cluster, disks, history, workload.topic(), start);
