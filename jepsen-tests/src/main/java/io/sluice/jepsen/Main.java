@@ -23,7 +23,9 @@ import java.util.stream.Stream;
 
 /**
  * {@code sluice-jepsen}: runs {@code --test-count} tests and prints each verdict and where its report
- * is. Exit status 0 when every test was valid, 1 when one was not, 2 when the suite could not run.
+ * is. Exit status 0 when every test was valid, 1 when one was invalid, 2 when the suite could not run,
+ * 3 when none was invalid but one proved nothing (verdict unknown: no acknowledged write, a fault not
+ * injected).
  * One run at a time per machine (a file lock in the temp directory), since the network names are fixed.
  */
 public final class Main {
@@ -61,21 +63,32 @@ public final class Main {
             Path distribution = distribution(options);
             long seed = options.seed != null ? options.seed : System.currentTimeMillis();
             List<String> invalid = new ArrayList<>();
+            List<String> unknown = new ArrayList<>();
             for (int i = 0; i < options.testCount; i++) {
                 long testSeed = seed + i;
                 Path runDir = runDir(options);
                 System.out.printf("test %d/%d: %s, nemesis %s, %d s, seed %d -> %s%n", i + 1, options.testCount,
                         options.testName(), options.nemesis, options.timeLimit, testSeed, runDir);
                 CheckResult result = new TestRun(options, distribution, runDir, testSeed, workload(options)).run();
-                System.out.printf("test %d/%d: %s %s%s%n", i + 1, options.testCount, result.valid() ? "VALID" : "INVALID",
-                        result.counts().isEmpty() ? "" : result.counts() + " ", runDir.resolve("index.html"));
-                if (!result.valid()) {
-                    invalid.add(runDir.toString());
+                System.out.printf("test %d/%d: %s %s%s%s%n", i + 1, options.testCount, result.verdict(),
+                        result.counts().isEmpty() ? "" : result.counts() + " ",
+                        result.unknownReasons().isEmpty() ? "" : result.unknownReasons() + " ", runDir.resolve("index.html"));
+                switch (result.verdict()) {
+                    case INVALID -> invalid.add(runDir.toString());
+                    case UNKNOWN -> unknown.add(runDir.toString());
+                    case VALID -> { }
                 }
             }
-            System.out.println(invalid.isEmpty() ? "all " + options.testCount + " valid"
-                    : invalid.size() + " of " + options.testCount + " invalid: " + invalid);
-            return invalid.isEmpty() ? 0 : 1;
+            if (!invalid.isEmpty()) {
+                System.out.println(invalid.size() + " of " + options.testCount + " invalid: " + invalid);
+                return 1;
+            }
+            if (!unknown.isEmpty()) {
+                System.out.println(unknown.size() + " of " + options.testCount + " proved nothing (unknown): " + unknown);
+                return 3;
+            }
+            System.out.println("all " + options.testCount + " valid");
+            return 0;
         } catch (Exception e) {
             System.err.println("Error: " + e.getMessage());
             e.printStackTrace(System.err);

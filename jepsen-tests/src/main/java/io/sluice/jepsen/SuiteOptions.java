@@ -129,9 +129,15 @@ public final class SuiteOptions {
         if (subscribe && !workload.equals("queue")) {
             throw new IllegalArgumentException("--subscribe is a variant of the queue workload (offsets always subscribes)");
         }
-        if (kinds().contains(Fault.Kind.REASSIGN) && nodes < 4) {
+        Set<Fault.Kind> kinds = kinds();
+        if (kinds.contains(Fault.Kind.REASSIGN) && nodes < 4) {
             throw new IllegalArgumentException("--nemesis reassign needs --nodes 4 or more (5 makes sense): the topic has"
                     + " 3 replicas, and with 3 nodes a move could only reorder them");
+        }
+        if (loopback && (kinds.contains(Fault.Kind.PARTITION) || kinds.contains(Fault.Kind.LOSS))) {
+            // refused up front: a run that silently skipped them would look like one that survived them
+            throw new IllegalArgumentException("partition and loss faults need network namespaces, which --loopback"
+                    + " turns off; drop --loopback or choose other faults (e.g. --nemesis kill,pause)");
         }
     }
 

@@ -1,13 +1,16 @@
 package io.sluice.jepsen;
 
+import io.sluice.jepsen.checker.Availability;
 import io.sluice.jepsen.checker.CheckResult;
 import io.sluice.jepsen.checker.LeaderChecker;
 import io.sluice.jepsen.checker.ReplicaChecker;
+import io.sluice.jepsen.checker.RunCoverage;
 import io.sluice.jepsen.harness.Cluster;
 import io.sluice.jepsen.harness.Disks;
 import io.sluice.jepsen.harness.LeaderObserver;
 import io.sluice.jepsen.harness.LoopbackNetwork;
 import io.sluice.jepsen.harness.NamespaceNetwork;
+import io.sluice.jepsen.harness.NodeLogScan;
 import io.sluice.jepsen.harness.Network;
 import io.sluice.jepsen.harness.ReplicaLogs;
 import io.sluice.jepsen.history.History;
@@ -47,6 +50,8 @@ final class TestRun {
     private final Path runDir;
     private final long seed;
     private final Workload workload;
+    /** Requested fault families this run could not make, and why: they make the verdict unknown. */
+    private final List<String> notMade = new ArrayList<>();
 
     TestRun(SuiteOptions options, Path distribution, Path runDir, long seed, Workload workload) {
         this.options = options;
@@ -82,10 +87,13 @@ final class TestRun {
             List<Op> ops = history.ops();
             history.flush();
             CheckResult result = CheckResult.merge(List.of(workload.check(ops), new LeaderChecker().check(ops),
-                    new ReplicaChecker().check(replicaLogs(cluster))));
-            writeResults(result, schedule, network, disks, reassignments);
+                    new ReplicaChecker().check(replicaLogs(cluster)),
+                    RunCoverage.check(ops, !options.kinds().isEmpty(), notMade),
+                    new CheckResult(List.of(), Map.of("longest-write-gap-ms", Availability.longestGapMs(ops)))));
+            List<NodeLogScan.Errors> nodeErrors = NodeLogScan.scan(nodeLogs(cluster), 20);
+            writeResults(result, schedule, network, disks, Availability.periods(ops), nodeErrors, reassignments);
             HtmlReport.write(runDir.resolve("index.html"), runDir.getParent().getFileName() + " " + runDir.getFileName(),
-                    ops, result, summary(network, disks));
+                    ops, result, summary(network, disks), nodeErrors);
             return result;
         } finally {
             if (cluster != null) {
@@ -152,6 +160,10 @@ final class TestRun {
             return NamespaceNetwork.create(options.nodes);
         } catch (RuntimeException e) {
             LOG.warn("network namespaces unavailable ({}); running process faults on loopback only", e.getMessage());
+            if (options.kinds().contains(Fault.Kind.PARTITION) || options.kinds().contains(Fault.Kind.LOSS)) {
+                notMade.add("partition and loss faults were asked for but not made: network namespaces are"
+                        + " unavailable (" + e.getMessage() + ")");
+            }
             return new LoopbackNetwork();
         }
     }
@@ -190,6 +202,12 @@ final class TestRun {
         return logs;
     }
 
+    private static Map<Integer, Path> nodeLogs(Cluster cluster) {
+        Map<Integer, Path> logs = new LinkedHashMap<>();
+        cluster.nodes().forEach(n -> logs.put(n.id(), n.log()));
+        return logs;
+    }
+
     private Map<String, Object> summary(Network network, Disks disks) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("workload", options.workload);
@@ -215,9 +233,13 @@ final class TestRun {
     }
 
     private void writeResults(CheckResult result, List<Schedule.Entry> schedule, Network network, Disks disks,
-                              Map<String, Long> reassignments) throws java.io.IOException {
+                              List<Availability.Period> availability, List<NodeLogScan.Errors> nodeErrors,
+                              Map<String, Long> reassignments)
+            throws java.io.IOException {
         Map<String, Object> json = new LinkedHashMap<>(summary(network, disks));
         json.putAll(result.toJson());
+        json.put("availability", availability.stream().map(Availability.Period::toJson).toList());
+        json.put("node-errors", nodeErrors.stream().map(NodeLogScan.Errors::toJson).toList());
         if (options.kinds().contains(Fault.Kind.REASSIGN)) {
             json.put("reassignments", reassignments);
             LOG.info("reassignments: {}", reassignments);

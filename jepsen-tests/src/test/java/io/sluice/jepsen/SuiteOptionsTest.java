@@ -56,6 +56,15 @@ class SuiteOptionsTest {
     }
 
     @Test
+    void loopbackRefusesNetworkFaultsItCannotMake() {
+        String message = assertThrows(IllegalArgumentException.class, () -> parse("--loopback").validate()).getMessage();
+        assertTrue(message.contains("--loopback") && message.contains("partition"), message);
+        assertThrows(IllegalArgumentException.class, () -> parse("--loopback", "--nemesis", "kill,loss").validate());
+        parse("--loopback", "--nemesis", "kill,pause").validate();
+        parse("--nemesis", "partition").validate();
+    }
+
+    @Test
     void subscribeIsAVariantOfTheQueueWorkload() {
         SuiteOptions o = parse("--workload", "queue", "--subscribe");
         o.validate();

@@ -17,12 +17,15 @@ import java.util.TreeSet;
  * <ul>
  *   <li>lost-write: an acknowledged value whose offset is below the highest offset read, never read;</li>
  *   <li>unseen: an acknowledged value never read, at or above the highest offset read;</li>
- *   <li>lost-after-read: an acknowledged value read during the run that the final reads (the polls
- *   after the last {@code heal}) did not find: the log forgot it after it was served;</li>
+ *   <li>lost-after-read: a value read during the run that the final reads (the polls after the last
+ *   {@code heal}) did not find: the log forgot it after it was served. Acknowledged or not: a consumer
+ *   reads only below the high watermark, so what it read was committed and must survive;</li>
  *   <li>duplicate: one value at two offsets; inconsistent-offsets: two values at one offset (sends'
  *       acknowledged offsets count as observations, as reads do);</li>
- *   <li>poll-skip: a consumer's next read jumps over an offset known to hold a value, within one
- *       assignment (an {@code assign} starts a new one); nonmonotonic-poll: it goes back or repeats;</li>
+ *   <li>poll-skip: a consumer's next read of a partition jumps over an offset known to hold a value;
+ *       nonmonotonic-poll: it goes back or repeats. Across a reader's own {@code assign}s a partition it
+ *       keeps keeps its position (as both clients do), so only a partition newly assigned, or one
+ *       handed out by a group, may start anywhere;</li>
  *   <li>nonmonotonic-send: one producer's acknowledged sends to a key, in the order it sent them, do
  *       not get increasing offsets;</li>
  *   <li>phantom-read: a value read that no send (of any outcome) wrote, or whose send failed
@@ -37,6 +40,7 @@ public final class QueueChecker {
         final NavigableMap<Long, Map<Long, Long>> valuesAtOffset = new TreeMap<>(); // offset -> value -> op
         final Map<Long, Map<Long, Long>> offsetsOfValue = new HashMap<>(); // value -> offset -> op
         final Map<Long, Op> acked = new LinkedHashMap<>(); // value -> ok send
+        final Set<Long> unknownOutcome = new java.util.HashSet<>(); // values of info sends
         final Set<Long> read = new java.util.HashSet<>();
         final Set<Long> finalRead = new java.util.HashSet<>();
         final Map<Long, Long> firstRead = new HashMap<>(); // value -> the first poll that read it
@@ -62,6 +66,9 @@ public final class QueueChecker {
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
             boolean finalRead = lastHeal >= 0 && i > lastHeal;
+            if (op.type() == Op.Type.INFO && "send".equals(op.f()) && op.value() != null) {
+                keys.computeIfAbsent(op.key(), x -> new KeyState()).unknownOutcome.add(op.longValue());
+            }
             if (!op.isOk()) {
                 continue;
             }
@@ -154,6 +161,13 @@ public final class QueueChecker {
                         List.of(send.index(), k.firstRead.get(value))));
             }
         }
+        for (long value : new TreeSet<>(k.unknownOutcome)) {
+            if (!k.acked.containsKey(value) && k.read.contains(value) && !k.finalRead.contains(value)) {
+                out.add(new Anomaly("lost-after-read", key, "value " + value + " (its send's outcome unknown to the"
+                        + " writer) was read during the run, so it was committed, but not by the final reads",
+                        List.of(k.firstRead.get(value))));
+            }
+        }
     }
 
     private static void offsetConflicts(String key, KeyState k, List<Anomaly> out) {
@@ -190,12 +204,23 @@ public final class QueueChecker {
         }));
     }
 
-    /** Poll-skip and nonmonotonic-poll, per consumer process and key, reset by each assign. */
+    /**
+     * Poll-skip and nonmonotonic-poll, per consumer process and key. A reader's own assign keeps the
+     * positions of the partitions it keeps; a group's assignment (its members may be sent back to the
+     * committed offset) starts every partition afresh.
+     */
     private static void pollOrder(List<Op> ops, Map<String, KeyState> keys, List<Anomaly> out) {
         Map<Integer, Map<String, long[]>> last = new HashMap<>(); // process -> key -> {offset, op}
         for (Op op : ops) {
             if ("assign".equals(op.f()) && op.isInvoke()) {
-                last.remove(op.process());
+                Map<String, long[]> mine = last.get(op.process());
+                if (op.group() != null || mine == null) {
+                    last.remove(op.process());
+                } else {
+                    Set<String> kept = new java.util.HashSet<>();
+                    op.listValue().forEach(k -> kept.add(String.valueOf(k)));
+                    mine.keySet().retainAll(kept);
+                }
             } else if ("poll".equals(op.f()) && op.isOk()) {
                 Map<String, long[]> mine = last.computeIfAbsent(op.process(), p -> new HashMap<>());
                 forEachRead(op, (key, offset, value) -> {
@@ -213,7 +238,7 @@ public final class QueueChecker {
         List<Long> behind = prev[1] == opIndex ? List.of(opIndex) : List.of(prev[1], opIndex);
         if (offset <= prev[0]) {
             out.add(new Anomaly("nonmonotonic-poll", key, "a consumer read offset " + offset + " after offset "
-                    + prev[0] + " in the same assignment", behind));
+                    + prev[0] + " without losing the partition in between", behind));
             return;
         }
         NavigableMap<Long, Map<Long, Long>> between = k.valuesAtOffset.subMap(prev[0], false, offset, false);

@@ -11,7 +11,9 @@ import java.util.TreeMap;
  * Replicas agree after healing: for each partition, every replica's batches below its own high
  * watermark must be byte-identical to the same batches of the replica with the highest high
  * watermark (batches are copied from the leader byte for byte, base offset and leader epoch
- * included), and no replica may hold a batch below that bound that the reference lacks. Pure.
+ * included); no replica may hold a batch below that bound that the reference lacks, and none may lack
+ * one the reference holds there (a hole), from the replica's own first offset on (what retention or
+ * DeleteRecords removed below it is not a hole). Pure.
  */
 public final class ReplicaChecker {
 
@@ -40,7 +42,17 @@ public final class ReplicaChecker {
                     continue;
                 }
                 long bound = Math.min(replica.highWatermark(), reference.highWatermark());
-                for (Batch batch : below(replica, bound).values()) {
+                Map<Long, Batch> replicaBatches = below(replica, bound);
+                long logStart = replica.batches().isEmpty() ? 0 : replica.batches().get(0).baseOffset();
+                for (Batch expected : below(reference, bound).values()) {
+                    if (expected.baseOffset() >= logStart && !replicaBatches.containsKey(expected.baseOffset())) {
+                        anomalies.add(new Anomaly("replica-divergence", e.getKey(), "node " + replica.node()
+                                + " lacks the batch at offsets " + expected.baseOffset() + ".." + expected.lastOffset()
+                                + " that node " + reference.node() + " holds (both below high watermark " + bound + ")",
+                                List.of()));
+                    }
+                }
+                for (Batch batch : replicaBatches.values()) {
                     comparedBatches++;
                     Batch expected = referenceBatches.get(batch.baseOffset());
                     if (expected == null || !Arrays.equals(expected.bytes(), batch.bytes())) {

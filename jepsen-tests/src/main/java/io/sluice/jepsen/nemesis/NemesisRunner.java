@@ -1,6 +1,7 @@
 package io.sluice.jepsen.nemesis;
 
 import io.sluice.client.PartitionInfo;
+import io.sluice.jepsen.checker.RunCoverage;
 import io.sluice.jepsen.harness.Cluster;
 import io.sluice.jepsen.harness.Disks;
 import io.sluice.jepsen.history.History;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,16 @@ public final class NemesisRunner {
     public static final int PROCESS = -1;
     /** How long a heal waits for running partition moves: a move's new replica copies the whole partition. */
     static final long REASSIGN_HEAL_MS = 60_000;
+    /** How long a fault waits for its target (a leader) to be known: 20 looks, 250 ms apart. */
+    private static final int TARGET_LOOKS = 20;
+    private static final long TARGET_LOOK_MS = 250;
+
+    /** The fault's target does not exist at the moment (no leader known after waiting): skipped, not failed. */
+    static final class TargetUnavailable extends IllegalStateException {
+        TargetUnavailable(String why) {
+            super(why);
+        }
+    }
 
     /** How the runner waits for the next entry: real sleeps, or a fake clock's in tests. */
     interface Sleeper {
@@ -94,6 +106,11 @@ public final class NemesisRunner {
             history.complete(start, Op.Type.OK, applied, null, null);
             LOG.info("fault: {}", applied);
             return Optional.of(applied);
+        } catch (TargetUnavailable e) {
+            // e.g. a leader-targeted fault right after another fault, before an election ended
+            LOG.info("skipped {}: {}", fault.describe(), e.getMessage());
+            history.complete(start, Op.Type.FAIL, fault.describe(), null, RunCoverage.SKIPPED + e.getMessage());
+            return Optional.empty();
         } catch (RuntimeException e) {
             LOG.warn("could not inject {}: {}", fault.describe(), e.getMessage());
             history.complete(start, Op.Type.FAIL, fault.describe(), null, e.getMessage());
@@ -142,8 +159,8 @@ public final class NemesisRunner {
 
     private List<Integer> processTargets(Fault fault) {
         return switch (fault.target()) {
-            case RAFT_LEADER -> List.of(require(cluster.raftLeader(), "no metadata leader is known"));
-            case PARTITION_LEADER -> List.of(require(leaderOfPartitionZero().map(PartitionInfo::leader)
+            case RAFT_LEADER -> List.of(await(cluster::raftLeader, "no metadata leader is known"));
+            case PARTITION_LEADER -> List.of(await(() -> leaderOfPartitionZero().map(PartitionInfo::leader)
                     .filter(l -> l > 0), "partition 0 has no leader"));
             case ALL -> cluster.ids();
             default -> fault.nodes();
@@ -152,16 +169,16 @@ public final class NemesisRunner {
 
     private Map<Integer, Set<Integer>> grudges(Fault fault) {
         return switch (fault.target()) {
-            case RAFT_LEADER_CUT -> Grudges.isolate(List.of(require(cluster.raftLeader(), "no metadata leader is known")),
+            case RAFT_LEADER_CUT -> Grudges.isolate(List.of(await(cluster::raftLeader, "no metadata leader is known")),
                     cluster.ids());
             case LEADER_FROM_FOLLOWERS -> {
-                PartitionInfo p = require(leaderOfPartitionZero().filter(i -> i.leader() > 0), "partition 0 has no leader");
+                PartitionInfo p = await(() -> leaderOfPartitionZero().filter(i -> i.leader() > 0), "partition 0 has no leader");
                 yield Grudges.leaderFromFollowers(p.leader(), p.replicas(), cluster.raftLeader().orElse(-1));
             }
             case BRIDGE -> Grudges.bridge(fault.nodes());
             case ONE_WAY -> Grudges.oneWay(fault.nodes().get(0), fault.nodes().get(1));
             case RAFT_FOLLOWER_CUT -> {
-                int leader = require(cluster.raftLeader(), "no metadata leader is known");
+                int leader = await(cluster::raftLeader, "no metadata leader is known");
                 int follower = require(fault.nodes().stream().filter(n -> n != leader).findFirst(), "no Raft follower");
                 yield Grudges.link(leader, follower);
             }
@@ -175,6 +192,25 @@ public final class NemesisRunner {
 
     private static <T> T require(Optional<T> value, String why) {
         return value.orElseThrow(() -> new IllegalStateException(why));
+    }
+
+    /** The target once it is known, looking a few times; {@link TargetUnavailable} when it never is. */
+    private <T> T await(Supplier<Optional<T>> target, String why) {
+        for (int look = 1; ; look++) {
+            Optional<T> found = target.get();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (look == TARGET_LOOKS) {
+                throw new TargetUnavailable(why + " (looked for " + TARGET_LOOKS * TARGET_LOOK_MS / 1000.0 + " s)");
+            }
+            try {
+                sleeper.sleep(TARGET_LOOK_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TargetUnavailable(why + " (interrupted)");
+            }
+        }
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.sluice.jepsen.report;
 
 import io.sluice.jepsen.checker.Anomaly;
+import io.sluice.jepsen.checker.Availability;
 import io.sluice.jepsen.checker.CheckResult;
+import io.sluice.jepsen.harness.NodeLogScan;
 import io.sluice.jepsen.history.Json;
 import io.sluice.jepsen.history.Op;
 import io.sluice.jepsen.history.Pairs;
@@ -32,19 +34,26 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    public static void write(Path file, String title, List<Op> ops, CheckResult result, Map<String, Object> settings)
-            throws IOException {
-        Files.writeString(file, render(title, ops, result, settings), StandardCharsets.UTF_8);
+    public static void write(Path file, String title, List<Op> ops, CheckResult result, Map<String, Object> settings,
+                             List<NodeLogScan.Errors> nodeErrors) throws IOException {
+        Files.writeString(file, render(title, ops, result, settings, nodeErrors), StandardCharsets.UTF_8);
     }
 
-    static String render(String title, List<Op> ops, CheckResult result, Map<String, Object> settings) {
+    static String render(String title, List<Op> ops, CheckResult result, Map<String, Object> settings,
+                         List<NodeLogScan.Errors> nodeErrors) {
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
                 .append(escape(title)).append("</title><style>body{font-family:sans-serif;margin:20px;max-width:1100px}"
                         + "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;"
                         + "text-align:left;vertical-align:top}code{font-size:11px}.valid{color:#2a9d3a}"
-                        + ".invalid{color:#d03030}</style></head><body>\n");
-        html.append("<h1>").append(escape(title)).append("</h1>\n<h2 class=\"").append(result.valid() ? "valid\">Valid"
-                : "invalid\">Invalid").append("</h2>\n");
+                        + ".invalid{color:#d03030}.unknown{color:#f0a020}</style></head><body>\n");
+        String verdict = result.verdict().name().toLowerCase();
+        html.append("<h1>").append(escape(title)).append("</h1>\n<h2 class=\"").append(verdict).append("\">")
+                .append(Character.toUpperCase(verdict.charAt(0))).append(verdict.substring(1)).append("</h2>\n");
+        if (!result.unknownReasons().isEmpty()) {
+            html.append("<p>This run cannot have proved anything:</p><ul>");
+            result.unknownReasons().forEach(r -> html.append("<li>").append(escape(r)).append("</li>"));
+            html.append("</ul>\n");
+        }
         html.append(keyValues("Settings", settings)).append(keyValues("Counts", result.stats()));
         Map<String, Object> counts = new LinkedHashMap<>(result.counts());
         html.append(keyValues("Anomalies", counts.isEmpty() ? Map.of("none", "") : counts));
@@ -56,7 +65,7 @@ public final class HtmlReport {
             html.append(throughput(f, ops, windows, end)).append("<br>\n").append(latency(f, ops, pairs, windows, end))
                     .append('\n');
         }
-        html.append(anomalies(ops, result));
+        html.append(anomalies(ops, result)).append(availability(ops)).append(nodeErrors(nodeErrors));
         return html.append("</body></html>\n").toString();
     }
 
@@ -155,6 +164,34 @@ public final class HtmlReport {
         t.append("</table>\n");
         if (shown.size() < result.anomalies().size()) {
             t.append("<p>").append(result.anomalies().size() - shown.size()).append(" more in results.json.</p>\n");
+        }
+        return t.toString();
+    }
+
+    private static String availability(List<Op> ops) {
+        List<Availability.Period> periods = Availability.periods(ops);
+        if (periods.isEmpty()) {
+            return "";
+        }
+        StringBuilder t = new StringBuilder("<h3>Availability</h3>\n<table><tr><th>period</th><th>from s</th><th>to s</th>"
+                + "<th>writes completed</th><th>acknowledged</th><th>longest gap without an acknowledged write</th></tr>\n");
+        for (Availability.Period p : periods) {
+            t.append(String.format("<tr><td>%s</td><td>%.1f</td><td>%.1f</td><td>%d</td><td>%d (%.0f%%)</td><td>%.1f s</td></tr>%n",
+                    escape(p.what()), p.startMs() / 1e3, p.endMs() / 1e3, p.completed(), p.acknowledged(),
+                    100 * p.acknowledgedShare(), p.longestGapMs() / 1e3));
+        }
+        return t.append("</table>\n").toString();
+    }
+
+    private static String nodeErrors(List<NodeLogScan.Errors> nodeErrors) {
+        StringBuilder t = new StringBuilder("<h3>Errors in the node logs</h3>\n");
+        if (nodeErrors.isEmpty()) {
+            return t.append("<p>None.</p>\n").toString();
+        }
+        for (NodeLogScan.Errors e : nodeErrors) {
+            t.append("<p>node ").append(e.node()).append(": ").append(e.count()).append(" line(s)")
+                    .append(e.count() > e.first().size() ? ", the first " + e.first().size() : "").append("</p>\n");
+            e.first().forEach(line -> t.append("<code>").append(escape(line)).append("</code><br>\n"));
         }
         return t.toString();
     }

@@ -108,16 +108,43 @@ class QueueCheckerTest {
     }
 
     @Test
-    void goingBackIsANonmonotonicPollButNotAfterANewAssignment() {
+    void goingBackIsANonmonotonicPollButNotAfterThePartitionLeftAndCameBack() {
         h.send(0, "0", 1, 0);
         h.send(0, "0", 2, 1);
         h.assign(5, null, "0");
         h.poll(5, "0", 0, 1, 1, 2);
         h.poll(5, "0", 1, 2); // read offset 1 again in the same assignment
         assertEquals(1, of(check(), "nonmonotonic-poll").size());
+        h.assign(5, null, "1");
         h.assign(5, null, "0");
-        h.poll(5, "0", 0, 1, 1, 2); // a new assignment may start over
+        h.poll(5, "0", 0, 1, 1, 2); // partition 0 was given up: newly assigned, it may start over
         assertEquals(1, of(check(), "nonmonotonic-poll").size());
+    }
+
+    @Test
+    void aPartitionKeptAcrossTheReadersOwnAssignsKeepsItsPosition() {
+        h.send(0, "0", 1, 0);
+        h.send(0, "0", 2, 1);
+        h.send(0, "0", 3, 2);
+        h.assign(5, null, "0");
+        h.poll(5, "0", 0, 1);
+        h.assign(5, null, "0", "1"); // keeps 0
+        h.poll(5, "0", 2, 3); // offset 1 skipped across the assign
+        assertEquals(1, of(check(), "poll-skip").size(), "continuity holds across an assign that keeps the partition");
+        h.assign(5, null, "0");
+        h.poll(5, "0", 0, 1); // back to the start, though 0 was never given up
+        assertEquals(1, of(check(), "nonmonotonic-poll").size());
+    }
+
+    @Test
+    void aGroupsAssignmentStartsEveryPartitionAfresh() {
+        h.send(0, "0", 1, 0);
+        h.send(0, "0", 2, 1);
+        h.assign(5, "g", "0");
+        h.poll(5, "0", 0, 1, 1, 2);
+        h.assign(5, "g", "0"); // a rebalance may send the member back to the committed offset
+        h.poll(5, "0", 0, 1);
+        assertTrue(of(check(), "nonmonotonic-poll").isEmpty());
     }
 
     @Test
@@ -171,5 +198,23 @@ class QueueCheckerTest {
 
         h.poll(6, "0", 0, 1); // found after all
         assertTrue(of(check(), "lost-after-read").isEmpty());
+    }
+
+    @Test
+    void aValueOfUnknownOutcomeReadDuringTheRunMustSurviveToo() {
+        h.send(0, "0", 1, 0);
+        h.sendInfo(0, "0", 2); // the writer never learned it was written at offset 1
+        h.assign(5, null, "0");
+        h.poll(5, "0", 0, 1, 1, 2); // a reader saw it: it was below the high watermark, committed
+        h.complete(h.invoke("heal", -1, null, null, null), Op.Type.OK, null, null);
+        h.assign(6, null, "0");
+        h.poll(6, "0", 0, 1);
+
+        List<Anomaly> found = of(check(), "lost-after-read");
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.get(0).detail().contains("value 2"), found.get(0).detail());
+
+        h.poll(6, "0", 1, 2);
+        assertTrue(check().valid(), check().anomalies().toString());
     }
 }

@@ -45,6 +45,20 @@ class ReplicaCheckerTest {
     }
 
     @Test
+    void aHoleInAReplicaBelowTheHighWatermarkIsADivergence() {
+        ReplicaLog leader = new ReplicaLog("t-0", 1, 15, List.of(batch(0, 4, 1), batch(5, 9, 1), batch(10, 14, 1)));
+        ReplicaLog holed = new ReplicaLog("t-0", 2, 15, List.of(batch(0, 4, 1), batch(10, 14, 1)));
+        CheckResult result = new ReplicaChecker().check(List.of(leader, holed));
+        assertEquals(1, result.anomalies().size(), result.anomalies().toString());
+        assertTrue(result.anomalies().get(0).detail().contains("node 2 lacks the batch at offsets 5..9"));
+
+        ReplicaLog trimmed = new ReplicaLog("t-0", 3, 15, List.of(batch(10, 14, 1))); // log start moved to 10
+        assertTrue(new ReplicaChecker().check(List.of(leader, trimmed)).valid(), "below the log start is not a hole");
+        ReplicaLog behind = new ReplicaLog("t-0", 3, 5, List.of(batch(0, 4, 1))); // a replica behind, not holed
+        assertTrue(new ReplicaChecker().check(List.of(leader, behind)).valid());
+    }
+
+    @Test
     void partitionsAreComparedSeparately() {
         ReplicaLog a = new ReplicaLog("t-0", 1, 5, List.of(batch(0, 4, 1)));
         ReplicaLog b = new ReplicaLog("t-1", 2, 5, List.of(batch(0, 4, 2)));

@@ -29,6 +29,12 @@ public final class HistoryBuilder {
         return history.invoke(f, process, key, value, group);
     }
 
+    /** Completes with a given error (the other completions say "test error" when not ok). */
+    public Op completeWithError(Op invoke, Op.Type type, Object value, String error) {
+        now++;
+        return history.complete(invoke, type, value, null, error);
+    }
+
     public Op complete(Op invoke, Op.Type type, Object value, Long offset) {
         now++;
         return history.complete(invoke, type, value, offset, type == Op.Type.OK ? null : "test error");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.client.PartitionInfo;
 import io.sluice.jepsen.harness.Network;
 import io.sluice.jepsen.history.History;
+import io.sluice.jepsen.checker.RunCoverage;
 import io.sluice.jepsen.history.Op;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -176,17 +177,39 @@ class NemesisRunnerTest {
     }
 
     @Test
-    void aFaultWhoseTargetCannotBeResolvedIsRecordedAsFailedAndTheRunGoesOn() {
+    void aFaultWhoseTargetCannotBeResolvedIsRecordedAsSkippedAndTheRunGoesOn() {
         cluster.raftLeader = Optional.empty();
         runner.run(List.of(entry(1_000, 2_000, Fault.Kind.KILL, Fault.Target.RAFT_LEADER),
                 entry(3_000, 4_000, Fault.Kind.KILL, Fault.Target.ONE, 1)));
 
         List<Op> ops = history.ops();
         assertEquals(Op.Type.FAIL, ops.get(1).type());
-        assertEquals("no metadata leader is known", ops.get(1).error());
+        assertEquals(RunCoverage.SKIPPED + "no metadata leader is known (looked for 5.0 s)", ops.get(1).error());
         assertTrue(cluster.events.contains("kill 1"), "the next fault still runs: " + cluster.events);
         assertFalse(cluster.events.subList(0, cluster.events.indexOf("kill 1")).contains("heal"),
                 "nothing was injected, so nothing to heal before the next fault");
+    }
+
+    @Test
+    void aLeaderTargetedFaultWaitsForTheElectionToEnd() {
+        cluster.raftLeader = Optional.empty();
+        List<Long> waits = new java.util.ArrayList<>();
+        NemesisRunner patient = new NemesisRunner(cluster, new FakePartitions(1), history, "t", 0, nanos::get, ms -> {
+            waits.add(ms);
+            if (waits.size() == 3) {
+                cluster.raftLeader = Optional.of(3); // elected while the fault looked
+            }
+        });
+        assertEquals("kill raft_leader [3]", patient.inject(new Fault(Fault.Kind.KILL, Fault.Target.RAFT_LEADER, List.of(), 0)));
+        assertEquals(List.of(250L, 250L, 250L), waits);
+    }
+
+    @Test
+    void aFaultThatCannotBeInjectedIsAFailureNotASkip() {
+        runner.run(List.of(entry(1_000, 2_000, Fault.Kind.PARTITION, Fault.Target.RAFT_FOLLOWER_CUT, 2)));
+        Op start = history.ops().get(1);
+        assertEquals(Op.Type.FAIL, start.type());
+        assertFalse(start.error().startsWith(RunCoverage.SKIPPED), start.error());
     }
 
     @Test

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jepsen.checker.CheckResult;
 import io.sluice.jepsen.checker.QueueChecker;
+import io.sluice.jepsen.harness.NodeLogScan;
 import io.sluice.jepsen.history.HistoryBuilder;
 import io.sluice.jepsen.history.Op;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,7 @@ class HtmlReportTest {
         h.assign(5, null, "0");
         h.poll(5, "0", 1, 2); // value 1 lost
         CheckResult result = new QueueChecker().check(h.ops());
-        return HtmlReport.render("queue <test>", h.ops(), result, Map.of("seed", 1));
+        return HtmlReport.render("queue <test>", h.ops(), result, Map.of("seed", 1), List.of());
     }
 
     @Test
@@ -45,6 +47,18 @@ class HtmlReportTest {
         assertTrue(html.contains("<title>kill one [2]</title></rect>"), "the fault window is shaded");
         assertTrue(html.contains("<td>lost-write</td>"));
         assertTrue(html.contains("&quot;value&quot;:1,&quot;offset&quot;:0"), "the lost send is shown");
+    }
+
+    @Test
+    void anUnknownRunSaysWhyAndTheReportShowsAvailabilityAndNodeErrors() {
+        HistoryBuilder h = new HistoryBuilder();
+        h.sendInfo(0, "0", 1);
+        String html = HtmlReport.render("t", h.ops(), CheckResult.unknown(List.of("no write was acknowledged")),
+                Map.of(), List.of(new NodeLogScan.Errors(2, 7, List.of("x ERROR <y>"))));
+        assertTrue(html.contains("class=\"unknown\">Unknown"), "not valid, not invalid");
+        assertTrue(html.contains("<li>no write was acknowledged</li>"));
+        assertTrue(html.contains("<h3>Availability</h3>") && html.contains("<td>1</td><td>0 (0%)</td>"));
+        assertTrue(html.contains("node 2: 7 line(s), the first 1") && html.contains("x ERROR &lt;y&gt;"));
     }
 
     @Test
