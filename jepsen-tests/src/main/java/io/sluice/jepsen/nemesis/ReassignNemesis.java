@@ -49,11 +49,22 @@ final class ReassignNemesis {
         String[] mode = fault.mode().split(" ");
         ReassignPlan.Action action = ReassignPlan.Action.ofFlag(mode[0]);
         Random random = new Random(Long.parseLong(mode[1]));
-        Map<Integer, PartitionInfo> partitions = target.describe(topic);
+        Map<Integer, PartitionInfo> partitions;
+        try {
+            partitions = target.describe(topic);
+        } catch (RuntimeException e) {
+            // like a leader-targeted fault without a leader: what to move is not known at the moment
+            throw new NemesisRunner.TargetUnavailable(e.getMessage());
+        }
         if (partitions.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " has no partitions");
         }
-        Map<Integer, List<Integer>> moves = ReassignPlan.choose(random, action, nodes.get(), partitions);
+        Map<Integer, List<Integer>> moves;
+        try {
+            moves = ReassignPlan.choose(random, action, nodes.get(), partitions);
+        } catch (IllegalStateException e) {
+            throw new NemesisRunner.TargetUnavailable(e.getMessage()); // no partition has a leader to move off
+        }
         Map<Integer, Optional<List<Integer>>> request = new LinkedHashMap<>();
         moves.forEach((p, replicas) -> request.put(p, Optional.of(replicas)));
         Map<Integer, String> refused = target.alter(topic, request);

@@ -78,13 +78,20 @@ public final class QueueWorkload implements Workload {
                 ? Map.of("min.insync.replicas", "1", "unclean.leader.election.enable", "true")
                 : Map.of("min.insync.replicas", Integer.toString(Math.min(2, rf)));
         try (Admin admin = context.cluster().admin(context.cluster().bootstrap())) {
-            try {
-                admin.createTopics(List.of(new NewTopic(topic, context.keys(), rf, configs))).get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                // the admin client resends a create that timed out; if the first one was applied, the
-                // resend finds the topic: nothing else creates it, so it is ours (checked below)
-                if (!(e.getCause() instanceof SluiceException s && s.code() == ErrorCode.TOPIC_ALREADY_EXISTS)) {
-                    throw e;
+            // on a loaded machine a create can outlast the harness's short request timeouts: ask again
+            // (a create applied meanwhile makes the next one find the topic) for up to 60 s
+            long createDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            for (boolean created = false; !created; ) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, context.keys(), rf, configs))).get(30, TimeUnit.SECONDS);
+                    created = true;
+                } catch (ExecutionException e) {
+                    // the admin client resends a create that timed out; if the first one was applied, the
+                    // resend finds the topic: nothing else creates it, so it is ours (checked below)
+                    created = e.getCause() instanceof SluiceException s && s.code() == ErrorCode.TOPIC_ALREADY_EXISTS;
+                    if (!created && System.nanoTime() > createDeadline) {
+                        throw e;
+                    }
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

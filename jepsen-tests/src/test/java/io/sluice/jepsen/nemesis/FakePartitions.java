@@ -22,6 +22,7 @@ final class FakePartitions implements ReassignmentTarget {
     final Map<Integer, List<Integer>> running = new TreeMap<>();
     final Set<Integer> refuse = new TreeSet<>();
     int pollsToFinish;
+    boolean unreachable;
 
     /** {@code count} partitions of topic "t", each on nodes 1, 2, 3 and led by 1. */
     FakePartitions(int count) {
@@ -32,6 +33,9 @@ final class FakePartitions implements ReassignmentTarget {
 
     @Override
     public Map<Integer, PartitionInfo> describe(String topic) {
+        if (unreachable) {
+            throw new IllegalStateException("describing t failed: no answer");
+        }
         return new TreeMap<>(partitions);
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.jepsen.nemesis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jepsen.history.History;
@@ -96,6 +97,18 @@ class ReassignNemesisTest {
         assertEquals(0, count("started"));
         assertTrue(count("refused") >= 1);
         assertEquals(Optional.empty(), nemesis.awaitFinished(60_000));
+    }
+
+    @Test
+    void aTopicThatCannotBeDescribedIsASkippedFaultNotAFailedOne() {
+        partitions.unreachable = true;
+        assertThrows(NemesisRunner.TargetUnavailable.class, () -> nemesis.inject(fault("move 7")));
+        partitions.unreachable = false;
+        partitions.partitions.replaceAll((p, i) -> new io.sluice.client.PartitionInfo("t", p, -1, 0, i.replicas(),
+                List.of(), List.of()));
+        assertThrows(NemesisRunner.TargetUnavailable.class, () -> nemesis.inject(fault("leader-off 7")),
+                "no leader to move off");
+        assertEquals(0, count("started"));
     }
 
     @Test
