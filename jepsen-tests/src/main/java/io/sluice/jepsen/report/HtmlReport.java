@@ -71,7 +71,8 @@ public final class HtmlReport {
 
     /** Operations of clients (not the nemesis or observers), apart from bookkeeping ones. */
     private static List<String> clientFunctions(List<Op> ops) {
-        return ops.stream().filter(o -> o.process() >= 0 && !o.f().equals("assign")).map(Op::f).distinct().sorted().toList();
+        return ops.stream().filter(o -> o.process() >= 0 && !o.f().equals("assign") && !o.f().equals("owns")).map(Op::f)
+                .distinct().sorted().toList();
     }
 
     static List<Plot.Window> windows(List<Op> ops) {

@@ -47,7 +47,7 @@ final class GroupConsumer implements Runnable {
                     topic, assignments::record)) {
                 while (System.nanoTime() < leaveAt && !Thread.currentThread().isInterrupted()) {
                     Map<String, Object> reads = QueueConsumer.poll(context, process, () -> consumer.poll(POLL_TIMEOUT));
-                    assignments.recordIfChanged(consumer.assignment());
+                    assignments.recordIfChanged(consumer.ownership());
                     if (!reads.isEmpty()) {
                         commit(consumer, process, GroupHistory.nextOffsets(reads));
                     }
@@ -79,21 +79,28 @@ final class GroupConsumer implements Runnable {
      */
     private final class Assignments {
         private final int process;
-        private List<Integer> recorded = List.of();
+        private QueueClient.Ownership recorded = new QueueClient.Ownership(List.of(), -1, "");
 
         Assignments(int process) {
             this.process = process;
         }
 
-        void recordIfChanged(List<Integer> assignment) {
-            if (!assignment.equals(recorded)) {
-                record(assignment);
+        void recordIfChanged(QueueClient.Ownership now) {
+            if (!now.equals(recorded)) {
+                record(now);
             }
         }
 
-        void record(List<Integer> assignment) {
-            recorded = assignment;
-            groupHistory.assigned(process, assignment);
+        /** An {@code assign} when the partitions changed; an {@code owns} for each generation's. */
+        void record(QueueClient.Ownership now) {
+            QueueClient.Ownership before = recorded;
+            recorded = now;
+            if (!now.partitions().equals(before.partitions())) {
+                groupHistory.assigned(process, now.partitions());
+            }
+            if (now.generation() >= 0) {
+                groupHistory.owns(process, now);
+            }
         }
     }
 }

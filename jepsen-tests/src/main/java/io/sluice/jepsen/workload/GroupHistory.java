@@ -43,6 +43,20 @@ final class GroupHistory {
     }
 
     /**
+     * Records that the group gave member {@code ownership.member()} (as {@code process}) these
+     * partitions in generation {@code ownership.generation()}: an {@code owns} with the group and the
+     * value {@code {generation, member, partitions}}, for {@code OwnershipChecker}.
+     */
+    Op owns(int process, QueueClient.Ownership ownership) {
+        Map<String, Object> value = new TreeMap<>();
+        value.put("generation", (long) ownership.generation());
+        value.put("member", ownership.member());
+        value.put("partitions", ownership.partitions().stream().map(p -> Integer.toString(p)).toList());
+        Op invoke = history.invoke("owns", process, null, value, group);
+        return history.complete(invoke, Op.Type.OK, value, null, null);
+    }
+
+    /**
      * What to commit after a poll whose history value is {@code reads} (partition -> list of {@code
      * [offset, value]}): for each partition read, its last offset + 1, which is the consumer's position.
      */

@@ -113,8 +113,15 @@ final class KafkaQueueClient implements QueueClient {
         };
     }
 
+    /** The member's partitions and, on the classic protocol (group-wide generations), their generation. */
+    private Ownership ownership(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        var metadata = consumer.groupMetadata();
+        return new Ownership(partitionsOf(topic, consumer.assignment()),
+                groupProtocol.equals("classic") ? metadata.generationId() : -1, metadata.memberId());
+    }
+
     @Override
-    public GroupReader groupReader(Map<String, Object> props, String topic, Consumer<List<Integer>> onAssigned) {
+    public GroupReader groupReader(Map<String, Object> props, String topic, Consumer<Ownership> onAssigned) {
         Map<String, Object> p = new HashMap<>(props);
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
@@ -134,7 +141,7 @@ final class KafkaQueueClient implements QueueClient {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                onAssigned.accept(partitionsOf(topic, consumer.assignment()));
+                onAssigned.accept(ownership(consumer, topic));
             }
         });
         return new GroupReader() {
@@ -144,8 +151,8 @@ final class KafkaQueueClient implements QueueClient {
             }
 
             @Override
-            public List<Integer> assignment() {
-                return partitionsOf(topic, consumer.assignment());
+            public Ownership ownership() {
+                return KafkaQueueClient.this.ownership(consumer, topic);
             }
 
             @Override

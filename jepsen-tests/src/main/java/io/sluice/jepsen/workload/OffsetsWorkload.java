@@ -2,6 +2,7 @@ package io.sluice.jepsen.workload;
 
 import io.sluice.jepsen.checker.CheckResult;
 import io.sluice.jepsen.checker.CommitChecker;
+import io.sluice.jepsen.checker.OwnershipChecker;
 import io.sluice.jepsen.checker.QueueChecker;
 import io.sluice.jepsen.history.Op;
 import java.time.Duration;
@@ -75,6 +76,7 @@ public final class OffsetsWorkload implements Workload {
 
     @Override
     public CheckResult check(List<Op> history) {
-        return CheckResult.merge(List.of(new QueueChecker().check(history), new CommitChecker().check(history)));
+        return CheckResult.merge(List.of(new QueueChecker().check(history), new CommitChecker().check(history),
+                new OwnershipChecker().check(history)));
     }
 }

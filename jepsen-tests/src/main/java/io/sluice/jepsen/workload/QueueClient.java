@@ -49,8 +49,8 @@ public interface QueueClient {
          */
         Map<String, Object> poll(Duration timeout);
 
-        /** The partitions of the topic this member holds now. */
-        List<Integer> assignment();
+        /** The partitions of the topic this member holds now, and their generation. */
+        Ownership ownership();
 
         /** Commits partition -> next offset to read (the history's keys); throws when it did not succeed. */
         void commitSync(Map<String, Long> offsets);
@@ -79,7 +79,18 @@ public interface QueueClient {
      * A member of the group {@code props} name, subscribed to {@code topic}; {@code onAssigned} gets the
      * member's whole assignment of the topic whenever the group adds partitions to it.
      */
-    GroupReader groupReader(Map<String, Object> props, String topic, Consumer<List<Integer>> onAssigned);
+    GroupReader groupReader(Map<String, Object> props, String topic, Consumer<Ownership> onAssigned);
+
+    /**
+     * A member's partitions of the topic, in order, and the group generation they were given in, -1
+     * where a generation is not group-wide (KIP-848's member epochs, Sluice's incarnations), so that
+     * {@code OwnershipChecker} can check that one generation never gives a partition to two members.
+     */
+    record Ownership(List<Integer> partitions, int generation, String member) {
+        public Ownership {
+            partitions = List.copyOf(partitions);
+        }
+    }
 
     /** The client called {@code name}: sluice or kafka (its groups on Kafka's classic protocol). */
     static QueueClient named(String name) {

@@ -10,6 +10,7 @@ import io.sluice.client.consumer.Consumer;
 import io.sluice.client.consumer.ConsumerRecord;
 import io.sluice.jepsen.checker.CheckResult;
 import io.sluice.jepsen.checker.CommitChecker;
+import io.sluice.jepsen.checker.OwnershipChecker;
 import io.sluice.jepsen.checker.QueueChecker;
 import io.sluice.jepsen.history.Op;
 import java.nio.charset.StandardCharsets;
@@ -207,7 +208,8 @@ public final class QueueWorkload implements Workload {
 
     @Override
     public CheckResult check(List<Op> history) {
-        return subscribe ? CheckResult.merge(List.of(new QueueChecker().check(history), new CommitChecker().check(history)))
+        return subscribe ? CheckResult.merge(List.of(new QueueChecker().check(history), new CommitChecker().check(history),
+                new OwnershipChecker().check(history)))
                 : new QueueChecker().check(history);
     }
 

@@ -72,8 +72,16 @@ final class SluiceQueueClient implements QueueClient {
         };
     }
 
+    /**
+     * The member's partitions; no generation: Sluice's groups reconcile each member to a target of its
+     * own (member incarnations, as KIP-848's epochs), not group-wide generations.
+     */
+    private static Ownership ownership(Consumer<byte[], byte[]> consumer, String topic) {
+        return new Ownership(partitionsOf(topic, consumer.assignment()), -1, "");
+    }
+
     @Override
-    public GroupReader groupReader(Map<String, Object> props, String topic, java.util.function.Consumer<List<Integer>> onAssigned) {
+    public GroupReader groupReader(Map<String, Object> props, String topic, java.util.function.Consumer<Ownership> onAssigned) {
         Consumer<byte[], byte[]> consumer = Consumer.ofBytes(props);
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
@@ -83,7 +91,7 @@ final class SluiceQueueClient implements QueueClient {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                onAssigned.accept(partitionsOf(topic, consumer.assignment()));
+                onAssigned.accept(ownership(consumer, topic));
             }
         });
         return new GroupReader() {
@@ -93,8 +101,8 @@ final class SluiceQueueClient implements QueueClient {
             }
 
             @Override
-            public List<Integer> assignment() {
-                return partitionsOf(topic, consumer.assignment());
+            public Ownership ownership() {
+                return SluiceQueueClient.ownership(consumer, topic);
             }
 
             @Override

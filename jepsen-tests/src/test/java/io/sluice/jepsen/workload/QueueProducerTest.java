@@ -79,7 +79,7 @@ class QueueProducerTest {
 
         @Override
         public GroupReader groupReader(Map<String, Object> props, String topic,
-                                       java.util.function.Consumer<List<Integer>> onAssigned) {
+                                       java.util.function.Consumer<Ownership> onAssigned) {
             throw new UnsupportedOperationException("a writer-only fake: the producer test reads nothing");
         }
     }
