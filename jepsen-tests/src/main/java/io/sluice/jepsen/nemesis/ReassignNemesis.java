@@ -51,13 +51,16 @@ final class ReassignNemesis {
         Random random = new Random(Long.parseLong(mode[1]));
         Map<Integer, PartitionInfo> partitions;
         try {
-            partitions = target.describe(topic);
+            partitions = new TreeMap<>(target.describe(topic));
+            // a partition being moved lists its old and new replicas together (5 of them, say): its
+            // replication factor is not its replica count, so it is left to finish
+            partitions.keySet().removeAll(target.ongoing(topic));
         } catch (RuntimeException e) {
             // like a leader-targeted fault without a leader: what to move is not known at the moment
             throw new NemesisRunner.TargetUnavailable(e.getMessage());
         }
         if (partitions.isEmpty()) {
-            throw new IllegalStateException("topic " + topic + " has no partitions");
+            throw new NemesisRunner.TargetUnavailable("every partition of " + topic + " is being moved already");
         }
         Map<Integer, List<Integer>> moves;
         try {
@@ -136,7 +139,10 @@ final class ReassignNemesis {
         }
         Map<Integer, PartitionInfo> partitions;
         try {
-            partitions = target.describe(topic);
+            partitions = new TreeMap<>(target.describe(topic));
+            // a partition being moved lists its old and new replicas together (5 of them, say): its
+            // replication factor is not its replica count, so it is left to finish
+            partitions.keySet().removeAll(target.ongoing(topic));
         } catch (RuntimeException e) {
             partitions = Map.of();
         }

@@ -112,6 +112,23 @@ class ReassignNemesisTest {
     }
 
     @Test
+    void aPartitionBeingMovedIsLeftToFinish() {
+        partitions.pollsToFinish = 1_000;
+        for (int p = 0; p < 3; p++) { // moving: old and new replicas listed together
+            partitions.partitions.put(p, new io.sluice.client.PartitionInfo("t", p, 1, 0, List.of(1, 2, 3, 4, 5),
+                    List.of(1, 2, 3), List.of()));
+            partitions.running.put(p, List.of(3, 4, 5));
+        }
+        for (int seed = 0; seed < 20; seed++) {
+            String done = nemesis.inject(fault("move " + seed));
+            assertTrue(done.startsWith("reassign move {3=[1, 2, 3]->"), done);
+            partitions.running.remove(3);
+        }
+        partitions.running.put(3, List.of(2, 4, 5));
+        assertThrows(NemesisRunner.TargetUnavailable.class, () -> nemesis.inject(fault("move 1")));
+    }
+
+    @Test
     void theRunnerHealsAReassignmentByLettingItFinish() {
         AtomicLong nanos = new AtomicLong();
         NemesisRunnerTest.FakeCluster cluster = new NemesisRunnerTest.FakeCluster();
