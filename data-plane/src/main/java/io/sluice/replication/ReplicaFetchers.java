@@ -3,6 +3,7 @@ package io.sluice.replication;
 import io.sluice.protocol.TopicPartition;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -23,21 +24,33 @@ final class ReplicaFetchers implements AutoCloseable {
     private final Map<Integer, ReplicaFetcher> byLeader = new HashMap<>();
     private volatile boolean paused;
     private final ReplicationThrottles throttles;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sluice-replica-fetcher");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler;
 
+    /**
+     * {@code scheduler} runs every fetch (at once or after the back-off) and is shut down by
+     * {@link #close}; {@link #newScheduler} makes the production one, tests pass one that records the
+     * delays asked for.
+     */
     ReplicaFetchers(int brokerId, ReplicaClient client, ReplicationConfig config,
                     Function<TopicPartition, Optional<Partition>> partitions,
-                    IntFunction<Optional<InetSocketAddress>> leaderAddress, ReplicationThrottles throttles) {
+                    IntFunction<Optional<InetSocketAddress>> leaderAddress, ReplicationThrottles throttles,
+                    ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
         this.throttles = throttles;
         this.brokerId = brokerId;
         this.client = client;
         this.config = config;
         this.partitions = partitions;
         this.leaderAddress = leaderAddress;
+    }
+
+    /** The fetchers' thread: a daemon, so that a broker's fetchers never keep its JVM alive. */
+    static ScheduledExecutorService newScheduler() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-replica-fetcher");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     synchronized void addPartition(TopicPartition tp, int leaderId, int leaderEpoch) {
@@ -54,6 +67,13 @@ final class ReplicaFetchers implements AutoCloseable {
             }
             return false;
         });
+    }
+
+    /** The partitions each leader's fetcher follows now (a leader without any has no fetcher). */
+    synchronized Map<Integer, List<TopicPartition>> partitionsByLeader() {
+        Map<Integer, List<TopicPartition>> result = new HashMap<>();
+        byLeader.forEach((leader, f) -> result.put(leader, f.partitionsFollowed()));
+        return result;
     }
 
     /** Holds every follower fetch back (they retry after the back-off) until unpaused. */

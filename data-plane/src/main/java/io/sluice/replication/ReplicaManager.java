@@ -65,11 +65,7 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
     private final LongAdder isrExpands = new LongAdder();
     /** Images older than this incarnation's registration are stale views from before a restart. */
     private volatile long registeredAt = Long.MAX_VALUE;
-    private final ScheduledExecutorService stateThread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sluice-replica-state");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService stateThread;
 
     public ReplicaManager(int brokerId, LogManager logs, MetadataNode metadata, BrokerDefaults defaults,
                           NodeClient client, ReplicationConfig config, Time clock) {
@@ -82,6 +78,19 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
      */
     public ReplicaManager(int brokerId, LogManager logs, ReplicaMetadata metadata, BrokerDefaults defaults,
                           ReplicaClient client, ReplicationConfig config, Time clock, Timer purgatoryTimer) {
+        this(brokerId, logs, metadata, defaults, client, config, clock, purgatoryTimer, newStateThread(),
+                ReplicaFetchers.newScheduler());
+    }
+
+    /**
+     * With the replica state thread (image changes, the periodic ISR shrink, ISR-change retries) and the
+     * fetchers' scheduler passed in too, so that a test sees the delays they are asked for. Both are
+     * shut down by {@link #close}.
+     */
+    ReplicaManager(int brokerId, LogManager logs, ReplicaMetadata metadata, BrokerDefaults defaults,
+                   ReplicaClient client, ReplicationConfig config, Time clock, Timer purgatoryTimer,
+                   ScheduledExecutorService stateThread, ScheduledExecutorService fetcherScheduler) {
+        this.stateThread = stateThread;
         this.producePurgatory = purgatoryTimer == null ? new Purgatory<>("produce") : new Purgatory<>(purgatoryTimer);
         this.fetchPurgatory = purgatoryTimer == null ? new Purgatory<>("fetch") : new Purgatory<>(purgatoryTimer);
         this.brokerId = brokerId;
@@ -91,7 +100,8 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
         this.config = config;
         this.clock = clock;
         this.throttles = new ReplicationThrottles(brokerId, this::image, clock);
-        this.fetchers = new ReplicaFetchers(brokerId, client, config, this::partition, this::leaderAddress, throttles);
+        this.fetchers = new ReplicaFetchers(brokerId, client, config, this::partition, this::leaderAddress, throttles,
+                fetcherScheduler);
         this.isrChanges = new IsrChangeBatcher(brokerId, metadata::submit, refused -> {
             Partition p = partitions.get(new TopicPartition(refused.getTopic(), refused.getPartition()));
             if (p != null) {
@@ -107,10 +117,28 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
         logs.addDurabilityListener(this);
     }
 
+    /** The replica state thread: a daemon, so that it never keeps a broker's JVM alive. */
+    static ScheduledExecutorService newStateThread() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-replica-state");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     public void start() {
         metadata.subscribe(this);
-        long period = Math.max(10, config.replicaLagTimeMaxMs() / 2);
+        long period = isrShrinkPeriodMs(config.replicaLagTimeMaxMs());
         stateThread.scheduleWithFixedDelay(this::shrinkIsrs, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * How often led partitions look for followers to drop from the ISR: half the lag allowed (as Kafka's
+     * isr-expiration task), so a follower that stopped catching up leaves the ISR within one and a half
+     * times {@code replica.lag.time.max.ms}; at least every 10 ms.
+     */
+    static long isrShrinkPeriodMs(long replicaLagTimeMaxMs) {
+        return Math.max(10, replicaLagTimeMaxMs / 2);
     }
 
     /**
@@ -337,6 +365,11 @@ public final class ReplicaManager implements MetadataPublisher, DurabilityListen
      */
     public void pauseFollowerFetching(boolean paused) {
         fetchers.setPaused(paused);
+    }
+
+    /** The partitions this broker fetches from each leader, for reporting and tests. */
+    Map<Integer, List<TopicPartition>> followedByLeader() {
+        return fetchers.partitionsByLeader();
     }
 
     /** Partitions this broker leads, for controlled shutdown reporting and tests. */

@@ -28,9 +28,15 @@ final class FakeLeader implements ReplicaClient {
     private final BlockingQueue<Fetch> fetches = new LinkedBlockingQueue<>();
     /** Run on the fetcher's thread as each fetch is sent: a test notes the follower's state at that moment. */
     volatile Runnable onSend = () -> { };
+    /** Read as each fetch is sent: the delay the fetcher's scheduler ran the sending task after. */
+    volatile java.util.function.LongSupplier sentAfterMs = () -> -1;
 
-    /** One fetch sent by a follower, to be answered once. */
-    record Fetch(InetSocketAddress address, FetchRequest request, CompletableFuture<ResponseFrame> response) {
+    /**
+     * One fetch sent by a follower, to be answered once; {@code delayMs} is how long the fetcher's
+     * scheduler was asked to wait before the task that sent it, {@code timeoutMs} the request's timeout.
+     */
+    record Fetch(InetSocketAddress address, FetchRequest request, CompletableFuture<ResponseFrame> response,
+                 long delayMs, long timeoutMs) {
         void answer(FetchPartitionResponse.Builder partition, ByteBuffer records) {
             answer(List.of(partition), java.util.Arrays.asList(records));
         }
@@ -51,10 +57,28 @@ final class FakeLeader implements ReplicaClient {
             ByteBuf frame = Unpooled.buffer(1);
             response.complete(new ResponseFrame(ResponseHeader.newBuilder().setError(ErrorCode.NONE).build(),
                     Unpooled.wrappedBuffer(body.build().toByteArray()), raw, frame));
+            if (frame.refCnt() != 0) { // the fetcher handled the answer on this thread: it is done with it
+                throw new AssertionError("the fetcher did not release the response frame");
+            }
         }
 
         private void awaitListener() {
             FakeLeader.awaitListener(response);
+        }
+
+        /** An answer whose partition claims more record bytes than the frame holds: a malformed frame. */
+        void answerMalformed(FetchPartitionResponse.Builder partition) {
+            awaitListener();
+            FetchResponse body = FetchResponse.newBuilder().addPartitions(partition.setRecordsSize(100)).build();
+            response.complete(new ResponseFrame(ResponseHeader.newBuilder().setError(ErrorCode.NONE).build(),
+                    Unpooled.wrappedBuffer(body.toByteArray()), Unpooled.buffer(), Unpooled.buffer(1)));
+        }
+
+        /** Refuses the whole request: an error in the response header, no partitions. */
+        void refuse(ErrorCode error) {
+            awaitListener();
+            response.complete(new ResponseFrame(ResponseHeader.newBuilder().setError(error).setErrorMessage("refused (fake)")
+                    .build(), Unpooled.EMPTY_BUFFER, Unpooled.buffer(), Unpooled.buffer(1)));
         }
 
         void fail() {
@@ -79,7 +103,7 @@ final class FakeLeader implements ReplicaClient {
                                                  long timeoutMs) {
         onSend.run();
         CompletableFuture<ResponseFrame> response = new CompletableFuture<>();
-        fetches.add(new Fetch(address, (FetchRequest) body, response));
+        fetches.add(new Fetch(address, (FetchRequest) body, response, sentAfterMs.getAsLong(), timeoutMs));
         return response;
     }
 

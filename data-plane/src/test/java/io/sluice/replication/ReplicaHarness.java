@@ -50,6 +50,15 @@ final class ReplicaHarness implements AutoCloseable {
     private final int brokerId;
     private final Map<String, String> topicConfig;
 
+    /** The follower fetch's back-off here (its wait is 0 ms, so a scripted leader answers at once). */
+    static final int BACKOFF_MS = 10;
+    /** Followers fetch with a 0 ms wait, so a scripted leader answers at once; back-off stays short. */
+    static final ReplicationConfig CONFIG = new ReplicationConfig(30_000, 0, 1 << 20, BACKOFF_MS);
+
+    /** Records the delay of every fetch and of every task of the replica state thread. */
+    final RecordingScheduler fetcherScheduler = new RecordingScheduler("test-replica-fetcher");
+    final RecordingScheduler stateThread = new RecordingScheduler("test-replica-state");
+
     ReplicaHarness(Path dir, int brokerId, Map<String, String> topicConfig) throws Exception {
         this(dir, brokerId, topicConfig, io.sluice.storage.FileAccess.DIRECT);
     }
@@ -57,17 +66,29 @@ final class ReplicaHarness implements AutoCloseable {
     /** With the logs' writes and fsyncs going through {@code files}. */
     ReplicaHarness(Path dir, int brokerId, Map<String, String> topicConfig, io.sluice.storage.FileAccess files)
             throws Exception {
+        this(dir, brokerId, topicConfig, files, CONFIG, 1);
+    }
+
+    /**
+     * With replication timings {@code config}, registered at broker epoch {@code brokerEpoch} (none
+     * when negative: the replica manager then acts on no image until the test calls
+     * {@code setBrokerEpoch}).
+     */
+    ReplicaHarness(Path dir, int brokerId, Map<String, String> topicConfig, io.sluice.storage.FileAccess files,
+                   ReplicationConfig config, long brokerEpoch) throws Exception {
         this.brokerId = brokerId;
         this.topicConfig = topicConfig;
         this.logs = LogManager.start(dir, LogConfig.defaultConfig(), clock, 3_600_000, 3_600_000, 1, files);
         BrokerDefaults defaults = BrokerDefaults.from(Map.of());
-        // Followers fetch with a 0 ms wait, so a scripted leader answers at once; back-off stays short.
-        this.replicas = new ReplicaManager(brokerId, logs, metadata, defaults, leader,
-                new ReplicationConfig(30_000, 0, 1 << 20, 10), clock, timer);
+        this.replicas = new ReplicaManager(brokerId, logs, metadata, defaults, leader, config, clock, timer, stateThread,
+                fetcherScheduler);
+        leader.sentAfterMs = fetcherScheduler::runningDelayMs;
         this.produce = new ProduceService(replicas);
         this.fetch = new FetchService(replicas);
         replicas.start();
-        replicas.setBrokerEpoch(1);
+        if (brokerEpoch >= 0) {
+            replicas.setBrokerEpoch(brokerEpoch);
+        }
     }
 
     ReplicaHarness(Path dir, int brokerId) throws Exception {
@@ -117,8 +138,14 @@ final class ReplicaHarness implements AutoCloseable {
      */
     static MetadataImage image(long index, String topicId, Map<String, String> topicConfig,
                                List<PartitionRegistration> regs) {
+        return image(index, topicId, topicConfig, regs, List.of(1, 2, 3));
+    }
+
+    /** As above, with only {@code brokers} registered (a broker missing has no address). */
+    static MetadataImage image(long index, String topicId, Map<String, String> topicConfig,
+                               List<PartitionRegistration> regs, List<Integer> brokers) {
         MetadataDelta delta = new MetadataDelta(MetadataImage.EMPTY);
-        for (int id = 1; id <= 3; id++) {
+        for (int id : brokers) {
             delta.replay(new BrokerRegistration(id, id, "127.0.0.1", 9000 + id, "", 1, false, false).toRecord());
         }
         if (!regs.isEmpty()) {
@@ -139,11 +166,16 @@ final class ReplicaHarness implements AutoCloseable {
         logs.close();
     }
 
-    /** The quorum as a list of images the test publishes; submitted commands are kept, never applied. */
+    /**
+     * The quorum as a list of images the test publishes; submitted commands are kept, never applied,
+     * and answered only when the test completes their {@link #answers}.
+     */
     static final class FakeMetadata implements ReplicaMetadata {
         private volatile MetadataImage image = MetadataImage.EMPTY;
         private final List<MetadataPublisher> publishers = new CopyOnWriteArrayList<>();
         final List<MetadataCommand> submitted = new CopyOnWriteArrayList<>();
+        /** The quorum's answer to {@code submitted.get(i)}, for the test to complete. */
+        final List<CompletableFuture<CommandResult>> answers = new CopyOnWriteArrayList<>();
 
         void publish(MetadataImage next) {
             image = next;
@@ -163,8 +195,10 @@ final class ReplicaHarness implements AutoCloseable {
 
         @Override
         public CompletableFuture<CommandResult> submit(MetadataCommand command) {
+            CompletableFuture<CommandResult> answer = new CompletableFuture<>();
+            answers.add(answer);
             submitted.add(command);
-            return new CompletableFuture<>();
+            return answer;
         }
     }
 }

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.metadata.CommandResult;
 import io.sluice.metadata.image.PartitionRegistration;
+import io.sluice.protocol.metadata.BrokerRef;
+import io.sluice.protocol.metadata.MetadataCommand;
+import io.sluice.protocol.metadata.PartitionChangeRequest;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.replication.ProduceService.PartitionRecords;
 import io.sluice.replication.ProduceService.PartitionResult;
@@ -200,6 +204,131 @@ class ReplicaManagerTest {
         h.publish(List.of(1, 2, 3), 1, 2, 7);
         awaitIsrChanges(2, 3); // images apply in order: none of the three before counted
 
+    }
+
+    /** Lag allowed before a follower leaves the ISR, short so that the periodic shrink runs every 10 ms. */
+    private static final ReplicationConfig SHORT_LAG = new ReplicationConfig(20, 0, 1 << 20, ReplicaHarness.BACKOFF_MS);
+
+    /** Broker 1 leads with ISR [1, 2, 3]; followers 2 and 3 never fetch, and the clock moves past their lag. */
+    private Partition leaderWithLaggingFollowers() throws Exception {
+        h = new ReplicaHarness(dir, 1, INTERVAL, io.sluice.storage.FileAccess.DIRECT, SHORT_LAG, 1);
+        Partition p = h.publish(List.of(1, 2, 3), 1, 0, 0);
+        h.clock.sleep(SHORT_LAG.replicaLagTimeMaxMs() + 1);
+        return p;
+    }
+
+    private PartitionChangeRequest awaitIsrChangeRequest(int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.metadata.submitted.size() >= count);
+        MetadataCommand command = h.metadata.submitted.get(count - 1);
+        assertEquals(1, command.getAlterPartitions().getChangesCount());
+        return command.getAlterPartitions().getChanges(0);
+    }
+
+    @Test
+    void theIsrShrinkRunsPeriodicallyAndAsksWithThisBrokersEpoch() throws Exception {
+        leaderWithLaggingFollowers();
+        PartitionChangeRequest change = awaitIsrChangeRequest(1);
+        assertEquals(List.of(1), change.getIsrList(), "both followers lag");
+        assertEquals(0, change.getPartitionEpoch());
+        BrokerRef requester = h.metadata.submitted.get(0).getAlterPartitions().getRequester();
+        assertEquals(1, requester.getBrokerId());
+        assertEquals(1, requester.getBrokerEpoch(), "the epoch this broker registered with");
+    }
+
+    @Test
+    void theIsrShrinkPeriodIsHalfTheLagAllowed() {
+        assertEquals(15_000, ReplicaManager.isrShrinkPeriodMs(30_000), "a lagging follower leaves within 1.5 lags");
+        assertEquals(10, ReplicaManager.isrShrinkPeriodMs(4), "but not more often than every 10 ms");
+    }
+
+    @Test
+    void anIsrChangeTheQuorumRefusedIsAskedForAgain() throws Exception {
+        leaderWithLaggingFollowers();
+        awaitIsrChangeRequest(1);
+        h.metadata.answers.get(0).complete(CommandResult.error(ErrorCode.INVALID_REQUEST, "refused (fake)"));
+        PartitionChangeRequest again = awaitIsrChangeRequest(2);
+        assertEquals(List.of(1), again.getIsrList(), "the next shrink pass asks again");
+    }
+
+    @Test
+    void anIsrChangeWithoutAnAnswerIsSentAgainAfterItsBackOff() throws Exception {
+        leaderWithLaggingFollowers();
+        awaitIsrChangeRequest(1);
+        // Nothing answered: the partition waits for its request (the quorum may still apply it).
+        h.stateThread.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        assertEquals(1, h.metadata.submitted.size());
+        h.metadata.answers.get(0).completeExceptionally(new java.io.IOException("no quorum (fake)"));
+        PartitionChangeRequest again = awaitIsrChangeRequest(2);
+        assertEquals(List.of(1), again.getIsrList());
+        assertTrue(h.stateThread.delays.contains(100L), "sent again after the 100 ms back-off: " + h.stateThread.delays);
+    }
+
+    /**
+     * Before its registration a restarted broker acts on no image (it may name it leader of an epoch
+     * long gone); at registration it applies the image it has, from its own registration's index on,
+     * and an image older than that (a stale view) changes nothing.
+     */
+    @Test
+    void imagesBeforeTheRegistrationAreIgnoredAndTheCurrentOneAppliedAtIt() throws Exception {
+        h = new ReplicaHarness(dir, 1, INTERVAL, io.sluice.storage.FileAccess.DIRECT, ReplicaHarness.CONFIG, -1);
+        h.metadata.publish(ReplicaHarness.image(1, INTERVAL, ledBy1(List.of(1, 2, 3))));
+        h.metadata.publish(ReplicaHarness.image(2, INTERVAL, ledBy1(List.of(1, 2, 3))));
+        h.stateThread.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        assertTrue(h.replicas.partition(TP).isEmpty(), "not registered yet");
+
+        h.replicas.setBrokerEpoch(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.replicas.partition(TP).isPresent());
+        assertEquals(Map.of(TP, h.replicas.partition(TP).orElseThrow()), h.replicas.partitions());
+
+        h.metadata.publish(ReplicaHarness.image(1, ReplicaHarness.TOPIC_ID, INTERVAL, (PartitionRegistration) null));
+        h.stateThread.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        assertTrue(h.replicas.partition(TP).isPresent(), "an image from before the registration deletes nothing");
+    }
+
+    @Test
+    void closingStopsTheStateThreadAndTheFetchers() throws Exception {
+        h = new ReplicaHarness(dir, 2);
+        h.publish(List.of(1, 2, 3), 1, 0, 0);
+        FakeLeader.Fetch pending = h.leader.next();
+        h.close();
+        assertTrue(h.stateThread.isShutdown());
+        assertTrue(h.fetcherScheduler.isShutdown());
+        int before = h.fetcherScheduler.delays.size();
+        pending.refuse(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        assertEquals(before, h.fetcherScheduler.delays.size(), "a closed fetcher asks for no retry");
+        h = null;
+    }
+
+    /** A broker shutting down answers what waits in its purgatories instead of leaving clients hanging. */
+    @Test
+    void closingAnswersTheWaitingProducesAndFetches() throws Exception {
+        h = new ReplicaHarness(dir, 1);
+        h.publish(List.of(1, 2, 3), 1, 0, 0);
+        CompletableFuture<List<PartitionResult>> produce = h.produce.append(-1, 30_000,
+                List.of(new PartitionRecords(TP, TestWire.batch(List.of("a"), null))));
+        CompletableFuture<List<FetchService.PartitionData>> fetch = h.fetch.fetch(new FetchService.FetchParams(-1,
+                30_000, 1 << 20, 1 << 20, List.of(new FetchService.PartitionFetch(TP, 0, -1, -1, 1 << 20))));
+        assertFalse(produce.isDone());
+        assertFalse(fetch.isDone());
+        h.close();
+        h = null;
+        assertEquals(ErrorCode.REQUEST_TIMED_OUT, produce.get(5, TimeUnit.SECONDS).get(0).error(),
+                "acks=all not reached before the shutdown");
+        assertEquals(ErrorCode.NONE, fetch.get(5, TimeUnit.SECONDS).get(0).error());
+    }
+
+    @Test
+    void theReplicaThreadsAreDaemons() throws Exception {
+        for (java.util.concurrent.ScheduledExecutorService s : List.of(ReplicaManager.newStateThread(),
+                ReplicaFetchers.newScheduler())) {
+            try {
+                Thread t = s.submit(Thread::currentThread).get(5, TimeUnit.SECONDS);
+                assertTrue(t.isDaemon(), t.getName() + " must not keep the broker's JVM alive");
+                assertTrue(t.getName().startsWith("sluice-replica-"), t.getName());
+            } finally {
+                s.shutdownNow();
+            }
+        }
     }
 
     /** The counters move after the ISR the harness awaits: wait for them too, then check both. */

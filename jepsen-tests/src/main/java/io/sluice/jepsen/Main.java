@@ -3,6 +3,7 @@ package io.sluice.jepsen;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
 import io.sluice.jepsen.checker.CheckResult;
+import io.sluice.jepsen.workload.CompactedWorkload;
 import io.sluice.jepsen.workload.MetadataWorkload;
 import io.sluice.jepsen.workload.OffsetsWorkload;
 import io.sluice.jepsen.workload.QueueClient;
@@ -100,6 +101,7 @@ public final class Main {
         return switch (options.workload) {
             case "metadata" -> new MetadataWorkload();
             case "offsets" -> new OffsetsWorkload(QueueClient.named(options.client, options.groupProtocol));
+            case "compacted" -> new CompactedWorkload(QueueClient.named(options.client));
             default -> new QueueWorkload(options.subscribe, QueueClient.named(options.client, options.groupProtocol));
         };
     }

@@ -11,7 +11,8 @@ import java.util.Set;
  * The command line of {@code sluice-jepsen}. Mutable (filled by JCommander), read by one thread.
  */
 public final class SuiteOptions {
-    @Parameter(names = "--workload", description = "queue, metadata or offsets (consumer groups committing offsets)")
+    @Parameter(names = "--workload", description = "queue, metadata, offsets (consumer groups committing offsets) or compacted"
+            + " (keyed writes to a compacted topic, cleaned all the time)")
     String workload = "queue";
 
     @Parameter(names = "--subscribe", description = "queue: readers join one consumer group and commit, instead of assign")
@@ -110,8 +111,8 @@ public final class SuiteOptions {
             throw new IllegalArgumentException("--time-limit, --test-count, --rate, --interval, --keys, --clients and"
                     + " --start-timeout must be positive");
         }
-        if (!List.of("queue", "metadata", "offsets").contains(workload)) {
-            throw new IllegalArgumentException("unknown workload '" + workload + "'; use queue, metadata or offsets");
+        if (!List.of("queue", "metadata", "offsets", "compacted").contains(workload)) {
+            throw new IllegalArgumentException("unknown workload '" + workload + "'; use queue, metadata, offsets or compacted");
         }
         if (!List.of("sluice", "kafka").contains(client)) {
             throw new IllegalArgumentException("unknown client '" + client + "'; use sluice or kafka");

@@ -87,7 +87,7 @@ final class TestRun {
             List<Op> ops = history.ops();
             history.flush();
             CheckResult result = CheckResult.merge(List.of(workload.check(ops), new LeaderChecker().check(ops),
-                    new ReplicaChecker().check(replicaLogs(cluster)),
+                    workload.checkReplicas(replicaLogs(cluster)),
                     RunCoverage.check(ops, !options.kinds().isEmpty(), notMade),
                     new CheckResult(List.of(), Map.of("longest-write-gap-ms", Availability.longestGapMs(ops)))));
             List<NodeLogScan.Errors> nodeErrors = NodeLogScan.scan(nodeLogs(cluster), 20);
@@ -184,6 +184,7 @@ final class TestRun {
         o.put("replica.lag.time.max.ms", "5000");
         o.put("io.threads", "2");
         o.put("min.insync.replicas", options.unsafe ? "1" : "2");
+        o.putAll(workload.nodeOverrides());
         for (String kv : options.overrides) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {

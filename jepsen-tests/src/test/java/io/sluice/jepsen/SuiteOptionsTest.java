@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.beust.jcommander.JCommander;
 import io.sluice.jepsen.history.HistoryBuilder;
 import io.sluice.jepsen.nemesis.Fault;
+import io.sluice.jepsen.workload.CompactedWorkload;
 import io.sluice.jepsen.workload.MetadataWorkload;
 import io.sluice.jepsen.workload.OffsetsWorkload;
 import io.sluice.jepsen.workload.QueueWorkload;
@@ -83,6 +84,7 @@ class SuiteOptionsTest {
         assertInstanceOf(QueueWorkload.class, Main.workload(parse("--subscribe")));
         assertInstanceOf(MetadataWorkload.class, Main.workload(parse("--workload", "metadata")));
         assertInstanceOf(OffsetsWorkload.class, Main.workload(parse("--workload", "offsets")));
+        assertInstanceOf(CompactedWorkload.class, Main.workload(parse("--workload", "compacted", "--client", "kafka")));
     }
 
     @Test

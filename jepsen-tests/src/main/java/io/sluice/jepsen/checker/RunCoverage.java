@@ -14,8 +14,11 @@ import java.util.Set;
  * passes by accident looks exactly like one that passes. Stateless.
  */
 public final class RunCoverage {
-    /** The client operations that change state: what "acknowledged" means for the workloads. */
-    static final Set<String> WRITES = Set.of("send", "commit", "create", "alter", "delete");
+    /**
+     * The client operations that change state: what "acknowledged" means for the workloads ({@code write}
+     * and {@code delete} are also the compacted workload's keyed records and tombstones).
+     */
+    static final Set<String> WRITES = Set.of("send", "commit", "create", "alter", "delete", "write");
     /**
      * How the nemesis starts the error of a fault it skipped because its target did not exist at the
      * time (no leader known after waiting): a state of the cluster, not a failure of the harness.

@@ -1,11 +1,8 @@
 package io.sluice.jepsen.harness;
 
 import io.sluice.client.Metadata;
-import io.sluice.client.NetworkClient;
 import io.sluice.client.Node;
 import io.sluice.client.PartitionInfo;
-import io.sluice.protocol.Time;
-import io.sluice.client.admin.AdminConfig;
 import io.sluice.jepsen.history.History;
 import io.sluice.jepsen.history.Op;
 import io.sluice.protocol.ErrorCode;
@@ -24,40 +21,18 @@ import java.util.concurrent.TimeUnit;
  * request goes to that node itself (not through an admin client, which would ask whichever node it
  * likes), so an observation is what that node believed. Runs on its own daemon thread until {@link #close}.
  */
-public final class LeaderObserver implements AutoCloseable {
-    private final Cluster cluster;
+public final class LeaderObserver extends NodeObserver {
     private final History history;
     private final String topic;
-    private final Thread thread;
-    private final NetworkClient network;
 
     public LeaderObserver(Cluster cluster, History history, String topic) {
-        this.cluster = cluster;
+        super(cluster, "leader-observer", 2000);
         this.history = history;
         this.topic = topic;
-        this.network = new NetworkClient(new AdminConfig(Map.of("socket.connection.setup.timeout.ms", 2000)),
-                "leader-observer", Time.SYSTEM);
-        this.thread = new Thread(this::loop, "leader-observer");
-        thread.setDaemon(true);
     }
 
-    public void start() {
-        thread.start();
-    }
-
-    private void loop() {
-        while (!Thread.currentThread().isInterrupted()) {
-            for (int node : cluster.ids()) {
-                if (Thread.currentThread().isInterrupted()) {
-                    return;
-                }
-                observe(node);
-            }
-            Cluster.sleep(1000);
-        }
-    }
-
-    private void observe(int node) {
+    @Override
+    protected void observe(int node) {
         Op invoke = history.invoke("leaders", -100 - node, Integer.toString(node), null, null);
         try {
             Node address = Metadata.parseBootstrap(List.of(cluster.address(node))).get(0);
@@ -76,18 +51,6 @@ public final class LeaderObserver implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             history.complete(invoke, Op.Type.FAIL, null, null, e.getClass().getSimpleName());
-        }
-    }
-
-    @Override
-    public void close() {
-        thread.interrupt();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            network.close();
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.sluice.jepsen.harness;
 
+import io.sluice.jepsen.checker.CompactedReplicaChecker;
 import io.sluice.jepsen.checker.ReplicaChecker;
 import io.sluice.protocol.record.RecordBatch;
+import io.sluice.protocol.record.RecordCursor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +66,36 @@ public final class ReplicaLogs {
             }
         }
         return result;
+    }
+
+    /**
+     * The records of one replica's batches, for the compacted workload's comparison: key and value read
+     * as the workload's decimal integers (null for no key or a tombstone; {@code Long.MIN_VALUE} for one
+     * that is not such an integer, which no replica of that workload should hold).
+     */
+    public static CompactedReplicaChecker.Replica records(ReplicaChecker.ReplicaLog log) {
+        List<CompactedReplicaChecker.Entry> entries = new ArrayList<>();
+        for (ReplicaChecker.Batch b : log.batches()) {
+            RecordBatch batch = RecordBatch.wrap(ByteBuffer.wrap(b.bytes()), 0);
+            if (batch.isControlBatch()) {
+                continue;
+            }
+            RecordCursor cursor = batch.records();
+            while (cursor.next()) {
+                entries.add(new CompactedReplicaChecker.Entry(cursor.offset(),
+                        cursor.keySize() < 0 ? null : number(cursor.key()),
+                        cursor.valueSize() < 0 ? null : number(cursor.value())));
+            }
+        }
+        return new CompactedReplicaChecker.Replica(log.partition(), log.node(), log.highWatermark(), entries);
+    }
+
+    private static Long number(ByteBuffer bytes) {
+        try {
+            return Long.parseLong(StandardCharsets.UTF_8.decode(bytes.duplicate()).toString());
+        } catch (NumberFormatException e) {
+            return Long.MIN_VALUE;
+        }
     }
 
     /** The batches of every segment of one partition directory, in offset order; a torn tail is ignored. */

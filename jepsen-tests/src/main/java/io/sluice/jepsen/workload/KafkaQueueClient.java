@@ -49,9 +49,9 @@ final class KafkaQueueClient implements QueueClient {
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
         return new Writer() {
             @Override
-            public CompletableFuture<Long> send(String topic, int partition, byte[] value) {
+            public CompletableFuture<Long> send(String topic, int partition, byte[] key, byte[] value) {
                 CompletableFuture<Long> done = new CompletableFuture<>();
-                producer.send(new ProducerRecord<>(topic, partition, null, value), (meta, error) -> {
+                producer.send(new ProducerRecord<>(topic, partition, key, value), (meta, error) -> {
                     if (error != null) {
                         done.completeExceptionally(error);
                     } else {
@@ -104,6 +104,15 @@ final class KafkaQueueClient implements QueueClient {
             @Override
             public Map<String, Object> poll(Duration timeout) {
                 return reads(consumer.poll(timeout));
+            }
+
+            @Override
+            public Map<String, Object> pollKeyed(Duration timeout) {
+                Map<String, Object> reads = new TreeMap<>();
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+                    QueueConsumer.addKeyedRead(reads, r.partition(), r.offset(), r.key(), r.value());
+                }
+                return reads;
             }
 
             @Override

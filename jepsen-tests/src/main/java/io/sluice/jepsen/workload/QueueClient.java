@@ -18,7 +18,12 @@ public interface QueueClient {
     /** A producer of the workload's values. Used from one thread; futures complete on the client's I/O thread. */
     interface Writer extends AutoCloseable {
         /** Sends; the future completes with the record's offset or fails. Throws when refused before sending. */
-        CompletableFuture<Long> send(String topic, int partition, byte[] value);
+        default CompletableFuture<Long> send(String topic, int partition, byte[] value) {
+            return send(topic, partition, null, value);
+        }
+
+        /** Sends a record with {@code key} (null: none) and {@code value} (null: a tombstone), as {@link #send}. */
+        CompletableFuture<Long> send(String topic, int partition, byte[] key, byte[] value);
 
         @Override
         void close();
@@ -36,6 +41,12 @@ public interface QueueClient {
 
         /** The records of one poll, as partition -> list of [offset, value] in the order returned. */
         Map<String, Object> poll(Duration timeout);
+
+        /**
+         * The records of one poll with their keys, as partition -> list of [offset, key, value] in the
+         * order returned; key and value are the workload's integers, null for a missing key or a tombstone.
+         */
+        Map<String, Object> pollKeyed(Duration timeout);
 
         @Override
         void close();

@@ -119,4 +119,15 @@ final class QueueConsumer implements Runnable {
         List<Object> list = (List<Object>) reads.computeIfAbsent(Integer.toString(partition), k -> new ArrayList<>());
         list.add(List.of(offset, Long.parseLong(new String(value, StandardCharsets.UTF_8))));
     }
+
+    /** Adds one keyed record to a poll's value: partition -> list of [offset, key, value], null for none. */
+    static void addKeyedRead(Map<String, Object> reads, int partition, long offset, byte[] key, byte[] value) {
+        @SuppressWarnings("unchecked")
+        List<Object> list = (List<Object>) reads.computeIfAbsent(Integer.toString(partition), k -> new ArrayList<>());
+        list.add(java.util.Arrays.asList(offset, number(key), number(value)));
+    }
+
+    private static Long number(byte[] bytes) {
+        return bytes == null ? null : Long.parseLong(new String(bytes, StandardCharsets.UTF_8));
+    }
 }

@@ -74,25 +74,32 @@ public final class QueueWorkload implements Workload {
 
     /** Creates the topic with {@code keys} partitions and waits until each has a leader and a full ISR. */
     static void createTopic(WorkloadContext context, String topic) throws Exception {
+        createTopic(context, topic, Map.of());
+    }
+
+    /** As {@link #createTopic(WorkloadContext, String)}, with {@code extra} topic settings. */
+    static void createTopic(WorkloadContext context, String topic, Map<String, String> extra) throws Exception {
         int rf = Math.min(3, context.cluster().ids().size());
-        Map<String, String> configs = context.unsafe()
+        Map<String, String> configs = new java.util.HashMap<>(extra);
+        configs.putAll(context.unsafe()
                 ? Map.of("min.insync.replicas", "1", "unclean.leader.election.enable", "true")
-                : Map.of("min.insync.replicas", Integer.toString(Math.min(2, rf)));
+                : Map.of("min.insync.replicas", Integer.toString(Math.min(2, rf))));
         try (Admin admin = context.cluster().admin(context.cluster().bootstrap())) {
-            // on a loaded machine a create can outlast the harness's short request timeouts: ask again
-            // (a create applied meanwhile makes the next one find the topic) for up to 60 s
             long createDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            for (boolean created = false; !created; ) {
+            while (true) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, context.keys(), rf, configs))).get(30, TimeUnit.SECONDS);
-                    created = true;
+                    break;
                 } catch (ExecutionException e) {
-                    // the admin client resends a create that timed out; if the first one was applied, the
-                    // resend finds the topic: nothing else creates it, so it is ours (checked below)
-                    created = e.getCause() instanceof SluiceException s && s.code() == ErrorCode.TOPIC_ALREADY_EXISTS;
-                    if (!created && System.nanoTime() > createDeadline) {
+                    // a create that timed out (a loaded machine) is sent again; if the first one was
+                    // applied, the resend finds the topic: nothing else creates it, so it is ours (checked below)
+                    if (e.getCause() instanceof SluiceException s && s.code() == ErrorCode.TOPIC_ALREADY_EXISTS) {
+                        break;
+                    }
+                    if (System.nanoTime() > createDeadline) {
                         throw e;
                     }
+                    sleep(1000);
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -3,6 +3,7 @@ package io.sluice.jepsen.workload;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.client.consumer.Consumer;
 import io.sluice.client.consumer.ConsumerRebalanceListener;
+import io.sluice.client.consumer.ConsumerRecord;
 import io.sluice.client.consumer.OffsetAndMetadata;
 import io.sluice.client.producer.Producer;
 import io.sluice.client.producer.ProducerRecord;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /** The queue workload on Sluice's own client library (the native protocol). */
@@ -24,8 +26,8 @@ final class SluiceQueueClient implements QueueClient {
         Producer<byte[], byte[]> producer = Producer.ofBytes(props);
         return new Writer() {
             @Override
-            public CompletableFuture<Long> send(String topic, int partition, byte[] value) {
-                return producer.send(new ProducerRecord<>(topic, partition, null, value)).thenApply(m -> m.offset());
+            public CompletableFuture<Long> send(String topic, int partition, byte[] key, byte[] value) {
+                return producer.send(new ProducerRecord<>(topic, partition, key, value)).thenApply(m -> m.offset());
             }
 
             @Override
@@ -63,6 +65,15 @@ final class SluiceQueueClient implements QueueClient {
             @Override
             public Map<String, Object> poll(Duration timeout) {
                 return QueueConsumer.reads(consumer.poll(timeout));
+            }
+
+            @Override
+            public Map<String, Object> pollKeyed(Duration timeout) {
+                Map<String, Object> reads = new TreeMap<>();
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+                    QueueConsumer.addKeyedRead(reads, r.partition(), r.offset(), r.key(), r.value());
+                }
+                return reads;
             }
 
             @Override

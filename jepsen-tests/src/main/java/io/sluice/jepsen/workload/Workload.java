@@ -1,9 +1,11 @@
 package io.sluice.jepsen.workload;
 
 import io.sluice.jepsen.checker.CheckResult;
+import io.sluice.jepsen.checker.ReplicaChecker;
 import io.sluice.jepsen.history.Op;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What clients do during a test and how their history is checked. The test calls, in order: {@link
@@ -29,4 +31,17 @@ public interface Workload {
 
     /** The topic whose partition 0 leader the nemesis targets. */
     String topic();
+
+    /** {@code server.properties} settings this workload needs on every node (the user's overrides win). */
+    default Map<String, String> nodeOverrides() {
+        return Map.of();
+    }
+
+    /**
+     * Checks the replicas the nodes left on disk after the controlled shutdown: by default their batches
+     * below the high watermark must be byte-identical ({@link ReplicaChecker}).
+     */
+    default CheckResult checkReplicas(List<ReplicaChecker.ReplicaLog> logs) {
+        return new ReplicaChecker().check(logs);
+    }
 }

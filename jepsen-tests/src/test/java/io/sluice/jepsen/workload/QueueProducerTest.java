@@ -37,7 +37,7 @@ class QueueProducerTest {
     Path dir;
 
     /** Value v: v % 5 == 3 fails after sending (unknown outcome), v % 5 == 4 is refused; the rest succeed. */
-    static final class ScriptedClient implements QueueClient {
+    static class ScriptedClient implements QueueClient {
         final AtomicInteger writersOpened = new AtomicInteger();
         final AtomicInteger writersClosed = new AtomicInteger();
         private final AtomicLong nextOffset = new AtomicLong();
@@ -54,7 +54,7 @@ class QueueProducerTest {
             }
             return new Writer() {
                 @Override
-                public CompletableFuture<Long> send(String topic, int partition, byte[] value) {
+                public CompletableFuture<Long> send(String topic, int partition, byte[] key, byte[] value) {
                     long v = Long.parseLong(new String(value, StandardCharsets.UTF_8));
                     if (v % 5 == 3) {
                         return CompletableFuture.failedFuture(new java.io.IOException("request timed out"));
@@ -129,6 +129,59 @@ class QueueProducerTest {
         assertTrue(brokenProcesses.size() >= 6, "each unknown or refused send gave a new process: " + brokenProcesses);
         assertEquals(client.writersOpened.get() - 1, client.writersClosed.get(),
                 "every producer that was opened is closed (the first attempt opened none)");
+    }
+
+    /** Acknowledges every send and remembers what each offset was given: key and value, null for none. */
+    static final class RecordingClient extends ScriptedClient {
+        final Map<Long, byte[][]> sent = new java.util.concurrent.ConcurrentHashMap<>();
+        private final AtomicLong offsets = new AtomicLong();
+
+        @Override
+        public Writer writer(Map<String, Object> props) {
+            return new Writer() {
+                @Override
+                public CompletableFuture<Long> send(String topic, int partition, byte[] key, byte[] value) {
+                    long offset = offsets.getAndIncrement();
+                    sent.put(offset, new byte[][] {key, value});
+                    return CompletableFuture.completedFuture(offset);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    @Test
+    void keyedWritesRecordTheirKeyAndIdAndTombstonesSendNoValue() throws Exception {
+        History history = new History(null, System::nanoTime);
+        Cluster cluster = new Cluster(new LoopbackNetwork(), dir, dir, 3, Map.of(), "64m"); // never started
+        WorkloadContext context = new WorkloadContext(cluster, history, 1000, 2, 1, false, 7, new AtomicInteger());
+        RecordingClient client = new RecordingClient();
+        QueueProducer producer = new QueueProducer(context, client, "t", new AtomicLong(), 1000,
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(60), 0, new QueueProducer.Keyed(5, 0.3));
+        Thread writer = new Thread(producer, "writer");
+        writer.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> history.ops().stream()
+                .filter(o -> o.isOk() && o.f().equals("delete")).count() >= 5);
+        writer.interrupt();
+        writer.join(10_000);
+
+        List<Op> oks = history.ops().stream().filter(o -> o.isOk() && !o.f().equals("send")).toList();
+        assertTrue(oks.stream().anyMatch(o -> o.f().equals("write")), "some writes put a value");
+        for (Op ok : oks) {
+            long key = ((Number) ok.listValue().get(0)).longValue();
+            long id = ((Number) ok.listValue().get(1)).longValue();
+            byte[][] record = client.sent.get(ok.offset());
+            assertTrue(key >= 0 && key < 5, ok.toString());
+            assertEquals(Long.toString(key), new String(record[0], StandardCharsets.UTF_8), "the key sent is the one recorded");
+            if (ok.f().equals("delete")) {
+                assertNull(record[1], "a tombstone has no value: " + ok);
+            } else {
+                assertEquals(Long.toString(id), new String(record[1], StandardCharsets.UTF_8), "the value is the write id");
+            }
+        }
     }
 
     private static long completions(History history) {
