@@ -29,7 +29,7 @@ public final class SuiteOptions {
     String groupProtocol = "classic";
 
     @Parameter(names = "--nemesis", description = "Comma-separated fault families: kill, pause, partition, loss, power-loss,"
-            + " power-loss-all, power-loss-dirs, disk, or none")
+            + " power-loss-all, power-loss-dirs, disk, reassign (moves the topic's partitions; --nodes 4 or more), or none")
     String nemesis = "kill,pause,partition";
 
     @Parameter(names = "--compose", description = "Overlap faults: each window holds one to three faults of the"
@@ -70,6 +70,10 @@ public final class SuiteOptions {
             + " TLS, SASL on the client listeners, the authorizer on, as ./sluice quorum start --security sasl_ssl")
     String security = ClusterSecurity.NONE;
 
+    @Parameter(names = "--start-timeout", description = "Seconds the nodes may take to start and register (a loaded"
+            + " machine needs more; TLS on every listener took 90 s to start on a loaded 2-core machine)")
+    int startTimeout = 180;
+
     @Parameter(names = "--final-read-timeout", description = "Seconds the final reads may take")
     int finalReadTimeout = 60;
 
@@ -97,7 +101,7 @@ public final class SuiteOptions {
                 kinds.add(Fault.Kind.ofFlag(name));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown nemesis '" + name + "'; use kill, pause, partition, loss,"
-                        + " power-loss, power-loss-all, power-loss-dirs, disk or none");
+                        + " power-loss, power-loss-all, power-loss-dirs, disk, reassign or none");
             }
         }
         return kinds;
@@ -108,8 +112,9 @@ public final class SuiteOptions {
         if (nodes < 1 || nodes > 9) {
             throw new IllegalArgumentException("--nodes must be between 1 and 9 (3 or 5 make sense)");
         }
-        if (timeLimit < 1 || testCount < 1 || rate <= 0 || interval < 1 || keys < 1 || clients < 1) {
-            throw new IllegalArgumentException("--time-limit, --test-count, --rate, --interval, --keys and --clients must be positive");
+        if (timeLimit < 1 || testCount < 1 || rate <= 0 || interval < 1 || keys < 1 || clients < 1 || startTimeout < 1) {
+            throw new IllegalArgumentException("--time-limit, --test-count, --rate, --interval, --keys, --clients and"
+                    + " --start-timeout must be positive");
         }
         if (!List.of("queue", "metadata", "offsets", "compacted").contains(workload)) {
             throw new IllegalArgumentException("unknown workload '" + workload + "'; use queue, metadata, offsets or compacted");
@@ -132,6 +137,10 @@ public final class SuiteOptions {
         }
         security = ClusterSecurity.parse(security);
         Set<Fault.Kind> kinds = kinds();
+        if (kinds.contains(Fault.Kind.REASSIGN) && nodes < 4) {
+            throw new IllegalArgumentException("--nemesis reassign needs --nodes 4 or more (5 makes sense): the topic has"
+                    + " 3 replicas, and with 3 nodes a move could only reorder them");
+        }
         if (loopback && (kinds.contains(Fault.Kind.PARTITION) || kinds.contains(Fault.Kind.LOSS))) {
             // refused up front: a run that silently skipped them would look like one that survived them
             throw new IllegalArgumentException("partition and loss faults need network namespaces, which --loopback"

@@ -86,7 +86,7 @@ final class TestRun {
                     options.timeLimit * 1000L, options.interval * 1000L, options.compose);
             WorkloadContext context = new WorkloadContext(cluster, history, options.rate, options.keys,
                     options.clients, options.unsafe, seed, new AtomicInteger());
-            runPhases(cluster, disks, history, context, schedule, start);
+            Map<String, Long> reassignments = runPhases(cluster, disks, history, context, schedule, start);
             List<Op> ops = history.ops();
             history.flush();
             CheckResult result = CheckResult.merge(List.of(workload.check(ops), new LeaderChecker().check(ops),
@@ -94,7 +94,7 @@ final class TestRun {
                     RunCoverage.check(ops, !options.kinds().isEmpty(), notMade),
                     new CheckResult(List.of(), Map.of("longest-write-gap-ms", Availability.longestGapMs(ops)))));
             List<NodeLogScan.Errors> nodeErrors = NodeLogScan.scan(nodeLogs(cluster), 20);
-            writeResults(result, schedule, network, disks, Availability.periods(ops), nodeErrors);
+            writeResults(result, schedule, network, disks, Availability.periods(ops), nodeErrors, reassignments);
             HtmlReport.write(runDir.resolve("index.html"), runDir.getParent().getFileName() + " " + runDir.getFileName(),
                     ops, result, summary(network, disks), nodeErrors);
             return result;
@@ -114,12 +114,13 @@ final class TestRun {
         }
     }
 
-    private void runPhases(Cluster cluster, Disks disks, History history, WorkloadContext context,
-                           List<Schedule.Entry> schedule, long start) throws Exception {
+    /** Returns the counts of the {@code reassign} nemesis. */
+    private Map<String, Long> runPhases(Cluster cluster, Disks disks, History history, WorkloadContext context,
+                                        List<Schedule.Entry> schedule, long start) throws Exception {
         cluster.startAll();
-        // 180 s: on this shared 2-core machine a node with TLS on every listener took 90 s to start
-        if (!cluster.awaitBrokers(Duration.ofSeconds(180))) {
-            throw new IllegalStateException("the cluster did not come up in 180 s; see " + runDir.resolve("nodes"));
+        if (!cluster.awaitBrokers(Duration.ofSeconds(options.startTimeout))) {
+            throw new IllegalStateException("the cluster did not come up in " + options.startTimeout + " s (--start-timeout);"
+                    + " see " + runDir.resolve("nodes"));
         }
         cluster.security().provision(cluster);
         workload.setup(context);
@@ -141,6 +142,7 @@ final class TestRun {
             workload.finalReads(context, Duration.ofSeconds(options.finalReadTimeout));
         }
         cluster.stopAll(); // controlled shutdown writes the high-watermark checkpoints the replica check reads
+        return nemesis.reassignments();
     }
 
     private static List<Schedule.Entry> shift(List<Schedule.Entry> schedule, long byMs) {
@@ -237,12 +239,17 @@ final class TestRun {
     }
 
     private void writeResults(CheckResult result, List<Schedule.Entry> schedule, Network network, Disks disks,
-                              List<Availability.Period> availability, List<NodeLogScan.Errors> nodeErrors)
+                              List<Availability.Period> availability, List<NodeLogScan.Errors> nodeErrors,
+                              Map<String, Long> reassignments)
             throws java.io.IOException {
         Map<String, Object> json = new LinkedHashMap<>(summary(network, disks));
         json.putAll(result.toJson());
         json.put("availability", availability.stream().map(Availability.Period::toJson).toList());
         json.put("node-errors", nodeErrors.stream().map(NodeLogScan.Errors::toJson).toList());
+        if (options.kinds().contains(Fault.Kind.REASSIGN)) {
+            json.put("reassignments", reassignments);
+            LOG.info("reassignments: {}", reassignments);
+        }
         json.put("schedule", schedule.stream().map(e -> Map.of("start-ms", e.startMs(), "end-ms", e.endMs(),
                 "fault", e.describe())).toList());
         Files.writeString(runDir.resolve("results.json"), Json.write(json) + "\n", StandardCharsets.UTF_8);

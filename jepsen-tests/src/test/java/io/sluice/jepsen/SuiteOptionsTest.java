@@ -60,6 +60,16 @@ class SuiteOptionsTest {
     }
 
     @Test
+    void reassignNeedsMoreNodesThanReplicas() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("--nemesis", "reassign,kill", "--nodes", "3").validate());
+        assertTrue(e.getMessage().contains("--nodes 4 or more"), e.getMessage());
+        SuiteOptions five = parse("--nemesis", "reassign,kill,partition", "--compose", "--nodes", "5");
+        five.validate();
+        assertEquals(EnumSet.of(Fault.Kind.KILL, Fault.Kind.PARTITION, Fault.Kind.REASSIGN), five.kinds());
+    }
+
+    @Test
     void loopbackRefusesNetworkFaultsItCannotMake() {
         String message = assertThrows(IllegalArgumentException.class, () -> parse("--loopback").validate()).getMessage();
         assertTrue(message.contains("--loopback") && message.contains("partition"), message);

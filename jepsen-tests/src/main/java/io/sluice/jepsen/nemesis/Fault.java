@@ -17,7 +17,8 @@ import java.util.List;
  * @param mode for POWER_LOSS and POWER_LOSS_ALL what crashfs drops besides un-fsynced data ({@code torn}:
  *             a random part of what was appended after the last fsync survives, ending in a torn page;
  *             {@code dirs}: un-fsynced directory entries too) and the seed of its random choices; for
- *             DISK the fault ({@code enospc} or {@code eio}); empty otherwise
+ *             DISK the fault ({@code enospc} or {@code eio}); for REASSIGN the action and the seed of its
+ *             choices ({@code move 1234}); empty otherwise
  */
 public record Fault(Kind kind, Target target, List<Integer> nodes, double probability, String mode) {
     public Fault {
@@ -41,7 +42,12 @@ public record Fault(Kind kind, Target target, List<Integer> nodes, double probab
          */
         POWER_LOSS_DIRS,
         /** a full disk (writes fail with ENOSPC) or failing fsyncs (EIO) on one node */
-        DISK;
+        DISK,
+        /**
+         * move the workload topic's partitions to other replicas (mode {@code move}, {@code cancel} or
+         * {@code leader-off}, then a seed: see {@link ReassignPlan}); healed by letting the moves finish
+         */
+        REASSIGN;
 
         public String flag() {
             return name().toLowerCase().replace('_', '-');

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class NemesisRunner {
     private static final Logger LOG = LoggerFactory.getLogger(NemesisRunner.class);
     public static final int PROCESS = -1;
+    /** How long a heal waits for running partition moves: a move's new replica copies the whole partition. */
+    static final long REASSIGN_HEAL_MS = 60_000;
     /** How long a fault waits for its target (a leader) to be known: 20 looks, 250 ms apart. */
     private static final int TARGET_LOOKS = 20;
     private static final long TARGET_LOOK_MS = 250;
@@ -49,19 +51,22 @@ public final class NemesisRunner {
     private final long startNanos;
     private final LongSupplier nanoTime;
     private final Sleeper sleeper;
+    private final ReassignNemesis reassign;
 
     public NemesisRunner(Cluster cluster, Disks disks, History history, String topic, long startNanos) {
-        this(FaultTarget.of(cluster, disks), history, topic, startNanos, System::nanoTime, Thread::sleep);
+        this(FaultTarget.of(cluster, disks), ReassignmentTarget.of(cluster), history, topic, startNanos,
+                System::nanoTime, Thread::sleep);
     }
 
-    NemesisRunner(FaultTarget cluster, History history, String topic, long startNanos, LongSupplier nanoTime,
-                  Sleeper sleeper) {
+    NemesisRunner(FaultTarget cluster, ReassignmentTarget partitions, History history, String topic, long startNanos,
+                  LongSupplier nanoTime, Sleeper sleeper) {
         this.cluster = cluster;
         this.history = history;
         this.topic = topic;
         this.startNanos = startNanos;
         this.nanoTime = nanoTime;
         this.sleeper = sleeper;
+        this.reassign = new ReassignNemesis(partitions, cluster::ids, topic, sleeper);
     }
 
     /** Runs the schedule to its end (or until interrupted), then heals. */
@@ -114,7 +119,7 @@ public final class NemesisRunner {
     }
 
     /** Injects one fault now; returns what was done, naming the nodes. */
-    String inject(Fault fault) {
+    synchronized String inject(Fault fault) {
         return switch (fault.kind()) {
             case KILL -> {
                 List<Integer> targets = processTargets(fault);
@@ -148,6 +153,7 @@ public final class NemesisRunner {
                 targets.forEach(n -> cluster.failDisk(n, fault.mode()));
                 yield "disk " + fault.mode() + " " + fault.target().name().toLowerCase() + " " + targets;
             }
+            case REASSIGN -> reassign.inject(fault);
         };
     }
 
@@ -207,7 +213,10 @@ public final class NemesisRunner {
         }
     }
 
-    /** Heals the network and the disks, resumes paused nodes and restarts dead ones. */
+    /**
+     * Heals the network and the disks, resumes paused nodes and restarts dead ones, then lets the
+     * partition moves started since the last heal finish (up to {@link #REASSIGN_HEAL_MS}).
+     */
     public synchronized void healAll() {
         try {
             cluster.network().heal();
@@ -223,6 +232,12 @@ public final class NemesisRunner {
         if (!restarted.isEmpty()) {
             LOG.info("restarted nodes {}", restarted);
         }
+        reassign.awaitFinished(REASSIGN_HEAL_MS);
+    }
+
+    /** The counts of the {@code reassign} nemesis over the whole run (started, completed, cancelled, ...). */
+    public synchronized Map<String, Long> reassignments() {
+        return reassign.counts();
     }
 
     /** Sleeps until {@code ms} after the start; false if interrupted. */

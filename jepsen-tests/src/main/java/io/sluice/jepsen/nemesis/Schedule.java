@@ -59,6 +59,8 @@ public final class Schedule {
     private static final List<Fault.Target> POWER_LOSS_TARGETS = List.of(Fault.Target.ONE, Fault.Target.RAFT_LEADER,
             Fault.Target.PARTITION_LEADER, Fault.Target.MAJORITY);
     private static final List<String> DROP_MODES = List.of("", "torn");
+    private static final List<ReassignPlan.Action> REASSIGN_ACTIONS = List.of(ReassignPlan.Action.MOVE,
+            ReassignPlan.Action.MOVE, ReassignPlan.Action.CANCEL, ReassignPlan.Action.LEADER_OFF);
     private static final List<Fault.Target> DISK_TARGETS = List.of(Fault.Target.ONE, Fault.Target.PARTITION_LEADER);
 
     private Schedule() {
@@ -164,6 +166,13 @@ public final class Schedule {
                 Fault.Target target = DISK_TARGETS.get(random.nextInt(DISK_TARGETS.size()));
                 yield new Fault(kind, target, target == Fault.Target.ONE ? shuffled.subList(0, 1) : List.of(), 0,
                         random.nextBoolean() ? "enospc" : "eio");
+            }
+            case REASSIGN -> {
+                // which partitions move where depends on where they are when the fault starts: only the
+                // action and the seed of those choices are drawn here
+                ReassignPlan.Action action = REASSIGN_ACTIONS.get(random.nextInt(REASSIGN_ACTIONS.size()));
+                yield new Fault(kind, action == ReassignPlan.Action.LEADER_OFF ? Fault.Target.PARTITION_LEADER
+                        : Fault.Target.ALL, List.of(), 0, action.flag() + " " + random.nextInt(1 << 30));
             }
         };
     }

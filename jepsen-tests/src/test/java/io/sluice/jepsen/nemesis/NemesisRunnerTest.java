@@ -30,7 +30,7 @@ class NemesisRunnerTest {
     private final AtomicLong nanos = new AtomicLong();
     private final FakeCluster cluster = new FakeCluster();
     private final History history = new History(null, nanos::get);
-    private final NemesisRunner runner = new NemesisRunner(cluster, history, "t", 0, nanos::get,
+    private final NemesisRunner runner = new NemesisRunner(cluster, new FakePartitions(1), history, "t", 0, nanos::get,
             ms -> {
                 cluster.events.add("sleep " + ms);
                 nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
@@ -40,10 +40,11 @@ class NemesisRunnerTest {
     static final class FakeCluster implements FaultTarget, Network {
         final List<String> events = new ArrayList<>();
         Optional<Integer> raftLeader = Optional.of(2);
+        List<Integer> ids = List.of(1, 2, 3);
 
         @Override
         public List<Integer> ids() {
-            return List.of(1, 2, 3);
+            return ids;
         }
 
         @Override
@@ -193,7 +194,7 @@ class NemesisRunnerTest {
     void aLeaderTargetedFaultWaitsForTheElectionToEnd() {
         cluster.raftLeader = Optional.empty();
         List<Long> waits = new java.util.ArrayList<>();
-        NemesisRunner patient = new NemesisRunner(cluster, history, "t", 0, nanos::get, ms -> {
+        NemesisRunner patient = new NemesisRunner(cluster, new FakePartitions(1), history, "t", 0, nanos::get, ms -> {
             waits.add(ms);
             if (waits.size() == 3) {
                 cluster.raftLeader = Optional.of(3); // elected while the fault looked
@@ -213,7 +214,7 @@ class NemesisRunnerTest {
 
     @Test
     void anInterruptedRunStopsAtTheNextWaitAndHealsWhatItStarted() {
-        NemesisRunner interrupted = new NemesisRunner(cluster, history, "t", 0, nanos::get, ms -> {
+        NemesisRunner interrupted = new NemesisRunner(cluster, new FakePartitions(1), history, "t", 0, nanos::get, ms -> {
             if (cluster.events.contains("kill 2")) {
                 throw new InterruptedException();
             }

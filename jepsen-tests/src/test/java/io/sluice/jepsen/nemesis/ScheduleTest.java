@@ -23,6 +23,37 @@ class ScheduleTest {
     }
 
     @Test
+    void aReassignFaultCarriesItsActionAndSeedAndEveryActionIsDrawn() {
+        Set<String> actions = new HashSet<>();
+        for (long seed = 0; seed < 40; seed++) {
+            for (Schedule.Entry e : Schedule.generate(seed, EnumSet.of(Fault.Kind.REASSIGN), 5, 300_000, 10_000)) {
+                String[] mode = e.fault().mode().split(" ");
+                ReassignPlan.Action action = ReassignPlan.Action.ofFlag(mode[0]);
+                Long.parseLong(mode[1]);
+                actions.add(mode[0]);
+                assertEquals(action == ReassignPlan.Action.LEADER_OFF ? Fault.Target.PARTITION_LEADER : Fault.Target.ALL,
+                        e.fault().target());
+            }
+        }
+        assertEquals(Set.of("move", "cancel", "leader-off"), actions);
+    }
+
+    @Test
+    void reassignComposesWithProcessAndNetworkFaults() {
+        Set<Fault.Kind> inOneWindow = new HashSet<>();
+        for (long seed = 0; seed < 40; seed++) {
+            for (Schedule.Entry e : Schedule.generate(seed, EnumSet.of(Fault.Kind.REASSIGN, Fault.Kind.KILL,
+                    Fault.Kind.PARTITION), 5, 300_000, 10_000, true)) {
+                List<Fault.Kind> kinds = e.faults().stream().map(Fault::kind).toList();
+                if (kinds.contains(Fault.Kind.REASSIGN)) {
+                    inOneWindow.addAll(kinds);
+                }
+            }
+        }
+        assertEquals(EnumSet.of(Fault.Kind.REASSIGN, Fault.Kind.KILL, Fault.Kind.PARTITION), inOneWindow);
+    }
+
+    @Test
     void faultsAreSeparatedByQuietPeriodsAndEndBeforeTheTimeLimit() {
         for (long seed = 0; seed < 50; seed++) {
             List<Schedule.Entry> entries = Schedule.generate(seed, ALL, 5, 120_000, 10_000);
